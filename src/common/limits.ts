@@ -18,3 +18,28 @@ export const SNAP_COUNT = 100_000;
 export const MAX_ELECTION_MESSAGE_BYTES = 512 * 1024;
 /** Entries kept in the cluster's event timeline file before the oldest are dropped. */
 export const MAX_TIMELINE_EVENTS = 10_000;
+/** Reply bytes queued for one client that does not read before its connection is dropped. */
+export const MAX_CLIENT_QUEUE_BYTES = 16 * 1024 * 1024;
+/** First and longest wait between dials of an election link that keeps failing. */
+export const ELECTION_REDIAL_MIN_MS = 50;
+export const ELECTION_REDIAL_MAX_MS = 1_000;
+/** Wait between dials of the leader's quorum port while it is still opening it. */
+export const QUORUM_REDIAL_MS = 50;
+/** Bytes of an election hello accepted before the dialler has identified itself. */
+export const MAX_ELECTION_HELLO_BYTES = 1024;
+/** Client requests held while the client is disconnected; more fail at once with ConnectionLoss. */
+export const MAX_CLIENT_QUEUED_REQUESTS = 1000;
+/** Path text per setWatches/setWatches2 request a client sends after a reconnect (ZooKeeper: 128 KB). */
+export const MAX_SET_WATCHES_BATCH_BYTES = 128 * 1024;
+/** Bytes of a four-letter-word answer the CLI reads before giving up (mntr is ~50 KB). */
+export const MAX_FOUR_LETTER_REPLY_BYTES = 1024 * 1024;
+/** Observers `up --observers N` accepts. */
+export const MAX_OBSERVERS = 16;
+/** A client pings at least this often when idle (ZooKeeper's client: 10 s). */
+export const CLIENT_MAX_PING_INTERVAL_MS = 10_000;
+/** A client that failed to reach every host in turn waits this long before the next round. */
+export const CLIENT_RECONNECT_BACKOFF_MS = 250;
+/** Longest wait between re-sends of an election notification while LOOKING (ZooKeeper: 60 s). */
+export const MAX_NOTIFICATION_INTERVAL_MS = 60_000;
+/** Longest quorum packet accepted on a Zab link (a SNAP carries the whole snapshot in one packet). */
+export const MAX_QUORUM_PACKET_BYTES = 64 * 1024 * 1024;

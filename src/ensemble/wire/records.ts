@@ -276,6 +276,8 @@ export interface BareReq {
 export interface UnknownReq {
   op: 'unknown';
   code: number;
+  /** The bytes after the request header, as received (kept so the frame can be logged or re-sent). */
+  body?: Buffer;
 }
 
 /** Requests that change the tree: they become transactions through the leader. */
