@@ -27,6 +27,8 @@ export const ELECTION_REDIAL_MAX_MS = 1_000;
 export const QUORUM_REDIAL_MS = 50;
 /** Bytes of an election hello accepted before the dialler has identified itself. */
 export const MAX_ELECTION_HELLO_BYTES = 1024;
+/** How long an accepted election connection may take to send its hello (ZooKeeper's cnxTimeout). */
+export const ELECTION_HELLO_TIMEOUT_MS = 5_000;
 /** Client requests held while the client is disconnected; more fail at once with ConnectionLoss. */
 export const MAX_CLIENT_QUEUED_REQUESTS = 1000;
 /** Path text per setWatches/setWatches2 request a client sends after a reconnect (ZooKeeper: 128 KB). */
@@ -43,3 +45,5 @@ export const CLIENT_RECONNECT_BACKOFF_MS = 250;
 export const MAX_NOTIFICATION_INTERVAL_MS = 60_000;
 /** Longest quorum packet accepted on a Zab link (a SNAP carries the whole snapshot in one packet). */
 export const MAX_QUORUM_PACKET_BYTES = 64 * 1024 * 1024;
+/** How often the leader looks for empty containers and expired TTL nodes to delete (ZooKeeper: 60 s). */
+export const CONTAINER_CHECK_INTERVAL_MS = 60_000;

@@ -1,0 +1,17 @@
+// Our ZooKeeper client against a real ZooKeeper 3.8, standalone and as a 3-member ensemble
+// (skipped, saying why, when java or the ZooKeeper distribution is not installed).
+import { clientSuite, type SuiteProvider } from '../helpers/client-suite.js';
+import { realZooKeeperMissing, startRealZooKeeper } from '../helpers/real-zookeeper.js';
+
+function realZooKeeper(members: 1 | 3): SuiteProvider {
+  return {
+    unavailable: realZooKeeperMissing,
+    start: async () => {
+      const zk = await startRealZooKeeper({ members });
+      return zk === null ? null : { clientPorts: zk.members.map((m) => m.clientPort), stop: () => zk.stop() };
+    },
+  };
+}
+
+clientSuite('client vs real ZooKeeper 3.8 (standalone)', realZooKeeper(1));
+clientSuite('client vs real ZooKeeper 3.8 (3-member ensemble)', realZooKeeper(3));
