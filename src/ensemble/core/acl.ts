@@ -1,0 +1,154 @@
+// ACLs and auth schemes as a ZooKeeper server applies them: the world/auth/digest/ip/super schemes,
+// ACL checks (checkACL), ACL validation at create/setACL (fixupACL) and auth packet handling.
+
+import { createHash } from 'node:crypto';
+import { Perms, type ACL, type Id } from '../wire/records.js';
+
+const ANYONE: Id = { scheme: 'world', id: 'anyone' };
+export const OPEN_ACL_UNSAFE: readonly ACL[] = [{ perms: Perms.ALL, id: ANYONE }];
+export const READ_ACL_UNSAFE: readonly ACL[] = [{ perms: Perms.READ, id: ANYONE }];
+
+/** Schemes with a server-side provider (ZooKeeper's ProviderRegistry defaults). */
+type ProviderScheme = 'digest' | 'ip';
+const isProviderScheme = (scheme: string): scheme is ProviderScheme => scheme === 'digest' || scheme === 'ip';
+
+/** `user:BASE64(SHA1("user:password"))` — the digest scheme's id for an `user:password` credential. */
+export function digestId(userPassword: string): string {
+  const user = userPassword.split(':', 1)[0] ?? '';
+  const hash = createHash('sha1').update(userPassword, 'utf8').digest('base64');
+  return `${user}:${hash}`;
+}
+
+export interface AuthContext {
+  /** The client's address (every session implicitly holds `ip:<addr>`). */
+  ip: string;
+  /** `super:<hash>` as digestId makes it; a session authenticated as it bypasses every ACL. */
+  superDigest?: string;
+}
+
+/** The ids an auth packet adds to a session, or null for AuthFailed (unknown scheme). */
+export function authenticate(scheme: string, auth: Buffer, ctx: AuthContext): Id[] | null {
+  if (scheme === 'ip') return [{ scheme: 'ip', id: ctx.ip }];
+  if (scheme !== 'digest') return null;
+  const id = digestId(auth.toString('utf8'));
+  const digest: Id = { scheme: 'digest', id };
+  return ctx.superDigest !== undefined && id === ctx.superDigest ? [{ scheme: 'super', id: '' }, digest] : [digest];
+}
+
+/** Whether a session holding `ids` may do `perm` on a node with `acl` (any bit of `perm` suffices). */
+export function checkACL(acl: readonly ACL[], perm: number, ids: readonly Id[]): boolean {
+  if (acl.length === 0) return true;
+  if (ids.some((i) => i.scheme === 'super')) return true;
+  return acl.some((a) => (a.perms & perm) !== 0 && grants(a.id, ids));
+}
+
+function grants(aclId: Id, ids: readonly Id[]): boolean {
+  if (aclId.scheme === 'world' && aclId.id === 'anyone') return true;
+  const scheme = aclId.scheme;
+  if (!isProviderScheme(scheme)) return false;
+  return ids.some((i) => i.scheme === scheme && matches(scheme, i.id, aclId.id));
+}
+
+function matches(scheme: ProviderScheme, id: string, aclExpr: string): boolean {
+  switch (scheme) {
+    case 'digest':
+      return id === aclExpr;
+    case 'ip':
+      return ipMatches(id, aclExpr);
+    default: {
+      const never: never = scheme;
+      return never;
+    }
+  }
+}
+
+/**
+ * The ACL list stored for a create/setACL: duplicates removed, `auth` expanded to the session's
+ * authenticated ids. Null means InvalidACL (empty list, `auth` without authenticated ids,
+ * unknown scheme or malformed id).
+ */
+export function fixupACL(acl: readonly ACL[], ids: readonly Id[]): ACL[] | null {
+  const unique = acl.filter((a, i) => acl.findIndex((b) => sameACL(a, b)) === i);
+  if (unique.length === 0) return null;
+  const out: ACL[] = [];
+  for (const a of unique) {
+    const expanded = fixupOne(a, ids);
+    if (expanded === null) return null;
+    out.push(...expanded);
+  }
+  return out;
+}
+
+function fixupOne(a: ACL, ids: readonly Id[]): ACL[] | null {
+  if (a.id.scheme === 'world' && a.id.id === 'anyone') return [a];
+  if (a.id.scheme === 'auth') {
+    const authenticated = ids.filter((i) => i.scheme === 'digest');
+    return authenticated.length === 0 ? null : authenticated.map((id) => ({ perms: a.perms, id: { ...id } }));
+  }
+  return isValidId(a.id) ? [a] : null;
+}
+
+function isValidId(id: Id): boolean {
+  switch (id.scheme) {
+    case 'digest':
+      return javaSplit(id.id, ':').length === 2;
+    case 'ip':
+      return parseIpSpec(id.id) !== null;
+    default:
+      return false;
+  }
+}
+
+const sameACL = (a: ACL, b: ACL): boolean => a.perms === b.perms && a.id.scheme === b.id.scheme && a.id.id === b.id.id;
+
+/** String.split as Java does it: trailing empty strings are dropped. */
+function javaSplit(s: string, sep: string): string[] {
+  const parts = s.split(sep);
+  while (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
+/** What getACL shows a caller without ADMIN: digest hashes replaced by `x`. */
+export function redactDigests(acl: readonly ACL[]): ACL[] {
+  return acl.map((a) =>
+    a.id.scheme === 'digest' ? { perms: a.perms, id: { scheme: 'digest', id: a.id.id.replace(/:.*/s, ':x') } } : a,
+  );
+}
+
+/** whoAmI's view of a session's ids: scheme and user name, for schemes with a provider. */
+export function clientInfo(ids: readonly Id[]): { authScheme: string; user: string }[] {
+  return ids
+    .filter((i) => isProviderScheme(i.scheme))
+    .map((i) => ({ authScheme: i.scheme, user: i.scheme === 'digest' ? (i.id.split(':', 1)[0] ?? '') : i.id }));
+}
+
+/** An IPv4 address, as 4 bytes, or null. */
+function parseIPv4(text: string): number[] | null {
+  const parts = text.split('.');
+  if (parts.length !== 4) return null;
+  const bytes = parts.map((p) => (/^\d{1,3}$/.test(p) ? Number(p) : -1));
+  return bytes.every((b) => b >= 0 && b <= 255) ? bytes : null;
+}
+
+/** `a.b.c.d` or `a.b.c.d/bits` → address bytes and prefix length, or null when malformed. */
+function parseIpSpec(spec: string): { addr: number[]; bits: number } | null {
+  const slash = spec.indexOf('/');
+  const addr = parseIPv4(slash < 0 ? spec : spec.slice(0, slash));
+  if (addr === null) return null;
+  if (slash < 0) return { addr, bits: 32 };
+  const bitsText = spec.slice(slash + 1);
+  const bits = /^\d{1,2}$/.test(bitsText) ? Number(bitsText) : -1;
+  return bits >= 0 && bits <= 32 ? { addr, bits } : null;
+}
+
+/** Whether the client address `ip` falls inside the ACL's `a.b.c.d[/bits]`. */
+export function ipMatches(ip: string, aclExpr: string): boolean {
+  const spec = parseIpSpec(aclExpr);
+  const remote = parseIPv4(ip);
+  if (spec === null || remote === null) return false;
+  return spec.addr.every((byte, i) => {
+    const keep = Math.max(0, Math.min(8, spec.bits - i * 8));
+    const mask = (0xff << (8 - keep)) & 0xff;
+    return (byte & mask) === ((remote[i] ?? 0) & mask);
+  });
+}

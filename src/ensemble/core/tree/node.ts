@@ -1,0 +1,59 @@
+// One znode as the replicated tree stores it, the Stat clients see of it, and the ephemeralOwner
+// encodings of ZooKeeper's EphemeralType (session owner, container and TTL markers).
+
+import type { ACL, Stat } from '../../wire/records.js';
+
+export interface ZNode {
+  data: Buffer | null;
+  acl: ACL[];
+  czxid: bigint;
+  mzxid: bigint;
+  /** zxid of the last create/delete of a direct child. */
+  pzxid: bigint;
+  ctime: number;
+  mtime: number;
+  version: number;
+  aversion: number;
+  /** As stored: a session id, 0, or a container/TTL marker. */
+  ephemeralOwner: bigint;
+  /** ZooKeeper's stored cversion: successful child creations only (drives sequential suffixes). */
+  creates: number;
+  children: Set<string>;
+}
+
+/** Stored owner of a container (0x8000000000000000 as a signed long). */
+export const CONTAINER_OWNER = BigInt.asIntN(64, 0x8000000000000000n);
+const EXTENDED_MASK = 0xff00000000000000n;
+const TTL_VALUE_MASK = 0x000000ffffffffffn;
+
+export type EphemeralKind = 'none' | 'session' | 'container' | 'ttl';
+
+export function ephemeralKind(owner: bigint): EphemeralKind {
+  if (owner === 0n) return 'none';
+  if (owner === CONTAINER_OWNER) return 'container';
+  return (BigInt.asUintN(64, owner) & EXTENDED_MASK) === EXTENDED_MASK ? 'ttl' : 'session';
+}
+
+/** The TTL (ms) a TTL node's stored owner carries. */
+export const ttlOf = (owner: bigint): bigint => BigInt.asUintN(64, owner) & TTL_VALUE_MASK;
+
+/** What clients are shown as ephemeralOwner: containers and TTL nodes show 0. */
+export const visibleOwner = (owner: bigint): bigint => (ephemeralKind(owner) === 'session' ? owner : 0n);
+
+/** The Stat a client sees: cversion is derived as 2 × creates − numChildren (ZooKeeper's v3 semantics). */
+export function statOf(node: ZNode): Stat {
+  const numChildren = node.children.size;
+  return {
+    czxid: node.czxid,
+    mzxid: node.mzxid,
+    ctime: node.ctime,
+    mtime: node.mtime,
+    version: node.version,
+    cversion: (node.creates * 2 - numChildren) | 0,
+    aversion: node.aversion,
+    ephemeralOwner: visibleOwner(node.ephemeralOwner),
+    dataLength: node.data?.length ?? 0,
+    numChildren,
+    pzxid: node.pzxid,
+  };
+}
