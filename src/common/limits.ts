@@ -47,3 +47,17 @@ export const MAX_NOTIFICATION_INTERVAL_MS = 60_000;
 export const MAX_QUORUM_PACKET_BYTES = 64 * 1024 * 1024;
 /** How often the leader looks for empty containers and expired TTL nodes to delete (ZooKeeper: 60 s). */
 export const CONTAINER_CHECK_INTERVAL_MS = 60_000;
+/** Terminal tasks a leading master keeps per framework for its endpoints (Mesos: 1000). */
+export const MAX_COMPLETED_TASKS_PER_FRAMEWORK = 1000;
+/** Tasks of unreachable agents a leading master keeps per partition-aware framework (Mesos: 1000). */
+export const MAX_UNREACHABLE_TASKS_PER_FRAMEWORK = 1000;
+/** Removed frameworks a leading master remembers, to show them and to refuse their re-subscription (Mesos: 50). */
+export const MAX_COMPLETED_FRAMEWORKS = 50;
+/** Statuses kept in the history of one task; the oldest go first. */
+export const MAX_STATUSES_PER_TASK = 100;
+/** Offers one framework may hold at once; the allocator skips it beyond this. */
+export const MAX_OUTSTANDING_OFFERS_PER_FRAMEWORK = 1000;
+/** Decline filters kept per framework; the oldest go first. */
+export const MAX_FILTERS_PER_FRAMEWORK = 1000;
+/** Unreachable agents kept in the registry; the oldest go first (Mesos registry_max_agent_count). */
+export const MAX_UNREACHABLE_AGENTS = 102_400;

@@ -1,0 +1,22 @@
+// `minicluster kill NAME`: crash a component now (SIGKILL), e.g. the ensemble leader.
+import { Args } from '@oclif/core';
+import { ControlClient } from '../../api/control.js';
+import { ClusterCommand } from '../base.js';
+import { clockTime } from '../format.js';
+
+export default class Kill extends ClusterCommand {
+  static override description = 'crash a component now: zk-leader or zk-N';
+
+  static override examples = ['<%= config.bin %> kill zk-leader', '<%= config.bin %> kill zk-2'];
+
+  static override args = {
+    component: Args.string({ description: 'zk-leader or zk-N', required: true }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Kill);
+    const killed = await ControlClient.forCluster(this.paths(flags.name)).kill(args.component);
+    const role = killed.role === null ? '' : `${killed.role}, `;
+    this.log(`killed ${killed.name} (${role}pid ${killed.pid}) at ${clockTime(killed.at)}`);
+  }
+}

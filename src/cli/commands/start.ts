@@ -1,0 +1,18 @@
+// `minicluster start NAME`: bring a killed component back with its data.
+import { Args } from '@oclif/core';
+import { ControlClient } from '../../api/control.js';
+import { ClusterCommand } from '../base.js';
+
+export default class Start extends ClusterCommand {
+  static override description = 'bring a killed component back (same ports, same data)';
+
+  static override args = {
+    component: Args.string({ description: 'zk-N', required: true }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Start);
+    const started = await ControlClient.forCluster(this.paths(flags.name)).start(args.component);
+    this.log(`started ${started.name} (pid ${started.pid})`);
+  }
+}

@@ -1,0 +1,110 @@
+// The cluster file (cluster.json): the ensemble layout and how to reach the running supervisor
+// (pid, control API URL and token). Written atomically and readable only by its owner.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { UserError } from '../common/errors.js';
+import type { MemberRole } from './member-config.js';
+import { nameFlag, type ClusterPaths } from './paths.js';
+import type { ProfileName } from './spec.js';
+
+export interface MemberLayout {
+  name: string;
+  sid: number;
+  role: MemberRole;
+  host: string;
+  clientPort: number;
+  quorumPort: number;
+  electionPort: number;
+}
+
+export type SupervisorPhase = 'starting' | 'ready' | 'failed' | 'stopped';
+
+export interface SupervisorInfo {
+  pid: number;
+  controlUrl: string;
+  token: string;
+  phase: SupervisorPhase;
+  /** Why the start failed, when phase is 'failed'. */
+  error?: string;
+  startedAt: number;
+}
+
+export interface ClusterFile {
+  name: string;
+  profile: ProfileName;
+  members: MemberLayout[];
+  supervisor: SupervisorInfo;
+}
+
+export function readClusterFile(paths: ClusterPaths): ClusterFile | null {
+  if (!existsSync(paths.clusterFile)) return null;
+  try {
+    return JSON.parse(readFileSync(paths.clusterFile, 'utf8')) as ClusterFile;
+  } catch (err) {
+    throw new UserError(`cannot read ${paths.clusterFile}: ${(err as Error).message}`);
+  }
+}
+
+export function writeClusterFile(paths: ClusterPaths, file: ClusterFile): void {
+  mkdirSync(dirname(paths.clusterFile), { recursive: true });
+  const tmp = `${paths.clusterFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+  renameSync(tmp, paths.clusterFile);
+}
+
+/** True while the process runs; an exited process its parent has not reaped yet (a zombie) is not alive. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state …"; comm may contain spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** The cluster file when its supervisor process is alive and starting or ready. */
+export function runningCluster(paths: ClusterPaths): ClusterFile | null {
+  const file = readClusterFile(paths);
+  const phase = file?.supervisor.phase;
+  if (file === null || phase === 'stopped' || phase === 'failed' || !isAlive(file.supervisor.pid)) return null;
+  return file;
+}
+
+/** Like runningCluster, but a stopped cluster is a UserError naming the command that starts it. */
+export function requireRunning(paths: ClusterPaths): ClusterFile {
+  const file = runningCluster(paths);
+  if (file === null) {
+    throw new UserError(`cluster ${paths.name} is not running (start it with: minicluster up${nameFlag(paths.name)})`);
+  }
+  return file;
+}
+
+/** ZooKeeper connect string of the members, e.g. `127.0.0.1:2181,127.0.0.1:2182/mesos`. */
+export function connectString(members: readonly MemberLayout[], chroot = ''): string {
+  return members.map((m) => `${m.host}:${m.clientPort}`).join(',') + chroot;
+}
+
+/** Ports recorded by the other clusters in the same home (their followers do not bind all of them). */
+export function portsOfOtherClusters(paths: ClusterPaths): number[] {
+  if (!existsSync(paths.home)) return [];
+  return readdirSync(paths.home, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name !== paths.name)
+    .flatMap((entry) => {
+      try {
+        const file = JSON.parse(readFileSync(join(paths.home, entry.name, 'cluster.json'), 'utf8')) as ClusterFile;
+        return file.members.flatMap((m) => [m.clientPort, m.quorumPort, m.electionPort]);
+      } catch {
+        return [];
+      }
+    });
+}

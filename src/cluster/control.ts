@@ -1,0 +1,93 @@
+// The control API: HTTP on 127.0.0.1, bearer token from the cluster file. The CLI (src/api/control.ts)
+// uses it to read status, kill and start components, follow the timeline and stop the cluster.
+import { timingSafeEqual } from 'node:crypto';
+import type { Server } from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { UserError, errorMessage } from '../common/errors.js';
+import type { Logger } from '../common/logging.js';
+import { LOOPBACK } from '../common/ports.js';
+import type { TimelineStore } from './timeline-store.js';
+import type { ClusterStatus, KillResult, StartResult } from './status.js';
+
+/** What the control API drives; the Supervisor implements it. */
+export interface ControlTarget {
+  status(): ClusterStatus;
+  kill(name: string): Promise<KillResult>;
+  start(name: string): Promise<StartResult>;
+  /** Stops every component; the API answers once they are gone. */
+  down(): Promise<void>;
+  /** Called after the answer to POST /down has been sent. */
+  afterDown(): void;
+  readonly timeline: TimelineStore;
+}
+
+export interface ControlServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface ControlServerOptions {
+  target: ControlTarget;
+  token: string;
+  log: Logger;
+}
+
+export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
+  const { target } = options;
+  const app = express();
+  app.use(requireToken(options.token));
+  app.get('/status', (_req, res) => void res.json(target.status()));
+  app.post('/kill/:name', async (req, res) => void res.json(await target.kill(req.params['name'] ?? '')));
+  app.post('/start/:name', async (req, res) => void res.json(await target.start(req.params['name'] ?? '')));
+  app.post('/down', async (_req, res) => {
+    await target.down();
+    res.on('finish', () => target.afterDown());
+    res.json({ stopped: true });
+  });
+  app.get('/events', (req, res) => streamEvents(target.timeline, req, res));
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (!(err instanceof UserError)) options.log.error({ err }, 'control request failed');
+    res.status(err instanceof UserError ? 409 : 500).json({ error: errorMessage(err) });
+  });
+  const server = await listen(app);
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return {
+    url: `http://${LOOPBACK}:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function listen(app: express.Express): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(0, LOOPBACK, (err?: Error) => (err === undefined ? resolve(server) : reject(err)));
+  });
+}
+
+function requireToken(token: string) {
+  const expected = Buffer.from(`Bearer ${token}`);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const given = Buffer.from(req.get('authorization') ?? '');
+    if (given.length === expected.length && timingSafeEqual(given, expected)) next();
+    else res.status(401).json({ error: 'missing or wrong control token' });
+  };
+}
+
+/** NDJSON: events after `?after=<seq>`, then, with `?follow=1`, new ones as they happen. */
+function streamEvents(timeline: TimelineStore, req: Request, res: Response): void {
+  const after = Number(req.query['after'] ?? 0);
+  res.type('application/x-ndjson');
+  const write = (event: object): boolean => res.write(`${JSON.stringify(event)}\n`);
+  for (const event of timeline.since(Number.isFinite(after) ? after : 0)) write(event);
+  if (req.query['follow'] !== '1') {
+    res.end();
+    return;
+  }
+  res.flushHeaders();
+  const unsubscribe = timeline.subscribe(write);
+  res.on('close', unsubscribe);
+}

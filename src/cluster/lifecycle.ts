@@ -1,0 +1,126 @@
+// Bringing a cluster up and down: run its supervisor in this process (foreground `up`, or as the
+// background process of `up --detach`), spawn that background process and wait until the cluster is
+// ready, and stop a running cluster.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import { ControlClient } from '../api/control.js';
+import { UserError } from '../common/errors.js';
+import { createLogger } from '../common/logging.js';
+import { type ClusterFile, isAlive, readClusterFile, runningCluster } from './cluster-file.js';
+import { nameFlag, packagePath, type ClusterPaths } from './paths.js';
+import { ensembleWriteProbe } from './readiness.js';
+import { clusterSpec, type ClusterSpec } from './spec.js';
+import type { ClusterStatus } from './status.js';
+import { Supervisor } from './supervisor.js';
+
+export interface UpOptions {
+  paths: ClusterPaths;
+  spec: ClusterSpec;
+}
+
+export interface SuperviseOptions extends UpOptions {
+  /** Mirror supervisor warnings to the terminal. */
+  terminal: boolean;
+  /** Called once the cluster is ready, before this process waits for it to be stopped. */
+  onReady(status: ClusterStatus, supervisor: Supervisor): void;
+}
+
+/** How often a waiting CLI looks at the cluster file or the supervisor pid again. */
+const POLL_MS = 100;
+/** What `up --detach` waits beyond the supervisor's own deadline (its failure report included). */
+const DETACH_SLACK_MS = 5_000;
+
+/** Runs the supervisor here until the cluster is stopped (control API down, SIGINT or SIGTERM). */
+export async function superviseHere(options: SuperviseOptions): Promise<void> {
+  const { paths, spec } = options;
+  assertNotRunning(paths);
+  const log = createLogger({ component: 'supervisor', file: paths.log('supervisor'), terminal: options.terminal, sync: true });
+  const supervisor = await Supervisor.prepare({
+    paths,
+    spec,
+    log,
+    probeWrite: ensembleWriteProbe({ sessionTimeoutMs: spec.clientSessionTimeoutMs, stepTimeoutMs: spec.memberStartTimeoutMs }),
+  });
+  const stop = (): void => void supervisor.down().then(() => supervisor.close());
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop);
+  options.onReady(await supervisor.up(), supervisor);
+  await supervisor.closed;
+}
+
+/** Starts the supervisor as a detached background process; resolves once the cluster is ready. */
+export async function upDetached(options: UpOptions): Promise<ClusterStatus> {
+  const { paths, spec } = options;
+  assertNotRunning(paths);
+  const child = spawnSupervisor(options);
+  const seen = { exit: null as string | null };
+  child.once('exit', (code, signal) => (seen.exit = signal ?? `code ${code ?? '?'}`));
+  const deadline = Date.now() + spec.readyTimeoutMs + spec.memberStopGraceMs + DETACH_SLACK_MS;
+  for (;;) {
+    const file = readClusterFile(paths);
+    if (file !== null && file.supervisor.pid === child.pid) {
+      if (file.supervisor.phase === 'ready') return clientOf(file).status();
+      if (file.supervisor.phase === 'failed') throw new UserError(file.supervisor.error ?? 'the cluster failed to start');
+    }
+    if (seen.exit !== null) throw new UserError(`the supervisor exited (${seen.exit}) before the cluster was ready${outputHint(paths)}`);
+    if (Date.now() > deadline) throw new UserError(`cluster ${paths.name} was not ready in time; see ${paths.log('supervisor')}`);
+    await delay(POLL_MS);
+  }
+}
+
+function spawnSupervisor({ paths, spec }: UpOptions): ChildProcess {
+  mkdirSync(paths.logsDir, { recursive: true });
+  const out = openSync(paths.output('supervisor'), 'a');
+  try {
+    const args = ['up', '--supervise', '--name', paths.name, '--profile', spec.profile, '--observers', String(spec.ensemble.observers)];
+    const child = spawn(process.execPath, [packagePath('bin', 'run.js'), ...args], { detached: true, stdio: ['ignore', out, out] });
+    child.unref();
+    return child;
+  } finally {
+    closeSync(out);
+  }
+}
+
+export interface DownResult {
+  /** False when the cluster was not running. */
+  stopped: boolean;
+}
+
+/** Stops a running cluster and waits until its supervisor process is gone. */
+export async function downCluster(paths: ClusterPaths): Promise<DownResult> {
+  const file = runningCluster(paths);
+  if (file === null) return { stopped: false };
+  const { pid } = file.supervisor;
+  try {
+    await clientOf(file).down();
+  } catch {
+    // The control API does not answer: SIGTERM makes the supervisor stop its members all the same.
+    if (!isAlive(pid)) return { stopped: true };
+    process.kill(pid, 'SIGTERM');
+  }
+  const deadline = Date.now() + clusterSpec({ profile: file.profile }).memberStopGraceMs + DETACH_SLACK_MS;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) throw new UserError(`the supervisor (pid ${pid}) did not exit; see ${paths.log('supervisor')}`);
+    await delay(POLL_MS);
+  }
+  return { stopped: true };
+}
+
+function assertNotRunning(paths: ClusterPaths): void {
+  const file = runningCluster(paths);
+  if (file !== null) {
+    throw new UserError(`cluster ${paths.name} is already running (supervisor pid ${file.supervisor.pid}); see: minicluster status${nameFlag(paths.name)}`);
+  }
+}
+
+function clientOf(file: ClusterFile): ControlClient {
+  return new ControlClient(file.supervisor.controlUrl, file.supervisor.token);
+}
+
+function outputHint(paths: ClusterPaths): string {
+  const file = paths.output('supervisor');
+  const last = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').at(-1) : undefined;
+  return `${last === undefined || last === '' ? '' : `: ${last}`} (see ${file})`;
+}

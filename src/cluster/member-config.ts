@@ -1,0 +1,79 @@
+// The contract between the supervisor and an ensemble member process (dist/ensemble/io/main.js):
+// its configuration argument, the IPC messages it sends, and how it must stop.
+//
+// Contract for the member entry:
+// - It is started with `child_process.fork(entry, ['--config', <JSON of MemberProcessConfig>])`
+//   and an IPC channel; `parseMemberArgs(process.argv.slice(2))` reads the config back.
+// - Once its client port listens it sends `{type:'ready'}`; on every server state change (and once
+//   right after ready) it sends `{type:'state', state, zxid}` with zxid as `0x` + hex
+//   (any string `BigInt()` accepts is read).
+// - SIGTERM: close listeners and storage, exit 0 (the supervisor sends SIGKILL after a grace period).
+// - Orphan safety: it exits at once when its IPC channel closes (`process.on('disconnect')`) and,
+//   as a backstop, when `process.ppid` no longer equals `supervisorPid` (checked every
+//   ORPHAN_CHECK_INTERVAL_MS). Members never outlive the supervisor.
+// - stdout/stderr go to a file next to its log; it writes its own JSON log to `logFile`.
+
+export type MemberRole = 'participant' | 'observer';
+export type ServerState = 'LOOKING' | 'FOLLOWING' | 'LEADING' | 'OBSERVING';
+export const SERVER_STATES: readonly ServerState[] = ['LOOKING', 'FOLLOWING', 'LEADING', 'OBSERVING'];
+
+/** How often a member checks that its supervisor is still its parent. */
+export const ORPHAN_CHECK_INTERVAL_MS = 1_000;
+
+export interface ServerEntry {
+  sid: number;
+  host: string;
+  clientPort: number;
+  quorumPort: number;
+  electionPort: number;
+  role: MemberRole;
+}
+
+export interface MemberProcessConfig extends ServerEntry {
+  dataDir: string;
+  logFile: string;
+  /** Every member of the ensemble, this one included. */
+  servers: ServerEntry[];
+  tickMs: number;
+  initLimit: number;
+  syncLimit: number;
+  minSessionTimeoutMs: number;
+  maxSessionTimeoutMs: number;
+  /** Four-letter words answered on the client port; '*' is all of them. */
+  fourLetterWords: '*';
+  supervisorPid: number;
+}
+
+export type MemberMessage = { type: 'ready' } | { type: 'state'; state: ServerState; zxid: string };
+
+export function memberArgs(config: MemberProcessConfig): string[] {
+  return ['--config', JSON.stringify(config)];
+}
+
+export function parseMemberArgs(argv: readonly string[]): MemberProcessConfig {
+  const at = argv.indexOf('--config');
+  const json = at >= 0 ? argv[at + 1] : undefined;
+  if (json === undefined) throw new Error('member: missing --config <json>');
+  return JSON.parse(json) as MemberProcessConfig;
+}
+
+/** The message if `raw` is a well-formed member message, otherwise null. */
+export function parseMemberMessage(raw: unknown): MemberMessage | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const msg = raw as Record<string, unknown>;
+  if (msg['type'] === 'ready') return { type: 'ready' };
+  const state = SERVER_STATES.find((s) => s === msg['state']);
+  if (msg['type'] === 'state' && state !== undefined && typeof msg['zxid'] === 'string' && isBigInt(msg['zxid'])) {
+    return { type: 'state', state, zxid: msg['zxid'] };
+  }
+  return null;
+}
+
+function isBigInt(text: string): boolean {
+  try {
+    BigInt(text);
+    return text.trim() !== '';
+  } catch {
+    return false;
+  }
+}

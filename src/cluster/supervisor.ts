@@ -1,0 +1,364 @@
+// Runs one cluster: allocates its ports, forks the ensemble members, follows their roles, serves the
+// control API and stops everything on down. Members die with it (see member-config.ts).
+import { randomBytes } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import { UserError, errorMessage } from '../common/errors.js';
+import type { Logger } from '../common/logging.js';
+import { LOOPBACK, PortAllocator } from '../common/ports.js';
+import {
+  type ClusterFile,
+  type MemberLayout,
+  type SupervisorPhase,
+  connectString,
+  portsOfOtherClusters,
+  readClusterFile,
+  writeClusterFile,
+} from './cluster-file.js';
+import { startControlServer, type ControlServer, type ControlTarget } from './control.js';
+import { EnsembleView, roleOf, type MemberView, type ViewInput } from './core/ensemble-view.js';
+import { describeEvent, type TimelineEventBody } from './core/timeline.js';
+import { ForkHost } from './host.js';
+import { memberArgs, parseMemberMessage, type MemberProcessConfig, type ServerEntry } from './member-config.js';
+import { packagePath, type ClusterPaths } from './paths.js';
+import type { ClusterSpec } from './spec.js';
+import type { ClusterStatus, EnsembleMemberStatus, KillResult, StartResult } from './status.js';
+import { TimelineStore } from './timeline-store.js';
+
+/** Proves the ensemble serves writes (connect string → resolves once a write succeeded). */
+export type WriteProbe = (connect: string) => Promise<void>;
+
+export interface SupervisorOptions {
+  paths: ClusterPaths;
+  spec: ClusterSpec;
+  log: Logger;
+  probeWrite: WriteProbe;
+  /** Member entry module; default: the compiled dist/ensemble/io/main.js of this package. */
+  memberEntry?: string;
+}
+
+const ZK_LEADER = 'zk-leader';
+/** Names of components later issues add; killing or starting them is a clean error for now. */
+const NOT_YET = /^(leader|master-\d+|agent-\d+|scheduler)$/;
+const PROBE_RETRY_MS = 200;
+const OUTPUT_TAIL_BYTES = 4096;
+
+export class Supervisor implements ControlTarget {
+  readonly timeline: TimelineStore;
+  /** Resolves once the supervisor has stopped and closed its control API. */
+  readonly closed: Promise<void>;
+  private readonly view: EnsembleView;
+  private readonly hosts = new Map<string, ForkHost>();
+  private readonly changes = new EventEmitter();
+  private readonly token = randomBytes(24).toString('hex');
+  private readonly startedAt = Date.now();
+  private phase: SupervisorPhase = 'starting';
+  private control: ControlServer | null = null;
+  private stopping: Promise<void> | null = null;
+  private markClosed = (): void => {};
+
+  /** Lays the cluster out: previous ports are kept where still free, other clusters' are avoided. */
+  static async prepare(options: SupervisorOptions): Promise<Supervisor> {
+    mkdirSync(options.paths.logsDir, { recursive: true });
+    const previous = readClusterFile(options.paths)?.members ?? [];
+    const ports = new PortAllocator(portsOfOtherClusters(options.paths));
+    const { participants, observers } = options.spec.ensemble;
+    const layout: MemberLayout[] = [];
+    for (let sid = 1; sid <= participants + observers; sid++) {
+      const old = previous.find((m) => m.sid === sid);
+      layout.push({
+        name: `zk-${sid}`,
+        sid,
+        role: sid <= participants ? 'participant' : 'observer',
+        host: LOOPBACK,
+        clientPort: await ports.allocate(old?.clientPort),
+        quorumPort: await ports.allocate(old?.quorumPort),
+        electionPort: await ports.allocate(old?.electionPort),
+      });
+    }
+    return new Supervisor(options, layout);
+  }
+
+  private constructor(
+    private readonly options: SupervisorOptions,
+    private readonly layout: readonly MemberLayout[],
+  ) {
+    this.timeline = new TimelineStore(options.paths.eventsFile);
+    this.view = new EnsembleView(layout.map((m) => m.name), Date.now());
+    this.closed = new Promise((resolve) => (this.markClosed = resolve));
+    for (const member of layout) this.hosts.set(member.name, this.createHost(member));
+  }
+
+  /** Starts the control API and every member; resolves once the ensemble has a leader and takes writes. */
+  async up(): Promise<ClusterStatus> {
+    const { paths, spec } = this.options;
+    this.record({ type: 'cluster-starting', cluster: paths.name, profile: spec.profile });
+    this.control = await startControlServer({ target: this, token: this.token, log: this.options.log });
+    this.writeFile();
+    try {
+      await Promise.all(this.layout.map((m) => this.startMember(m)));
+      await this.waitReady(this.startedAt + spec.readyTimeoutMs);
+    } catch (err) {
+      const reason = this.stopping === null ? errorMessage(err) : `cluster ${paths.name} was stopped while starting`;
+      await this.fail(reason);
+      throw new UserError(reason);
+    }
+    this.phase = 'ready';
+    this.writeFile();
+    this.record({ type: 'cluster-ready', cluster: paths.name, afterMs: Date.now() - this.startedAt });
+    return this.status();
+  }
+
+  status(): ClusterStatus {
+    return {
+      name: this.options.paths.name,
+      profile: this.options.spec.profile,
+      phase: this.phase,
+      supervisorPid: process.pid,
+      zk: `zk://${connectString(this.layout)}/mesos`,
+      ensemble: this.layout.map((m) => memberStatus(m, this.viewOf(m.name))),
+      masters: [],
+      agents: [],
+      marathon: null,
+      dashboard: null,
+    };
+  }
+
+  async kill(target: string): Promise<KillResult> {
+    const name = this.resolve(target, true);
+    const host = this.hostOf(name);
+    if (host.pid === null) throw new UserError(`${name} is not running`);
+    const result: KillResult = { name, pid: host.pid, role: roleOf(this.viewOf(name)), at: Date.now() };
+    this.observe({ type: 'killed', member: name });
+    await host.kill();
+    return result;
+  }
+
+  async start(target: string): Promise<StartResult> {
+    const name = this.resolve(target, false);
+    const host = this.hostOf(name);
+    if (host.pid !== null) throw new UserError(`${name} is already running (pid ${host.pid})`);
+    const member = this.layout.find((m) => m.name === name);
+    if (member !== undefined) await this.startMember(member);
+    return { name, pid: host.pid ?? 0 };
+  }
+
+  /** Stops every member (SIGTERM, then SIGKILL after the grace period). Idempotent. */
+  down(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  afterDown(): void {
+    void this.close();
+  }
+
+  /** Closes the control API; `closed` resolves. */
+  async close(): Promise<void> {
+    await this.control?.close();
+    this.control = null;
+    this.markClosed();
+  }
+
+  private async shutdown(): Promise<void> {
+    const cluster = this.options.paths.name;
+    this.record({ type: 'cluster-stopping', cluster });
+    await this.stopMembers();
+    this.phase = 'stopped';
+    this.writeFile();
+    this.record({ type: 'cluster-stopped', cluster });
+  }
+
+  private async fail(reason: string): Promise<void> {
+    this.record({ type: 'cluster-failed', cluster: this.options.paths.name, reason });
+    this.stopping ??= this.stopMembers();
+    await this.stopping;
+    this.phase = 'failed';
+    this.writeFile(reason);
+    await this.close();
+  }
+
+  private async stopMembers(): Promise<void> {
+    await Promise.all([...this.hosts.values()].map((host) => host.stop()));
+  }
+
+  private createHost(member: MemberLayout): ForkHost {
+    const { paths, spec } = this.options;
+    return new ForkHost({
+      name: member.name,
+      modulePath: this.options.memberEntry ?? packagePath('dist', 'ensemble', 'io', 'main.js'),
+      args: memberArgs(this.memberConfig(member)),
+      outputFile: paths.output(member.name),
+      readyTimeoutMs: spec.memberStartTimeoutMs,
+      stopGraceMs: spec.memberStopGraceMs,
+      events: {
+        onLaunch: (pid) => this.observe({ type: 'forked', member: member.name, pid }),
+        onMessage: (raw) => this.onMemberMessage(member.name, raw),
+        onExit: (exit) => this.observe({ type: 'exited', member: member.name, ...exit }),
+      },
+    });
+  }
+
+  private memberConfig(member: MemberLayout): MemberProcessConfig {
+    const { paths, spec } = this.options;
+    return {
+      ...serverEntry(member),
+      ...spec.timing,
+      dataDir: paths.memberDataDir(member.sid),
+      logFile: paths.log(member.name),
+      servers: this.layout.map(serverEntry),
+      fourLetterWords: '*',
+      supervisorPid: process.pid,
+    };
+  }
+
+  private async startMember(member: MemberLayout): Promise<void> {
+    if (this.stopping !== null) throw new UserError(`cluster ${this.options.paths.name} is stopping`);
+    mkdirSync(this.options.paths.memberDataDir(member.sid), { recursive: true });
+    try {
+      await this.hostOf(member.name).start();
+    } catch (err) {
+      const reason = `${errorMessage(err)} (${this.whereIs(member)})${this.lastOutput(member)}`;
+      this.record({ type: 'member-failed', member: member.name, reason });
+      throw new UserError(`${member.name} failed to start: ${reason}`);
+    }
+  }
+
+  private whereIs(member: MemberLayout): string {
+    const { paths } = this.options;
+    return [
+      `client port ${member.clientPort}, quorum port ${member.quorumPort}, election port ${member.electionPort}`,
+      `data dir ${paths.memberDataDir(member.sid)}`,
+      `log ${paths.log(member.name)}`,
+      `output ${paths.output(member.name)}`,
+    ].join('; ');
+  }
+
+  /** The most telling line of the member's stdout/stderr: its first error line, else its last line. */
+  private lastOutput(member: MemberLayout): string {
+    const file = this.options.paths.output(member.name);
+    if (!existsSync(file)) return '';
+    const lines = readFileSync(file, 'utf8').slice(-OUTPUT_TAIL_BYTES).split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const line = lines.find((l) => /error/i.test(l)) ?? lines.at(-1);
+    return line === undefined ? '' : `: ${line}`;
+  }
+
+  private async waitReady(deadline: number): Promise<void> {
+    let problem = 'no leader elected yet';
+    for (let remaining = deadline - Date.now(); remaining > 0; remaining = deadline - Date.now()) {
+      const gone = this.view.members().find((m) => m.process === 'exited' || m.process === 'killed');
+      if (gone !== undefined) {
+        const member = this.layout.find((m) => m.name === gone.name);
+        throw new UserError(`${gone.name} exited while the ensemble was forming${member === undefined ? '' : this.lastOutput(member)}`);
+      }
+      if (!this.view.settled()) {
+        problem = this.unsettled();
+        await this.nextChange(remaining);
+        continue;
+      }
+      try {
+        await this.options.probeWrite(connectString(this.layout));
+        return;
+      } catch (err) {
+        problem = `a test write failed: ${errorMessage(err)}`;
+        await delay(Math.min(PROBE_RETRY_MS, remaining));
+      }
+    }
+    throw new UserError(`cluster ${this.options.paths.name} was not ready within ${this.options.spec.readyTimeoutMs / 1000} s: ${problem}`);
+  }
+
+  private unsettled(): string {
+    const waiting = this.view.members().filter((m) => m.serverState === null || m.serverState === 'LOOKING');
+    if (waiting.length === 0) return 'more than one member claims to lead';
+    return waiting.map((m) => `${m.name} is ${m.serverState ?? 'not reporting a state'}`).join(', ');
+  }
+
+  private async nextChange(timeoutMs: number): Promise<void> {
+    try {
+      await once(this.changes, 'change', { signal: AbortSignal.timeout(timeoutMs) });
+    } catch {
+      // timed out: the caller's deadline check decides
+    }
+  }
+
+  private onMemberMessage(member: string, raw: unknown): void {
+    const message = parseMemberMessage(raw);
+    if (message === null) this.options.log.warn({ member, message: raw }, 'ignored malformed member message');
+    else this.observe({ type: 'message', member, message });
+  }
+
+  private observe(input: ViewInput): void {
+    for (const entry of this.view.apply(input, Date.now())) this.keep(entry);
+    this.changes.emit('change');
+  }
+
+  private record(body: TimelineEventBody): void {
+    this.keep({ ...body, at: Date.now() });
+  }
+
+  private keep(entry: TimelineEventBody & { at: number }): void {
+    const event = this.timeline.record(entry);
+    this.options.log.info({ event }, describeEvent(event));
+  }
+
+  private resolve(target: string, leaderAllowed: boolean): string {
+    if (target === ZK_LEADER && leaderAllowed) {
+      const leader = this.view.leader();
+      if (leader === undefined) throw new UserError('no ensemble member is leading right now (an election is under way)');
+      return leader.name;
+    }
+    if (this.hosts.has(target)) return target;
+    if (NOT_YET.test(target)) throw new UserError(`${target} is not part of this cluster yet`);
+    const known = [...this.hosts.keys(), ...(leaderAllowed ? [ZK_LEADER] : [])].join(', ');
+    throw new UserError(`no component named "${target}" (this cluster has ${known})`);
+  }
+
+  private hostOf(name: string): ForkHost {
+    const host = this.hosts.get(name);
+    if (host === undefined) throw new Error(`no host for ${name}`);
+    return host;
+  }
+
+  private viewOf(name: string): MemberView {
+    const view = this.view.member(name);
+    if (view === undefined) throw new Error(`no view of ${name}`);
+    return view;
+  }
+
+  private writeFile(error?: string): void {
+    const file: ClusterFile = {
+      name: this.options.paths.name,
+      profile: this.options.spec.profile,
+      members: [...this.layout],
+      supervisor: {
+        pid: process.pid,
+        controlUrl: this.control?.url ?? '',
+        token: this.token,
+        phase: this.phase,
+        ...(error === undefined ? {} : { error }),
+        startedAt: this.startedAt,
+      },
+    };
+    writeClusterFile(this.options.paths, file);
+  }
+}
+
+function memberStatus(member: MemberLayout, view: MemberView): EnsembleMemberStatus {
+  return {
+    name: member.name,
+    sid: member.sid,
+    kind: member.role,
+    clientPort: member.clientPort,
+    quorumPort: member.quorumPort,
+    electionPort: member.electionPort,
+    pid: view.pid,
+    role: roleOf(view),
+    state: view.process,
+    zxid: view.zxid === null ? null : `0x${view.zxid.toString(16)}`,
+  };
+}
+
+function serverEntry({ sid, host, clientPort, quorumPort, electionPort, role }: MemberLayout): ServerEntry {
+  return { sid, host, clientPort, quorumPort, electionPort, role };
+}

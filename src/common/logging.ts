@@ -1,0 +1,27 @@
+// Component logs: pino JSON lines to one file per component (logs/<component>.log), optionally
+// mirrored to the terminal in a readable form for a foreground `up`.
+import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger } from 'pino';
+
+export interface LoggerOptions {
+  component: string;
+  /** JSON log file; its directory is created if missing. */
+  file: string;
+  level?: pino.Level;
+  /** Also print warnings and errors, human-readable, on stderr. */
+  terminal?: boolean;
+  /** Write synchronously (nothing is lost when the process exits abruptly). */
+  sync?: boolean;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const level = options.level ?? 'info';
+  const file = pino.destination({ dest: options.file, mkdir: true, sync: options.sync ?? false });
+  const streams: pino.StreamEntry[] = [{ level, stream: file }];
+  if (options.terminal === true) {
+    streams.push({ level: 'warn', stream: pretty({ destination: 2, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) });
+  }
+  return pino({ level, base: { component: options.component } }, pino.multistream(streams));
+}

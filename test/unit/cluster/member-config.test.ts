@@ -1,0 +1,42 @@
+// The member process contract: config argument round trip and IPC message validation.
+import { describe, expect, it } from 'vitest';
+import { memberArgs, parseMemberArgs, parseMemberMessage, type MemberProcessConfig } from '../../../src/cluster/member-config.js';
+
+const entry = { sid: 2, host: '127.0.0.1', clientPort: 4002, quorumPort: 5002, electionPort: 6002, role: 'participant' as const };
+const config: MemberProcessConfig = {
+  ...entry,
+  dataDir: 'data/zk-2',
+  logFile: 'logs/zk-2.log',
+  servers: [entry],
+  tickMs: 100,
+  initLimit: 10,
+  syncLimit: 5,
+  minSessionTimeoutMs: 200,
+  maxSessionTimeoutMs: 2_000,
+  fourLetterWords: '*',
+  supervisorPid: 42,
+};
+
+describe('member process contract', () => {
+  it('passes the config as one --config JSON argument', () => {
+    const args = memberArgs(config);
+    expect(args).toHaveLength(2);
+    expect(parseMemberArgs(['--inspect', ...args])).toEqual(config);
+    expect(() => parseMemberArgs([])).toThrow(/--config/);
+  });
+
+  it('accepts ready and state messages with a BigInt-readable zxid', () => {
+    expect(parseMemberMessage({ type: 'ready' })).toEqual({ type: 'ready' });
+    expect(parseMemberMessage({ type: 'state', state: 'LEADING', zxid: '0x100000002' })).toEqual({
+      type: 'state',
+      state: 'LEADING',
+      zxid: '0x100000002',
+    });
+  });
+
+  it('rejects anything else', () => {
+    for (const bad of [null, 'ready', { type: 'state', state: 'LEADER', zxid: '1' }, { type: 'state', state: 'LOOKING', zxid: 'zz' }, { type: 'state', state: 'LOOKING', zxid: '' }, { type: 'stop' }]) {
+      expect(parseMemberMessage(bad)).toBeNull();
+    }
+  });
+});
