@@ -5,8 +5,8 @@
 // - It is started with `child_process.fork(entry, ['--config', <JSON of MemberProcessConfig>])`
 //   and an IPC channel; `parseMemberArgs(process.argv.slice(2))` reads the config back.
 // - Once its client port listens it sends `{type:'ready'}`; on every server state change (and once
-//   right after ready) it sends `{type:'state', state, zxid}` with zxid as `0x` + hex
-//   (any string `BigInt()` accepts is read).
+//   right after ready) it sends `{type:'state', state, phase, zxid, leader, epoch}` with zxid as
+//   `0x` + hex (any string `BigInt()` accepts is read); it serves clients once phase is 'broadcast'.
 // - SIGTERM: close listeners and storage, exit 0 (the supervisor sends SIGKILL after a grace period).
 // - Orphan safety: it exits at once when its IPC channel closes (`process.on('disconnect')`) and,
 //   as a backstop, when `process.ppid` no longer equals `supervisorPid` (checked every
@@ -44,7 +44,21 @@ export interface MemberProcessConfig extends ServerEntry {
   supervisorPid: number;
 }
 
-export type MemberMessage = { type: 'ready' } | { type: 'state'; state: ServerState; zxid: string };
+/** Zab sub-phase, as mntr's zk_peer_state shows it ("following - broadcast"). */
+export type ServerPhase = 'election' | 'discovery' | 'synchronization' | 'broadcast';
+export const SERVER_PHASES: readonly ServerPhase[] = ['election', 'discovery', 'synchronization', 'broadcast'];
+
+export interface StateMessage {
+  type: 'state';
+  state: ServerState;
+  phase: ServerPhase;
+  /** `0x` + hex. */
+  zxid: string;
+  leader: number | null;
+  epoch: number;
+}
+
+export type MemberMessage = { type: 'ready' } | StateMessage;
 
 export function memberArgs(config: MemberProcessConfig): string[] {
   return ['--config', JSON.stringify(config)];
@@ -63,10 +77,12 @@ export function parseMemberMessage(raw: unknown): MemberMessage | null {
   const msg = raw as Record<string, unknown>;
   if (msg['type'] === 'ready') return { type: 'ready' };
   const state = SERVER_STATES.find((s) => s === msg['state']);
-  if (msg['type'] === 'state' && state !== undefined && typeof msg['zxid'] === 'string' && isBigInt(msg['zxid'])) {
-    return { type: 'state', state, zxid: msg['zxid'] };
-  }
-  return null;
+  const phase = SERVER_PHASES.find((p) => p === msg['phase']);
+  const { zxid, leader, epoch } = msg;
+  if (msg['type'] !== 'state' || state === undefined || phase === undefined) return null;
+  if (typeof zxid !== 'string' || !isBigInt(zxid) || typeof epoch !== 'number') return null;
+  if (leader !== null && typeof leader !== 'number') return null;
+  return { type: 'state', state, phase, zxid, leader, epoch };
 }
 
 function isBigInt(text: string): boolean {

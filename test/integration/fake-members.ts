@@ -26,7 +26,7 @@ async function look() {
   const next = Math.max(...up) === config.sid ? 'LEADING' : 'FOLLOWING';
   if (next !== state) {
     state = next;
-    process.send({ type: 'state', state, zxid: '0x' + up.length.toString(16) });
+    process.send({ type: 'state', state, phase: 'broadcast', zxid: '0x' + up.length.toString(16), leader: Math.max(...up), epoch: 1 });
   }
 }
 createServer((socket) => socket.destroy()).listen(config.clientPort, config.host, () => {

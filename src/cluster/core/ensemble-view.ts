@@ -1,6 +1,6 @@
 // What the supervisor knows about each ensemble member (process state, server state, zxid) and the
 // timeline events each observation produces. Pure: time comes in as `now`.
-import type { MemberMessage, ServerState } from '../member-config.js';
+import type { MemberMessage, ServerPhase, ServerState, StateMessage } from '../member-config.js';
 import type { TimelineEntry, ZkRole } from './timeline.js';
 
 export type ProcessState = 'starting' | 'running' | 'killed' | 'exited';
@@ -10,6 +10,8 @@ export interface MemberView {
   process: ProcessState;
   pid: number | null;
   serverState: ServerState | null;
+  /** Zab sub-phase; a member serves clients only in 'broadcast'. */
+  phase: ServerPhase | null;
   zxid: bigint | null;
 }
 
@@ -37,7 +39,7 @@ export class EnsembleView {
 
   constructor(names: readonly string[], now: number) {
     for (const name of names) {
-      this.byName.set(name, { name, process: 'exited', pid: null, serverState: null, zxid: null });
+      this.byName.set(name, { name, process: 'exited', pid: null, serverState: null, phase: null, zxid: null });
     }
     this.leaderlessSince = now;
   }
@@ -60,11 +62,11 @@ export class EnsembleView {
     return best === undefined ? undefined : { ...best };
   }
 
-  /** Every member is running and has a role, and exactly one of them leads. */
+  /** Every member is running and serving (Zab broadcast phase), and exactly one of them leads. */
   settled(): boolean {
     const members = [...this.byName.values()];
     const leaders = members.filter((m) => m.serverState === 'LEADING').length;
-    return leaders === 1 && members.every((m) => m.process === 'running' && m.serverState !== 'LOOKING' && m.serverState !== null);
+    return leaders === 1 && members.every((m) => m.process === 'running' && m.serverState !== 'LOOKING' && m.phase === 'broadcast');
   }
 
   apply(input: ViewInput, now: number): TimelineEntry[] {
@@ -72,7 +74,7 @@ export class EnsembleView {
     if (m === undefined) return [];
     switch (input.type) {
       case 'forked':
-        Object.assign(m, { process: 'starting', pid: input.pid, serverState: null });
+        Object.assign(m, { process: 'starting', pid: input.pid, serverState: null, phase: null });
         return [];
       case 'message':
         return this.onMessage(m, input.message, now);
@@ -94,7 +96,7 @@ export class EnsembleView {
         m.process = 'running';
         return [{ type: 'member-started', at: now, member: m.name, pid: m.pid ?? 0 }];
       case 'state':
-        return this.onState(m, message.state, BigInt(message.zxid), now);
+        return this.onState(m, message, now);
       default: {
         const _: never = message;
         return _;
@@ -102,9 +104,12 @@ export class EnsembleView {
     }
   }
 
-  private onState(m: MemberView, state: ServerState, zxid: bigint, now: number): TimelineEntry[] {
+  private onState(m: MemberView, message: StateMessage, now: number): TimelineEntry[] {
+    const { state } = message;
+    const zxid = BigInt(message.zxid);
     const previous = m.serverState;
     m.zxid = zxid;
+    m.phase = message.phase;
     if (previous === state) return [];
     const events: TimelineEntry[] = [];
     if (previous === 'LEADING') events.push(...this.leaderGone(m, now));
@@ -119,7 +124,7 @@ export class EnsembleView {
 
   private down(m: MemberView, process: 'killed' | 'exited', now: number): TimelineEntry[] {
     const events = m.serverState === 'LEADING' ? this.leaderGone(m, now) : [];
-    Object.assign(m, { process, pid: null, serverState: null });
+    Object.assign(m, { process, pid: null, serverState: null, phase: null });
     return events;
   }
 

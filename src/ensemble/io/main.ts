@@ -4,14 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ORPHAN_CHECK_INTERVAL_MS, parseMemberArgs, type MemberProcessConfig } from '../../cluster/member-config.js';
+import { ORPHAN_CHECK_INTERVAL_MS, parseMemberArgs, type MemberMessage, type MemberProcessConfig } from '../../cluster/member-config.js';
 import { errorMessage } from '../../common/errors.js';
 import { createLogger, type Logger } from '../../common/logging.js';
 import { Member } from '../core/member.js';
 import { SqliteStorage } from '../storage/sqlite.js';
 import { ClientListener } from './client-listener.js';
 import { ElectionLinks, QuorumLinks } from './peer-links.js';
-import { MemberRuntime, type StateReport } from './runtime.js';
+import { MemberRuntime } from './runtime.js';
 import { ensembleConfigText, renderZooCfg } from './zoo-cfg.js';
 
 /** ZooKeeper's finalizeWait: how long a quorum of agreeing votes must stand before deciding. */
@@ -24,7 +24,7 @@ function prepareDataDir(config: MemberProcessConfig): void {
   writeFileSync(join(config.dataDir, 'zoo.cfg'), renderZooCfg(config));
 }
 
-function report(message: StateReport | { type: 'ready' }): void {
+function report(message: MemberMessage): void {
   process.send?.(message);
 }
 

@@ -2,8 +2,9 @@
 // event-loop turn as one batch — everything made durable first (one group commit), then peer
 // sends, then client replies, then logs and state reports.
 import type { Logger } from 'pino';
-import { effectStage, type Effect, type MemberInput, type MemberStorage, type PeerState, type ZabPhase } from '../core/effects.js';
+import { effectStage, type Effect, type MemberInput, type MemberStorage, type PeerState } from '../core/effects.js';
 import { hexZxid, type Txn } from '../core/txn.js';
+import type { StateMessage } from '../../cluster/member-config.js';
 import type { ClientListener } from './client-listener.js';
 import type { ElectionLinks, QuorumLinks } from './peer-links.js';
 
@@ -11,17 +12,6 @@ export interface MemberCore {
   handle(input: MemberInput): Effect[];
 }
 
-/** What the member tells its supervisor whenever its server state changes. */
-export interface StateReport {
-  type: 'state';
-  state: PeerState;
-  /** Zab sub-phase: a member serves clients once it reaches 'broadcast'. */
-  phase: ZabPhase;
-  /** `0x` + hex. */
-  zxid: string;
-  leader: number | null;
-  epoch: number;
-}
 
 export type ClientSink = Pick<ClientListener, 'connectResponse' | 'reply' | 'notify' | 'fourLetterReply' | 'closeClient'>;
 export type ElectionSink = Pick<ElectionLinks, 'send'>;
@@ -39,7 +29,7 @@ export interface RuntimeOptions {
   tickMs: number;
   now: () => number;
   log: Logger;
-  report: (state: StateReport) => void;
+  report: (state: StateMessage) => void;
   /** The member cannot go on (a write did not become durable, or the core failed). */
   onFatal: (err: unknown) => void;
 }
@@ -151,7 +141,7 @@ export class MemberRuntime {
       return;
     }
     if (e.kind !== 'stateChanged') return;
-    const report: StateReport = { type: 'state', state: e.state, phase: e.phase, zxid: hexZxid(e.zxid), leader: e.leader, epoch: e.epoch };
+    const report: StateMessage = { type: 'state', state: e.state, phase: e.phase, zxid: hexZxid(e.zxid), leader: e.leader, epoch: e.epoch };
     log.info({ leader: e.leader, zxid: report.zxid, epoch: e.epoch }, `Peer state changed: ${peerStateText(e.state)} - ${e.phase}`);
     this.opts.report(report);
   }

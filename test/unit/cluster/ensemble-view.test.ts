@@ -1,7 +1,7 @@
 // EnsembleView: roles, leader loss and election timing, and what counts as settled.
 import { describe, expect, it } from 'vitest';
 import { EnsembleView, roleOf } from '../../../src/cluster/core/ensemble-view.js';
-import type { ServerState } from '../../../src/cluster/member-config.js';
+import type { ServerPhase, ServerState } from '../../../src/cluster/member-config.js';
 
 function started(names: string[], now = 0): EnsembleView {
   const view = new EnsembleView(names, now);
@@ -12,8 +12,9 @@ function started(names: string[], now = 0): EnsembleView {
   return view;
 }
 
-function report(view: EnsembleView, member: string, state: ServerState, now: number, zxid = '0x100000000') {
-  return view.apply({ type: 'message', member, message: { type: 'state', state, zxid } }, now);
+function report(view: EnsembleView, member: string, state: ServerState, now: number, zxid = '0x100000000', phase: ServerPhase = state === 'LOOKING' ? 'election' : 'broadcast') {
+  const message = { type: 'state', state, phase, zxid, leader: null, epoch: 1 } as const;
+  return view.apply({ type: 'message', member, message }, now);
 }
 
 describe('EnsembleView', () => {
@@ -23,6 +24,8 @@ describe('EnsembleView', () => {
     const events = report(view, 'zk-3', 'LEADING', 1_400);
     expect(events).toContainEqual({ type: 'leader-elected', at: 1_400, member: 'zk-3', leaderlessMs: 400 });
     expect(view.leader()?.name).toBe('zk-3');
+    expect(view.settled()).toBe(false);
+    report(view, 'zk-2', 'FOLLOWING', 1_420, '0x100000000', 'synchronization');
     expect(view.settled()).toBe(false);
     report(view, 'zk-2', 'FOLLOWING', 1_450);
     expect(view.settled()).toBe(true);

@@ -27,15 +27,13 @@ describe('member process contract', () => {
 
   it('accepts ready and state messages with a BigInt-readable zxid', () => {
     expect(parseMemberMessage({ type: 'ready' })).toEqual({ type: 'ready' });
-    expect(parseMemberMessage({ type: 'state', state: 'LEADING', zxid: '0x100000002' })).toEqual({
-      type: 'state',
-      state: 'LEADING',
-      zxid: '0x100000002',
-    });
+    const leading = { type: 'state', state: 'LEADING', phase: 'broadcast', zxid: '0x100000002', leader: 2, epoch: 1 };
+    expect(parseMemberMessage(leading)).toEqual(leading);
+    expect(parseMemberMessage({ ...leading, state: 'LOOKING', phase: 'election', leader: null })).toEqual({ ...leading, state: 'LOOKING', phase: 'election', leader: null });
   });
 
   it('rejects anything else', () => {
-    for (const bad of [null, 'ready', { type: 'state', state: 'LEADER', zxid: '1' }, { type: 'state', state: 'LOOKING', zxid: 'zz' }, { type: 'state', state: 'LOOKING', zxid: '' }, { type: 'stop' }]) {
+    for (const bad of [null, 'ready', { type: 'state', state: 'LEADER', phase: 'broadcast', zxid: '1', leader: 1, epoch: 1 }, { type: 'state', state: 'LOOKING', phase: 'election', zxid: 'zz', leader: null, epoch: 1 }, { type: 'state', state: 'LOOKING', phase: 'election', zxid: '', leader: null, epoch: 1 }, { type: 'state', state: 'LEADING', phase: 'leading', zxid: '0x1', leader: 1, epoch: 1 }, { type: 'state', state: 'LEADING', zxid: '0x1', leader: 1, epoch: 1 }, { type: 'stop' }]) {
       expect(parseMemberMessage(bad)).toBeNull();
     }
   });
