@@ -19,7 +19,15 @@ export interface RealZooKeeperOptions {
   members?: 1 | 3;
   /** Sessions may be 2..120 ticks long. */
   tickTimeMs?: number;
+  /**
+   * JVM flags for the servers. Tests default to a small, quick-starting JVM; a benchmark passes
+   * `null` to run ZooKeeper with the distribution's own JVM settings.
+   */
+  jvmFlags?: string | null;
 }
+
+/** Small heap and no full JIT: quick to start and light beside the tests. */
+export const TEST_JVM_FLAGS = '-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1';
 
 export interface RealMember {
   id: number;
@@ -82,13 +90,10 @@ function classpathJars(): string[] {
   }
 }
 
-function serverEnv(logDir: string): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    JMXDISABLE: 'true',
-    ZOO_LOG_DIR: logDir,
-    SERVER_JVMFLAGS: '-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1',
-  };
+function serverEnv(logDir: string, jvmFlags: string | null = TEST_JVM_FLAGS): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, JMXDISABLE: 'true', ZOO_LOG_DIR: logDir };
+  if (jvmFlags !== null) env['SERVER_JVMFLAGS'] = jvmFlags;
+  return env;
 }
 
 /** Starts ZooKeeper and waits until every member answers `srvr` with a Mode line; null if it cannot run here. */
@@ -101,7 +106,8 @@ export async function startRealZooKeeper(options: RealZooKeeperOptions = {}): Pr
   for (let id = 1; id <= count; id++) {
     specs.push({ id, clientPort: await ports.allocate(), quorumPort: await ports.allocate(), electionPort: await ports.allocate() });
   }
-  const cluster = new Cluster(root, specs, options.tickTimeMs ?? 250);
+  const jvmFlags = options.jvmFlags === undefined ? TEST_JVM_FLAGS : options.jvmFlags;
+  const cluster = new Cluster({ root, specs, tickTimeMs: options.tickTimeMs ?? 250, jvmFlags });
   try {
     await Promise.all(specs.map((s) => cluster.startMember(s.id)));
   } catch (err) {
@@ -123,13 +129,14 @@ class Cluster implements RealZooKeeper {
     for (const child of this.processes.values()) killGroup(child);
   };
 
-  constructor(
-    private readonly root: string,
-    private readonly specs: MemberSpec[],
-    tickTimeMs: number,
-  ) {
-    this.connectString = specs.map((s) => `${LOOPBACK}:${s.clientPort}`).join(',');
-    for (const spec of specs) writeMemberConfig(root, spec, specs, tickTimeMs);
+  private readonly root: string;
+  private readonly specs: MemberSpec[];
+  private readonly jvmFlags: string | null;
+
+  constructor(opts: { root: string; specs: MemberSpec[]; tickTimeMs: number; jvmFlags: string | null }) {
+    ({ root: this.root, specs: this.specs, jvmFlags: this.jvmFlags } = opts);
+    this.connectString = opts.specs.map((s) => `${LOOPBACK}:${s.clientPort}`).join(',');
+    for (const spec of opts.specs) writeMemberConfig(opts.root, spec, opts.specs, opts.tickTimeMs);
     process.once('exit', this.killAll);
   }
 
@@ -142,7 +149,7 @@ class Cluster implements RealZooKeeper {
     const dir = join(this.root, `zk-${id}`);
     const out = openSync(join(dir, 'server.out'), 'a');
     const child = spawn(serverScript(), ['start-foreground', join(dir, 'zoo.cfg')], {
-      env: serverEnv(dir),
+      env: serverEnv(dir, this.jvmFlags),
       detached: true,
       stdio: ['ignore', out, out],
     });
