@@ -8,6 +8,9 @@ import type { StateMessage } from '../../cluster/member-config.js';
 import type { ClientListener } from './client-listener.js';
 import type { ElectionLinks, QuorumLinks } from './peer-links.js';
 
+/** The longest the core goes without learning the time. */
+const TIME_RESOLUTION_MS = 50;
+
 export interface MemberCore {
   handle(input: MemberInput): Effect[];
 }
@@ -48,10 +51,13 @@ export class MemberRuntime {
     this.shells = shells;
   }
 
-  /** Starts time: a tick now and then every half tick. */
+  /**
+   * Starts time: a tick now and then every half tick, at least every TIME_RESOLUTION_MS so that
+   * sub-tick waits such as the election's finalizeWait end on time with long ticks too.
+   */
   start(): void {
     const tick = (): void => this.submit({ kind: 'tick', now: this.opts.now() });
-    this.ticker = setInterval(tick, Math.max(1, Math.floor(this.opts.tickMs / 2)));
+    this.ticker = setInterval(tick, Math.max(1, Math.min(TIME_RESOLUTION_MS, Math.floor(this.opts.tickMs / 2))));
     tick();
   }
 
