@@ -1,0 +1,100 @@
+// The seam between the leading master's pure core and its shells: inputs (agent link, scheduler API,
+// time), outputs (persist the registry, messages to agents, events to framework streams, replies, logs).
+import type {
+  AgentID,
+  AgentInfo,
+  Call,
+  Event,
+  FrameworkID,
+  FrameworkInfo,
+  KillPolicy,
+  MasterInfo,
+  Task,
+  TaskID,
+  TaskInfo,
+  TaskState,
+  TaskStatus,
+  TimeInfo,
+} from './v1.js';
+
+/** What the ensemble keeps for a new leading master: the agents admitted and those unreachable. */
+export interface Registry {
+  admitted: AgentInfo[];
+  unreachable: { id: AgentID; timestamp: TimeInfo }[];
+}
+
+export const EMPTY_REGISTRY: Registry = { admitted: [], unreachable: [] };
+
+/** An agent's status update as the agent link carries it; `status.uuid` is set, so it must be acknowledged. */
+export interface StatusUpdate {
+  framework_id: FrameworkID;
+  status: TaskStatus;
+  /** The newest state the agent knows while older updates are still unacknowledged. */
+  latest_state?: TaskState;
+}
+
+/** Messages from the master over the agent link. */
+export type MasterToAgent =
+  | { type: 'REGISTERED'; agent_id: AgentID; master_info: MasterInfo }
+  | { type: 'REREGISTERED'; agent_id: AgentID; master_info: MasterInfo }
+  | { type: 'RUN_TASK'; framework: FrameworkInfo; task: TaskInfo }
+  | { type: 'KILL_TASK'; framework_id: FrameworkID; task_id: TaskID; kill_policy?: KillPolicy }
+  | { type: 'ACKNOWLEDGE'; framework_id: FrameworkID; task_id: TaskID; uuid: string }
+  | { type: 'SHUTDOWN_FRAMEWORK'; framework_id: FrameworkID }
+  | { type: 'PING' };
+
+interface At {
+  /** Milliseconds on the shell's clock. */
+  now: number;
+}
+
+/**
+ * Agent-link inputs name the link by `connection` (chosen by the shell); messages from a connection
+ * that is not (or no longer) an agent's current one are ignored.
+ */
+export type MasterInput =
+  | (At & { kind: 'agentRegister'; connection: string; agent: AgentInfo; pid: string; version: string })
+  | (At & {
+      kind: 'agentReregister';
+      connection: string;
+      /** With `id` set. */
+      agent: AgentInfo;
+      pid: string;
+      version: string;
+      tasks: Task[];
+      frameworks: FrameworkInfo[];
+    })
+  | (At & { kind: 'agentPong'; connection: string })
+  | (At & { kind: 'agentDisconnected'; connection: string })
+  | (At & { kind: 'statusUpdate'; connection: string; update: StatusUpdate })
+  /** `streamId`: for SUBSCRIBE the new stream's id; otherwise the call's Mesos-Stream-Id header (null if absent). */
+  | (At & { kind: 'schedulerCall'; streamId: string | null; call: Call })
+  | (At & { kind: 'streamClosed'; streamId: string })
+  | (At & { kind: 'tick' });
+
+/** HTTP status of a scheduler call: 200 opens the SUBSCRIBE stream, 202 accepted, 400 invalid, 403 not subscribed. */
+export type CallStatus = 200 | 202 | 400 | 403;
+
+/** Effects, for the shell to perform in the order persist → send → reply. */
+export type MasterOutput =
+  | { kind: 'persistRegistry'; registry: Registry }
+  | { kind: 'toAgent'; agentId: string; connection: string; message: MasterToAgent }
+  | { kind: 'toFramework'; frameworkId: string; streamId: string; event: Event }
+  | { kind: 'closeStream'; streamId: string }
+  | { kind: 'callAnswer'; status: CallStatus; message?: string }
+  | { kind: 'log'; level: 'info' | 'warn'; message: string };
+
+export interface MasterCoreOptions {
+  masterInfo: MasterInfo;
+  /** When this master was elected. */
+  now: number;
+  /** Recovered from the ensemble; EMPTY_REGISTRY for a new cluster. */
+  registry: Registry;
+  allocation: { intervalMs: number };
+  agentPingTimeoutMs: number;
+  maxAgentPingTimeouts: number;
+  /** How long recovered agents have to re-register after failover before they become unreachable. */
+  agentReregisterTimeoutMs: number;
+  /** HEARTBEAT period of scheduler streams (Mesos: 15 s). */
+  heartbeatIntervalMs: number;
+}
