@@ -43,6 +43,18 @@ export type MasterToAgent =
   | { type: 'SHUTDOWN_FRAMEWORK'; framework_id: FrameworkID }
   | { type: 'PING' };
 
+/**
+ * Messages from an agent over the agent link (JSON over a WebSocket). REGISTER is a first
+ * registration; REREGISTER (with the agent id it was given) follows a change of leading master or an
+ * agent restart and lists the tasks it still runs; every STATUS_UPDATE is retried until the master
+ * sends ACKNOWLEDGE with its uuid.
+ */
+export type AgentToMaster =
+  | { type: 'REGISTER'; agent: AgentInfo; version: string }
+  | { type: 'REREGISTER'; agent: AgentInfo; version: string; tasks: Task[]; frameworks: FrameworkInfo[] }
+  | { type: 'STATUS_UPDATE'; update: StatusUpdate }
+  | { type: 'PONG' };
+
 interface At {
   /** Milliseconds on the shell's clock. */
   now: number;
