@@ -4,10 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ORPHAN_CHECK_INTERVAL_MS, parseMemberArgs, type MemberMessage, type MemberProcessConfig } from '../../cluster/member-config.js';
+import { ORPHAN_CHECK_INTERVAL_MS, parseMemberArgs, type MemberMessage, type MemberProcessConfig, type StateMessage } from '../../cluster/member-config.js';
 import { errorMessage } from '../../common/errors.js';
 import { createLogger, type Logger } from '../../common/logging.js';
 import { Member } from '../core/member.js';
+import { hexZxid } from '../core/txn.js';
 import { SqliteStorage } from '../storage/sqlite.js';
 import { ClientListener } from './client-listener.js';
 import { ElectionLinks, QuorumLinks } from './peer-links.js';
@@ -17,6 +18,7 @@ import { ensembleConfigText, renderZooCfg } from './zoo-cfg.js';
 /** ZooKeeper's finalizeWait: how long a quorum of agreeing votes must stand before deciding. */
 const FINALIZE_WAIT_MS = 200;
 const SESSION_SECRET_BYTES = 16;
+const ZXID_REPORT_INTERVAL_MS = 1_000;
 
 function prepareDataDir(config: MemberProcessConfig): void {
   mkdirSync(config.dataDir, { recursive: true });
@@ -26,6 +28,19 @@ function prepareDataDir(config: MemberProcessConfig): void {
 
 function report(message: MemberMessage): void {
   process.send?.(message);
+}
+
+/**
+ * Passes state changes on to the supervisor, and between them re-sends the last state with the
+ * member's current zxid once a second when it moved, so `status` shows zxids as they advance.
+ */
+function stateReporter(member: Member): (message: StateMessage) => void {
+  let last: StateMessage | null = null;
+  setInterval(() => {
+    const zxid = hexZxid(member.replicated.lastZxid);
+    if (last !== null && last.zxid !== zxid) report((last = { ...last, zxid }));
+  }, ZXID_REPORT_INTERVAL_MS).unref();
+  return (message) => report((last = message));
 }
 
 function createMember(config: MemberProcessConfig, storage: SqliteStorage): Member {
@@ -59,7 +74,7 @@ async function run(config: MemberProcessConfig, log: Logger): Promise<void> {
     tickMs: config.tickMs,
     now: Date.now,
     log,
-    report,
+    report: stateReporter(member),
     onFatal: (err) => {
       log.error({ err: errorMessage(err) }, 'Unrecoverable error, exiting');
       process.stderr.write(`zk-${config.sid}: ${errorMessage(err)}\n`);
