@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOOPBACK } from '../../src/common/ports.js';
 import { REPO_ROOT, TestEnsemble, waitUntil } from '../helpers/ensemble.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
 
 const ZOOKEEPER_HOME = process.env['ZOOKEEPER_HOME'] ?? '/usr/share/zookeeper';
 const ZKCLI = join(ZOOKEEPER_HOME, 'bin', 'zkCli.sh');
@@ -71,7 +72,7 @@ interface NzkTransaction {
 interface NzkClient {
   connect(): void;
   close(): void;
-  once(event: 'connected', cb: () => void): void;
+  once(event: 'connected' | 'disconnected', cb: () => void): void;
   getSessionId(): Buffer;
   addAuthInfo(scheme: string, auth: Buffer): void;
   create(path: string, data: Buffer, acls: unknown[], mode: number, cb: Callback<[string]>): void;
@@ -112,8 +113,8 @@ describe('real clients against the ensemble', () => {
   let ensemble: TestEnsemble;
   const clients: NzkClient[] = [];
 
-  async function nodeClient(): Promise<NzkClient> {
-    const client = nzk.createClient(ensemble.connectString, { sessionTimeout: 2_000, spinDelay: 100, retries: 3 });
+  async function nodeClient(connectString = ensemble.connectString): Promise<NzkClient> {
+    const client = nzk.createClient(connectString, { sessionTimeout: 2_000, spinDelay: 100, retries: 3 });
     clients.push(client);
     const connected = new Promise<void>((resolve) => client.once('connected', resolve));
     client.connect();
@@ -189,6 +190,34 @@ describe('real clients against the ensemble', () => {
         [nzk.Event.NODE_DATA_CHANGED, '/watched'],
         [nzk.Event.NODE_CHILDREN_CHANGED, '/watched'],
       ]);
+    });
+
+    it('moves its session to another member when its connection drops; ephemerals and watches survive', async () => {
+      const proxies = await Promise.all(ensemble.sids.slice(0, 2).map((sid) => TcpProxy.start(ensemble.clientPort(sid))));
+      try {
+        const client = await nodeClient(proxies.map((p) => `${LOOPBACK}:${p.port}`).join(','));
+        const writer = await nodeClient();
+        const session = client.getSessionId();
+        await call<[string]>((cb) => client.create('/moving', Buffer.from('a'), nzk.ACL.OPEN_ACL_UNSAFE, nzk.CreateMode.EPHEMERAL, cb));
+        const events: NzkEvent[] = [];
+        await call<[Buffer, NzkStat]>((cb) => client.getData('/moving', (e) => events.push(e), cb));
+
+        const through = proxies.find((p) => p.connections === 1);
+        const other = proxies.find((p) => p !== through);
+        const moved = new Promise<void>((resolve) => client.once('disconnected', () => client.once('connected', resolve)));
+        through?.cut({ block: true });
+        await moved;
+        expect(other?.connections).toBe(1);
+        expect(client.getSessionId().equals(session)).toBe(true);
+
+        await call<[NzkStat]>((cb) => writer.setData('/moving', Buffer.from('b'), -1, cb));
+        await waitUntil('the re-armed watch fired', () => events.length === 1);
+        expect(events.map((e) => [e.type, e.path])).toEqual([[nzk.Event.NODE_DATA_CHANGED, '/moving']]);
+        const [stat] = await call<[NzkStat | null]>((cb) => writer.exists('/moving', undefined, cb));
+        expect(stat?.ephemeralOwner.equals(session)).toBe(true);
+      } finally {
+        await Promise.all(proxies.map((p) => p.close()));
+      }
     });
 
     it('runs a transaction all-or-nothing', async () => {
