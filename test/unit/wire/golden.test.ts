@@ -48,7 +48,7 @@ function hexField(desc: string, key: string): bigint | undefined {
   return v.startsWith('0x-') ? -BigInt(`0x${v.slice(3)}`) : BigInt(v);
 }
 
-function replyOp(f: GoldenFrame, xid: number, st: ConnState): RequestOp {
+function replyOp(xid: number, st: ConnState): RequestOp {
   if (xid === SpecialXid.ping) return 'ping';
   if (xid === SpecialXid.auth) return 'auth';
   const op = st.pending.get(xid);
@@ -104,7 +104,7 @@ function checkServerFrame(f: GoldenFrame, st: ConnState, body: Buffer): unknown 
     expect(event.path).toBe(/path="([^"]*)"/.exec(f.desc)?.[1]);
     return event;
   }
-  const op = replyOp(f, xid, st);
+  const op = replyOp(xid, st);
   expect(f.desc).toContain(`reply-to=${op === 'unknown' ? 'undefined' : op}`);
   const reply = decodeReply(body, op);
   expect(encodeReply(reply)).toEqual(f.bytes);
