@@ -1,5 +1,11 @@
 // The seam between the leading master's pure core and its shells: inputs (agent link, scheduler API,
 // time), outputs (persist the registry, messages to agents, events to framework streams, replies, logs).
+//
+// The agent link is a WebSocket at `ws://<master address>:<port>/agent` (AGENT_LINK_PATH), one JSON
+// text message per AgentToMaster / MasterToAgent. A master that is not the leading master closes new
+// links with NOT_LEADER_CLOSE_CODE and the leading master's pid (`master@ip:port`, empty while none is
+// known) as the reason; one still reading its registry after election closes them with 1013 (try again
+// later). A leading master that loses leadership closes every link with NOT_LEADER_CLOSE_CODE.
 import type {
   AgentID,
   AgentInfo,
@@ -16,6 +22,13 @@ import type {
   TaskStatus,
   TimeInfo,
 } from './v1.js';
+
+/** Path of the agent link's WebSocket on every master's HTTP port. */
+export const AGENT_LINK_PATH = '/agent';
+/** WebSocket close code of a master that is not the leading master; the reason names the leader's pid. */
+export const NOT_LEADER_CLOSE_CODE = 4001;
+/** WebSocket close code of a leading master that has not finished recovery (RFC 6455 "try again later"). */
+export const RECOVERING_CLOSE_CODE = 1013;
 
 /** What the ensemble keeps for a new leading master: the agents admitted and those unreachable. */
 export interface Registry {

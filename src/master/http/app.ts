@@ -1,0 +1,159 @@
+// The HTTP endpoints of one master (express): Mesos's paths under /master/ and, by delegation, at the
+// top level; leader-only ones answered with 307 to the leading master (503 while none is known);
+// JSON or JSONP (`?jsonp=`); the v1 scheduler API is in scheduler.ts.
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { MasterView } from '../core/master.js';
+import type { Call, MasterInfo } from '../core/v1.js';
+import {
+  frameworksJson,
+  metricsSnapshot,
+  slavesJson,
+  stateJson,
+  stateSummaryJson,
+  tasksJson,
+  type MasterIdentity,
+  type TasksQuery,
+} from '../core/view.js';
+import type { CallAnswer } from '../leading.js';
+import { schedulerRoute } from './scheduler.js';
+import type { SchedulerStreams } from './streams.js';
+
+export type HttpRole =
+  | { kind: 'leading'; view: MasterView }
+  /** Elected, still reading the registry. */
+  | { kind: 'recovering' }
+  | { kind: 'standby'; leader: MasterInfo | null };
+
+/** What the endpoints need from a master. */
+export interface MasterHttpTarget {
+  role(): HttpRole;
+  /** This master. */
+  readonly info: MasterInfo;
+  readonly identity: MasterIdentity;
+  readonly streams: SchedulerStreams;
+  now(): number;
+  /** A scheduler call on the leading master; rejects if it stops leading meanwhile. */
+  schedulerCall(streamId: string | null, call: Call): Promise<CallAnswer | null>;
+}
+
+type Json = Record<string, unknown>;
+type LeadingHandler = (view: MasterView, req: Request) => Json;
+
+const JSONP_CALLBACK = /^[A-Za-z_$][\w$.]*$/;
+
+export function createMasterApp(target: MasterHttpTarget): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  const master = masterRoutes(target);
+  app.use('/master', master);
+  app.get('/metrics/snapshot', (req, res) => sendJson(req, res, metrics(target)));
+  app.get('/version', (req, res) => sendJson(req, res, versionJson(target.identity)));
+  app.use('/', master);
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as { status?: unknown }).status;
+    res.status(typeof status === 'number' ? status : 500).type('text/plain').send(err instanceof Error ? err.message : String(err));
+  });
+  return app;
+}
+
+/** The routes of the `master` actor; mounted at /master and, as Mesos delegates, at /. */
+function masterRoutes(target: MasterHttpTarget): express.Router {
+  const router = express.Router();
+  const leading = (handler: LeadingHandler) => (req: Request, res: Response) => {
+    const role = target.role();
+    if (role.kind === 'leading') sendJson(req, res, handler(role.view, req));
+    else notLeading(role, req, res);
+  };
+  router.get(['/state', '/state.json'], leading((view) => stateJson(view, target.identity)));
+  router.get(['/state-summary', '/state-summary.json'], leading((view) => stateSummaryJson(view, target.identity)));
+  router.get(['/frameworks', '/frameworks.json'], leading((view, req) => frameworksJson(view, optional<{ frameworkId?: string }>({ frameworkId: query(req, 'framework_id') }))));
+  router.get(['/slaves', '/slaves.json'], leading((view, req) => slavesJson(view, optional<{ slaveId?: string }>({ slaveId: query(req, 'slave_id') }))));
+  router.get(['/tasks', '/tasks.json'], leading((view, req) => tasksJson(view, tasksQuery(req))));
+  router.get('/redirect', (_req, res) => redirectToLeader(target, res));
+  router.get('/health', (_req, res) => void res.status(200).end());
+  router.get(['/flags', '/flags.json'], (req, res) => sendJson(req, res, { flags: target.identity.flags }));
+  router.all('/api/v1/scheduler', (req, res, next) => {
+    const role = target.role();
+    if (role.kind !== 'leading') notLeading(role, req, res);
+    else schedulerRoute(target, req, res).catch(next);
+  });
+  return router;
+}
+
+/** A standby answers 307 to the leading master with the path as the master actor saw it; 503 without one. */
+function notLeading(role: Exclude<HttpRole, { kind: 'leading' }>, req: Request, res: Response): void {
+  if (role.kind === 'recovering') {
+    res.status(503).type('text/plain').send('Master has not finished recovery');
+    return;
+  }
+  if (role.leader === null) {
+    res.status(503).type('text/plain').send('No leader elected');
+    return;
+  }
+  const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+  res.status(307).location(`${leaderBase(role.leader)}/master${req.path}${search}`).end();
+}
+
+/** `/master/redirect`: 307 to the leading master's bare base URL (this master's own when it leads). */
+function redirectToLeader(target: MasterHttpTarget, res: Response): void {
+  const role = target.role();
+  const leader = role.kind === 'standby' ? role.leader : target.info;
+  if (leader === null) res.status(503).type('text/plain').send('No leader elected');
+  else res.status(307).location(leaderBase(leader)).end();
+}
+
+/** Protocol-relative base URL of a master, as Mesos redirects: `//hostname:port`. */
+function leaderBase(leader: MasterInfo): string {
+  return `//${leader.hostname ?? leader.address?.hostname ?? leader.address?.ip ?? ''}:${leader.port}`;
+}
+
+/** JSON, or with `?jsonp=callback` JavaScript calling it, as every Mesos v0 endpoint allows. */
+export function sendJson(req: Request, res: Response, body: unknown): void {
+  const callback = query(req, 'jsonp');
+  if (callback === undefined) {
+    res.json(body);
+    return;
+  }
+  if (!JSONP_CALLBACK.test(callback)) {
+    res.status(400).type('text/plain').send(`Invalid JSONP callback '${callback}'`);
+    return;
+  }
+  res.type('text/javascript').send(`${callback}(${JSON.stringify(body)});`);
+}
+
+function metrics(target: MasterHttpTarget): Record<string, number> {
+  const role = target.role();
+  const { startedAt } = target.identity;
+  if (role.kind === 'leading') return metricsSnapshot(role.view, { now: target.now(), startedAt });
+  return { 'master/elected': 0, 'master/uptime_secs': (target.now() - startedAt) / 1000 };
+}
+
+function versionJson(identity: MasterIdentity): Json {
+  const { version, build_date, build_time, build_user } = identity;
+  return { version, build_date, build_time, build_user };
+}
+
+function query(req: Request, name: string): string | undefined {
+  const value = req.query[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function optional<T extends object>(o: { [K in keyof T]: T[K] | undefined }): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+function tasksQuery(req: Request): TasksQuery {
+  const number = (name: string): number | undefined => {
+    const n = Number(query(req, name));
+    return Number.isInteger(n) && n >= 0 ? n : undefined;
+  };
+  const order = query(req, 'order');
+  return optional<TasksQuery>({
+    frameworkId: query(req, 'framework_id'),
+    taskId: query(req, 'task_id'),
+    limit: number('limit'),
+    offset: number('offset'),
+    order: order === 'asc' || order === 'desc' ? order : undefined,
+  });
+}

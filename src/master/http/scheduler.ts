@@ -1,0 +1,69 @@
+// POST /api/v1/scheduler on the leading master, with Mesos's transport rules: method, Content-Type and
+// Accept checks, the call's shape, then SUBSCRIBE opens a RecordIO event stream (200 + Mesos-Stream-Id)
+// and every other call, naming its stream in the Mesos-Stream-Id header, gets 202 or the core's refusal.
+import { randomUUID } from 'node:crypto';
+import express, { type Request, type Response } from 'express';
+import { MAX_SCHEDULER_CALL_BYTES } from '../../common/limits.js';
+import type { Call } from '../core/v1.js';
+import { NotLeadingError, type CallAnswer } from '../leading.js';
+import type { MasterHttpTarget } from './app.js';
+import { parseCall } from './call-shape.js';
+
+const JSON_TYPE = 'application/json';
+const PROTOBUF_TYPE = 'application/x-protobuf';
+const STREAM_ID_HEADER = 'Mesos-Stream-Id';
+
+const readBody = express.text({ type: () => true, limit: MAX_SCHEDULER_CALL_BYTES });
+
+export async function schedulerRoute(target: MasterHttpTarget, req: Request, res: Response): Promise<void> {
+  if (req.method !== 'POST') {
+    res.set('Allow', 'POST');
+    return plain(res, 405, `Expecting one of { 'POST' }, but received '${req.method}'`);
+  }
+  const problem = contentProblem(req.get('Content-Type'));
+  if (problem !== null) return plain(res, problem.status, problem.message);
+  await new Promise<void>((resolve, reject) => readBody(req, res, (err?: unknown) => (err === undefined ? resolve() : reject(err))));
+  const parsed = parseCall(typeof req.body === 'string' ? req.body : '');
+  if (!parsed.ok) return plain(res, parsed.status, parsed.message);
+  if (parsed.call.type === 'SUBSCRIBE') return subscribe(target, req, res, parsed.call);
+  const answer = await answerOf(target.schedulerCall(req.get(STREAM_ID_HEADER) ?? null, parsed.call));
+  plain(res, answer.status, answer.message ?? '');
+}
+
+function contentProblem(contentType: string | undefined): { status: number; message: string } | null {
+  if (contentType === undefined) return { status: 400, message: "Expecting 'Content-Type' to be present" };
+  if (contentType === JSON_TYPE) return null;
+  if (contentType === PROTOBUF_TYPE) return { status: 415, message: `This master accepts calls as ${JSON_TYPE} only` };
+  return { status: 415, message: `Expecting 'Content-Type' of ${JSON_TYPE} or ${PROTOBUF_TYPE}` };
+}
+
+async function subscribe(target: MasterHttpTarget, req: Request, res: Response, call: Call): Promise<void> {
+  if (req.accepts(JSON_TYPE) === false) return plain(res, 406, `Expecting 'Accept' to allow '${JSON_TYPE}'`);
+  if (req.get(STREAM_ID_HEADER) !== undefined) return plain(res, 400, `Subscribe calls should not include the '${STREAM_ID_HEADER}' header`);
+  const streamId = randomUUID();
+  target.streams.create(streamId, res);
+  const answer = await answerOf(target.schedulerCall(streamId, call));
+  if (answer.status === 200) {
+    target.streams.open(streamId);
+    return;
+  }
+  target.streams.discard(streamId);
+  plain(res, answer.status, answer.message ?? '');
+}
+
+/** The core's answer; 503 when this master stopped leading before answering. */
+async function answerOf(pending: Promise<CallAnswer | null>): Promise<{ status: number; message?: string }> {
+  try {
+    return (await pending) ?? { status: 500, message: 'The master did not answer the call' };
+  } catch (err) {
+    if (err instanceof NotLeadingError) return { status: 503, message: err.message };
+    throw err;
+  }
+}
+
+function plain(res: Response, status: number, message: string): void {
+  if (res.headersSent) return;
+  res.status(status);
+  if (message === '') res.end();
+  else res.type('text/plain').send(message);
+}

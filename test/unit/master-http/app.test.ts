@@ -1,0 +1,134 @@
+// The master's HTTP app against a fake master: redirects and 503s by role, JSONP, and the scheduler
+// API's stream handling (events framed as RecordIO after the 200, closing, client disconnects).
+import { createServer, type Server } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Call, Event } from '../../../src/master/core/v1.js';
+import { createMasterApp, type HttpRole, type MasterHttpTarget } from '../../../src/master/http/app.js';
+import { SchedulerStreams } from '../../../src/master/http/streams.js';
+import { masterInfo } from '../../../src/master/info.js';
+import { NotLeadingError, type CallAnswer } from '../../../src/master/leading.js';
+import { waitUntil } from '../../helpers/ensemble.js';
+import { Harness } from '../master/harness.js';
+
+type Answerer = (target: FakeMaster, streamId: string | null, call: Call) => Promise<CallAnswer | null>;
+
+class FakeMaster implements MasterHttpTarget {
+  readonly info = masterInfo({ id: 'me', ip: '127.0.0.1', port: 5050, hostname: '127.0.0.1' });
+  readonly identity = { version: '1.11.0', build_date: 'd', build_time: 1, build_user: 'u', startedAt: 0, flags: { zk: 'zk://x/mesos' } };
+  readonly closed: string[] = [];
+  readonly streams = new SchedulerStreams((id) => this.closed.push(id));
+  current: HttpRole = { kind: 'standby', leader: null };
+  answer: Answerer = () => Promise.resolve({ kind: 'callAnswer', status: 202 });
+
+  role(): HttpRole {
+    return this.current;
+  }
+
+  now(): number {
+    return 10_000;
+  }
+
+  schedulerCall(streamId: string | null, call: Call): Promise<CallAnswer | null> {
+    return this.answer(this, streamId, call);
+  }
+}
+
+let server: Server | null = null;
+
+async function serve(target: MasterHttpTarget): Promise<string> {
+  server = createServer(createMasterApp(target));
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+}
+
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  server = null;
+});
+
+const subscribeBody = JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'u', name: 'n' } } });
+const post = (url: string, body: string, headers: Record<string, string> = {}): Promise<Response> =>
+  fetch(`${url}/api/v1/scheduler`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
+const event = (type: 'HEARTBEAT'): Event => ({ type });
+
+describe('by role', () => {
+  it('503 while no leader is known or while recovering; metrics still answer', async () => {
+    const target = new FakeMaster();
+    const url = await serve(target);
+    expect(await (await fetch(`${url}/master/state`)).text()).toBe('No leader elected');
+    expect((await fetch(`${url}/master/redirect`, { redirect: 'manual' })).status).toBe(503);
+    target.current = { kind: 'recovering' };
+    const recovering = await post(url, subscribeBody);
+    expect([recovering.status, await recovering.text()]).toEqual([503, 'Master has not finished recovery']);
+    expect(await (await fetch(`${url}/metrics/snapshot`)).json()).toEqual({ 'master/elected': 0, 'master/uptime_secs': 10 });
+  });
+
+  it('307 to the leader keeps the path the master actor saw and the query', async () => {
+    const target = new FakeMaster();
+    target.current = { kind: 'standby', leader: masterInfo({ id: 'l', ip: '127.0.0.1', port: 6000, hostname: 'leader.local' }) };
+    const url = await serve(target);
+    const res = await fetch(`${url}/frameworks?framework_id=x`, { redirect: 'manual' });
+    expect(res.headers.get('location')).toBe('//leader.local:6000/master/frameworks?framework_id=x');
+    expect((await fetch(`${url}/redirect`, { redirect: 'manual' })).headers.get('location')).toBe('//leader.local:6000');
+  });
+
+  it('serves the leading master view, with JSONP and a refused callback', async () => {
+    const target = new FakeMaster();
+    target.current = { kind: 'leading', view: new Harness().master.view() };
+    const url = await serve(target);
+    expect(await (await fetch(`${url}/master/tasks`)).json()).toEqual({ tasks: [] });
+    expect(await (await fetch(`${url}/master/slaves?jsonp=cb`)).text()).toBe('cb({"slaves":[],"recovered_slaves":[]});');
+    expect((await fetch(`${url}/master/state?jsonp=alert(1)`)).status).toBe(400);
+    expect((await (await fetch(`${url}/metrics/snapshot`)).json()) as object).toMatchObject({ 'master/elected': 1 });
+    expect((await (await fetch(`${url}/redirect`, { redirect: 'manual' })).headers.get('location'))).toBe('//127.0.0.1:5050');
+  });
+});
+
+describe('the scheduler API', () => {
+  it('opens a RecordIO stream after the 200, with the events sent before it', async () => {
+    const target = new FakeMaster();
+    target.current = { kind: 'leading', view: new Harness().master.view() };
+    target.answer = async (t, streamId) => {
+      t.streams.send(streamId ?? '', event('HEARTBEAT'));
+      return { kind: 'callAnswer', status: 200 };
+    };
+    const url = await serve(target);
+    const res = await post(url, subscribeBody);
+    const streamId = res.headers.get('mesos-stream-id') ?? '';
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    const reader = res.body?.getReader();
+    expect(Buffer.from((await reader?.read())?.value ?? []).toString()).toBe('20\n{"type":"HEARTBEAT"}');
+    target.streams.send(streamId, event('HEARTBEAT'));
+    expect(Buffer.from((await reader?.read())?.value ?? []).toString()).toBe('20\n{"type":"HEARTBEAT"}');
+    await reader?.cancel();
+    await waitUntil('the master to see the stream close', () => target.closed.includes(streamId));
+  });
+
+  it('ends a stream closed before its 200 right after its events', async () => {
+    const target = new FakeMaster();
+    target.current = { kind: 'leading', view: new Harness().master.view() };
+    target.answer = async (t, streamId) => {
+      t.streams.send(streamId ?? '', { type: 'ERROR', error: { message: 'Framework has been removed' } });
+      t.streams.close(streamId ?? '');
+      return { kind: 'callAnswer', status: 200 };
+    };
+    const res = await post(await serve(target), subscribeBody);
+    const error = '{"type":"ERROR","error":{"message":"Framework has been removed"}}';
+    expect(await res.text()).toBe(`${error.length}\n${error}`);
+    expect(target.streams.size).toBe(0);
+  });
+
+  it('406 without an acceptable Accept, 503 when the master stops leading before answering', async () => {
+    const target = new FakeMaster();
+    target.current = { kind: 'leading', view: new Harness().master.view() };
+    target.answer = () => Promise.reject(new NotLeadingError('This master is no longer the leading master'));
+    const url = await serve(target);
+    expect((await post(url, subscribeBody, { Accept: 'text/html' })).status).toBe(406);
+    const res = await post(url, subscribeBody);
+    expect([res.status, await res.text()]).toEqual([503, 'This master is no longer the leading master']);
+    expect(target.streams.size).toBe(0);
+  });
+});
