@@ -94,7 +94,10 @@ export class LeaderElection extends EventEmitter<{ leader: []; notLeader: [] }> 
     return (await currentLeader(this.session, this.options.path, this.isContender))?.data ?? null;
   }
 
-  /** Leaves the election: deletes this contender's node and closes the session. */
+  /**
+   * Leaves the election by closing the session, which removes this contender's ephemeral node in the
+   * same step (and never waits on a disconnected session the way a delete would).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.setLeader(false);
@@ -102,7 +105,6 @@ export class LeaderElection extends EventEmitter<{ leader: []; notLeader: [] }> 
     this.session = null;
     if (session === null) return;
     session.off('state', this.onState);
-    if (this.node !== null) await session.delete(this.nodePath(this.node)).catch(() => undefined);
     await session.close();
   }
 
