@@ -1,0 +1,77 @@
+// Docker for tests: a suite wrapper that skips with the reason when no engine answers (fails instead under
+// MINICLUSTER_REQUIRE_DOCKER=1), and the local busybox-static test image (`docker import`, no registry).
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { execa } from 'execa';
+import { beforeAll, describe, it } from 'vitest';
+
+export const TEST_IMAGE = 'minicluster-test/busybox:latest';
+/** The busybox binary the image is made of. */
+const BUSYBOX = '/bin/busybox';
+const APPLETS = ['sh', 'httpd', 'sleep', 'echo', 'cat', 'ls', 'env', 'trap', 'kill', 'true', 'false'];
+/** What the image's httpd serves from /www. */
+export const TEST_PAGE = 'hello from minicluster\n';
+
+const REQUIRED = process.env['MINICLUSTER_REQUIRE_DOCKER'] === '1';
+
+export type DockerProbe = { ok: true } | { ok: false; reason: string };
+
+export async function probeDocker(): Promise<DockerProbe> {
+  try {
+    await new Docker().ping();
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/**
+ * A describe() that needs Docker: skipped with a message saying why when no engine answers,
+ * except under MINICLUSTER_REQUIRE_DOCKER=1, where it fails instead.
+ */
+export async function describeWithDocker(name: string, body: () => void): Promise<void> {
+  const probe = await probeDocker();
+  if (!probe.ok && !REQUIRED) {
+    describe(name, () => {
+      it.skip(`skipped: no Docker engine is reachable (${probe.reason}); MINICLUSTER_REQUIRE_DOCKER=1 makes this fail instead`, () => {});
+    });
+    return;
+  }
+  describe(name, () => {
+    beforeAll(() => {
+      if (!probe.ok) throw new Error(`MINICLUSTER_REQUIRE_DOCKER=1 but no Docker engine is reachable: ${probe.reason}`);
+    });
+    body();
+  });
+}
+
+/** Imports TEST_IMAGE unless it exists already; resolves to its name. */
+export async function ensureTestImage(): Promise<string> {
+  const docker = new Docker();
+  try {
+    await docker.getImage(TEST_IMAGE).inspect();
+    return TEST_IMAGE;
+  } catch {
+    // Not there yet: build it below.
+  }
+  const root = mkdtempSync(join(tmpdir(), 'minicluster-image-'));
+  try {
+    mkdirSync(join(root, 'bin'));
+    mkdirSync(join(root, 'www'));
+    mkdirSync(join(root, 'tmp'), { mode: 0o1777 });
+    cpSync(BUSYBOX, join(root, 'bin', 'busybox'));
+    for (const applet of APPLETS) symlinkSync('busybox', join(root, 'bin', applet));
+    writeFileSync(join(root, 'www', 'index.html'), TEST_PAGE);
+    const tarFile = `${root}.tar`;
+    await execa('tar', ['-C', root, '-cf', tarFile, '.']);
+    const [repo = '', tag = ''] = TEST_IMAGE.split(':');
+    const progress = await docker.importImage(tarFile, { repo, tag });
+    await new Promise<void>((resolve, reject) => docker.modem.followProgress(progress, (err: Error | null) => (err === null ? resolve() : reject(err))));
+    rmSync(tarFile, { force: true });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  return TEST_IMAGE;
+}
