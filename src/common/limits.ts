@@ -14,6 +14,10 @@ export const MAX_PEER_QUEUE_BYTES = 64 * 1024 * 1024;
 export const COMMITTED_LOG_FOR_DIFF = 500;
 /** Txns written to the log between snapshots (ZooKeeper's snapCount default is 100000). */
 export const SNAP_COUNT = 100_000;
+/** Encoded snapshot bytes written per step of a background snapshot (one step per event-loop turn). */
+export const SNAPSHOT_PIECE_BYTES = 256 * 1024;
+/** Log entries a snapshot drops per step once it is stored. */
+export const LOG_COMPACTION_BATCH = 5_000;
 /** Longest election message payload accepted on an election link. */
 export const MAX_ELECTION_MESSAGE_BYTES = 512 * 1024;
 /** Entries kept in the cluster's event timeline file before the oldest are dropped. */
@@ -61,3 +65,33 @@ export const MAX_OUTSTANDING_OFFERS_PER_FRAMEWORK = 1000;
 export const MAX_FILTERS_PER_FRAMEWORK = 1000;
 /** Unreachable agents kept in the registry; the oldest go first (Mesos registry_max_agent_count). */
 export const MAX_UNREACHABLE_AGENTS = 102_400;
+/** A master waits this long before it dials ZooKeeper again or rejoins the group after losing its session. */
+export const MASTER_ZK_RETRY_MS = 250;
+/** Bytes of the registry znode (ZooKeeper refuses data beyond jute.maxbuffer); the oldest unreachable agents go first. */
+export const MAX_REGISTRY_BYTES = 1_000_000;
+/** Largest v1 scheduler call body a master reads. */
+export const MAX_SCHEDULER_CALL_BYTES = 16 * 1024 * 1024;
+/** Bytes queued on one scheduler event stream that does not read before the master closes it. */
+export const MAX_SCHEDULER_STREAM_BUFFER_BYTES = 64 * 1024 * 1024;
+/** Largest agent link message (a re-registration lists every task the agent runs). */
+export const MAX_AGENT_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** Bytes queued on one agent link that does not read before the master drops it. */
+export const MAX_AGENT_LINK_BUFFER_BYTES = 64 * 1024 * 1024;
+/** Largest RecordIO record a v1 client accepts from an event stream. */
+export const MAX_RECORDIO_RECORD_BYTES = 64 * 1024 * 1024;
+/** Terminal tasks an agent keeps for its state endpoint after their updates were acknowledged. */
+export const MAX_COMPLETED_TASKS_PER_AGENT = 1000;
+/** Bytes one /files/read answers at most (Mesos: 16 pages). */
+export const MAX_FILES_READ_BYTES = 16 * 4096;
+/** How long an agent waits for the Docker engine to answer before it runs without Docker. */
+export const DOCKER_PING_TIMEOUT_MS = 3_000;
+/** How long a container's log copy may take to drain after the container exited. */
+export const DOCKER_LOG_DRAIN_TIMEOUT_MS = 5_000;
+/** At most one image pull progress line per this interval in an agent's log. */
+export const DOCKER_PULL_PROGRESS_INTERVAL_MS = 1_000;
+/** Masters `up --masters N` accepts. */
+export const MAX_MASTERS = 9;
+/** Agents `up --agents N` accepts (each gets its own slice of the host port range). */
+export const MAX_AGENTS = 32;
+/** Bytes of a sandbox file `run` and `logs` print at most (the newest ones). */
+export const MAX_SANDBOX_PRINT_BYTES = 16 * 1024 * 1024;

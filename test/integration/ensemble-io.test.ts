@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerEntry } from '../../src/cluster/member-config.js';
 import { MAX_OUTSTANDING_PER_CONNECTION, QUORUM_REDIAL_MS } from '../../src/common/limits.js';
 import { LOOPBACK, PortAllocator } from '../../src/common/ports.js';
-import type { Effect, MemberInput, MemberStorage } from '../../src/ensemble/core/effects.js';
+import type { Effect, MemberInput, MemberStorage, SnapshotJob } from '../../src/ensemble/core/effects.js';
 import type { Txn } from '../../src/ensemble/core/txn.js';
 import { ClientListener } from '../../src/ensemble/io/client-listener.js';
 import { ElectionLinks, QuorumLinks } from '../../src/ensemble/io/peer-links.js';
@@ -77,6 +77,10 @@ class RecordingStorage implements MemberStorage {
   }
   saveSnapshot(): void {
     this.calls.push('snapshot');
+  }
+  beginSnapshot(): SnapshotJob {
+    this.calls.push('background snapshot');
+    return { step: () => false };
   }
   close(): void {}
 }
@@ -194,6 +198,33 @@ describe('runtime', () => {
     await waitUntil('batch performed', () => order.length === 2);
     expect(storage.calls).toEqual(['append 1,2', 'epochs', 'append 3']);
     expect(order).toEqual(['send after 3 writes', 'reply after 3 writes']);
+  });
+});
+
+describe('runtime snapshots', () => {
+  it('takes a background snapshot one step per turn, performing other batches in between', async () => {
+    const order: string[] = [];
+    const snapshot = { lastZxid: 1n, nodes: [], sessions: [] };
+    const reply: Effect = { kind: 'reply', conn: 1, reply: { xid: 1, zxid: 1n, err: 0, response: { kind: 'empty' } } };
+    let steps = 0;
+    const storage = new RecordingStorage();
+    storage.beginSnapshot = () => ({
+      step: () => {
+        order.push('step');
+        if (++steps === 1) runtime.submit({ kind: 'tick', now: 1 });
+        return steps < 4;
+      },
+    });
+    const core = { handle: (i: MemberInput): Effect[] => (i.kind !== 'tick' ? [] : i.now === 0 ? [{ kind: 'takeSnapshot', snapshot }] : [reply]) };
+    const runtime = new MemberRuntime({ core, storage, tickMs: 1000, now: Date.now, log, report: () => {}, onFatal: (e) => { throw e; } });
+    runtime.attach({
+      clients: { connectResponse: () => {}, reply: () => order.push('reply'), notify: () => {}, fourLetterReply: () => {}, closeClient: () => {} },
+      election: { send: () => {} },
+      quorum: { listen: () => {}, connectToLeader: () => {}, send: () => {}, closeLink: () => {} },
+    });
+    runtime.submit({ kind: 'tick', now: 0 });
+    await waitUntil('snapshot finished', () => steps === 4);
+    expect(order).toEqual(['step', 'reply', 'step', 'step', 'step']);
   });
 });
 

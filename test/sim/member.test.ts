@@ -38,6 +38,7 @@ function feed(m: Member, storage: MemoryStorage, input: MemberInput): Effect[] {
     else if (e.kind === 'persistEpochs') storage.setEpochs(e);
     else if (e.kind === 'truncateLog') storage.truncateAfter(e.afterZxid);
     else if (e.kind === 'saveSnapshot') storage.saveSnapshot(e.snapshot);
+    else if (e.kind === 'takeSnapshot') for (const job = storage.beginSnapshot(e.snapshot); job.step(); );
   }
   return effects;
 }
@@ -120,7 +121,7 @@ describe('a member alone', () => {
     const snaps: Effect[] = [];
     for (let conn = 1; conn <= 4; conn++) {
       feed(m, storage, { kind: 'clientOpened', conn, ip: '127.0.0.1', port: 5000 + conn, now: T0 + 400 });
-      snaps.push(...feed(m, storage, { kind: 'clientConnect', conn, request: CONNECT, now: T0 + 400 }).filter((e) => e.kind === 'saveSnapshot'));
+      snaps.push(...feed(m, storage, { kind: 'clientConnect', conn, request: CONNECT, now: T0 + 400 }).filter((e) => e.kind === 'takeSnapshot'));
     }
     expect(snaps).toHaveLength(1);
     expect(storage.load()).toMatchObject({ snapshot: { lastZxid: 0x100000003n }, txns: [{ zxid: 0x100000004n }] });

@@ -2,7 +2,7 @@
 // reorders and drops election messages, keeps quorum and client links FIFO (stalled, not lost, by a
 // partition), and crashes and restarts members from what their storage kept.
 
-import { effectStage, type ConnId, type Effect, type LinkId, type MemberInput, type ServerSpec } from '../../src/ensemble/core/effects.js';
+import { effectStage, type ConnId, type Effect, type LinkId, type MemberInput, type ServerSpec, type SnapshotJob } from '../../src/ensemble/core/effects.js';
 import { Member } from '../../src/ensemble/core/member.js';
 import { MemoryStorage } from '../../src/ensemble/storage/memory.js';
 import type { ElectionNotification, ZabMessage } from '../../src/ensemble/wire/peer.js';
@@ -445,6 +445,16 @@ export class World {
     else if (e.kind === 'persistEpochs') s.setEpochs(e);
     else if (e.kind === 'truncateLog') s.truncateAfter(e.afterZxid);
     else if (e.kind === 'saveSnapshot') s.saveSnapshot(e.snapshot);
+    else if (e.kind === 'takeSnapshot') this.stepInBackground(m, s.beginSnapshot(e.snapshot));
+  }
+
+  /** A background snapshot takes one step per simulated millisecond, until done or its member crashes. */
+  private stepInBackground(m: SimMember, job: SnapshotJob): void {
+    const life = m.life;
+    const step = (): void => {
+      if (m.life === life && job.step()) this.after(1, step);
+    };
+    this.after(1, step);
   }
 
   private send(m: SimMember, e: Effect): void {

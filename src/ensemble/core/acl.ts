@@ -8,6 +8,14 @@ const ANYONE: Id = { scheme: 'world', id: 'anyone' };
 export const OPEN_ACL_UNSAFE: readonly ACL[] = [{ perms: Perms.ALL, id: ANYONE }];
 export const READ_ACL_UNSAFE: readonly ACL[] = [{ perms: Perms.READ, id: ANYONE }];
 
+/** The list to store for `acl`: one of the shared constants when it equals one, so most nodes hold no list of their own. */
+export function sharedACL(acl: readonly ACL[]): readonly ACL[] {
+  for (const common of [OPEN_ACL_UNSAFE, READ_ACL_UNSAFE]) {
+    if (acl.length === common.length && acl.every((a, i) => sameACL(a, common[i] as ACL))) return common;
+  }
+  return [...acl];
+}
+
 /** Schemes with a server-side provider (ZooKeeper's ProviderRegistry defaults). */
 type ProviderScheme = 'digest' | 'ip';
 const isProviderScheme = (scheme: string): scheme is ProviderScheme => scheme === 'digest' || scheme === 'ip';

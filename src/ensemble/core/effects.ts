@@ -48,6 +48,8 @@ export type Effect =
   | { kind: 'persistEpochs'; acceptedEpoch?: number; currentEpoch?: number }
   | { kind: 'truncateLog'; afterZxid: bigint }
   | { kind: 'saveSnapshot'; snapshot: SnapshotData }
+  /** A snapshot of applied state, stored in the background a bounded piece per turn: nothing waits for it. */
+  | { kind: 'takeSnapshot'; snapshot: SnapshotData }
   // send
   | { kind: 'sendElection'; to: number; msg: ElectionNotification }
   | { kind: 'listenQuorum'; listen: boolean }
@@ -72,6 +74,7 @@ export function effectStage(e: Effect): 'persist' | 'send' | 'reply' | 'observe'
     case 'persistEpochs':
     case 'truncateLog':
     case 'saveSnapshot':
+    case 'takeSnapshot':
       return 'persist';
     case 'sendElection':
     case 'listenQuorum':
@@ -102,7 +105,17 @@ export interface MemberStorage {
   appendTxns(txns: Txn[]): void;
   setEpochs(epochs: { acceptedEpoch?: number; currentEpoch?: number }): void;
   truncateAfter(zxid: bigint): void;
-  /** Replaces state with the snapshot; log entries at or below its zxid may be dropped. */
+  /** Replaces state with the snapshot, durable when it returns; log entries at or below its zxid are dropped. */
   saveSnapshot(snapshot: SnapshotData): void;
+  /**
+   * Starts storing a snapshot of applied state, then dropping the log entries it covers, one bounded
+   * step at a time. A snapshot saved or begun later supersedes an unfinished one.
+   */
+  beginSnapshot(snapshot: SnapshotData): SnapshotJob;
   close(): void;
+}
+
+export interface SnapshotJob {
+  /** Does one bounded piece of the work; false once nothing is left (finished, or superseded). */
+  step(): boolean;
 }

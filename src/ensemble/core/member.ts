@@ -311,7 +311,7 @@ export class Member {
     if (this.role.kind === 'leading') this.trackSession(txn);
     if (++this.appliedSinceSnapshot < this.snapCount) return;
     this.appliedSinceSnapshot = 0;
-    this.out.push({ kind: 'saveSnapshot', snapshot: this.state.toSnapshot() });
+    this.out.push({ kind: 'takeSnapshot', snapshot: this.state.toSnapshot() });
   }
 
   private trackSession(txn: Txn): void {

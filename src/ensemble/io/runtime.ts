@@ -1,8 +1,9 @@
 // The loop that owns a member's core: feeds it inputs and time, and performs the effects of each
 // event-loop turn as one batch — everything made durable first (one group commit), then peer
-// sends, then client replies, then logs and state reports.
+// sends, then client replies, then logs and state reports. Background snapshots advance one bounded
+// step per turn in between.
 import type { Logger } from 'pino';
-import { effectStage, type Effect, type MemberInput, type MemberStorage, type PeerState } from '../core/effects.js';
+import { effectStage, type Effect, type MemberInput, type MemberStorage, type PeerState, type SnapshotJob } from '../core/effects.js';
 import { hexZxid, type Txn } from '../core/txn.js';
 import type { StateMessage } from '../../cluster/member-config.js';
 import type { ClientListener } from './client-listener.js';
@@ -43,6 +44,7 @@ export class MemberRuntime {
   private flushScheduled = false;
   private ticker: NodeJS.Timeout | null = null;
   private stopped = false;
+  private snapshot: SnapshotJob | null = null;
 
   constructor(private readonly opts: RuntimeOptions) {}
 
@@ -116,8 +118,30 @@ export class MemberRuntime {
       if (e.kind === 'persistEpochs') storage.setEpochs({ acceptedEpoch: e.acceptedEpoch, currentEpoch: e.currentEpoch });
       else if (e.kind === 'truncateLog') storage.truncateAfter(e.afterZxid);
       else if (e.kind === 'saveSnapshot') storage.saveSnapshot(e.snapshot);
+      else if (e.kind === 'takeSnapshot') this.startSnapshot(storage.beginSnapshot(e.snapshot));
     }
     appendRun();
+  }
+
+  /** A newer job replaces the running one (the storage has already superseded it). */
+  private startSnapshot(job: SnapshotJob): void {
+    const idle = this.snapshot === null;
+    this.snapshot = job;
+    if (idle) setImmediate(() => this.stepSnapshot());
+  }
+
+  private stepSnapshot(): void {
+    const job = this.snapshot;
+    if (job === null || this.stopped) return;
+    let more: boolean;
+    try {
+      more = job.step();
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    if (more) setImmediate(() => this.stepSnapshot());
+    else this.snapshot = null;
   }
 
   private send(e: Effect): void {

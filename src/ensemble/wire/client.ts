@@ -90,7 +90,7 @@ interface RecordCodec<K extends KnownOp> {
 const path = (r: JuteReader): string => r.requiredString('path');
 
 const createCodec: RecordCodec<'create' | 'create2' | 'createContainer'> = {
-  read: (r, op) => ({ op, path: path(r), data: r.readBuffer(), acl: readACLList(r), flags: r.readInt() }),
+  read: (r, op) => ({ op, path: path(r), data: r.readOwnedBuffer(), acl: readACLList(r), flags: r.readInt() }),
   write: (w, q) => {
     w.writeString(q.path).writeBuffer(q.data);
     writeACLList(w, q.acl);
@@ -102,7 +102,7 @@ const createTTLCodec: RecordCodec<'createTTL'> = {
   read: (r, op) => ({
     op,
     path: path(r),
-    data: r.readBuffer(),
+    data: r.readOwnedBuffer(),
     acl: readACLList(r),
     flags: r.readInt(),
     ttl: r.readLong(),
@@ -120,7 +120,7 @@ const versionedCodec: RecordCodec<'delete' | 'check'> = {
 };
 
 const setDataCodec: RecordCodec<'setData'> = {
-  read: (r, op) => ({ op, path: path(r), data: r.readBuffer(), version: r.readInt() }),
+  read: (r, op) => ({ op, path: path(r), data: r.readOwnedBuffer(), version: r.readInt() }),
   write: (w, q) => void w.writeString(q.path).writeBuffer(q.data).writeInt(q.version),
 };
 

@@ -1,8 +1,24 @@
 // Jute binary encoding (big-endian, length-prefixed, −1 = null): the reader and writer every codec
-// here is built on, and the Id / ACL / Stat records that many other records embed.
+// here is built on, the Id / ACL / Stat records that many other records embed, and ownedBytes for
+// bytes kept long after the record they came in.
 
 import { TruncatedError, WireError } from './errors.js';
 import type { ACL, Id, Stat } from './records.js';
+
+const NO_BYTES = Buffer.alloc(0);
+
+/**
+ * `data` in memory of its own (itself when it already is): a small slice of a larger buffer (a
+ * chunk of Node's 8 KiB buffer pool, a socket read) keeps all of that buffer alive while it lives.
+ */
+export function ownedBytes(data: Buffer | null): Buffer | null {
+  if (data === null) return null;
+  if (data.length === 0) return NO_BYTES;
+  if (data.byteOffset === 0 && data.buffer.byteLength === data.length) return data;
+  const own = Buffer.allocUnsafeSlow(data.length);
+  data.copy(own);
+  return own;
+}
 
 export class JuteReader {
   private pos = 0;
@@ -40,11 +56,15 @@ export class JuteReader {
     return this.buf.readInt8(this.take(1, 'byte'));
   }
 
+  /** A copy; a small one shares a chunk of Node's buffer pool with other short-lived buffers. */
   readBuffer(): Buffer | null {
-    const n = this.readLength('buffer');
-    if (n === null) return null;
-    const at = this.take(n, 'buffer');
-    return Buffer.from(this.buf.subarray(at, at + n));
+    const bytes = this.readBufferView();
+    return bytes === null ? null : Buffer.from(bytes);
+  }
+
+  /** A copy in memory of its own, for bytes kept long after the record (a znode's data). */
+  readOwnedBuffer(): Buffer | null {
+    return ownedBytes(this.readBufferView());
   }
 
   /** ustring: UTF-8, length in bytes. */
@@ -88,6 +108,13 @@ export class JuteReader {
     return required(this.readVector(item), field);
   }
 
+  private readBufferView(): Buffer | null {
+    const n = this.readLength('buffer');
+    if (n === null) return null;
+    const at = this.take(n, 'buffer');
+    return this.buf.subarray(at, at + n);
+  }
+
   private readLength(what: string): number | null {
     const n = this.readInt();
     if (n === -1) return null;
@@ -116,6 +143,11 @@ export class JuteWriter {
 
   constructor(initialBytes = 256) {
     this.buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.len;
   }
 
   writeInt(v: number): this {

@@ -1,5 +1,6 @@
-// Snapshot codec: a whole data tree plus the live sessions at one zxid, as stored on disk and as
-// sent in a SNAP sync. Layout: int magic, int version, long lastZxid, vector<node>, vector<session>.
+// Snapshot codec: a whole data tree plus the live sessions at one zxid, as stored on disk (in pieces
+// of bounded size) and as sent in a SNAP sync. Layout: int magic, int version, long lastZxid,
+// vector<node>, vector<session>.
 
 import { WireError } from './errors.js';
 import { JuteReader, JuteWriter, readACLList, readStat, writeACLList, writeStat } from './jute.js';
@@ -8,7 +9,7 @@ import type { ACL, Stat } from './records.js';
 export interface SnapshotNode {
   path: string;
   data: Buffer | null;
-  acl: ACL[];
+  acl: readonly ACL[];
   /** As stored: ephemeralOwner keeps the container / TTL markers (clients are shown 0 for those). */
   stat: Stat;
   /** Child creations so far (drives sequential suffixes); Stat.cversion is derived from it. */
@@ -32,11 +33,25 @@ const SNAPSHOT_MAGIC = 0x4d43534e;
 const SNAPSHOT_VERSION = 1;
 
 export function encodeSnapshot(s: SnapshotData): Buffer {
-  const w = new JuteWriter(4096);
-  w.writeInt(SNAPSHOT_MAGIC).writeInt(SNAPSHOT_VERSION).writeLong(s.lastZxid);
-  w.writeVector(s.nodes, writeNode);
+  const [whole] = snapshotPieces(s, Infinity); // without a bound there is exactly one piece
+  return whole ?? Buffer.alloc(0);
+}
+
+/**
+ * The encoding in consecutive pieces of about `pieceBytes` each (the last node of a piece may cross
+ * it), produced one at a time as the caller asks; their concatenation is encodeSnapshot's bytes.
+ */
+export function* snapshotPieces(s: SnapshotData, pieceBytes: number): Generator<Buffer, void, undefined> {
+  let w = new JuteWriter(4096);
+  w.writeInt(SNAPSHOT_MAGIC).writeInt(SNAPSHOT_VERSION).writeLong(s.lastZxid).writeInt(s.nodes.length);
+  for (const node of s.nodes) {
+    writeNode(w, node);
+    if (w.length < pieceBytes) continue;
+    yield w.toBuffer();
+    w = new JuteWriter(4096);
+  }
   w.writeVector(s.sessions, (x, v) => x.writeLong(v.sessionId).writeInt(v.timeoutMs).writeBuffer(v.passwd));
-  return w.toBuffer();
+  yield w.toBuffer();
 }
 
 export function decodeSnapshot(buf: Buffer): SnapshotData {
@@ -65,7 +80,7 @@ function writeNode(w: JuteWriter, n: SnapshotNode): void {
 function readNode(r: JuteReader): SnapshotNode {
   return {
     path: r.requiredString('path'),
-    data: r.readBuffer(),
+    data: r.readOwnedBuffer(),
     acl: readACLList(r),
     stat: readStat(r),
     storedCversion: r.readInt(),

@@ -392,6 +392,30 @@ describe('snapshots and digests', () => {
     expect(copy.state.digest()).not.toBe(d.state.digest());
   });
 
+  it('restores from a snapshot taken after deletes, re-creates and a rolled-back multi (parents still come first)', () => {
+    const d = new TreeDriver();
+    d.openSession();
+    d.create('/a');
+    d.create('/a/b');
+    d.delete('/a/b');
+    d.delete('/a');
+    d.create('/a');
+    d.create('/a/b');
+    d.create('/z');
+    d.write({
+      op: 'multi',
+      ops: [
+        { op: 'delete', path: '/z', version: -1 },
+        { op: 'create', path: '/z', data: null, acl: OPEN_ACL, flags: 0 },
+        { op: 'create', path: '/z/c', data: null, acl: OPEN_ACL, flags: 0 },
+        { op: 'delete', path: '/missing', version: -1 },
+      ],
+    });
+    const paths = d.state.toSnapshot().nodes.map((n) => n.path);
+    for (const path of paths.slice(1)) expect(paths.indexOf(path.slice(0, path.lastIndexOf('/')) || '/')).toBeLessThan(paths.indexOf(path));
+    expect(ReplicatedState.fromSnapshot(d.state.toSnapshot()).digest()).toBe(d.state.digest());
+  });
+
   it('refuses a txn that is not after the last zxid', () => {
     const d = new TreeDriver();
     d.openSession();
@@ -404,6 +428,32 @@ describe('snapshots and digests', () => {
     const r = s.getData('/zookeeper/config', []);
     expect(r.ok && r.value.data?.toString()).toContain('server.1=');
     expect(r.ok && r.value.stat.version).toBe(-1);
+  });
+});
+
+describe('memory per node', () => {
+  it('keeps data in bytes of its own, not in the larger buffer it arrived in', () => {
+    const d = new TreeDriver();
+    d.openSession();
+    const frame = Buffer.alloc(64 * 1024, 1);
+    d.create('/a', { data: frame.subarray(100, 200) });
+    d.create('/b', { data: frame.subarray(200, 250) });
+    d.write({ op: 'setData', path: '/b', data: frame.subarray(300, 310), version: -1 });
+    for (const [path, length] of [['/a', 100], ['/b', 10]] as const) {
+      const got = d.state.getData(path, []);
+      expect(got.ok && got.value.data?.buffer.byteLength).toBe(length);
+    }
+  });
+
+  it('shares one list among nodes with the common ACLs, and reports them as before', () => {
+    const d = new TreeDriver();
+    d.openSession();
+    d.create('/a');
+    d.create('/b', { acl: [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }] });
+    const [a, b] = ['/a', '/b'].map((p) => d.state.toSnapshot().nodes.find((n) => n.path === p)?.acl);
+    expect(a).toBe(b);
+    const acl = d.state.getACL('/b', []);
+    expect(acl.ok && acl.value.acl).toEqual(OPEN_ACL);
   });
 });
 

@@ -1,14 +1,16 @@
 // Both member storages keep the same contract: txns, epochs and the latest snapshot survive a reopen,
-// truncation and snapshots drop the right log entries, and one append is all-or-nothing.
+// truncation and snapshots drop the right log entries, one append is all-or-nothing, and a background
+// snapshot is stored in bounded steps that only take effect at the last piece.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SNAPSHOT_PIECE_BYTES } from '../../../src/common/limits.js';
 import type { MemberStorage } from '../../../src/ensemble/core/effects.js';
 import { zxidOf, type Txn } from '../../../src/ensemble/core/txn.js';
 import { MemoryStorage } from '../../../src/ensemble/storage/memory.js';
 import { SqliteStorage } from '../../../src/ensemble/storage/sqlite.js';
-import type { SnapshotData } from '../../../src/ensemble/wire/snapshot.js';
+import { encodeSnapshot, type SnapshotData } from '../../../src/ensemble/wire/snapshot.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'minicluster-storage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,6 +31,14 @@ const snapshot = (lastZxid: bigint): SnapshotData => ({
   nodes: [],
   sessions: [{ sessionId: 7n, timeoutMs: 4000, passwd: Buffer.alloc(16, 1) }],
 });
+
+/** A snapshot whose encoding takes about three pieces. */
+const largeSnapshot = (lastZxid: bigint): SnapshotData => {
+  const stat = { czxid: 1n, mzxid: 1n, ctime: 1, mtime: 1, version: 0, cversion: 0, aversion: 0, ephemeralOwner: 0n, dataLength: 200, numChildren: 0, pzxid: 1n };
+  const count = Math.ceil((3 * SNAPSHOT_PIECE_BYTES) / 300);
+  const nodes = Array.from({ length: count }, (_, i) => ({ path: `/n${i}`, data: Buffer.alloc(200, i), acl: [], stat, storedCversion: 0 }));
+  return { lastZxid, nodes, sessions: [] };
+};
 
 const zxids = (s: MemberStorage): bigint[] => s.load().txns.map((t) => t.zxid);
 
@@ -92,6 +102,42 @@ describe.each(kinds)('%s', (_name, make) => {
     const loaded = s.load();
     expect(loaded.snapshot).toEqual(snapshot(zxidOf(1, 3)));
     expect(loaded.txns.map((t) => t.zxid)).toEqual([zxidOf(1, 4)]);
+    s.close();
+  });
+
+  it('stores a background snapshot in steps; until its last piece what is stored recovers the one before', () => {
+    const m = make();
+    let s = m.open();
+    s.appendTxns([1, 2, 3, 4].map((n) => txn(1, n)));
+    s.saveSnapshot(snapshot(zxidOf(1, 1)));
+    const job = s.beginSnapshot(largeSnapshot(zxidOf(1, 3)));
+    let steps = 0;
+    while (steps < 2 && job.step()) steps++;
+    expect(s.load()).toMatchObject({ snapshot: snapshot(zxidOf(1, 1)), txns: [1, 2, 3].map((n) => txn(1, n + 1)) });
+    while (job.step()) steps++;
+    expect(steps).toBeGreaterThan(3);
+    s.appendTxns([txn(1, 5)]);
+    s = m.reopen(s);
+    const loaded = s.load();
+    expect(loaded.snapshot !== null && encodeSnapshot(loaded.snapshot).equals(encodeSnapshot(largeSnapshot(zxidOf(1, 3))))).toBe(true);
+    expect(loaded.txns.map((t) => t.zxid)).toEqual([zxidOf(1, 4), zxidOf(1, 5)]);
+    s.close();
+  });
+
+  it('drops an unfinished background snapshot that a later one supersedes', () => {
+    const s = make().open();
+    s.appendTxns([1, 2, 3, 4].map((n) => txn(1, n)));
+    const first = s.beginSnapshot(largeSnapshot(zxidOf(1, 2)));
+    expect(first.step()).toBe(true);
+    s.saveSnapshot(snapshot(zxidOf(1, 3)));
+    expect(first.step()).toBe(false);
+    expect(s.load()).toMatchObject({ snapshot: snapshot(zxidOf(1, 3)), txns: [txn(1, 4)] });
+    const second = s.beginSnapshot(largeSnapshot(zxidOf(1, 4)));
+    expect(second.step()).toBe(true);
+    const third = s.beginSnapshot(largeSnapshot(zxidOf(1, 4)));
+    expect(second.step()).toBe(false);
+    while (third.step());
+    expect(s.load()).toMatchObject({ snapshot: { lastZxid: zxidOf(1, 4) }, txns: [] });
     s.close();
   });
 

@@ -18,6 +18,7 @@ import {
   encodeSnapshot,
   encodeTxn,
   encodeZabMessage,
+  snapshotPieces,
   type ElectionNotification,
   type SnapshotData,
   type ZabMessage,
@@ -123,6 +124,19 @@ describe('peer codecs round-trip', () => {
     fc.assert(
       fc.property(snapshot, (s) => {
         expect(decodeSnapshot(encodeSnapshot(s))).toEqual(s);
+      }),
+      runs,
+    );
+  });
+
+  it('snapshots in pieces: each piece ends at the first node past the bound, and together they are the whole encoding', () => {
+    fc.assert(
+      fc.property(snapshot, fc.integer({ min: 1, max: 200 }), (s, bound) => {
+        const pieces = [...snapshotPieces(s, bound)];
+        expect(Buffer.concat(pieces)).toEqual(encodeSnapshot(s));
+        expect(pieces.length).toBeLessThanOrEqual(s.nodes.length + 1);
+        const largestNode = Math.max(0, ...s.nodes.map((n) => encodeSnapshot({ lastZxid: 0n, nodes: [n], sessions: [] }).length));
+        for (const p of pieces.slice(0, -1)) expect(p.length).toBeLessThan(bound + largestNode + 20);
       }),
       runs,
     );

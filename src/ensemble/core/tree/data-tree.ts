@@ -3,7 +3,8 @@
 
 import { EventType, type ACL } from '../../wire/records.js';
 import { childNameOf, parentOf } from '../paths.js';
-import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE } from '../acl.js';
+import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, sharedACL } from '../acl.js';
+import { ownedBytes } from '../../wire/jute.js';
 import { ephemeralKind, type ZNode } from './node.js';
 
 /** A watch trigger caused by a committed change, in the order ZooKeeper fires them. */
@@ -41,7 +42,7 @@ export const isSpecialPath = (path: string): boolean => SPECIAL_PATHS.has(path);
 function emptyNode(acl: readonly ACL[]): ZNode {
   return {
     data: Buffer.alloc(0),
-    acl: [...acl],
+    acl: sharedACL(acl),
     czxid: 0n,
     mzxid: 0n,
     pzxid: 0n,
@@ -51,7 +52,7 @@ function emptyNode(acl: readonly ACL[]): ZNode {
     aversion: 0,
     ephemeralOwner: 0n,
     creates: 0,
-    children: new Set(),
+    children: null,
   };
 }
 
@@ -74,7 +75,10 @@ export class DataTree {
   /** Adds a node as is (building a tree, or restoring one); its parent must be there already. */
   insert(path: string, node: ZNode): void {
     this.nodes.set(path, node);
-    if (path !== '/') this.parentNode(path).children.add(childNameOf(path));
+    if (path !== '/') {
+      const parent = this.parentNode(path);
+      (parent.children ??= new Set()).add(childNameOf(path));
+    }
     this.index(path, node.ephemeralOwner, true);
   }
 
@@ -115,7 +119,7 @@ export class DataTree {
     const saved = { creates: parent.creates, pzxid: parent.pzxid };
     const node: ZNode = {
       ...emptyNode(n.acl),
-      data: n.data,
+      data: ownedBytes(n.data),
       czxid: n.zxid,
       mzxid: n.zxid,
       pzxid: n.zxid,
@@ -152,7 +156,7 @@ export class DataTree {
 
   setData(node: ZNode, change: { path: string; data: Buffer | null; version: number; zxid: bigint; time: number }, log: MutationLog): void {
     const saved = { data: node.data, version: node.version, mzxid: node.mzxid, mtime: node.mtime };
-    node.data = change.data;
+    node.data = ownedBytes(change.data);
     node.version = change.version;
     node.mzxid = change.zxid;
     node.mtime = change.time;
@@ -160,9 +164,9 @@ export class DataTree {
     log.events.push({ path: change.path, type: EventType.NodeDataChanged });
   }
 
-  setACL(node: ZNode, acl: ACL[], aversion: number, log: MutationLog): void {
+  setACL(node: ZNode, acl: readonly ACL[], aversion: number, log: MutationLog): void {
     const saved = { acl: node.acl, aversion: node.aversion };
-    node.acl = acl;
+    node.acl = sharedACL(acl);
     node.aversion = aversion;
     log.undo.push(() => Object.assign(node, saved));
   }
@@ -182,7 +186,9 @@ export class DataTree {
 
   private remove(path: string, node: ZNode): void {
     this.nodes.delete(path);
-    this.parentNode(path).children.delete(childNameOf(path));
+    const parent = this.parentNode(path);
+    parent.children?.delete(childNameOf(path));
+    if (parent.children?.size === 0) parent.children = null;
     this.index(path, node.ephemeralOwner, false);
   }
 

@@ -1,11 +1,13 @@
-// One znode as the replicated tree stores it, the Stat clients see of it, and the ephemeralOwner
-// encodings of ZooKeeper's EphemeralType (session owner, container and TTL markers).
+// One znode as the replicated tree stores it (compactly: no child set while childless, bytes of its
+// own), the Stat clients see of it, and the ephemeralOwner encodings of ZooKeeper's EphemeralType.
 
 import type { ACL, Stat } from '../../wire/records.js';
 
 export interface ZNode {
+  /** Never written in place (a change replaces it), so snapshots may share it. */
   data: Buffer | null;
-  acl: ACL[];
+  /** Never modified in place either; equal lists are often one shared list. */
+  acl: readonly ACL[];
   czxid: bigint;
   mzxid: bigint;
   /** zxid of the last create/delete of a direct child. */
@@ -18,8 +20,11 @@ export interface ZNode {
   ephemeralOwner: bigint;
   /** ZooKeeper's stored cversion: successful child creations only (drives sequential suffixes). */
   creates: number;
-  children: Set<string>;
+  /** Child names; null while there are none (most nodes are leaves). */
+  children: Set<string> | null;
 }
+
+export const childCount = (node: ZNode): number => node.children?.size ?? 0;
 
 /** Stored owner of a container (0x8000000000000000 as a signed long). */
 export const CONTAINER_OWNER = BigInt.asIntN(64, 0x8000000000000000n);
@@ -42,7 +47,7 @@ export const visibleOwner = (owner: bigint): bigint => (ephemeralKind(owner) ===
 
 /** The Stat a client sees: cversion is derived as 2 × creates − numChildren (ZooKeeper's v3 semantics). */
 export function statOf(node: ZNode): Stat {
-  const numChildren = node.children.size;
+  const numChildren = childCount(node);
   return {
     czxid: node.czxid,
     mzxid: node.mzxid,

@@ -3,11 +3,12 @@
 
 import { createHash } from 'node:crypto';
 import { Err, Perms, type ACL, type ClientResponse, type Id, type Stat } from '../../wire/records.js';
+import { ownedBytes } from '../../wire/jute.js';
 import type { SnapshotData, SnapshotNode } from '../../wire/snapshot.js';
-import { checkACL, redactDigests } from '../acl.js';
+import { checkACL, redactDigests, sharedACL } from '../acl.js';
 import type { Txn, TxnBody } from '../txn.js';
 import { CONFIG_PATH, DataTree, type TreeEvent } from './data-tree.js';
-import { statOf, ttlOf, type ZNode } from './node.js';
+import { childCount, statOf, ttlOf, type ZNode } from './node.js';
 import { applyDeleteContainer, applyWrite, type WriteContext } from './write.js';
 
 export type { TreeEvent } from './data-tree.js';
@@ -38,14 +39,17 @@ export class ReplicatedState {
   private readonly sessionTable = new Map<bigint, SessionInfo>();
   private zxid = 0n;
 
-  /** Without a snapshot: a fresh ZooKeeper's state (`/`, `/zookeeper`, `/zookeeper/quota`, `/zookeeper/config`). */
+  /**
+   * Without a snapshot: a fresh ZooKeeper's state (`/`, `/zookeeper`, `/zookeeper/quota`,
+   * `/zookeeper/config`). A snapshot lists every parent before its children, as toSnapshot does.
+   */
   constructor(snapshot?: SnapshotData) {
     if (snapshot === undefined) {
       this.tree = DataTree.initial();
       return;
     }
     this.tree = new DataTree();
-    for (const n of [...snapshot.nodes].sort(byPath)) this.tree.insert(n.path, nodeFromSnapshot(n));
+    for (const n of snapshot.nodes) this.tree.insert(n.path, nodeFromSnapshot(n));
     for (const x of snapshot.sessions) this.sessionTable.set(x.sessionId, { timeoutMs: x.timeoutMs, passwd: Buffer.from(x.passwd) });
     this.zxid = snapshot.lastZxid;
   }
@@ -88,7 +92,7 @@ export class ReplicatedState {
   setConfig(text: string, configVersion: bigint): void {
     const node = this.tree.get(CONFIG_PATH);
     if (node === undefined) throw new Error(`${CONFIG_PATH} is missing`);
-    Object.assign(node, { data: Buffer.from(text, 'utf8'), version: -1, mzxid: configVersion });
+    Object.assign(node, { data: ownedBytes(Buffer.from(text, 'utf8')), version: -1, mzxid: configVersion });
   }
 
   apply(txn: Txn): ApplyResult {
@@ -142,7 +146,7 @@ export class ReplicatedState {
 
   /** Child names, sorted. */
   getChildren(path: string, authIds: readonly Id[]): Lookup<{ children: string[]; stat: Stat }> {
-    return this.readable(path, Perms.READ, authIds, (n) => ({ children: [...n.children].sort(), stat: statOf(n) }));
+    return this.readable(path, Perms.READ, authIds, (n) => ({ children: [...(n.children ?? [])].sort(), stat: statOf(n) }));
   }
 
   /** Needs READ or ADMIN; without ADMIN digest hashes show as `user:x`. */
@@ -184,11 +188,11 @@ export class ReplicatedState {
   containersToDelete(now: number): string[] {
     const containers = this.tree.containerPaths().filter((p) => {
       const n = this.tree.get(p);
-      return n !== undefined && n.children.size === 0 && n.creates > 0;
+      return n !== undefined && childCount(n) === 0 && n.creates > 0;
     });
     const ttls = this.tree.ttlPaths().filter((p) => {
       const n = this.tree.get(p);
-      if (n === undefined || n.children.size > 0) return false;
+      if (n === undefined || childCount(n) > 0) return false;
       const ttl = ttlOf(n.ephemeralOwner);
       return ttl !== 0n && BigInt(now - n.mtime) > ttl;
     });
@@ -197,18 +201,18 @@ export class ReplicatedState {
 
   // ---- snapshots and comparison ----
 
+  /**
+   * The state at this zxid, nodes in the tree's order (every parent before its children). Cheap
+   * enough to take between two txns: it shares the nodes' data and ACL lists, which the tree
+   * replaces on change and never modifies in place.
+   */
   toSnapshot(): SnapshotData {
     const nodes: SnapshotNode[] = [];
     for (const [path, n] of this.tree.entries()) {
-      nodes.push({
-        path,
-        data: n.data === null ? null : Buffer.from(n.data),
-        acl: n.acl.map((a) => ({ perms: a.perms, id: { ...a.id } })),
-        stat: { ...statOf(n), ephemeralOwner: n.ephemeralOwner },
-        storedCversion: n.creates,
-      });
+      const stat = statOf(n);
+      stat.ephemeralOwner = n.ephemeralOwner;
+      nodes.push({ path, data: n.data, acl: n.acl, stat, storedCversion: n.creates });
     }
-    nodes.sort(byPath);
     const sessions = [...this.sessionTable.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([sessionId, s]) => ({ sessionId, timeoutMs: s.timeoutMs, passwd: Buffer.from(s.passwd) }));
@@ -220,7 +224,7 @@ export class ReplicatedState {
     const hash = createHash('sha256');
     const s = this.toSnapshot();
     hash.update(`zxid ${s.lastZxid}\n`);
-    for (const n of s.nodes) {
+    for (const n of s.nodes.sort(byPath)) {
       const st = n.stat;
       const acl = n.acl.map((a) => `${a.perms}:${a.id.scheme}:${a.id.id}`).join(',');
       hash.update(
@@ -236,8 +240,8 @@ export class ReplicatedState {
 
 function nodeFromSnapshot(n: SnapshotNode): ZNode {
   return {
-    data: n.data === null ? null : Buffer.from(n.data),
-    acl: n.acl.map((a) => ({ perms: a.perms, id: { ...a.id } })),
+    data: ownedBytes(n.data),
+    acl: sharedACL(n.acl),
     czxid: n.stat.czxid,
     mzxid: n.stat.mzxid,
     pzxid: n.stat.pzxid,
@@ -247,9 +251,9 @@ function nodeFromSnapshot(n: SnapshotNode): ZNode {
     aversion: n.stat.aversion,
     ephemeralOwner: n.stat.ephemeralOwner,
     creates: n.storedCversion,
-    children: new Set(),
+    children: null,
   };
 }
 
-/** Path order puts every parent before its children. */
+/** A stable order for digests. */
 const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);

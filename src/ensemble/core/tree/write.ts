@@ -18,7 +18,7 @@ import {
 import { checkACL, fixupACL } from '../acl.js';
 import { isValidPath, parentOf, sequenceSuffix } from '../paths.js';
 import { isSpecialPath, type DataTree, type MutationLog, type TreeEvent } from './data-tree.js';
-import { CONTAINER_OWNER, ephemeralKind, statOf, type ZNode } from './node.js';
+import { CONTAINER_OWNER, childCount, ephemeralKind, statOf, type ZNode } from './node.js';
 
 export interface WriteContext {
   tree: DataTree;
@@ -67,7 +67,7 @@ function deleteContainerError(path: string, tree: DataTree): number {
   if (parentOf(path) === null || isSpecialPath(path)) return Err.BadArguments;
   const node = tree.get(path);
   if (node === undefined) return Err.NoNode;
-  if (node.children.size > 0) return Err.NotEmpty;
+  if (childCount(node) > 0) return Err.NotEmpty;
   const kind = ephemeralKind(node.ephemeralOwner);
   return kind === 'container' || kind === 'ttl' ? Err.Ok : Err.BadVersion;
 }
@@ -217,7 +217,7 @@ function deleteNode(path: string, version: number, ctx: WriteContext, log: Mutat
   const node = ctx.tree.get(path);
   if (node === undefined) return fail(Err.NoNode);
   if (!versionMatches(node.version, version)) return fail(Err.BadVersion);
-  if (node.children.size > 0) return fail(Err.NotEmpty);
+  if (childCount(node) > 0) return fail(Err.NotEmpty);
   ctx.tree.delete(path, ctx.zxid, log);
   return {};
 }
