@@ -138,7 +138,11 @@ function table(title: string, rows: Row[]): string[] {
     r.theirs === undefined ? '—' : r.format(r.theirs),
     r.theirs === undefined ? '—' : times(r.ours / r.theirs),
   ]);
-  const header = ['metric', 'minicluster', 'zookeeper 3.8', 'ratio'];
+  return markdownTable(title, ['metric', 'minicluster', 'zookeeper 3.8', 'ratio'], cells);
+}
+
+/** A titled markdown table: the first column left-aligned, the others right-aligned. */
+export function markdownTable(title: string, header: string[], cells: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
   const line = (c: string[]): string => `| ${c.map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;

@@ -2,6 +2,7 @@
 // Progress goes to stderr; the tables (or the JSON figures) go to stdout.
 import { parseArgs } from 'node:util';
 import { runEnsembleSuite } from './ensemble.js';
+import { renderMesosReport, runMesosSuite } from './mesos.js';
 import { renderEnsembleReport } from './report.js';
 
 interface BenchOptions {
@@ -13,6 +14,8 @@ interface BenchOptions {
 
 interface Suite {
   run(options: BenchOptions): Promise<{ figures: unknown; report: string }>;
+  /** --runs when not given. */
+  defaultRuns: number;
 }
 
 const USAGE = 'usage: npm run bench -- <suite> [--seconds N] [--warmup N] [--runs N] [--json]';
@@ -23,6 +26,14 @@ const SUITES: Record<string, Suite> = {
       const figures = await runEnsembleSuite({ ...options, log: (line) => process.stderr.write(`${line}\n`) });
       return { figures, report: renderEnsembleReport(figures) };
     },
+    defaultRuns: 5,
+  },
+  mesos: {
+    async run(options) {
+      const figures = await runMesosSuite({ failoverRuns: options.failoverRuns, log: (line) => process.stderr.write(`${line}\n`) });
+      return { figures, report: renderMesosReport(figures) };
+    },
+    defaultRuns: 10,
   },
 };
 
@@ -53,7 +64,7 @@ async function main(): Promise<void> {
   const options: BenchOptions = {
     measureSeconds: positiveNumber('seconds', values.seconds, 10),
     warmupSeconds: positiveNumber('warmup', values.warmup, 2),
-    failoverRuns: Math.round(positiveNumber('runs', values.runs, 5)),
+    failoverRuns: Math.round(positiveNumber('runs', values.runs, suite.defaultRuns)),
     json: values.json === true,
   };
   const { figures, report } = await suite.run(options);

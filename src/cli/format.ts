@@ -1,6 +1,9 @@
-// Text output of the CLI: the status table, timeline lines and zkCli-style stat.
+// Text output of the CLI: the status tables, timeline lines, zkCli-style stat, task status updates
+// and component log lines.
+import type { LogRecord } from '../cluster/component-logs.js';
 import { describeEvent, type TimelineEvent } from '../cluster/core/timeline.js';
 import type { ClusterStatus } from '../cluster/status.js';
+import type { TaskStatus } from '../master/core/v1.js';
 
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -13,21 +16,24 @@ export function table(header: readonly string[], rows: readonly (readonly string
 }
 
 export function formatStatus(status: ClusterStatus): string {
-  const rows = status.ensemble.map((m) => [
-    m.name,
-    m.role ?? '-',
-    m.state,
-    m.pid === null ? '-' : String(m.pid),
-    String(m.clientPort),
-    String(m.quorumPort),
-    String(m.electionPort),
-    m.zxid ?? '-',
+  const dash = (v: string | number | null): string => (v === null ? '-' : String(v));
+  const ensemble = status.ensemble.map((m) => [m.name, dash(m.role), m.state, dash(m.pid), String(m.clientPort), String(m.quorumPort), String(m.electionPort), dash(m.zxid)]);
+  const masters = status.masters.map((m) => [m.name, dash(m.role), m.state, dash(m.pid), m.url]);
+  const agents = status.agents.map((a) => [
+    a.name,
+    a.registered ? `registered with ${a.master ?? '?'}` : 'not registered',
+    a.state,
+    a.url,
+    dash(a.id),
+    a.resources === null ? '-' : `cpus:${a.resources.cpus};mem:${a.resources.mem};ports:${a.resources.ports}`,
+    dash(a.tasks),
   ]);
   return [
     `cluster ${status.name} (profile ${status.profile}, ${status.phase}, supervisor pid ${status.supervisorPid})`,
     `zk: ${status.zk}`,
-    '',
-    table(['NAME', 'ROLE', 'STATE', 'PID', 'CLIENT', 'QUORUM', 'ELECTION', 'ZXID'], rows),
+    ...(ensemble.length === 0 ? [] : ['', table(['NAME', 'ROLE', 'STATE', 'PID', 'CLIENT', 'QUORUM', 'ELECTION', 'ZXID'], ensemble)]),
+    ...(masters.length === 0 ? [] : ['', table(['MASTER', 'ROLE', 'STATE', 'PID', 'URL'], masters)]),
+    ...(agents.length === 0 ? [] : ['', table(['AGENT', 'REGISTRATION', 'STATE', 'URL', 'ID', 'RESOURCES', 'TASKS'], agents)]),
   ].join('\n');
 }
 
@@ -86,4 +92,23 @@ export function javaDate(ms: number): string {
   const d = new Date(ms);
   const time = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
   return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${two(d.getUTCDate())} ${time} UTC ${d.getUTCFullYear()}`;
+}
+
+/** One status update of a task, as `run` reports it (mesos-execute's words). */
+export function formatTaskStatus(name: string, status: TaskStatus, agent: string): string {
+  const why = [status.message, status.reason].filter((v) => v !== undefined && v !== '').join(', ');
+  return `Received status update ${status.state} for task '${name}' on ${agent}${why === '' ? '' : ` (${why})`}`;
+}
+
+const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const LOG_FIELDS_SHOWN = new Set(['time', 'level', 'component', 'msg', 'pid', 'hostname']);
+
+/** A pino record as one readable line: time, level, message, then the other fields as key=value. */
+export function formatLogRecord(record: LogRecord): string {
+  const time = record.time === undefined ? '' : `${clockTime(record.time)}  `;
+  const level = record.level === undefined ? '' : `${(LEVELS[record.level] ?? String(record.level)).padEnd(5)}  `;
+  const extra = Object.entries(record)
+    .filter(([key]) => !LOG_FIELDS_SHOWN.has(key))
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  return [`${time}${level}${record.msg ?? ''}`, ...extra].join('  ');
 }

@@ -1,8 +1,8 @@
-// The ZooKeeper session behind the `zk` commands: connect to the cluster's members, run one
+// The ZooKeeper session behind the `zk` commands: connect to the cluster's ZooKeeper, run one
 // operation, close; ZooKeeper errors become one-line UserErrors in zkCli's words.
 import { TimeoutError, withTimeout } from '../common/clock.js';
 import { UserError, errorMessage } from '../common/errors.js';
-import { connectString, requireRunning } from '../cluster/cluster-file.js';
+import { requireRunning, zkServers } from '../cluster/cluster-file.js';
 import type { ClusterPaths } from '../cluster/paths.js';
 import { ZkClient, ZkError } from '../ensemble/client/index.js';
 
@@ -22,10 +22,10 @@ const ZKCLI_WORDS: Record<string, string> = {
 };
 
 export async function withZk<T>(paths: ClusterPaths, path: string, op: (client: ZkClient) => Promise<T>): Promise<T> {
-  const connect = connectString(requireRunning(paths).members);
+  const connect = zkServers(requireRunning(paths));
   const client = await ZkClient.connect(connect, { sessionTimeoutMs: SESSION_TIMEOUT_MS, initialConnectTimeoutMs: STEP_TIMEOUT_MS }).catch(
     (err: unknown) => {
-      throw new UserError(`cannot connect to the ensemble at ${connect}: ${errorMessage(err)}`);
+      throw new UserError(`cannot connect to ZooKeeper at ${connect}: ${errorMessage(err)}`);
     },
   );
   try {

@@ -1,8 +1,10 @@
-// The cluster file (cluster.json): the ensemble layout and how to reach the running supervisor
-// (pid, control API URL and token). Written atomically and readable only by its owner.
+// The cluster file (cluster.json): the layout of the ensemble, masters and agents, and how to reach
+// the running supervisor (pid, control API URL and token). Written atomically, readable only by its owner.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../common/errors.js';
+import { parseZkUrl } from '../master/zk-url.js';
+import type { PortRange } from './core/layout.js';
 import type { MemberRole } from './member-config.js';
 import { nameFlag, type ClusterPaths } from './paths.js';
 import type { ProfileName } from './spec.js';
@@ -15,6 +17,24 @@ export interface MemberLayout {
   clientPort: number;
   quorumPort: number;
   electionPort: number;
+}
+
+export interface MasterLayout {
+  name: string;
+  /** HTTP and agent link port. */
+  port: number;
+}
+
+export interface AgentLayout {
+  name: string;
+  /** HTTP port (`/slave(1)/state`, `/files/*`). */
+  port: number;
+  /** Mesos --work_dir: sandboxes and the checkpoint. */
+  workDir: string;
+  /** Mesos --resources text, its own slice of the host port range included. */
+  resources: string;
+  /** The agent's slice of host ports (inclusive). */
+  portRange: PortRange;
 }
 
 export type SupervisorPhase = 'starting' | 'ready' | 'failed' | 'stopped';
@@ -32,7 +52,12 @@ export interface SupervisorInfo {
 export interface ClusterFile {
   name: string;
   profile: ProfileName;
+  /** `zk://…/mesos`: the cluster's own ensemble or the ZooKeeper given to `up --zk`. */
+  zk: string;
+  /** Ensemble members (none when the cluster uses a ZooKeeper that runs elsewhere). */
   members: MemberLayout[];
+  masters: MasterLayout[];
+  agents: AgentLayout[];
   supervisor: SupervisorInfo;
 }
 
@@ -94,17 +119,40 @@ export function connectString(members: readonly MemberLayout[], chroot = ''): st
   return members.map((m) => `${m.host}:${m.clientPort}`).join(',') + chroot;
 }
 
-/** Ports recorded by the other clusters in the same home (their followers do not bind all of them). */
-export function portsOfOtherClusters(paths: ClusterPaths): number[] {
-  if (!existsSync(paths.home)) return [];
-  return readdirSync(paths.home, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && entry.name !== paths.name)
-    .flatMap((entry) => {
-      try {
-        const file = JSON.parse(readFileSync(join(paths.home, entry.name, 'cluster.json'), 'utf8')) as ClusterFile;
-        return file.members.flatMap((m) => [m.clientPort, m.quorumPort, m.electionPort]);
-      } catch {
-        return [];
-      }
-    });
+/** The servers of a `zk://servers/path` URL, as a ZooKeeper client takes them. */
+export function zkServers(file: ClusterFile): string {
+  return parseZkUrl(file.zk).servers;
+}
+
+/** What the other clusters in the same home have recorded (a stopped one keeps its claim). */
+export interface OtherClusters {
+  /** Ports they listen on (their followers do not bind all of them). */
+  ports: number[];
+  /** Their agents' slices of the host port range. */
+  portRanges: PortRange[];
+}
+
+export function otherClusters(paths: ClusterPaths): OtherClusters {
+  const files = existsSync(paths.home)
+    ? readdirSync(paths.home, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && entry.name !== paths.name)
+        .flatMap((entry) => readOther(join(paths.home, entry.name, 'cluster.json')))
+    : [];
+  return {
+    ports: files.flatMap((f) => [
+      ...(f.members ?? []).flatMap((m) => [m.clientPort, m.quorumPort, m.electionPort]),
+      ...(f.masters ?? []).map((m) => m.port),
+      ...(f.agents ?? []).map((a) => a.port),
+    ]),
+    portRanges: files.flatMap((f) => (f.agents ?? []).map((a) => a.portRange)),
+  };
+}
+
+/** Another cluster's file; files written before masters and agents existed lack those lists. */
+function readOther(file: string): Partial<ClusterFile>[] {
+  try {
+    return [JSON.parse(readFileSync(file, 'utf8')) as Partial<ClusterFile>];
+  } catch {
+    return [];
+  }
 }

@@ -11,7 +11,7 @@ import type { ClusterStatus, KillResult, StartResult } from './status.js';
 
 /** What the control API drives; the Supervisor implements it. */
 export interface ControlTarget {
-  status(): ClusterStatus;
+  status(): Promise<ClusterStatus>;
   kill(name: string): Promise<KillResult>;
   start(name: string): Promise<StartResult>;
   /** Stops every component; the API answers once they are gone. */
@@ -36,7 +36,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const { target } = options;
   const app = express();
   app.use(requireToken(options.token));
-  app.get('/status', (_req, res) => void res.json(target.status()));
+  app.get('/status', async (_req, res) => void res.json(await target.status()));
   app.post('/kill/:name', async (req, res) => void res.json(await target.kill(req.params['name'] ?? '')));
   app.post('/start/:name', async (req, res) => void res.json(await target.start(req.params['name'] ?? '')));
   app.post('/down', async (_req, res) => {

@@ -178,11 +178,13 @@ export class ForkHost extends HostBase {
 export interface WorkerHostOptions extends HostOptions {
   entry: string | URL;
   workerData: unknown;
+  /** Posted for a graceful stop; default `{type:'stop'}`. */
+  stopMessage?: { type: 'stop' };
 }
 
 /**
  * A component on a worker thread of the supervisor process (its pid is the supervisor's).
- * Graceful stop posts `{type:'stop'}`; the component ends its thread when done.
+ * Graceful stop posts the stop message; the component ends its thread when done.
  */
 export class WorkerHost extends HostBase {
   constructor(private readonly workerOptions: WorkerHostOptions) {
@@ -194,6 +196,7 @@ export class WorkerHost extends HostBase {
     worker.on('message', wiring.message);
     worker.on('error', wiring.error);
     worker.on('exit', (code) => wiring.exit({ code, signal: null }));
-    return { pid: process.pid, abort: () => void worker.terminate(), requestStop: () => worker.postMessage({ type: 'stop' }) };
+    const stop = this.workerOptions.stopMessage ?? { type: 'stop' };
+    return { pid: process.pid, abort: () => void worker.terminate(), requestStop: () => worker.postMessage(stop) };
   }
 }

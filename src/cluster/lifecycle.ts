@@ -57,7 +57,7 @@ export async function upDetached(options: UpOptions): Promise<ClusterStatus> {
   const child = spawnSupervisor(options);
   const seen = { exit: null as string | null };
   child.once('exit', (code, signal) => (seen.exit = signal ?? `code ${code ?? '?'}`));
-  const deadline = Date.now() + spec.readyTimeoutMs + spec.memberStopGraceMs + DETACH_SLACK_MS;
+  const deadline = Date.now() + spec.readyTimeoutMs + stopGraceMs(spec) + DETACH_SLACK_MS;
   for (;;) {
     const file = readClusterFile(paths);
     if (file !== null && file.supervisor.pid === child.pid) {
@@ -74,13 +74,25 @@ function spawnSupervisor({ paths, spec }: UpOptions): ChildProcess {
   mkdirSync(paths.logsDir, { recursive: true });
   const out = openSync(paths.output('supervisor'), 'a');
   try {
-    const args = ['up', '--supervise', '--name', paths.name, '--profile', spec.profile, '--observers', String(spec.ensemble.observers)];
+    const args = ['up', '--supervise', '--name', paths.name, ...specArgs(spec)];
     const child = spawn(process.execPath, [packagePath('bin', 'run.js'), ...args], { detached: true, stdio: ['ignore', out, out] });
     child.unref();
     return child;
   } finally {
     closeSync(out);
   }
+}
+
+/** The `up` flags that give the background supervisor the same spec. */
+function specArgs(spec: ClusterSpec): string[] {
+  const zk = spec.externalZk === null ? [] : ['--zk', spec.externalZk];
+  const counts = ['--observers', String(spec.ensemble.observers), '--masters', String(spec.mesos.masters), '--agents', String(spec.mesos.agents)];
+  return ['--profile', spec.profile, ...counts, ...zk];
+}
+
+/** The longest a stop may take: agents kill their tasks, then masters and members stop. */
+function stopGraceMs(spec: ClusterSpec): number {
+  return spec.agentStopGraceMs + 2 * spec.memberStopGraceMs;
 }
 
 export interface DownResult {
@@ -100,7 +112,7 @@ export async function downCluster(paths: ClusterPaths): Promise<DownResult> {
     if (!isAlive(pid)) return { stopped: true };
     process.kill(pid, 'SIGTERM');
   }
-  const deadline = Date.now() + clusterSpec({ profile: file.profile }).memberStopGraceMs + DETACH_SLACK_MS;
+  const deadline = Date.now() + stopGraceMs(clusterSpec({ profile: file.profile })) + DETACH_SLACK_MS;
   while (isAlive(pid)) {
     if (Date.now() > deadline) throw new UserError(`the supervisor (pid ${pid}) did not exit; see ${paths.log('supervisor')}`);
     await delay(POLL_MS);

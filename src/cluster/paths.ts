@@ -1,5 +1,5 @@
 // Where a cluster lives on disk: $MINICLUSTER_HOME/<name>/ (default ~/.minicluster) with the
-// cluster file, the event timeline, member data dirs and per-component logs beneath it.
+// cluster file, the event timeline, member data dirs, agent work dirs and per-component logs beneath it.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,8 @@ export interface ClusterPaths {
   output(component: string): string;
   /** Data dir of ensemble member `sid`. */
   memberDataDir(sid: number): string;
+  /** Mesos --work_dir of an agent (sandboxes and checkpoint). */
+  agentWorkDir(agent: string): string;
 }
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -53,6 +55,7 @@ export function clusterPaths(name: string, env: NodeJS.ProcessEnv = process.env)
     log: (component) => join(logsDir, `${component}.log`),
     output: (component) => join(logsDir, `${component}.out`),
     memberDataDir: (sid) => join(dir, `zk-${sid}`),
+    agentWorkDir: (agent) => join(dir, agent),
   };
 }
 

@@ -1,7 +1,10 @@
 // ClusterSpec: the numbers a cluster runs with. Profiles are presets of the same numbers, never
 // branches in the code that uses them.
+import { AGENT_TIMING, type AgentTiming } from '../agent/config.js';
 import { UserError } from '../common/errors.js';
-import { MAX_OBSERVERS } from '../common/limits.js';
+import { MAX_AGENTS, MAX_MASTERS, MAX_OBSERVERS } from '../common/limits.js';
+import { MASTER_TIMING, type MasterTiming } from '../master/config.js';
+import { parseZkUrl } from '../master/zk-url.js';
 
 export const PROFILES = ['demo', 'realistic'] as const;
 export type ProfileName = (typeof PROFILES)[number];
@@ -27,12 +30,22 @@ export interface ClusterSpec {
     /** Non-voting members, numbered after the participants. */
     observers: number;
   };
+  /** `zk://…/mesos` of a ZooKeeper that runs elsewhere: then no ensemble is started. */
+  externalZk: string | null;
+  mesos: {
+    masters: number;
+    agents: number;
+  };
+  masterTiming: MasterTiming;
+  agentTiming: AgentTiming;
   /** Session timeout the CLI and other parts ask for when they connect to the ensemble. */
   clientSessionTimeoutMs: number;
-  /** How long a member may take from fork to listening. */
+  /** How long a member, master or agent may take from launch to serving. */
   memberStartTimeoutMs: number;
-  /** How long a member may take to exit after SIGTERM before it gets SIGKILL. */
+  /** How long a member or master may take to exit after being asked to before it is killed. */
   memberStopGraceMs: number;
+  /** How long an agent may take on `down` to kill its tasks and exit before it is killed. */
+  agentStopGraceMs: number;
   /** How long `up` waits for the cluster to be ready. */
   readyTimeoutMs: number;
 }
@@ -43,21 +56,29 @@ function timing(tickMs: number): EnsembleTiming {
   return { tickMs, initLimit: 10, syncLimit: 5, minSessionTimeoutMs: 2 * tickMs, maxSessionTimeoutMs: 20 * tickMs };
 }
 
-const PRESETS: Record<ProfileName, Omit<ClusterSpec, 'ensemble'>> = {
+type Preset = Omit<ClusterSpec, 'ensemble' | 'externalZk' | 'mesos'>;
+
+const PRESETS: Record<ProfileName, Preset> = {
   demo: {
     profile: 'demo',
     timing: timing(100),
+    masterTiming: MASTER_TIMING.demo,
+    agentTiming: AGENT_TIMING.demo,
     clientSessionTimeoutMs: 1_000,
     memberStartTimeoutMs: 15_000,
     memberStopGraceMs: 3_000,
+    agentStopGraceMs: 15_000,
     readyTimeoutMs: 30_000,
   },
   realistic: {
     profile: 'realistic',
     timing: timing(2_000),
+    masterTiming: MASTER_TIMING.realistic,
+    agentTiming: AGENT_TIMING.realistic,
     clientSessionTimeoutMs: 10_000,
     memberStartTimeoutMs: 30_000,
     memberStopGraceMs: 10_000,
+    agentStopGraceMs: 30_000,
     readyTimeoutMs: 120_000,
   },
 };
@@ -65,15 +86,36 @@ const PRESETS: Record<ProfileName, Omit<ClusterSpec, 'ensemble'>> = {
 export interface SpecOptions {
   profile?: string;
   observers?: number;
+  /** Default 3. */
+  masters?: number;
+  /** Default 2. */
+  agents?: number;
+  /** Use this ZooKeeper (`zk://host:port,…/path`) instead of starting the ensemble. */
+  zk?: string;
 }
 
 export function clusterSpec(options: SpecOptions = {}): ClusterSpec {
   const profile = parseProfile(options.profile ?? 'demo');
-  const observers = options.observers ?? 0;
-  if (!Number.isInteger(observers) || observers < 0 || observers > MAX_OBSERVERS) {
-    throw new UserError(`--observers must be a whole number from 0 to ${MAX_OBSERVERS}, got ${observers}`);
+  const observers = count('--observers', options.observers ?? 0, MAX_OBSERVERS);
+  const masters = count('--masters', options.masters ?? 3, MAX_MASTERS);
+  const agents = count('--agents', options.agents ?? 2, MAX_AGENTS);
+  if (agents > 0 && masters === 0) throw new UserError('agents need a master: use --masters 1 or more with --agents');
+  const externalZk = options.zk === undefined ? null : parseExternalZk(options.zk);
+  return { ...PRESETS[profile], ensemble: { participants: PARTICIPANTS, observers }, externalZk, mesos: { masters, agents } };
+}
+
+function count(flag: string, value: number, max: number): number {
+  if (!Number.isInteger(value) || value < 0 || value > max) throw new UserError(`${flag} must be a whole number from 0 to ${max}, got ${value}`);
+  return value;
+}
+
+function parseExternalZk(url: string): string {
+  try {
+    parseZkUrl(url);
+  } catch (err) {
+    throw new UserError(`--zk: ${(err as Error).message}`);
   }
-  return { ...PRESETS[profile], ensemble: { participants: PARTICIPANTS, observers } };
+  return url;
 }
 
 function parseProfile(name: string): ProfileName {

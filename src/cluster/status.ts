@@ -1,6 +1,8 @@
 // The status object of `status --json` / `up --json` (DESIGN section 4) and the results of the
 // control operations, as sent over the control API.
 import type { ProcessState } from './core/ensemble-view.js';
+import type { PortRange } from './core/layout.js';
+import type { MasterRole } from './core/mesos-view.js';
 import type { ZkRole } from './core/timeline.js';
 import type { MemberRole } from './member-config.js';
 import type { SupervisorPhase } from './cluster-file.js';
@@ -29,17 +31,54 @@ export interface ClusterStatus {
   /** Where Mesos masters find the ensemble: `zk://h1:p1,…/mesos`. */
   zk: string;
   ensemble: EnsembleMemberStatus[];
-  /** Masters, agents, Marathon and the dashboard are not part of the cluster yet. */
-  masters: never[];
-  agents: never[];
+  masters: MasterStatus[];
+  agents: AgentStatus[];
+  /** Marathon and the dashboard are not part of the cluster yet. */
   marathon: null;
   dashboard: null;
+}
+
+export interface MasterStatus {
+  name: string;
+  /** `http://host:port`: the Mesos endpoints and the v1 scheduler API. */
+  url: string;
+  role: MasterRole | null;
+  state: ProcessState;
+  /** Masters are worker threads of the supervisor: its pid while they run. */
+  pid: number | null;
+}
+
+/** Mesos's v0 rendering of an agent's resources. */
+export interface AgentResources {
+  cpus: number;
+  mem: number;
+  disk: number;
+  ports: string;
+}
+
+export interface AgentStatus {
+  name: string;
+  url: string;
+  /** Mesos agent id, once the agent has registered (kept while it is down). */
+  id: string | null;
+  state: ProcessState;
+  pid: number | null;
+  registered: boolean;
+  /** The master it is registered with (or trying to). */
+  master: string | null;
+  /** Its slice of host ports. */
+  portRange: PortRange;
+  /** From the agent's own state; null while it does not answer. */
+  resources: AgentResources | null;
+  /** Tasks not in a terminal state; null while the agent does not answer. */
+  tasks: number | null;
 }
 
 export interface KillResult {
   name: string;
   pid: number;
-  role: ZkRole | null;
+  /** Its role when it was killed: an ensemble role, or a master's 'leading'/'standby'. */
+  role: ZkRole | MasterRole | null;
   /** When the kill signal was sent, ms since the epoch. */
   at: number;
 }

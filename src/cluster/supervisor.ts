@@ -1,5 +1,6 @@
-// Runs one cluster: allocates its ports, forks the ensemble members, follows their roles, serves the
-// control API and stops everything on down. Members die with it (see member-config.ts).
+// Runs one cluster: allocates its ports, forks the ensemble members, starts masters and agents (see
+// mesos.ts), follows their roles, serves the control API and stops everything on down. Members and
+// worker threads die with it (see member-config.ts).
 import { randomBytes } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -7,20 +8,23 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { UserError, errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/logging.js';
 import { LOOPBACK, PortAllocator } from '../common/ports.js';
+import { parseZkUrl } from '../master/zk-url.js';
 import {
   type ClusterFile,
   type MemberLayout,
   type SupervisorPhase,
   connectString,
-  portsOfOtherClusters,
+  otherClusters,
   readClusterFile,
   writeClusterFile,
 } from './cluster-file.js';
 import { startControlServer, type ControlServer, type ControlTarget } from './control.js';
 import { EnsembleView, roleOf, type MemberView, type ViewInput } from './core/ensemble-view.js';
-import { describeEvent, type TimelineEventBody } from './core/timeline.js';
+import type { PortRange } from './core/layout.js';
+import { describeEvent, type TimelineEntry, type TimelineEventBody } from './core/timeline.js';
 import { ForkHost } from './host.js';
 import { memberArgs, parseMemberMessage, type MemberProcessConfig, type ServerEntry } from './member-config.js';
+import { MesosComponents, agentSlices, layoutMesos, type MesosLayout } from './mesos.js';
 import { packagePath, type ClusterPaths } from './paths.js';
 import type { ClusterSpec } from './spec.js';
 import type { ClusterStatus, EnsembleMemberStatus, KillResult, StartResult } from './status.js';
@@ -39,8 +43,9 @@ export interface SupervisorOptions {
 }
 
 const ZK_LEADER = 'zk-leader';
+const LEADING_MASTER = 'leader';
 /** Names of components later issues add; killing or starting them is a clean error for now. */
-const NOT_YET = /^(leader|master-\d+|agent-\d+|scheduler)$/;
+const NOT_YET = /^scheduler$/;
 const PROBE_RETRY_MS = 200;
 const OUTPUT_TAIL_BYTES = 4096;
 
@@ -50,6 +55,9 @@ export class Supervisor implements ControlTarget {
   readonly closed: Promise<void>;
   private readonly view: EnsembleView;
   private readonly hosts = new Map<string, ForkHost>();
+  private readonly mesos: MesosComponents;
+  /** `zk://…/mesos`: our ensemble, or the ZooKeeper given with --zk. */
+  private readonly zk: string;
   private readonly changes = new EventEmitter();
   private readonly token = randomBytes(24).toString('hex');
   private readonly startedAt = Date.now();
@@ -58,47 +66,50 @@ export class Supervisor implements ControlTarget {
   private stopping: Promise<void> | null = null;
   private markClosed = (): void => {};
 
-  /** Lays the cluster out: previous ports are kept where still free, other clusters' are avoided. */
+  /** Lays the cluster out: previous ports and port slices are kept where still free, other clusters' are avoided. */
   static async prepare(options: SupervisorOptions): Promise<Supervisor> {
-    mkdirSync(options.paths.logsDir, { recursive: true });
-    const previous = readClusterFile(options.paths)?.members ?? [];
-    const ports = new PortAllocator(portsOfOtherClusters(options.paths));
-    const { participants, observers } = options.spec.ensemble;
-    const layout: MemberLayout[] = [];
-    for (let sid = 1; sid <= participants + observers; sid++) {
-      const old = previous.find((m) => m.sid === sid);
-      layout.push({
-        name: `zk-${sid}`,
-        sid,
-        role: sid <= participants ? 'participant' : 'observer',
-        host: LOOPBACK,
-        clientPort: await ports.allocate(old?.clientPort),
-        quorumPort: await ports.allocate(old?.quorumPort),
-        electionPort: await ports.allocate(old?.electionPort),
-      });
-    }
-    return new Supervisor(options, layout);
+    const { paths, spec } = options;
+    mkdirSync(paths.logsDir, { recursive: true });
+    const previous = readClusterFile(paths);
+    const others = otherClusters(paths);
+    const slices = agentSlices(spec, previous, others.portRanges);
+    const ports = new PortAllocator([...others.ports, ...portsIn([...others.portRanges, ...slices])]);
+    const members = spec.externalZk === null ? await layoutEnsemble(spec, previous?.members ?? [], ports) : [];
+    return new Supervisor(options, members, await layoutMesos({ paths, spec, previous, ports, slices }));
   }
 
   private constructor(
     private readonly options: SupervisorOptions,
     private readonly layout: readonly MemberLayout[],
+    private readonly mesosLayout: MesosLayout,
   ) {
     this.timeline = new TimelineStore(options.paths.eventsFile);
     this.view = new EnsembleView(layout.map((m) => m.name), Date.now());
     this.closed = new Promise((resolve) => (this.markClosed = resolve));
     for (const member of layout) this.hosts.set(member.name, this.createHost(member));
+    this.zk = options.spec.externalZk ?? `zk://${connectString(layout)}/mesos`;
+    this.mesos = new MesosComponents({
+      paths: options.paths,
+      spec: options.spec,
+      zk: this.zk,
+      layout: mesosLayout,
+      log: options.log,
+      observe: (entries) => this.note(entries),
+    });
   }
 
-  /** Starts the control API and every member; resolves once the ensemble has a leader and takes writes. */
+  /** Starts the control API, the ensemble, then masters and agents; resolves once all are ready. */
   async up(): Promise<ClusterStatus> {
     const { paths, spec } = this.options;
     this.record({ type: 'cluster-starting', cluster: paths.name, profile: spec.profile });
     this.control = await startControlServer({ target: this, token: this.token, log: this.options.log });
     this.writeFile();
+    const deadline = this.startedAt + spec.readyTimeoutMs;
     try {
       await Promise.all(this.layout.map((m) => this.startMember(m)));
-      await this.waitReady(this.startedAt + spec.readyTimeoutMs);
+      await this.waitEnsembleReady(deadline);
+      await this.mesos.startAll();
+      await this.waitMesosReady(deadline);
     } catch (err) {
       const reason = this.stopping === null ? errorMessage(err) : `cluster ${paths.name} was stopped while starting`;
       await this.fail(reason);
@@ -110,16 +121,17 @@ export class Supervisor implements ControlTarget {
     return this.status();
   }
 
-  status(): ClusterStatus {
+  async status(): Promise<ClusterStatus> {
+    const { masters, agents } = await this.mesos.status();
     return {
       name: this.options.paths.name,
       profile: this.options.spec.profile,
       phase: this.phase,
       supervisorPid: process.pid,
-      zk: `zk://${connectString(this.layout)}/mesos`,
+      zk: this.zk,
       ensemble: this.layout.map((m) => memberStatus(m, this.viewOf(m.name))),
-      masters: [],
-      agents: [],
+      masters,
+      agents,
       marathon: null,
       dashboard: null,
     };
@@ -127,6 +139,7 @@ export class Supervisor implements ControlTarget {
 
   async kill(target: string): Promise<KillResult> {
     const name = this.resolve(target, true);
+    if (this.mesos.has(name)) return this.mesos.kill(name);
     const host = this.hostOf(name);
     if (host.pid === null) throw new UserError(`${name} is not running`);
     const result: KillResult = { name, pid: host.pid, role: roleOf(this.viewOf(name)), at: Date.now() };
@@ -137,6 +150,7 @@ export class Supervisor implements ControlTarget {
 
   async start(target: string): Promise<StartResult> {
     const name = this.resolve(target, false);
+    if (this.mesos.has(name)) return this.mesos.start(name);
     const host = this.hostOf(name);
     if (host.pid !== null) throw new UserError(`${name} is already running (pid ${host.pid})`);
     const member = this.layout.find((m) => m.name === name);
@@ -179,7 +193,9 @@ export class Supervisor implements ControlTarget {
     await this.close();
   }
 
+  /** Agents (and their tasks), then masters, then the ensemble they need until then. */
   private async stopMembers(): Promise<void> {
+    await this.mesos.stopAll();
     await Promise.all([...this.hosts.values()].map((host) => host.stop()));
   }
 
@@ -244,28 +260,43 @@ export class Supervisor implements ControlTarget {
     return line === undefined ? '' : `: ${line}`;
   }
 
-  private async waitReady(deadline: number): Promise<void> {
+  /** Our ensemble has one leader and takes writes; a ZooKeeper given with --zk takes writes. */
+  private async waitEnsembleReady(deadline: number): Promise<void> {
     let problem = 'no leader elected yet';
+    const servers = parseZkUrl(this.zk).servers;
     for (let remaining = deadline - Date.now(); remaining > 0; remaining = deadline - Date.now()) {
       const gone = this.view.members().find((m) => m.process === 'exited' || m.process === 'killed');
       if (gone !== undefined) {
         const member = this.layout.find((m) => m.name === gone.name);
         throw new UserError(`${gone.name} exited while the ensemble was forming${member === undefined ? '' : this.lastOutput(member)}`);
       }
-      if (!this.view.settled()) {
+      if (this.layout.length > 0 && !this.view.settled()) {
         problem = this.unsettled();
         await this.nextChange(remaining);
         continue;
       }
       try {
-        await this.options.probeWrite(connectString(this.layout));
+        await this.options.probeWrite(servers);
         return;
       } catch (err) {
         problem = `a test write failed: ${errorMessage(err)}`;
         await delay(Math.min(PROBE_RETRY_MS, remaining));
       }
     }
-    throw new UserError(`cluster ${this.options.paths.name} was not ready within ${this.options.spec.readyTimeoutMs / 1000} s: ${problem}`);
+    throw this.notReadyError(problem);
+  }
+
+  /** A master leads and every agent has registered with it. */
+  private async waitMesosReady(deadline: number): Promise<void> {
+    for (let remaining = deadline - Date.now(); remaining > 0; remaining = deadline - Date.now()) {
+      if (this.mesos.notReady() === null) return;
+      await this.nextChange(remaining);
+    }
+    throw this.notReadyError(this.mesos.notReady() ?? 'no master is leading yet');
+  }
+
+  private notReadyError(problem: string): UserError {
+    return new UserError(`cluster ${this.options.paths.name} was not ready within ${this.options.spec.readyTimeoutMs / 1000} s: ${problem}`);
   }
 
   private unsettled(): string {
@@ -289,7 +320,11 @@ export class Supervisor implements ControlTarget {
   }
 
   private observe(input: ViewInput): void {
-    for (const entry of this.view.apply(input, Date.now())) this.keep(entry);
+    this.note(this.view.apply(input, Date.now()));
+  }
+
+  private note(entries: readonly TimelineEntry[]): void {
+    for (const entry of entries) this.keep(entry);
     this.changes.emit('change');
   }
 
@@ -302,15 +337,22 @@ export class Supervisor implements ControlTarget {
     this.options.log.info({ event }, describeEvent(event));
   }
 
+  /** The component a name stands for; `zk-leader` and `leader` (the leading master) only for a kill. */
   private resolve(target: string, leaderAllowed: boolean): string {
-    if (target === ZK_LEADER && leaderAllowed) {
+    if (target === ZK_LEADER && leaderAllowed && this.layout.length > 0) {
       const leader = this.view.leader();
       if (leader === undefined) throw new UserError('no ensemble member is leading right now (an election is under way)');
       return leader.name;
     }
-    if (this.hosts.has(target)) return target;
+    if (target === LEADING_MASTER && leaderAllowed && this.mesosLayout.masters.length > 0) {
+      const leader = this.mesos.leading();
+      if (leader === null) throw new UserError('no master is leading right now (an election is under way)');
+      return leader;
+    }
+    if (this.hosts.has(target) || this.mesos.has(target)) return target;
     if (NOT_YET.test(target)) throw new UserError(`${target} is not part of this cluster yet`);
-    const known = [...this.hosts.keys(), ...(leaderAllowed ? [ZK_LEADER] : [])].join(', ');
+    const leaders = leaderAllowed ? [...(this.layout.length > 0 ? [ZK_LEADER] : []), ...(this.mesosLayout.masters.length > 0 ? [LEADING_MASTER] : [])] : [];
+    const known = [...this.hosts.keys(), ...this.mesos.names, ...leaders].join(', ');
     throw new UserError(`no component named "${target}" (this cluster has ${known})`);
   }
 
@@ -330,7 +372,10 @@ export class Supervisor implements ControlTarget {
     const file: ClusterFile = {
       name: this.options.paths.name,
       profile: this.options.spec.profile,
+      zk: this.zk,
       members: [...this.layout],
+      masters: this.mesosLayout.masters,
+      agents: this.mesosLayout.agents,
       supervisor: {
         pid: process.pid,
         controlUrl: this.control?.url ?? '',
@@ -357,6 +402,29 @@ function memberStatus(member: MemberLayout, view: MemberView): EnsembleMemberSta
     state: view.process,
     zxid: view.zxid === null ? null : `0x${view.zxid.toString(16)}`,
   };
+}
+
+async function layoutEnsemble(spec: ClusterSpec, previous: readonly MemberLayout[], ports: PortAllocator): Promise<MemberLayout[]> {
+  const { participants, observers } = spec.ensemble;
+  const layout: MemberLayout[] = [];
+  for (let sid = 1; sid <= participants + observers; sid++) {
+    const old = previous.find((m) => m.sid === sid);
+    layout.push({
+      name: `zk-${sid}`,
+      sid,
+      role: sid <= participants ? 'participant' : 'observer',
+      host: LOOPBACK,
+      clientPort: await ports.allocate(old?.clientPort),
+      quorumPort: await ports.allocate(old?.quorumPort),
+      electionPort: await ports.allocate(old?.electionPort),
+    });
+  }
+  return layout;
+}
+
+/** Every port of the ranges: none of them is handed out to a listener. */
+function portsIn(ranges: readonly PortRange[]): number[] {
+  return ranges.flatMap((r) => Array.from({ length: r.end - r.begin + 1 }, (_, i) => r.begin + i));
 }
 
 function serverEntry({ sid, host, clientPort, quorumPort, electionPort, role }: MemberLayout): ServerEntry {

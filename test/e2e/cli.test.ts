@@ -1,38 +1,18 @@
 // The CLI end to end (node bin/run.js, temporary MINICLUSTER_HOME): up --detach, status, zk writes
 // and reads, killing the leader, failover, start, down, a restart that keeps the data, two named
-// clusters side by side, and members that die with their supervisor.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { execa } from 'execa';
+// clusters side by side (ports and agent port slices apart), and members that die with their supervisor.
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../src/cluster/cluster-file.js';
 import type { ClusterStatus } from '../../src/cluster/status.js';
-import { REPO_ROOT, waitUntil } from '../helpers/ensemble.js';
+import { waitUntil } from '../helpers/ensemble.js';
+import { CliHome } from './cli-helpers.js';
 
-const BIN = join(REPO_ROOT, 'bin', 'run.js');
-const home = mkdtempSync(join(tmpdir(), 'minicluster-e2e-'));
-const started = new Set<string>();
-
-async function cli(...args: string[]) {
-  return execa(process.execPath, [BIN, ...args], { env: { MINICLUSTER_HOME: home }, reject: false, timeout: 90_000 });
-}
-
-/** Runs a command that must succeed; returns its stdout. */
-async function ok(...args: string[]): Promise<string> {
-  const result = await cli(...args);
-  if (result.exitCode !== 0) throw new Error(`minicluster ${args.join(' ')} exited ${result.exitCode}: ${result.stderr}`);
-  return result.stdout;
-}
-
-async function up(name: string): Promise<ClusterStatus> {
-  started.add(name);
-  return JSON.parse(await ok('up', '-d', '--json', '--name', name)) as ClusterStatus;
-}
-
-async function status(name: string): Promise<ClusterStatus> {
-  return JSON.parse(await ok('status', '--json', '--name', name)) as ClusterStatus;
-}
+const home = new CliHome();
+const ok = (...args: string[]): Promise<string> => home.ok(...args);
+const cli = (...args: string[]) => home.run(...args);
+/** The ensemble alone: these tests are about it (test/e2e/mesos.test.ts covers masters and agents). */
+const up = (name: string): Promise<ClusterStatus> => home.up(name, '--masters', '0', '--agents', '0');
+const status = (name: string): Promise<ClusterStatus> => home.status(name);
 
 function leaders(s: ClusterStatus): string[] {
   return s.ensemble.filter((m) => m.role === 'leader').map((m) => m.name);
@@ -42,10 +22,7 @@ function pids(s: ClusterStatus): number[] {
   return [s.supervisorPid, ...s.ensemble.flatMap((m) => (m.pid === null ? [] : [m.pid]))];
 }
 
-afterAll(async () => {
-  for (const name of started) await cli('down', '--name', name);
-  rmSync(home, { recursive: true, force: true });
-}, 120_000);
+afterAll(() => home.cleanup(), 120_000);
 
 describe('minicluster CLI', () => {
   it('survives a leader kill with its data, brings the member back, stops cleanly and restarts with the data', { timeout: 240_000 }, async () => {
@@ -86,7 +63,7 @@ describe('minicluster CLI', () => {
 
     const notYet = await cli('kill', 'leader', '--name', 'e2e');
     expect(notYet.exitCode).toBe(1);
-    expect(notYet.stderr.trim()).toBe('error: leader is not part of this cluster yet');
+    expect(notYet.stderr.trim()).toBe('error: no component named "leader" (this cluster has zk-1, zk-2, zk-3, zk-leader)');
 
     expect(await ok('down', '--name', 'e2e')).toBe('cluster e2e stopped');
     for (const pid of pids(rejoined)) expect(isAlive(pid), `pid ${pid} still running`).toBe(false);
@@ -104,10 +81,18 @@ describe('minicluster CLI', () => {
   });
 
   it('runs two named clusters side by side, and their members die with their supervisor', { timeout: 180_000 }, async () => {
-    const a = await up('side-a');
-    const b = await up('side-b');
-    const portsOf = (s: ClusterStatus) => s.ensemble.flatMap((m) => [m.clientPort, m.quorumPort, m.electionPort]);
-    expect(portsOf(a).filter((p) => portsOf(b).includes(p))).toEqual([]);
+    const a = await home.up('side-a', '--masters', '1');
+    const b = await home.up('side-b', '--masters', '1');
+    const portsOf = (s: ClusterStatus) => [
+      ...s.ensemble.flatMap((m) => [m.clientPort, m.quorumPort, m.electionPort]),
+      ...s.masters.map((m) => Number(new URL(m.url).port)),
+      ...s.agents.map((g) => Number(new URL(g.url).port)),
+    ];
+    expect(new Set([...portsOf(a), ...portsOf(b)]).size).toBe(portsOf(a).length + portsOf(b).length);
+    const slices = [...a.agents, ...b.agents].map((g) => g.portRange).sort((x, y) => x.begin - y.begin);
+    expect(slices.map((r) => r.end - r.begin + 1)).toEqual([500, 500, 500, 500]);
+    slices.slice(1).forEach((r, i) => expect(r.begin).toBeGreaterThan(slices[i]?.end ?? 0));
+    for (const s of [a, b]) for (const p of portsOf(s)) expect(slices.some((r) => p >= r.begin && p <= r.end)).toBe(false);
 
     await ok('zk', 'create', '/only-in-a', 'a', '--name', 'side-a');
     const missing = await cli('zk', 'get', '/only-in-a', '--name', 'side-b');

@@ -1,5 +1,5 @@
-// The supervisor with stand-in members: layout, readiness, the control API (status, kill, start,
-// events, down), failed starts, and that no member process outlives it.
+// The supervisor with stand-in members and no masters or agents: layout, readiness, the control API
+// (status, kill, start, events, down), failed starts, and that no member process outlives it.
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +31,7 @@ async function supervisor(options: { name?: string; failSid?: number; observers?
   const probes: string[] = [];
   const sup = await Supervisor.prepare({
     paths,
-    spec: clusterSpec({ observers: options.observers ?? 0 }),
+    spec: clusterSpec({ observers: options.observers ?? 0, masters: 0, agents: 0 }),
     log: createLogger({ component: 'supervisor', file: paths.log('supervisor'), sync: true }),
     probeWrite: async (connect) => void probes.push(connect),
     memberEntry: writeFakeMember(home, options.failSid),
@@ -106,7 +106,8 @@ describe('Supervisor', () => {
     expect(elected.map((e) => e.type === 'leader-elected' && e.member).slice(-2)).toEqual(['zk-3', 'zk-2']);
 
     await expect(control.kill('zk-3')).rejects.toThrow('zk-3 is not running');
-    await expect(control.kill('master-1')).rejects.toThrow('master-1 is not part of this cluster yet');
+    await expect(control.kill('master-1')).rejects.toThrow('no component named "master-1" (this cluster has zk-1, zk-2, zk-3, zk-leader)');
+    await expect(control.kill('scheduler')).rejects.toThrow('scheduler is not part of this cluster yet');
     await expect(control.start('zk-1')).rejects.toThrow(/zk-1 is already running/);
     await expect(control.start('zk-9')).rejects.toThrow(/no component named "zk-9"/);
 
@@ -164,7 +165,7 @@ describe('Supervisor', () => {
     expect(message).toMatch(/client port \d+, quorum port \d+, election port \d+/);
     expect(message).toContain('Error: fake member 2 refuses to start');
     await sup.closed;
-    expect(sup.status().ensemble.every((m) => m.pid === null && m.state !== 'running')).toBe(true);
+    expect((await sup.status()).ensemble.every((m) => m.pid === null && m.state !== 'running')).toBe(true);
     expect(readClusterFile(paths)?.supervisor).toMatchObject({ phase: 'failed', error: message });
   });
 

@@ -1,16 +1,17 @@
-// `minicluster kill NAME`: crash a component now (SIGKILL), e.g. the ensemble leader.
+// `minicluster kill NAME`: crash a component now (SIGKILL, or a worker thread ended without goodbye),
+// e.g. the leading master or the ensemble leader.
 import { Args } from '@oclif/core';
 import { ControlClient } from '../../api/control.js';
 import { ClusterCommand } from '../base.js';
 import { clockTime } from '../format.js';
 
 export default class Kill extends ClusterCommand {
-  static override description = 'crash a component now: zk-leader or zk-N';
+  static override description = "crash a component now: the leading master, a master, an agent (its tasks keep running) or an ensemble member";
 
-  static override examples = ['<%= config.bin %> kill zk-leader', '<%= config.bin %> kill zk-2'];
+  static override examples = ['<%= config.bin %> kill leader', '<%= config.bin %> kill agent-1', '<%= config.bin %> kill zk-leader', '<%= config.bin %> kill zk-2'];
 
   static override args = {
-    component: Args.string({ description: 'zk-leader or zk-N', required: true }),
+    component: Args.string({ description: 'leader (the leading master), master-N, agent-N, zk-leader or zk-N', required: true }),
   };
 
   async run(): Promise<void> {

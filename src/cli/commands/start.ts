@@ -4,10 +4,12 @@ import { ControlClient } from '../../api/control.js';
 import { ClusterCommand } from '../base.js';
 
 export default class Start extends ClusterCommand {
-  static override description = 'bring a killed component back (same ports, same data)';
+  static override description = 'bring a killed component back (same ports, same data or work dir)';
+
+  static override examples = ['<%= config.bin %> start master-1', '<%= config.bin %> start agent-2', '<%= config.bin %> start zk-3'];
 
   static override args = {
-    component: Args.string({ description: 'zk-N', required: true }),
+    component: Args.string({ description: 'master-N, agent-N or zk-N', required: true }),
   };
 
   async run(): Promise<void> {

@@ -9,15 +9,22 @@ import type { ClusterStatus } from '../../cluster/status.js';
 import type { Supervisor } from '../../cluster/supervisor.js';
 
 export default class Up extends ClusterCommand {
-  static override description = 'start a cluster: a three-member coordination ensemble on loopback ports';
+  static override description = 'start a cluster: a three-member coordination ensemble, Mesos masters and agents on loopback ports';
 
-  static override examples = ['<%= config.bin %> up', '<%= config.bin %> up -d --json', '<%= config.bin %> up --profile realistic --observers 1'];
+  static override examples = [
+    '<%= config.bin %> up',
+    '<%= config.bin %> up -d --json',
+    '<%= config.bin %> up --profile realistic --observers 1',
+    '<%= config.bin %> up --masters 1 --agents 3',
+    '<%= config.bin %> up --zk zk://127.0.0.1:2181/mesos',
+  ];
 
   static override flags = {
     profile: Flags.string({ description: 'timing profile', options: [...PROFILES], default: 'demo' }),
     observers: Flags.integer({ description: 'non-voting ensemble members to add', default: 0, min: 0 }),
-    masters: Flags.integer({ hidden: true, default: 3, min: 1 }),
-    agents: Flags.integer({ hidden: true, default: 2, min: 0 }),
+    masters: Flags.integer({ description: 'Mesos masters (one leads, the others stand by)', default: 3, min: 0 }),
+    agents: Flags.integer({ description: 'Mesos agents (each with its own slice of host ports)', default: 2, min: 0 }),
+    zk: Flags.string({ description: 'use this ZooKeeper (zk://host:port,…/mesos) instead of starting the ensemble' }),
     detach: Flags.boolean({ char: 'd', description: 'run in the background; return once the cluster is ready' }),
     json: Flags.boolean({ description: 'print the cluster as one JSON object (and events as JSON lines)' }),
     supervise: Flags.boolean({ hidden: true, description: 'be the background supervisor of up --detach' }),
@@ -25,7 +32,8 @@ export default class Up extends ClusterCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Up);
-    const options = { paths: this.paths(flags.name), spec: clusterSpec({ profile: flags.profile, observers: flags.observers }) };
+    const spec = clusterSpec({ profile: flags.profile, observers: flags.observers, masters: flags.masters, agents: flags.agents, ...(flags.zk === undefined ? {} : { zk: flags.zk }) });
+    const options = { paths: this.paths(flags.name), spec };
     if (flags.supervise) {
       await superviseHere({ ...options, terminal: false, onReady: () => undefined });
       return;

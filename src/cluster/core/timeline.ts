@@ -3,6 +3,8 @@
 import type { ServerState } from '../member-config.js';
 
 export type ZkRole = 'leader' | 'follower' | 'observer' | 'looking';
+/** How a leading master stopped leading. */
+export type LeaderLoss = 'killed' | 'exited' | 'deposed';
 
 export type TimelineEventBody =
   | { type: 'cluster-starting'; cluster: string; profile: string }
@@ -16,7 +18,17 @@ export type TimelineEventBody =
   | { type: 'leader-lost'; member: string }
   | { type: 'member-killed'; member: string; pid: number; role: ZkRole | null }
   | { type: 'member-exited'; member: string; code: number | null; signal: string | null }
-  | { type: 'member-failed'; member: string; reason: string };
+  | { type: 'member-failed'; member: string; reason: string }
+  | { type: 'master-started'; master: string; url: string }
+  | { type: 'agent-started'; agent: string; url: string }
+  | { type: 'master-killed'; master: string; leading: boolean }
+  | { type: 'agent-killed'; agent: string }
+  | { type: 'component-exited'; component: string; code: number | null }
+  | { type: 'master-elected'; master: string; leaderlessMs: number }
+  | { type: 'master-deposed'; master: string }
+  | { type: 'agent-registered'; agent: string; master: string; agentId: string; again: boolean }
+  | { type: 'agent-disconnected'; agent: string; master: string }
+  | { type: 'failover'; lost: string; how: LeaderLoss; leader: string; leaderlessMs: number; reregistered: number; agents: number; afterMs: number };
 
 /** `at` is milliseconds since the epoch. */
 export type TimelineEntry = TimelineEventBody & { at: number };
@@ -49,6 +61,38 @@ export function describeEvent(event: TimelineEventBody): string {
       return `${event.member} exited (${event.signal ?? `code ${event.code ?? '?'}`})`;
     case 'member-failed':
       return `${event.member} failed: ${event.reason}`;
+    default:
+      return describeMesosEvent(event);
+  }
+}
+
+type MesosEventBody = Exclude<TimelineEventBody, { type: `cluster-${string}` | `member-${string}` | `leader-${string}` }>;
+
+function describeMesosEvent(event: MesosEventBody): string {
+  switch (event.type) {
+    case 'master-started':
+      return `${event.master} started at ${event.url}`;
+    case 'agent-started':
+      return `${event.agent} started at ${event.url}`;
+    case 'master-killed':
+      return `${event.master} killed (${event.leading ? 'it was the leading master' : 'standby'})`;
+    case 'agent-killed':
+      return `${event.agent} killed (its tasks keep running)`;
+    case 'component-exited':
+      return `${event.component} exited (code ${event.code ?? '?'})`;
+    case 'master-elected':
+      return `${event.master} elected as the leading master after ${seconds(event.leaderlessMs)}`;
+    case 'master-deposed':
+      return `${event.master} is no longer the leading master`;
+    case 'agent-registered':
+      return event.again ? `${event.agent} re-registered with ${event.master}` : `${event.agent} registered with ${event.master} as ${event.agentId}`;
+    case 'agent-disconnected':
+      return `${event.agent} disconnected from ${event.master}`;
+    case 'failover':
+      return (
+        `${event.lost} lost (${event.how}) → ${event.leader} leading after ${seconds(event.leaderlessMs)} → ` +
+        `${event.reregistered}/${event.agents} agents re-registered after ${seconds(event.afterMs)}`
+      );
     default: {
       const _: never = event;
       return _;

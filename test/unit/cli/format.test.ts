@@ -1,6 +1,8 @@
-// CLI text output: zkCli's stat layout (checked against a capture from ZooKeeper 3.8) and tables.
+// CLI text output: zkCli's stat layout (checked against a capture from ZooKeeper 3.8), tables, the
+// status of masters and agents, task updates and component log lines.
 import { describe, expect, it } from 'vitest';
-import { formatStat, javaDate, table } from '../../../src/cli/format.js';
+import { clockTime, formatLogRecord, formatStat, formatStatus, formatTaskStatus, javaDate, table } from '../../../src/cli/format.js';
+import type { ClusterStatus } from '../../../src/cluster/status.js';
 
 /** zkCli `stat /` against ZooKeeper 3.8.0 (JVM in UTC), after its connection banner. */
 const ZKCLI_STAT_ROOT = `cZxid = 0x0
@@ -45,5 +47,60 @@ describe('formatStat', () => {
 describe('table', () => {
   it('pads columns to the widest cell', () => {
     expect(table(['NAME', 'ROLE'], [['zk-1', 'follower'], ['zk-10', '-']])).toBe('NAME   ROLE\nzk-1   follower\nzk-10  -');
+  });
+});
+
+describe('formatStatus', () => {
+  it('shows masters with their role and agents with their registration, resources and tasks', () => {
+    const status: ClusterStatus = {
+      name: 'default',
+      profile: 'demo',
+      phase: 'ready',
+      supervisorPid: 42,
+      zk: 'zk://127.0.0.1:2181/mesos',
+      ensemble: [],
+      masters: [{ name: 'master-1', url: 'http://127.0.0.1:5050', role: 'leading', state: 'running', pid: 42 }],
+      agents: [
+        {
+          name: 'agent-1',
+          url: 'http://127.0.0.1:5051',
+          id: 'M-S0',
+          state: 'running',
+          pid: 42,
+          registered: true,
+          master: 'master-1',
+          portRange: { begin: 31000, end: 31499 },
+          resources: { cpus: 1, mem: 512, disk: 100, ports: '[31000-31499]' },
+          tasks: 2,
+        },
+        { name: 'agent-2', url: 'http://127.0.0.1:5052', id: null, state: 'killed', pid: null, registered: false, master: null, portRange: { begin: 31500, end: 31999 }, resources: null, tasks: null },
+      ],
+      marathon: null,
+      dashboard: null,
+    };
+    expect(formatStatus(status).split('\n')).toEqual([
+      'cluster default (profile demo, ready, supervisor pid 42)',
+      'zk: zk://127.0.0.1:2181/mesos',
+      '',
+      'MASTER    ROLE     STATE    PID  URL',
+      'master-1  leading  running  42   http://127.0.0.1:5050',
+      '',
+      'AGENT    REGISTRATION              STATE    URL                    ID    RESOURCES                           TASKS',
+      'agent-1  registered with master-1  running  http://127.0.0.1:5051  M-S0  cpus:1;mem:512;ports:[31000-31499]  2',
+      'agent-2  not registered            killed   http://127.0.0.1:5052  -     -                                   -',
+    ]);
+  });
+});
+
+describe('task updates and log lines', () => {
+  it("reports a status update in mesos-execute's words", () => {
+    const status = { task_id: { value: 't' }, state: 'TASK_FAILED' as const, message: 'Command exited with status 3' };
+    expect(formatTaskStatus('job', status, 'agent-2')).toBe("Received status update TASK_FAILED for task 'job' on agent-2 (Command exited with status 3)");
+  });
+
+  it('prints a pino record as time, level, message and the other fields', () => {
+    const line = formatLogRecord({ level: 40, time: 0, pid: 1, hostname: 'h', component: 'agent-1', msg: 'Pulling image', image: 'busybox', n: 2 });
+    expect(line).toBe(`${clockTime(0)}  WARN   Pulling image  image=busybox  n=2`);
+    expect(formatLogRecord({ msg: 'not JSON' })).toBe('not JSON');
   });
 });

@@ -1,5 +1,5 @@
-// The cluster file: round trip, what counts as a running cluster, ports of neighbours, and process
-// liveness (an unreaped zombie is not alive).
+// The cluster file: round trip, what counts as a running cluster, ports and port slices of
+// neighbours, and process liveness (an unreaped zombie is not alive).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import {
   type ClusterFile,
   connectString,
   isAlive,
-  portsOfOtherClusters,
+  otherClusters,
   readClusterFile,
   requireRunning,
   runningCluster,
@@ -31,7 +31,10 @@ function file(name: string, pid: number, firstPort: number): ClusterFile {
   return {
     name,
     profile: 'demo',
+    zk: `zk://127.0.0.1:${firstPort}/mesos`,
     members: [{ name: 'zk-1', sid: 1, role: 'participant', host: '127.0.0.1', clientPort: firstPort, quorumPort: firstPort + 1, electionPort: firstPort + 2 }],
+    masters: [{ name: 'master-1', port: firstPort + 3 }],
+    agents: [{ name: 'agent-1', port: firstPort + 4, workDir: '/w', resources: 'cpus:1', portRange: { begin: firstPort * 10, end: firstPort * 10 + 499 } }],
     supervisor: { pid, controlUrl: 'http://127.0.0.1:1', token: 't', phase: 'ready', startedAt: 0 },
   };
 }
@@ -47,11 +50,14 @@ describe('cluster file', () => {
     expect(() => requireRunning(paths)).toThrow('cluster c is not running (start it with: minicluster up --name c)');
   });
 
-  it('lists the ports of the other clusters in the same home', () => {
+  it('lists the ports and agent port slices of the other clusters in the same home', () => {
     const dir = home();
     writeClusterFile(clusterPaths('a', { MINICLUSTER_HOME: dir }), file('a', 1, 5000));
     writeClusterFile(clusterPaths('b', { MINICLUSTER_HOME: dir }), file('b', 1, 6000));
-    expect(portsOfOtherClusters(clusterPaths('a', { MINICLUSTER_HOME: dir }))).toEqual([6000, 6001, 6002]);
+    expect(otherClusters(clusterPaths('a', { MINICLUSTER_HOME: dir }))).toEqual({
+      ports: [6000, 6001, 6002, 6003, 6004],
+      portRanges: [{ begin: 60000, end: 60499 }],
+    });
   });
 
   it('builds ZooKeeper connect strings', () => {

@@ -1,8 +1,10 @@
 // ClusterSpec presets and the checks on what a user may ask for.
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/common/errors.js';
-import { MAX_OBSERVERS } from '../../../src/common/limits.js';
+import { AGENT_TIMING } from '../../../src/agent/config.js';
+import { MAX_AGENTS, MAX_OBSERVERS } from '../../../src/common/limits.js';
 import { clusterSpec } from '../../../src/cluster/spec.js';
+import { MASTER_TIMING } from '../../../src/master/config.js';
 
 describe('clusterSpec', () => {
   it('demo is fast, realistic uses ZooKeeper defaults; both clamp sessions to 2..20 ticks', () => {
@@ -20,6 +22,27 @@ describe('clusterSpec', () => {
 
   it('has three voting members plus the observers asked for', () => {
     expect(clusterSpec({ observers: 2 }).ensemble).toEqual({ participants: 3, observers: 2 });
+  });
+
+  it("runs 3 masters and 2 agents by default, on their profile's timing, with our ensemble unless --zk says otherwise", () => {
+    const demo = clusterSpec();
+    expect(demo.mesos).toEqual({ masters: 3, agents: 2 });
+    expect([demo.masterTiming, demo.agentTiming, demo.externalZk]).toEqual([MASTER_TIMING.demo, AGENT_TIMING.demo, null]);
+    const real = clusterSpec({ profile: 'realistic', masters: 1, agents: 0, zk: 'zk://127.0.0.1:2181/mesos' });
+    expect([real.mesos, real.masterTiming, real.agentTiming, real.externalZk]).toEqual([
+      { masters: 1, agents: 0 },
+      MASTER_TIMING.realistic,
+      AGENT_TIMING.realistic,
+      'zk://127.0.0.1:2181/mesos',
+    ]);
+  });
+
+  it('rejects impossible master and agent counts and bad ZooKeeper URLs as user errors', () => {
+    expect(() => clusterSpec({ agents: MAX_AGENTS + 1 })).toThrow(`--agents must be a whole number from 0 to ${MAX_AGENTS}`);
+    expect(() => clusterSpec({ masters: 0, agents: 1 })).toThrow('agents need a master');
+    expect(() => clusterSpec({ masters: 1.5 })).toThrow(UserError);
+    expect(() => clusterSpec({ zk: 'http://127.0.0.1:2181' })).toThrow(/^--zk: expected a zk:\/\/ URL/);
+    expect(() => clusterSpec({ zk: 'zk://127.0.0.1:2181' })).toThrow(/names no path/);
   });
 
   it('rejects unknown profiles and impossible observer counts as user errors', () => {
