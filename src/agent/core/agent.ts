@@ -5,7 +5,7 @@ import type { AgentCoreOptions, AgentInput, AgentOutput } from './protocol.js';
 import { applyRecovery, planRecovery } from './recovery.js';
 import { checkLink, connected, disconnected, leaderDetected, pinged, registeredWith } from './registration.js';
 import { isRegistered, newState, warn, type AgentState, type Ctx } from './state.js';
-import { exited, killAll, killTask, launched, launchFailed, runTask } from './tasks.js';
+import { exited, killAll, killTask, launched, launchFailed, runTask, shutdownFramework } from './tasks.js';
 import { acknowledge, retryUpdates } from './updates.js';
 
 /** What the endpoints and the worker's state messages are computed from; callers must not change it. */
@@ -82,6 +82,6 @@ function fromMaster(ctx: Ctx, m: MasterToAgent): void {
     case 'ACKNOWLEDGE':
       return acknowledge(ctx, m.framework_id.value, m.task_id.value, m.uuid);
     case 'SHUTDOWN_FRAMEWORK':
-      return killAll(ctx, m.framework_id.value);
+      return shutdownFramework(ctx, m.framework_id.value);
   }
 }

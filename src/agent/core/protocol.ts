@@ -35,6 +35,8 @@ export interface AgentTask {
   handle: ContainerHandle | null;
   /** Set once a kill was asked for. */
   kill: { graceMs: number } | null;
+  /** The framework was shut down: its updates are recorded here but no longer sent (Mesos cleans up the stream). */
+  frameworkShutdown?: true;
 }
 
 /** What the agent had checkpointed when it stopped. */

@@ -6,7 +6,7 @@ import { rangesContain, resourcesFromV1 } from '../../master/core/resources.js';
 import { isTerminalState, type FrameworkInfo, type KillPolicy, type TaskInfo } from '../../master/core/v1.js';
 import type { AgentTask, ContainerHandle, ExitStatus } from './protocol.js';
 import { findByContainer, frameworkIdOf, log, persistTask, taskKey, warn, type Ctx } from './state.js';
-import { updateStatus, type StatusOptions } from './updates.js';
+import { completeTask, updateStatus, type StatusOptions } from './updates.js';
 
 /** Where Mesos puts a run's sandbox: `<work_dir>/slaves/<agent>/frameworks/<fw>/executors/<executor>/runs/<container>`. */
 function sandboxPath(o: { workDir: string; agentId: string; frameworkId: string; executorId: string; containerId: string }): string {
@@ -146,6 +146,22 @@ export function killTask(ctx: Ctx, frameworkId: string, taskId: string, policy?:
   if (hasCapability(task.framework, 'TASK_KILLING_STATE')) updateStatus(ctx, task, { state: 'TASK_KILLING' });
   else persistTask(ctx, task);
   if (task.handle !== null) ctx.out.push({ kind: 'kill', task, graceMs });
+}
+
+/**
+ * SHUTDOWN_FRAMEWORK: the framework is gone, so nobody will acknowledge its updates. Its update
+ * streams are dropped (as Mesos's status update manager cleans them up) and its tasks are killed;
+ * each leaves once it is terminal.
+ */
+export function shutdownFramework(ctx: Ctx, frameworkId: string): void {
+  for (const task of [...ctx.s.tasks.values()]) {
+    if (frameworkIdOf(task) !== frameworkId) continue;
+    task.frameworkShutdown = true;
+    task.pending = [];
+    ctx.s.retries.delete(taskKey(frameworkId, task.info.task_id.value));
+    if (isTerminalState(task.state)) completeTask(ctx, task);
+    else killTask(ctx, frameworkId, task.info.task_id.value);
+  }
 }
 
 /** Kills every task of one framework (or of all, when `frameworkId` is null). */

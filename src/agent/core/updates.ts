@@ -32,9 +32,16 @@ export function updateStatus(ctx: Ctx, task: AgentTask, o: StatusOptions): void 
   if (!isTerminalState(task.state) && isTerminalState(o.state)) countTerminal(ctx, o.state);
   task.state = o.state;
   pushBounded(task.statuses, status, MAX_STATUSES_PER_TASK);
+  if (task.frameworkShutdown === true) return settleUnsent(ctx, task);
   task.pending.push(status);
   persistTask(ctx, task);
   if (task.pending.length === 1) sendHead(ctx, task, ctx.options.ticks.statusUpdateRetryMin);
+}
+
+/** A task of a shut-down framework: nothing is sent; it leaves once terminal. */
+function settleUnsent(ctx: Ctx, task: AgentTask): void {
+  if (isTerminalState(task.state)) completeTask(ctx, task);
+  else persistTask(ctx, task);
 }
 
 function countTerminal(ctx: Ctx, state: TaskState): void {

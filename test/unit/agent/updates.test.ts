@@ -79,4 +79,18 @@ describe('agent status updates', () => {
     const kinds = out.map((o) => o.kind).filter((k) => k !== 'log');
     expect(kinds).toEqual(['persistTask', 'send', 'launch']);
   });
+
+  it('drops the update streams of a shut-down framework: its tasks are killed and leave without acknowledgements', () => {
+    const h = new Harness();
+    h.register();
+    runningTask(h);
+    const shutdown = h.fromMaster({ type: 'SHUTDOWN_FRAMEWORK', framework_id: { value: 'fw-1' } });
+    expect(ofKind(shutdown, 'kill').map((k) => k.task.info.task_id.value)).toEqual(['t1']);
+    expect(h.task('t1').pending).toEqual([]);
+    expect(updates(h.ticks(200))).toEqual([]);
+    const exit = h.send({ kind: 'exited', containerId: h.task('t1').containerId, status: { signal: 15 } });
+    expect(updates(exit)).toEqual([]);
+    expect(() => h.task('t1')).toThrow('no task t1');
+    expect(h.core.view().state.completed.map((t) => [t.info.task_id.value, t.state])).toEqual([['t1', 'TASK_KILLED']]);
+  });
 });
