@@ -9,6 +9,7 @@ import { MAX_FILES_READ_BYTES } from '../common/limits.js';
 import type { AgentView } from './core/agent.js';
 import { agentMetrics, agentState, type StateExtras } from './core/view.js';
 import { attachedSandboxes, browse, resolveSandboxPath } from './files.js';
+import { queryParam, sendJson } from '../common/jsonp.js';
 
 export interface AgentHttpOptions {
   view(): AgentView;
@@ -18,26 +19,6 @@ export interface AgentHttpOptions {
 }
 
 type Handler = (req: Request, res: Response, o: AgentHttpOptions) => Promise<void> | void;
-
-function param(req: Request, name: string): string | undefined {
-  const value: unknown = (req.query as Record<string, unknown>)[name];
-  const first = Array.isArray(value) ? (value[0] as unknown) : value;
-  return typeof first === 'string' ? first : undefined;
-}
-
-/** JSON, or `callback(json);` when the caller asked for JSONP (as the Mesos web UI does). */
-function sendJson(req: Request, res: Response, body: unknown): void {
-  const callback = param(req, 'jsonp');
-  if (callback === undefined) {
-    res.json(body);
-    return;
-  }
-  if (!/^[\w.$[\]]+$/.test(callback)) {
-    res.status(400).type('text/plain').send('Invalid jsonp callback name.\n');
-    return;
-  }
-  res.type('text/javascript').send(`${callback}(${JSON.stringify(body)});`);
-}
 
 function fail(res: Response, status: number, message = ''): void {
   res.status(status).type('text/plain').send(message);
@@ -50,7 +31,7 @@ function attached(o: AgentHttpOptions): Map<string, string> {
 
 /** The real path of `?path=` inside a sandbox, or null after answering 400/403/404. */
 async function sandboxFile(req: Request, res: Response, o: AgentHttpOptions): Promise<{ real: string; virtual: string } | null> {
-  const virtual = param(req, 'path');
+  const virtual = queryParam(req, 'path');
   if (virtual === undefined || virtual === '') {
     fail(res, 400, "Expecting 'path=value' in query.\n");
     return null;
@@ -64,7 +45,7 @@ async function sandboxFile(req: Request, res: Response, o: AgentHttpOptions): Pr
 
 /** `?name=` as an integer (default `fallback`), or null after answering 400. */
 function integerParam(req: Request, res: Response, name: string, fallback: number): number | null {
-  const text = param(req, name);
+  const text = queryParam(req, name);
   const value = text === undefined ? fallback : Number(text);
   if (!Number.isInteger(value) || value < -1) {
     fail(res, 400, `Failed to parse ${name}: '${text ?? ''}' is not a valid value.\n`);

@@ -17,6 +17,7 @@ import {
 import type { CallAnswer } from '../leading.js';
 import { schedulerRoute } from './scheduler.js';
 import type { SchedulerStreams } from './streams.js';
+import { queryParam, sendJson } from '../../common/jsonp.js';
 
 export type HttpRole =
   | { kind: 'leading'; view: MasterView }
@@ -38,8 +39,6 @@ export interface MasterHttpTarget {
 
 type Json = Record<string, unknown>;
 type LeadingHandler = (view: MasterView, req: Request) => Json;
-
-const JSONP_CALLBACK = /^[A-Za-z_$][\w$.]*$/;
 
 export function createMasterApp(target: MasterHttpTarget): express.Express {
   const app = express();
@@ -67,8 +66,8 @@ function masterRoutes(target: MasterHttpTarget): express.Router {
   };
   router.get(['/state', '/state.json'], leading((view) => stateJson(view, target.identity)));
   router.get(['/state-summary', '/state-summary.json'], leading((view) => stateSummaryJson(view, target.identity)));
-  router.get(['/frameworks', '/frameworks.json'], leading((view, req) => frameworksJson(view, optional<{ frameworkId?: string }>({ frameworkId: query(req, 'framework_id') }))));
-  router.get(['/slaves', '/slaves.json'], leading((view, req) => slavesJson(view, optional<{ slaveId?: string }>({ slaveId: query(req, 'slave_id') }))));
+  router.get(['/frameworks', '/frameworks.json'], leading((view, req) => frameworksJson(view, optional<{ frameworkId?: string }>({ frameworkId: queryParam(req, 'framework_id') }))));
+  router.get(['/slaves', '/slaves.json'], leading((view, req) => slavesJson(view, optional<{ slaveId?: string }>({ slaveId: queryParam(req, 'slave_id') }))));
   router.get(['/tasks', '/tasks.json'], leading((view, req) => tasksJson(view, tasksQuery(req))));
   router.get('/redirect', (_req, res) => redirectToLeader(target, res));
   router.get('/health', (_req, res) => void res.status(200).end());
@@ -108,20 +107,6 @@ function leaderBase(leader: MasterInfo): string {
   return `//${leader.hostname ?? leader.address?.hostname ?? leader.address?.ip ?? ''}:${leader.port}`;
 }
 
-/** JSON, or with `?jsonp=callback` JavaScript calling it, as every Mesos v0 endpoint allows. */
-export function sendJson(req: Request, res: Response, body: unknown): void {
-  const callback = query(req, 'jsonp');
-  if (callback === undefined) {
-    res.json(body);
-    return;
-  }
-  if (!JSONP_CALLBACK.test(callback)) {
-    res.status(400).type('text/plain').send(`Invalid JSONP callback '${callback}'`);
-    return;
-  }
-  res.type('text/javascript').send(`${callback}(${JSON.stringify(body)});`);
-}
-
 function metrics(target: MasterHttpTarget): Record<string, number> {
   const role = target.role();
   const { startedAt } = target.identity;
@@ -134,24 +119,19 @@ function versionJson(identity: MasterIdentity): Json {
   return { version, build_date, build_time, build_user };
 }
 
-function query(req: Request, name: string): string | undefined {
-  const value = req.query[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
 function optional<T extends object>(o: { [K in keyof T]: T[K] | undefined }): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 function tasksQuery(req: Request): TasksQuery {
   const number = (name: string): number | undefined => {
-    const n = Number(query(req, name));
+    const n = Number(queryParam(req, name));
     return Number.isInteger(n) && n >= 0 ? n : undefined;
   };
-  const order = query(req, 'order');
+  const order = queryParam(req, 'order');
   return optional<TasksQuery>({
-    frameworkId: query(req, 'framework_id'),
-    taskId: query(req, 'task_id'),
+    frameworkId: queryParam(req, 'framework_id'),
+    taskId: queryParam(req, 'task_id'),
     limit: number('limit'),
     offset: number('offset'),
     order: order === 'asc' || order === 'desc' ? order : undefined,

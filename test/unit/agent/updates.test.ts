@@ -88,7 +88,7 @@ describe('agent status updates', () => {
     expect(ofKind(shutdown, 'kill').map((k) => k.task.info.task_id.value)).toEqual(['t1']);
     expect(h.task('t1').pending).toEqual([]);
     expect(updates(h.ticks(200))).toEqual([]);
-    const exit = h.send({ kind: 'exited', containerId: h.task('t1').containerId, status: { signal: 15 } });
+    const exit = h.send({ kind: 'exited', containerId: h.task('t1').containerId, status: { signal: 'SIGTERM' } });
     expect(updates(exit)).toEqual([]);
     expect(() => h.task('t1')).toThrow('no task t1');
     expect(h.core.view().state.completed.map((t) => [t.info.task_id.value, t.state])).toEqual([['t1', 'TASK_KILLED']]);
