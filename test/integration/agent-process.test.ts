@@ -100,7 +100,7 @@ describe('agent with the process containerizer', () => {
     master.clear();
     master.runTask(shellTask('retry', 'true'));
     await master.waitForState('retry', 'TASK_STARTING');
-    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    await waitUntil('the unacknowledged update to be sent again', () => master.statesOf('retry').length === 2);
     expect(master.statesOf('retry')).toEqual(['TASK_STARTING', 'TASK_STARTING']);
     expect(master.updates.at(-1)?.latest_state).toBe('TASK_FINISHED');
     master.autoAck = true;
@@ -117,6 +117,7 @@ describe('agent with the process containerizer', () => {
     await master.waitForState('short', 'TASK_RUNNING');
     await agent.kill();
     master.clear();
+    // 'short' ends (exit 4) while the agent is down.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     await agent.start();
     const rereg = await master.waitFor('REREGISTER');
