@@ -72,7 +72,8 @@ export class Supervisor implements ControlTarget {
     mkdirSync(paths.logsDir, { recursive: true });
     const previous = readClusterFile(paths);
     const others = otherClusters(paths);
-    const slices = agentSlices(spec, previous, others.portRanges);
+    // A slice must not hold a port another cluster's components listen on.
+    const slices = agentSlices(spec, previous, [...others.portRanges, ...others.ports.map((p) => ({ begin: p, end: p }))]);
     const ports = new PortAllocator([...others.ports, ...portsIn([...others.portRanges, ...slices])]);
     const members = spec.externalZk === null ? await layoutEnsemble(spec, previous?.members ?? [], ports) : [];
     return new Supervisor(options, members, await layoutMesos({ paths, spec, previous, ports, slices }));
