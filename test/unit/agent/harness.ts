@@ -15,7 +15,7 @@ function coreOptions(over: Partial<AgentCoreOptions> = {}): AgentCoreOptions {
   return {
     agentInfo: { hostname: 'localhost', port: 5051, resources: parseResourceText('cpus:2;mem:1024;disk:1000;ports:[31000-31099]') },
     version: '1.11.0',
-    workDir: '/work',
+    workDir: '/var/lib/mesos',
     containerizers: ['docker', 'mesos'],
     ticks: { statusUpdateRetryMin: 10, statusUpdateRetryMax: 40, registrationBackoffMin: 2, registrationBackoffMax: 8, masterPingTimeout: 20 },
     defaultKillGraceMs: { mesos: 3000, docker: 5000 },

@@ -11,7 +11,7 @@ function checkpointedTask(id: string, over: Partial<AgentTask> = {}): AgentTask 
     info: commandTask(id),
     containerizer: 'mesos',
     containerId: `c-${id}`,
-    sandbox: `/work/slaves/a1/frameworks/fw-1/executors/${id}/runs/c-${id}`,
+    sandbox: `/var/lib/mesos/slaves/a1/frameworks/fw-1/executors/${id}/runs/c-${id}`,
     state: 'TASK_RUNNING',
     statuses: [],
     pending: [],

@@ -18,7 +18,7 @@ describe('agent task lifecycle', () => {
     h.register();
     const out = h.run(commandTask('t1'));
     const [launch] = ofKind(out, 'launch');
-    expect(launch?.task.sandbox).toBe('/work/slaves/a1/frameworks/fw-1/executors/t1/runs/c1');
+    expect(launch?.task.sandbox).toBe('/var/lib/mesos/slaves/a1/frameworks/fw-1/executors/t1/runs/c1');
     h.send({ kind: 'launched', containerId: 'c1', handle: { type: 'mesos', pid: 7, startTime: 's' } });
     h.send({ kind: 'exited', containerId: 'c1', status: { code: 0 } });
     expect(statesOf(h, 't1')).toEqual(['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED']);
