@@ -1,7 +1,7 @@
 // Agents in tests: a fake leading master (agent-link JSON over a WebSocket, announced as a `json.info_`
 // znode) and agents in worker threads (dist/agent/worker.js), killable abruptly and restartable.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { ZkClient } from '../../src/ensemble/client/index.js';
 import { AGENT_LINK_PATH, type AgentToMaster, type MasterToAgent, type StatusUpdate } from '../../src/master/core/protocol.js';
 import type { FrameworkInfo, KillPolicy, TaskInfo, TaskState } from '../../src/master/core/v1.js';
 import { masterInfo } from '../../src/master/info.js';
-import { REPO_ROOT, waitUntil } from './ensemble.js';
+import { REPO_ROOT, TestEnsemble, waitUntil } from './ensemble.js';
 
 export const AGENT_ENTRY = join(REPO_ROOT, 'dist', 'agent', 'worker.js');
 export const FRAMEWORK: FrameworkInfo = { user: 'root', name: 'test', id: { value: 'fw-test' }, checkpoint: true, capabilities: [{ type: 'PARTITION_AWARE' }] };
@@ -152,6 +152,34 @@ export async function agentConfig(o: AgentOptions): Promise<AgentWorkerConfig> {
     timing: AGENT_TIMING.demo,
     ...(o.containerizers === undefined ? {} : { containerizers: o.containerizers }),
     logFile: join(workDir, 'agent.log'),
+  };
+}
+
+/** A one-member ensemble, a fake master registered in it, and one agent registered with that master. */
+export interface AgentRig {
+  ensemble: TestEnsemble;
+  master: FakeMaster;
+  agent: AgentWorker;
+  /** Stops the agent (killing its tasks), the master and the ensemble, and removes the work dir. */
+  stop(): Promise<void>;
+}
+
+export async function startAgentRig(o: Omit<AgentOptions, 'servers'> = {}): Promise<AgentRig> {
+  const ensemble = await TestEnsemble.start({ participants: 1 });
+  const master = await FakeMaster.start({ servers: ensemble.connectString });
+  const agent = new AgentWorker(await agentConfig({ ...o, servers: ensemble.connectString }));
+  await agent.start();
+  await agent.waitRegistered();
+  return {
+    ensemble,
+    master,
+    agent,
+    stop: async () => {
+      await agent.stop(true);
+      await master.stop();
+      await ensemble.stop();
+      rmSync(agent.config.workDir, { recursive: true, force: true });
+    },
   };
 }
 

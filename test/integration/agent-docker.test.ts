@@ -1,16 +1,16 @@
 // An agent with the Docker containerizer on a real engine: busybox httpd on a 127.0.0.1 BRIDGE port, exit
 // codes and logs, kill with grace, recovery of a running container after an abrupt kill, orphans removed.
 import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LABELS } from '../../src/agent/containerizers/docker.js';
 import { parseResourceText } from '../../src/master/core/resources.js';
 import type { TaskInfo } from '../../src/master/core/v1.js';
-import { agentConfig, AgentWorker, FakeMaster } from '../helpers/agents.js';
+import { startAgentRig, type AgentRig, type AgentWorker, type FakeMaster } from '../helpers/agents.js';
 import { describeWithDocker, ensureTestImage, TEST_IMAGE, TEST_PAGE } from '../helpers/docker-image.js';
-import { TestEnsemble, waitUntil } from '../helpers/ensemble.js';
+import { waitUntil } from '../helpers/ensemble.js';
 
 const docker = new Docker();
 
@@ -54,26 +54,20 @@ async function httpGet(url: string): Promise<string | undefined> {
 }
 
 await describeWithDocker('agent with the Docker containerizer', () => {
-  let ensemble: TestEnsemble;
+  let rig: AgentRig;
   let master: FakeMaster;
   let agent: AgentWorker;
 
   beforeAll(async () => {
     await ensureTestImage();
-    ensemble = await TestEnsemble.start({ participants: 1 });
-    master = await FakeMaster.start({ servers: ensemble.connectString });
-    agent = new AgentWorker(await agentConfig({ servers: ensemble.connectString }));
-    await agent.start();
-    await agent.waitRegistered();
+    rig = await startAgentRig();
+    ({ master, agent } = rig);
   });
 
   afterAll(async () => {
-    await agent?.stop(true);
-    await master?.stop();
-    await ensemble?.stop();
+    await rig?.stop();
     if (agent !== undefined) {
       for (const c of await containersOf(agent.config.workDir)) await docker.getContainer(c.Id).remove({ force: true });
-      rmSync(agent.config.workDir, { recursive: true, force: true });
     }
   });
 

@@ -1,12 +1,12 @@
 // An agent (worker thread) with the process containerizer against a fake master found through an ensemble:
 // exit codes, kills with grace, recovery, master change, sandbox files refusing `..` and symlink escapes.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseResourceText } from '../../src/master/core/resources.js';
 import type { TaskInfo } from '../../src/master/core/v1.js';
-import { agentConfig, AgentWorker, FakeMaster } from '../helpers/agents.js';
-import { TestEnsemble, waitUntil } from '../helpers/ensemble.js';
+import { FakeMaster, startAgentRig, type AgentRig, type AgentWorker } from '../helpers/agents.js';
+import { waitUntil } from '../helpers/ensemble.js';
 
 function shellTask(id: string, command: string, over: Partial<TaskInfo> = {}): TaskInfo {
   return {
@@ -33,23 +33,17 @@ async function sandboxOf(agent: AgentWorker, taskId: string): Promise<string> {
 }
 
 describe('agent with the process containerizer', () => {
-  let ensemble: TestEnsemble;
+  let rig: AgentRig;
   let master: FakeMaster;
   let agent: AgentWorker;
 
   beforeAll(async () => {
-    ensemble = await TestEnsemble.start({ participants: 1 });
-    master = await FakeMaster.start({ servers: ensemble.connectString });
-    agent = new AgentWorker(await agentConfig({ servers: ensemble.connectString, containerizers: ['mesos'] }));
-    await agent.start();
-    await agent.waitRegistered();
+    rig = await startAgentRig({ containerizers: ['mesos'] });
+    ({ master, agent } = rig);
   });
 
   afterAll(async () => {
-    await agent?.stop(true);
-    await master?.stop();
-    await ensemble?.stop();
-    if (agent !== undefined) rmSync(agent.config.workDir, { recursive: true, force: true });
+    await rig?.stop();
   });
 
   it('registers with the leading master it finds in ZooKeeper, with its resources', async () => {
@@ -161,7 +155,7 @@ describe('agent with the process containerizer', () => {
   it('re-registers with its running tasks when the leading master changes', async () => {
     master.runTask(shellTask('survivor', 'sleep 60'));
     await master.waitForState('survivor', 'TASK_RUNNING');
-    const next = await FakeMaster.start({ servers: ensemble.connectString });
+    const next = await FakeMaster.start({ servers: rig.ensemble.connectString });
     await master.stop();
     master = next;
     const rereg = await master.waitFor('REREGISTER');
