@@ -95,3 +95,20 @@ export const MAX_MASTERS = 9;
 export const MAX_AGENTS = 32;
 /** Bytes of a sandbox file `run` and `logs` print at most (the newest ones). */
 export const MAX_SANDBOX_PRINT_BYTES = 16 * 1024 * 1024;
+/** App versions the scheduler keeps per app (Marathon's --zk_max_versions, 50). */
+export const MARATHON_MAX_VERSIONS = 50;
+/** Service ports are assigned from this range, inclusive (Marathon's --local_port_min/--local_port_max). */
+export const SERVICE_PORT_MIN = 10_000;
+export const SERVICE_PORT_MAX = 20_000;
+/** Deployments that may run at once (Marathon's --max_running_deployments, 100). */
+export const MAX_RUNNING_DEPLOYMENTS = 100;
+/** Largest Marathon API request body the scheduler reads. */
+export const MAX_MARATHON_BODY_BYTES = 4 * 1024 * 1024;
+/** Server-sent-event subscribers the scheduler serves at once. */
+export const MAX_EVENT_SUBSCRIBERS = 256;
+/** Bytes queued for one event subscriber that does not read before it is dropped. */
+export const MAX_EVENT_SUBSCRIBER_BUFFER_BYTES = 8 * 1024 * 1024;
+/** Instances one app may ask for. */
+export const MAX_APP_INSTANCES = 10_000;
+/** Connections the built-in load balancer keeps open per service port. */
+export const MAX_LB_CONNECTIONS_PER_PORT = 1024;
