@@ -16,6 +16,8 @@ export type Leadership =
 /** Fan-out of Marathon events to the /v2/events subscribers of this scheduler. */
 export interface EventBus {
   subscribe(listener: (event: MarathonEvent) => void): () => void;
+  /** For events the API itself raises (api_post_event, event_stream_attached/detached). */
+  publish(event: MarathonEvent): void;
 }
 
 /** The scheduler's flags, as `/v2/info` shows them (Marathon's names). */
