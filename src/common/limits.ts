@@ -112,3 +112,9 @@ export const MAX_EVENT_SUBSCRIBER_BUFFER_BYTES = 8 * 1024 * 1024;
 export const MAX_APP_INSTANCES = 10_000;
 /** Connections the built-in load balancer keeps open per service port. */
 export const MAX_LB_CONNECTIONS_PER_PORT = 1024;
+/** Longest label key (with the MARATHON_APP_LABEL_ prefix) and value Marathon turns into task environment variables (512). */
+export const MARATHON_MAX_ENV_VAR_LENGTH = 512;
+/** How long the built-in load balancer waits for one backend to accept before it tries the next. */
+export const LB_BACKEND_CONNECT_TIMEOUT_MS = 5_000;
+/** Schedulers `up --schedulers N` accepts (one leads, the others stand by). */
+export const MAX_SCHEDULERS = 5;

@@ -1,0 +1,111 @@
+// Scheduler leader election as Marathon 1.3+ does it: a Curator LeaderLatch under `<zk path>/leader-curator`
+// (ephemeral sequential `_c_<uuid>-latch-<seq>` nodes holding `host:port`); standbys learn the leader from it.
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { errorMessage } from '../../common/errors.js';
+import type { Logger } from '../../common/logging.js';
+import { ChildrenCache, LeaderElection, ZkClient, currentLeader } from '../../ensemble/client/index.js';
+import type { ZkUrl } from '../../master/zk-url.js';
+
+export const LEADER_NODE = 'leader-curator';
+const isLatch = (name: string): boolean => name.includes('-latch-');
+
+export interface SchedulerElectionOptions {
+  zk: ZkUrl;
+  sessionTimeoutMs: number;
+  /** This scheduler's `host:port`, the latch participant id. */
+  participant: string;
+  log: Logger;
+}
+
+export interface ElectionState {
+  leading: boolean;
+  /** `host:port` of the leading scheduler; null while none is known. */
+  leader: string | null;
+}
+
+export class SchedulerElection extends EventEmitter<{ change: [ElectionState] }> {
+  private readonly election: LeaderElection;
+  private readonly path: string;
+  private watcher: { client: ZkClient; cache: ChildrenCache } | null = null;
+  private current: ElectionState = { leading: false, leader: null };
+
+  constructor(private readonly options: SchedulerElectionOptions) {
+    super();
+    const { zk, sessionTimeoutMs, participant, log } = options;
+    this.path = `${zk.path}/${LEADER_NODE}`;
+    const auth = zk.digest === null ? [] : [{ scheme: 'digest', auth: zk.digest }];
+    this.election = new LeaderElection({
+      connect: () => ZkClient.connect(zk.servers, { sessionTimeoutMs, auth }),
+      path: this.path,
+      prefix: `_c_${randomUUID()}-latch-`,
+      isContender: isLatch,
+      data: Buffer.from(participant),
+      logger: log,
+    });
+    this.election.on('leader', () => this.refresh());
+    this.election.on('notLeader', () => this.refresh());
+  }
+
+  get state(): ElectionState {
+    return this.current;
+  }
+
+  /** The session this scheduler contends with: the leader's store writes go through it. */
+  get client(): ZkClient | null {
+    return this.election.client;
+  }
+
+  /** Joins the latch (retrying until ZooKeeper answers) and follows who leads. */
+  async start(): Promise<void> {
+    for (;;) {
+      try {
+        await this.election.start();
+        break;
+      } catch (err) {
+        this.options.log.warn(`Failed to join the leader latch at ${this.path}: ${errorMessage(err)}; retrying`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+    await this.watchLatch();
+  }
+
+  async stop(): Promise<void> {
+    this.watcher?.cache.stop();
+    this.watcher = null;
+    await this.election.stop();
+  }
+
+  /** Re-reads who leads whenever the latch's children change. */
+  private async watchLatch(): Promise<void> {
+    const client = this.election.client;
+    if (client === null || this.watcher?.client === client) return;
+    this.watcher?.cache.stop();
+    const cache = new ChildrenCache(client, this.path);
+    cache.on('change', () => this.refresh());
+    cache.on('error', (err) => this.options.log.warn(`Watching the leader latch failed: ${errorMessage(err)}`));
+    this.watcher = { client, cache };
+    await cache.start();
+  }
+
+  private refresh(): void {
+    void this.readLeader().then(
+      (leader) => this.update({ leading: this.election.isLeader, leader }),
+      (err: unknown) => this.options.log.warn(`Failed to read the leader latch: ${errorMessage(err)}`),
+    );
+    void this.watchLatch().catch(() => undefined);
+  }
+
+  private async readLeader(): Promise<string | null> {
+    const client = this.election.client;
+    if (client === null) return null;
+    const leader = await currentLeader(client, this.path, isLatch);
+    return leader?.data?.toString('utf8') ?? null;
+  }
+
+  private update(next: ElectionState): void {
+    if (next.leading === this.current.leading && next.leader === this.current.leader) return;
+    this.current = next;
+    this.emit('change', next);
+  }
+}
