@@ -18,6 +18,7 @@ import { AgentCore } from './core/agent.js';
 import type { AgentInput, AgentOutput, AgentTask, AgentTicks, ContainerizerType, ContainerReport, ExitStatus } from './core/protocol.js';
 import { describeMaster } from './core/state.js';
 import { MasterDetector } from './detector.js';
+import { HealthCheckers } from './health-checks.js';
 import { agentApp } from './http.js';
 import { MasterLinks } from './link.js';
 
@@ -67,6 +68,7 @@ export class Agent {
   private lastStatus = '';
   private stopped = false;
   private readonly containerizers: Map<ContainerizerType, Containerizer>;
+  private readonly healthChecks: HealthCheckers;
 
   private constructor(
     private readonly config: AgentWorkerConfig,
@@ -86,6 +88,11 @@ export class Agent {
       },
       logger,
     );
+    this.healthChecks = new HealthCheckers({
+      host: config.host ?? LOOPBACK,
+      logger,
+      report: (containerId, health) => this.input({ kind: 'health', containerId, ...health }),
+    });
     this.detector = new MasterDetector({
       zk: config.zk,
       sessionTimeoutMs: config.timing.zkSessionTimeoutMs,
@@ -120,6 +127,7 @@ export class Agent {
     if (o.shutdownTasks === true) await this.shutdownTasks();
     this.stopped = true;
     if (this.timer !== null) clearInterval(this.timer);
+    this.healthChecks.close();
     await this.detector.stop();
     this.links.closeAll();
     for (const c of this.containerizers.values()) c.close();
@@ -197,6 +205,8 @@ export class Agent {
     const outputs = this.core.handle({ ...input, now: Date.now() } as AgentInput);
     const ordered = [...outputs.filter((o) => PERSIST_FIRST.has(o.kind)), ...outputs.filter((o) => !PERSIST_FIRST.has(o.kind))];
     for (const output of ordered) this.perform(output);
+    const { state } = this.core.view();
+    this.healthChecks.sync(state.tasks.values(), state.agentId);
     this.publishStatus();
   }
 

@@ -19,6 +19,7 @@ export function formatStatus(status: ClusterStatus): string {
   const dash = (v: string | number | null): string => (v === null ? '-' : String(v));
   const ensemble = status.ensemble.map((m) => [m.name, dash(m.role), m.state, dash(m.pid), String(m.clientPort), String(m.quorumPort), String(m.electionPort), dash(m.zxid)]);
   const masters = status.masters.map((m) => [m.name, dash(m.role), m.state, dash(m.pid), m.url]);
+  const schedulers = status.schedulers.map((s) => [s.name, dash(s.role), s.state, s.subscribed ? `subscribed as ${s.frameworkId ?? '?'}` : 'not subscribed', s.url]);
   const agents = status.agents.map((a) => [
     a.name,
     a.registered ? `registered with ${a.master ?? '?'}` : 'not registered',
@@ -31,9 +32,11 @@ export function formatStatus(status: ClusterStatus): string {
   return [
     `cluster ${status.name} (profile ${status.profile}, ${status.phase}, supervisor pid ${status.supervisorPid})`,
     `zk: ${status.zk}`,
+    ...(status.marathon === null ? [] : [`marathon: ${status.marathon}`]),
     ...(ensemble.length === 0 ? [] : ['', table(['NAME', 'ROLE', 'STATE', 'PID', 'CLIENT', 'QUORUM', 'ELECTION', 'ZXID'], ensemble)]),
     ...(masters.length === 0 ? [] : ['', table(['MASTER', 'ROLE', 'STATE', 'PID', 'URL'], masters)]),
     ...(agents.length === 0 ? [] : ['', table(['AGENT', 'REGISTRATION', 'STATE', 'URL', 'ID', 'RESOURCES', 'TASKS'], agents)]),
+    ...(schedulers.length === 0 ? [] : ['', table(['SCHEDULER', 'ROLE', 'STATE', 'FRAMEWORK', 'URL'], schedulers)]),
   ].join('\n');
 }
 

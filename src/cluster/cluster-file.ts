@@ -37,6 +37,12 @@ export interface AgentLayout {
   portRange: PortRange;
 }
 
+export interface SchedulerLayout {
+  name: string;
+  /** HTTP port of the Marathon v2 API. */
+  port: number;
+}
+
 export type SupervisorPhase = 'starting' | 'ready' | 'failed' | 'stopped';
 
 export interface SupervisorInfo {
@@ -58,6 +64,8 @@ export interface ClusterFile {
   members: MemberLayout[];
   masters: MasterLayout[];
   agents: AgentLayout[];
+  /** Absent in files written before the scheduler was part of the cluster. */
+  schedulers?: SchedulerLayout[];
   supervisor: SupervisorInfo;
 }
 
@@ -143,6 +151,7 @@ export function otherClusters(paths: ClusterPaths): OtherClusters {
       ...(f.members ?? []).flatMap((m) => [m.clientPort, m.quorumPort, m.electionPort]),
       ...(f.masters ?? []).map((m) => m.port),
       ...(f.agents ?? []).map((a) => a.port),
+      ...(f.schedulers ?? []).map((s) => s.port),
     ]),
     portRanges: files.flatMap((f) => (f.agents ?? []).map((a) => a.portRange)),
   };

@@ -86,13 +86,16 @@ function spawnSupervisor({ paths, spec }: UpOptions): ChildProcess {
 /** The `up` flags that give the background supervisor the same spec. */
 function specArgs(spec: ClusterSpec): string[] {
   const zk = spec.externalZk === null ? [] : ['--zk', spec.externalZk];
-  const counts = ['--observers', String(spec.ensemble.observers), '--masters', String(spec.mesos.masters), '--agents', String(spec.mesos.agents)];
-  return ['--profile', spec.profile, ...counts, ...zk];
+  const counts = [
+    ...['--observers', String(spec.ensemble.observers), '--masters', String(spec.mesos.masters), '--agents', String(spec.mesos.agents)],
+    ...['--schedulers', String(spec.marathon.schedulers)],
+  ];
+  return ['--profile', spec.profile, ...counts, ...(spec.marathon.loadBalancer ? [] : ['--no-lb']), ...zk];
 }
 
 /** The longest a stop may take: agents kill their tasks, then masters and members stop. */
 function stopGraceMs(spec: ClusterSpec): number {
-  return spec.agentStopGraceMs + 2 * spec.memberStopGraceMs;
+  return spec.agentStopGraceMs + 3 * spec.memberStopGraceMs;
 }
 
 export interface DownResult {

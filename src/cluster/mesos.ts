@@ -217,7 +217,16 @@ export class MesosComponents {
 
   private agentHost(a: AgentLayout): WorkerHost {
     const { spec, paths, zk } = this.options;
-    const config: AgentWorkerConfig = { name: a.name, port: a.port, zk, workDir: a.workDir, resources: a.resources, timing: spec.agentTiming, logFile: paths.log(a.name) };
+    const config: AgentWorkerConfig = {
+      name: a.name,
+      port: a.port,
+      zk,
+      workDir: a.workDir,
+      resources: a.resources,
+      attributes: agentAttributes(a.name),
+      timing: spec.agentTiming,
+      logFile: paths.log(a.name),
+    };
     const stopMessage: AgentStopMessage = { type: 'stop', shutdownTasks: true };
     const entry = packagePath('dist', 'agent', 'worker.js');
     return this.workerHost(a.name, { entry, workerData: config, stopGraceMs: spec.agentStopGraceMs, stopMessage }, (raw) => {
@@ -246,6 +255,12 @@ export class MesosComponents {
       },
     });
   }
+}
+
+/** Mesos --attributes of an agent: agents alternate between two racks, so constraints have something to spread over. */
+export function agentAttributes(name: string): string {
+  const n = Number(name.slice(name.lastIndexOf('-') + 1));
+  return `rack:rack-${n % 2 === 1 ? 1 : 2}`;
 }
 
 function urlOf(port: number): string {

@@ -2,9 +2,10 @@
 // branches in the code that uses them.
 import { AGENT_TIMING, type AgentTiming } from '../agent/config.js';
 import { UserError } from '../common/errors.js';
-import { MAX_AGENTS, MAX_MASTERS, MAX_OBSERVERS } from '../common/limits.js';
+import { MAX_AGENTS, MAX_MASTERS, MAX_OBSERVERS, MAX_SCHEDULERS } from '../common/limits.js';
 import { MASTER_TIMING, type MasterTiming } from '../master/config.js';
 import { parseZkUrl } from '../master/zk-url.js';
+import { SCHEDULER_TIMING, type SchedulerTiming } from '../scheduler/config.js';
 
 export const PROFILES = ['demo', 'realistic'] as const;
 export type ProfileName = (typeof PROFILES)[number];
@@ -36,8 +37,19 @@ export interface ClusterSpec {
     masters: number;
     agents: number;
   };
+  marathon: {
+    /** Schedulers (Marathon instances): one leads, the others stand by and proxy. */
+    schedulers: number;
+    /** Each leading scheduler runs the TCP load balancer on the apps' service ports. */
+    loadBalancer: boolean;
+    /** Marathon's --zk_session_timeout. */
+    zkSessionTimeoutMs: number;
+    /** Marathon's --failover_timeout: how long the masters keep its tasks while it is away. */
+    failoverTimeoutSeconds: number;
+  };
   masterTiming: MasterTiming;
   agentTiming: AgentTiming;
+  schedulerTiming: SchedulerTiming;
   /** Session timeout the CLI and other parts ask for when they connect to the ensemble. */
   clientSessionTimeoutMs: number;
   /** How long a member, master or agent may take from launch to serving. */
@@ -56,7 +68,10 @@ function timing(tickMs: number): EnsembleTiming {
   return { tickMs, initLimit: 10, syncLimit: 5, minSessionTimeoutMs: 2 * tickMs, maxSessionTimeoutMs: 20 * tickMs };
 }
 
-type Preset = Omit<ClusterSpec, 'ensemble' | 'externalZk' | 'mesos'>;
+type Preset = Omit<ClusterSpec, 'ensemble' | 'externalZk' | 'mesos' | 'marathon'> & { marathonSession: { zkSessionTimeoutMs: number } };
+
+/** Marathon's default --failover_timeout (a week). */
+const FAILOVER_TIMEOUT_SECONDS = 604_800;
 
 const PRESETS: Record<ProfileName, Preset> = {
   demo: {
@@ -64,6 +79,8 @@ const PRESETS: Record<ProfileName, Preset> = {
     timing: timing(100),
     masterTiming: MASTER_TIMING.demo,
     agentTiming: AGENT_TIMING.demo,
+    schedulerTiming: SCHEDULER_TIMING.demo,
+    marathonSession: { zkSessionTimeoutMs: 1_000 },
     clientSessionTimeoutMs: 1_000,
     memberStartTimeoutMs: 15_000,
     memberStopGraceMs: 3_000,
@@ -75,6 +92,8 @@ const PRESETS: Record<ProfileName, Preset> = {
     timing: timing(2_000),
     masterTiming: MASTER_TIMING.realistic,
     agentTiming: AGENT_TIMING.realistic,
+    schedulerTiming: SCHEDULER_TIMING.realistic,
+    marathonSession: { zkSessionTimeoutMs: 10_000 },
     clientSessionTimeoutMs: 10_000,
     memberStartTimeoutMs: 30_000,
     memberStopGraceMs: 10_000,
@@ -90,6 +109,10 @@ export interface SpecOptions {
   masters?: number;
   /** Default 2. */
   agents?: number;
+  /** Default 1 (0 without masters). */
+  schedulers?: number;
+  /** Default true. */
+  loadBalancer?: boolean;
   /** Use this ZooKeeper (`zk://host:port,…/path`) instead of starting the ensemble. */
   zk?: string;
 }
@@ -99,9 +122,13 @@ export function clusterSpec(options: SpecOptions = {}): ClusterSpec {
   const observers = count('--observers', options.observers ?? 0, MAX_OBSERVERS);
   const masters = count('--masters', options.masters ?? 3, MAX_MASTERS);
   const agents = count('--agents', options.agents ?? 2, MAX_AGENTS);
+  const schedulers = count('--schedulers', options.schedulers ?? (masters > 0 ? 1 : 0), MAX_SCHEDULERS);
   if (agents > 0 && masters === 0) throw new UserError('agents need a master: use --masters 1 or more with --agents');
+  if (schedulers > 0 && masters === 0) throw new UserError('the scheduler needs a master: use --masters 1 or more, or --schedulers 0');
   const externalZk = options.zk === undefined ? null : parseExternalZk(options.zk);
-  return { ...PRESETS[profile], ensemble: { participants: PARTICIPANTS, observers }, externalZk, mesos: { masters, agents } };
+  const { marathonSession, ...preset } = PRESETS[profile];
+  const marathon = { schedulers, loadBalancer: options.loadBalancer ?? true, failoverTimeoutSeconds: FAILOVER_TIMEOUT_SECONDS, ...marathonSession };
+  return { ...preset, ensemble: { participants: PARTICIPANTS, observers }, externalZk, mesos: { masters, agents }, marathon };
 }
 
 function count(flag: string, value: number, max: number): number {

@@ -33,8 +33,10 @@ export interface ClusterStatus {
   ensemble: EnsembleMemberStatus[];
   masters: MasterStatus[];
   agents: AgentStatus[];
-  /** Marathon and the dashboard are not part of the cluster yet. */
-  marathon: null;
+  /** `http://host:port` of the Marathon v2 API (the leading scheduler's, else one that proxies to it). */
+  marathon: string | null;
+  schedulers: SchedulerStatus[];
+  /** The dashboard is not part of the cluster yet. */
   dashboard: null;
 }
 
@@ -46,6 +48,19 @@ export interface MasterStatus {
   state: ProcessState;
   /** Masters are worker threads of the supervisor: its pid while they run. */
   pid: number | null;
+}
+
+export interface SchedulerStatus {
+  name: string;
+  /** `http://host:port` of its Marathon v2 API. */
+  url: string;
+  role: 'leading' | 'standby' | null;
+  state: ProcessState;
+  /** Schedulers are worker threads of the supervisor: its pid while they run. */
+  pid: number | null;
+  /** Subscribed with the leading master as a framework. */
+  subscribed: boolean;
+  frameworkId: string | null;
 }
 
 /** Mesos's v0 rendering of an agent's resources. */

@@ -1,5 +1,5 @@
 // Runs one cluster: allocates its ports, forks the ensemble members, starts masters and agents (see
-// mesos.ts), follows their roles, serves the control API and stops everything on down. Members and
+// mesos.ts) and the schedulers (schedulers.ts), follows their roles, serves the control API and stops everything on down. Members and
 // worker threads die with it (see member-config.ts).
 import { randomBytes } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
@@ -12,6 +12,7 @@ import { parseZkUrl } from '../master/zk-url.js';
 import {
   type ClusterFile,
   type MemberLayout,
+  type SchedulerLayout,
   type SupervisorPhase,
   connectString,
   otherClusters,
@@ -26,6 +27,7 @@ import { ForkHost } from './host.js';
 import { memberArgs, parseMemberMessage, type MemberProcessConfig, type ServerEntry } from './member-config.js';
 import { MesosComponents, agentSlices, layoutMesos, type MesosLayout } from './mesos.js';
 import { packagePath, type ClusterPaths } from './paths.js';
+import { LEADING_SCHEDULER, SchedulerComponents, layoutSchedulers } from './schedulers.js';
 import type { ClusterSpec } from './spec.js';
 import type { ClusterStatus, EnsembleMemberStatus, KillResult, StartResult } from './status.js';
 import { TimelineStore } from './timeline-store.js';
@@ -44,8 +46,6 @@ export interface SupervisorOptions {
 
 const ZK_LEADER = 'zk-leader';
 const LEADING_MASTER = 'leader';
-/** Names of components later issues add; killing or starting them is a clean error for now. */
-const NOT_YET = /^scheduler$/;
 const PROBE_RETRY_MS = 200;
 const OUTPUT_TAIL_BYTES = 4096;
 
@@ -56,6 +56,7 @@ export class Supervisor implements ControlTarget {
   private readonly view: EnsembleView;
   private readonly hosts = new Map<string, ForkHost>();
   private readonly mesos: MesosComponents;
+  private readonly schedulers: SchedulerComponents;
   /** `zk://…/mesos`: our ensemble, or the ZooKeeper given with --zk. */
   private readonly zk: string;
   private readonly changes = new EventEmitter();
@@ -76,13 +77,15 @@ export class Supervisor implements ControlTarget {
     const slices = agentSlices(spec, previous, [...others.portRanges, ...others.ports.map((p) => ({ begin: p, end: p }))]);
     const ports = new PortAllocator([...others.ports, ...portsIn([...others.portRanges, ...slices])]);
     const members = spec.externalZk === null ? await layoutEnsemble(spec, previous?.members ?? [], ports) : [];
-    return new Supervisor(options, members, await layoutMesos({ paths, spec, previous, ports, slices }));
+    const mesos = await layoutMesos({ paths, spec, previous, ports, slices });
+    return new Supervisor(options, members, mesos, await layoutSchedulers({ spec, previous, ports }));
   }
 
   private constructor(
     private readonly options: SupervisorOptions,
     private readonly layout: readonly MemberLayout[],
     private readonly mesosLayout: MesosLayout,
+    private readonly schedulerLayout: SchedulerLayout[],
   ) {
     this.timeline = new TimelineStore(options.paths.eventsFile);
     this.view = new EnsembleView(layout.map((m) => m.name), Date.now());
@@ -97,9 +100,17 @@ export class Supervisor implements ControlTarget {
       log: options.log,
       observe: (entries) => this.note(entries),
     });
+    this.schedulers = new SchedulerComponents({
+      paths: options.paths,
+      spec: options.spec,
+      zk: this.zk,
+      layout: schedulerLayout,
+      log: options.log,
+      observe: (entries) => this.note(entries),
+    });
   }
 
-  /** Starts the control API, the ensemble, then masters and agents; resolves once all are ready. */
+  /** Starts the control API, the ensemble, masters and agents, then the schedulers; resolves once all are ready. */
   async up(): Promise<ClusterStatus> {
     const { paths, spec } = this.options;
     this.record({ type: 'cluster-starting', cluster: paths.name, profile: spec.profile });
@@ -111,6 +122,8 @@ export class Supervisor implements ControlTarget {
       await this.waitEnsembleReady(deadline);
       await this.mesos.startAll();
       await this.waitMesosReady(deadline);
+      await this.schedulers.startAll();
+      await this.waitReady(deadline, () => this.schedulers.notReady());
     } catch (err) {
       const reason = this.stopping === null ? errorMessage(err) : `cluster ${paths.name} was stopped while starting`;
       await this.fail(reason);
@@ -133,7 +146,8 @@ export class Supervisor implements ControlTarget {
       ensemble: this.layout.map((m) => memberStatus(m, this.viewOf(m.name))),
       masters,
       agents,
-      marathon: null,
+      marathon: this.schedulers.url(),
+      schedulers: this.schedulers.status(),
       dashboard: null,
     };
   }
@@ -141,6 +155,7 @@ export class Supervisor implements ControlTarget {
   async kill(target: string): Promise<KillResult> {
     const name = this.resolve(target, true);
     if (this.mesos.has(name)) return this.mesos.kill(name);
+    if (this.schedulers.has(name)) return this.schedulers.kill(name);
     const host = this.hostOf(name);
     if (host.pid === null) throw new UserError(`${name} is not running`);
     const result: KillResult = { name, pid: host.pid, role: roleOf(this.viewOf(name)), at: Date.now() };
@@ -152,6 +167,7 @@ export class Supervisor implements ControlTarget {
   async start(target: string): Promise<StartResult> {
     const name = this.resolve(target, false);
     if (this.mesos.has(name)) return this.mesos.start(name);
+    if (this.schedulers.has(name)) return this.schedulers.start(name);
     const host = this.hostOf(name);
     if (host.pid !== null) throw new UserError(`${name} is already running (pid ${host.pid})`);
     const member = this.layout.find((m) => m.name === name);
@@ -194,8 +210,9 @@ export class Supervisor implements ControlTarget {
     await this.close();
   }
 
-  /** Agents (and their tasks), then masters, then the ensemble they need until then. */
+  /** Schedulers, agents (and their tasks), then masters, then the ensemble they need until then. */
   private async stopMembers(): Promise<void> {
+    await this.schedulers.stopAll();
     await this.mesos.stopAll();
     await Promise.all([...this.hosts.values()].map((host) => host.stop()));
   }
@@ -288,12 +305,17 @@ export class Supervisor implements ControlTarget {
   }
 
   /** A master leads and every agent has registered with it. */
-  private async waitMesosReady(deadline: number): Promise<void> {
+  private waitMesosReady(deadline: number): Promise<void> {
+    return this.waitReady(deadline, () => this.mesos.notReady());
+  }
+
+  /** Waits until `problem` answers null (ready) or the deadline passes. */
+  private async waitReady(deadline: number, problem: () => string | null): Promise<void> {
     for (let remaining = deadline - Date.now(); remaining > 0; remaining = deadline - Date.now()) {
-      if (this.mesos.notReady() === null) return;
+      if (problem() === null) return;
       await this.nextChange(remaining);
     }
-    throw this.notReadyError(this.mesos.notReady() ?? 'no master is leading yet');
+    throw this.notReadyError(problem() ?? 'not ready');
   }
 
   private notReadyError(problem: string): UserError {
@@ -350,10 +372,20 @@ export class Supervisor implements ControlTarget {
       if (leader === null) throw new UserError('no master is leading right now (an election is under way)');
       return leader;
     }
-    if (this.hosts.has(target) || this.mesos.has(target)) return target;
-    if (NOT_YET.test(target)) throw new UserError(`${target} is not part of this cluster yet`);
-    const leaders = leaderAllowed ? [...(this.layout.length > 0 ? [ZK_LEADER] : []), ...(this.mesosLayout.masters.length > 0 ? [LEADING_MASTER] : [])] : [];
-    const known = [...this.hosts.keys(), ...this.mesos.names, ...leaders].join(', ');
+    if (target === LEADING_SCHEDULER && leaderAllowed && this.schedulerLayout.length > 0) {
+      const leader = this.schedulers.leading();
+      if (leader === null) throw new UserError('no scheduler is leading right now');
+      return leader;
+    }
+    if (this.hosts.has(target) || this.mesos.has(target) || this.schedulers.has(target)) return target;
+    const leaders = leaderAllowed
+      ? [
+          ...(this.layout.length > 0 ? [ZK_LEADER] : []),
+          ...(this.mesosLayout.masters.length > 0 ? [LEADING_MASTER] : []),
+          ...(this.schedulerLayout.length > 0 ? [LEADING_SCHEDULER] : []),
+        ]
+      : [];
+    const known = [...this.hosts.keys(), ...this.mesos.names, ...this.schedulers.names, ...leaders].join(', ');
     throw new UserError(`no component named "${target}" (this cluster has ${known})`);
   }
 
@@ -377,6 +409,7 @@ export class Supervisor implements ControlTarget {
       members: [...this.layout],
       masters: this.mesosLayout.masters,
       agents: this.mesosLayout.agents,
+      schedulers: this.schedulerLayout,
       supervisor: {
         pid: process.pid,
         controlUrl: this.control?.url ?? '',

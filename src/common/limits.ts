@@ -118,3 +118,5 @@ export const MARATHON_MAX_ENV_VAR_LENGTH = 512;
 export const LB_BACKEND_CONNECT_TIMEOUT_MS = 5_000;
 /** Schedulers `up --schedulers N` accepts (one leads, the others stand by). */
 export const MAX_SCHEDULERS = 5;
+/** Largest server-sent event the Marathon client reads from /v2/events before giving up on the stream. */
+export const MAX_SSE_EVENT_BYTES = 16 * 1024 * 1024;

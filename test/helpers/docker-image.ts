@@ -47,12 +47,30 @@ export async function describeWithDocker(name: string, body: () => void): Promis
   });
 }
 
+/** The tutorials' image name; without a registry, the test image stands in for it, serving TEST_PAGE on port 80. */
+export const NGINX_IMAGE = 'nginx:latest';
+const NGINX_CHANGES = ['CMD ["httpd", "-f", "-p", "80", "-h", "/www"]', 'EXPOSE 80/tcp', 'LABEL minicluster.test-image=busybox-httpd'];
+
 /** Imports TEST_IMAGE unless it exists already; resolves to its name. */
-export async function ensureTestImage(): Promise<string> {
+export function ensureTestImage(): Promise<string> {
+  return ensureImage(TEST_IMAGE, []);
+}
+
+/**
+ * An `nginx` image for the tutorials' app definitions: a real one if the engine has it, else the
+ * busybox test image tagged `nginx:latest` with httpd as its command (it serves TEST_PAGE on port 80).
+ */
+export async function ensureNginxImage(): Promise<{ image: string; page: string | null }> {
+  await ensureImage(NGINX_IMAGE, NGINX_CHANGES);
+  const info = await new Docker().getImage(NGINX_IMAGE).inspect();
+  return { image: NGINX_IMAGE, page: info.Config?.Labels?.['minicluster.test-image'] === undefined ? null : TEST_PAGE };
+}
+
+async function ensureImage(name: string, changes: readonly string[]): Promise<string> {
   const docker = new Docker();
   try {
-    await docker.getImage(TEST_IMAGE).inspect();
-    return TEST_IMAGE;
+    await docker.getImage(name).inspect();
+    return name;
   } catch {
     // Not there yet: build it below.
   }
@@ -66,12 +84,12 @@ export async function ensureTestImage(): Promise<string> {
     writeFileSync(join(root, 'www', 'index.html'), TEST_PAGE);
     const tarFile = `${root}.tar`;
     await execa('tar', ['-C', root, '-cf', tarFile, '.']);
-    const [repo = '', tag = ''] = TEST_IMAGE.split(':');
-    const progress = await docker.importImage(tarFile, { repo, tag });
+    const [repo = '', tag = ''] = name.split(':');
+    const progress = await docker.importImage(tarFile, { repo, tag, ...(changes.length === 0 ? {} : { changes: [...changes] }) });
     await new Promise<void>((resolve, reject) => docker.modem.followProgress(progress, (err: Error | null) => (err === null ? resolve() : reject(err))));
     rmSync(tarFile, { force: true });
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-  return TEST_IMAGE;
+  return name;
 }

@@ -30,7 +30,7 @@ export interface ProcessContainerizerOptions {
 type ProcessHandle = Extract<ContainerHandle, { type: 'mesos' }>;
 
 /** The argv a command runs as: `sh -c value` for shell commands, else value with arguments[1…] (Mesos execs value with arguments as argv). */
-function commandArgv(command: CommandInfo | undefined): string[] {
+export function commandArgv(command: CommandInfo | undefined): string[] {
   if (command?.shell !== false) return ['/bin/sh', '-c', command?.value ?? ''];
   if (command.value === undefined) throw new Error('a command with shell=false needs a value');
   return [command.value, ...(command.arguments ?? []).slice(1)];

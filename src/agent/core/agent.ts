@@ -5,7 +5,7 @@ import type { AgentCoreOptions, AgentInput, AgentOutput } from './protocol.js';
 import { applyRecovery, planRecovery } from './recovery.js';
 import { checkLink, connected, disconnected, leaderDetected, pinged, registeredWith } from './registration.js';
 import { isRegistered, newState, warn, type AgentState, type Ctx } from './state.js';
-import { exited, killAll, killTask, launched, launchFailed, runTask, shutdownFramework } from './tasks.js';
+import { exited, healthChanged, killAll, killTask, launched, launchFailed, runTask, shutdownFramework } from './tasks.js';
 import { acknowledge, retryUpdates } from './updates.js';
 
 /** What the endpoints and the worker's state messages are computed from; callers must not change it. */
@@ -60,6 +60,9 @@ function dispatch(ctx: Ctx, input: AgentInput): void {
       return;
     case 'exited':
       exited(ctx, input.containerId, input.status);
+      return;
+    case 'health':
+      healthChanged(ctx, input);
       return;
     case 'shutdown':
       killAll(ctx, null);

@@ -37,6 +37,8 @@ export interface AgentTask {
   kill: { graceMs: number } | null;
   /** The framework was shut down: its updates are recorded here but no longer sent (Mesos cleans up the stream). */
   frameworkShutdown?: true;
+  /** Killed because its health check failed consecutive_failures times: the terminal update says `healthy: false`. */
+  unhealthy?: true;
 }
 
 /** What the agent had checkpointed when it stopped. */
@@ -78,6 +80,8 @@ export type AgentInput =
   | (At & { kind: 'launched'; containerId: string; handle: ContainerHandle; containerStatus?: Record<string, unknown> })
   | (At & { kind: 'launchFailed'; containerId: string; message: string })
   | (At & { kind: 'exited'; containerId: string; status: ExitStatus | null })
+  /** A task's health check result changed health, or reached consecutive_failures (`kill`). */
+  | (At & { kind: 'health'; containerId: string; healthy: boolean; kill: boolean; cause: string | null })
   /** Kill every task (the cluster is going down). */
   | (At & { kind: 'shutdown' });
 

@@ -120,8 +120,22 @@ export function terminalStatus(task: AgentTask, status: ExitStatus | null): Stat
   const what = task.containerizer === 'docker' ? 'Container' : 'Command';
   const signal = signalOf(status);
   const message = signal === null ? `${what} exited with status ${'code' in status ? status.code : '?'}` : `${what} terminated with signal ${signal}`;
-  if (task.kill !== null) return { state: 'TASK_KILLED', message };
+  if (task.kill !== null) return { state: 'TASK_KILLED', message, ...(task.unhealthy === true ? { healthy: false } : {}) };
   return { state: 'code' in status && status.code === 0 ? 'TASK_FINISHED' : 'TASK_FAILED', message };
+}
+
+/**
+ * A health check changed the task's health: TASK_RUNNING with `healthy`, as Mesos's executors send it;
+ * at consecutive_failures the task is killed and its terminal update says unhealthy.
+ */
+export function healthChanged(ctx: Ctx, o: { containerId: string; healthy: boolean; kill: boolean; cause: string | null }): void {
+  const task = findByContainer(ctx.s, o.containerId);
+  if (task === undefined || task.state !== 'TASK_RUNNING' || task.kill !== null) return;
+  const message = o.cause === null ? {} : { message: o.cause };
+  updateStatus(ctx, task, { state: 'TASK_RUNNING', healthy: o.healthy, reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED', ...message });
+  if (!o.kill) return;
+  task.unhealthy = true;
+  killTask(ctx, frameworkIdOf(task), task.info.task_id.value);
 }
 
 function gracePeriodMs(ctx: Ctx, task: AgentTask, policy: KillPolicy | undefined): number {

@@ -12,6 +12,8 @@ export interface StatusOptions {
   reason?: string;
   message?: string;
   containerStatus?: Record<string, unknown>;
+  /** Set when the task has a health check (TASK_RUNNING health changes, and the end of a task its check killed). */
+  healthy?: boolean;
 }
 
 /** A new status of `task` with a fresh uuid, queued and (if it is the only one) sent at once. */
@@ -27,6 +29,7 @@ export function updateStatus(ctx: Ctx, task: AgentTask, o: StatusOptions): void 
     timestamp: ctx.now / 1000,
     uuid: ctx.options.ids.statusUuid(),
     ...(o.containerStatus === undefined ? {} : { container_status: o.containerStatus }),
+    ...(o.healthy === undefined ? {} : { healthy: o.healthy }),
   };
   log(ctx, `Handling status update ${o.state} (Status UUID: ${status.uuid}) for task ${task.info.task_id.value} of framework ${frameworkIdOf(task)}`);
   if (!isTerminalState(task.state) && isTerminalState(o.state)) countTerminal(ctx, o.state);

@@ -8,10 +8,16 @@ import { clockTime } from '../format.js';
 export default class Kill extends ClusterCommand {
   static override description = "crash a component now: the leading master, a master, an agent (its tasks keep running) or an ensemble member";
 
-  static override examples = ['<%= config.bin %> kill leader', '<%= config.bin %> kill agent-1', '<%= config.bin %> kill zk-leader', '<%= config.bin %> kill zk-2'];
+  static override examples = [
+    '<%= config.bin %> kill leader',
+    '<%= config.bin %> kill agent-1',
+    '<%= config.bin %> kill zk-leader',
+    '<%= config.bin %> kill zk-2',
+    '<%= config.bin %> kill scheduler',
+  ];
 
   static override args = {
-    component: Args.string({ description: 'leader (the leading master), master-N, agent-N, zk-leader or zk-N', required: true }),
+    component: Args.string({ description: 'leader (the leading master), master-N, agent-N, zk-leader, zk-N, scheduler (the leading scheduler) or scheduler-N', required: true }),
   };
 
   async run(): Promise<void> {

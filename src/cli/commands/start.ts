@@ -9,7 +9,7 @@ export default class Start extends ClusterCommand {
   static override examples = ['<%= config.bin %> start master-1', '<%= config.bin %> start agent-2', '<%= config.bin %> start zk-3'];
 
   static override args = {
-    component: Args.string({ description: 'master-N, agent-N or zk-N', required: true }),
+    component: Args.string({ description: 'master-N, agent-N, zk-N or scheduler-N', required: true }),
   };
 
   async run(): Promise<void> {

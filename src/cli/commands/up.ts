@@ -9,13 +9,14 @@ import type { ClusterStatus } from '../../cluster/status.js';
 import type { Supervisor } from '../../cluster/supervisor.js';
 
 export default class Up extends ClusterCommand {
-  static override description = 'start a cluster: a three-member coordination ensemble, Mesos masters and agents on loopback ports';
+  static override description = 'start a cluster: a three-member coordination ensemble, Mesos masters and agents, and a Marathon-style scheduler on loopback ports';
 
   static override examples = [
     '<%= config.bin %> up',
     '<%= config.bin %> up -d --json',
     '<%= config.bin %> up --profile realistic --observers 1',
     '<%= config.bin %> up --masters 1 --agents 3',
+    '<%= config.bin %> up --schedulers 2',
     '<%= config.bin %> up --zk zk://127.0.0.1:2181/mesos',
   ];
 
@@ -24,6 +25,8 @@ export default class Up extends ClusterCommand {
     observers: Flags.integer({ description: 'non-voting ensemble members to add', default: 0, min: 0 }),
     masters: Flags.integer({ description: 'Mesos masters (one leads, the others stand by)', default: 3, min: 0 }),
     agents: Flags.integer({ description: 'Mesos agents (each with its own slice of host ports)', default: 2, min: 0 }),
+    schedulers: Flags.integer({ description: 'Marathon-style schedulers, one leading, the others standing by (default 1; 0 without masters)', min: 0 }),
+    lb: Flags.boolean({ description: "run the TCP load balancer on the apps' service ports", default: true, allowNo: true }),
     zk: Flags.string({ description: 'use this ZooKeeper (zk://host:port,…/mesos) instead of starting the ensemble' }),
     detach: Flags.boolean({ char: 'd', description: 'run in the background; return once the cluster is ready' }),
     json: Flags.boolean({ description: 'print the cluster as one JSON object (and events as JSON lines)' }),
@@ -32,7 +35,15 @@ export default class Up extends ClusterCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Up);
-    const spec = clusterSpec({ profile: flags.profile, observers: flags.observers, masters: flags.masters, agents: flags.agents, ...(flags.zk === undefined ? {} : { zk: flags.zk }) });
+    const spec = clusterSpec({
+      profile: flags.profile,
+      observers: flags.observers,
+      masters: flags.masters,
+      agents: flags.agents,
+      ...(flags.schedulers === undefined ? {} : { schedulers: flags.schedulers }),
+      loadBalancer: flags.lb,
+      ...(flags.zk === undefined ? {} : { zk: flags.zk }),
+    });
     const options = { paths: this.paths(flags.name), spec };
     if (flags.supervise) {
       await superviseHere({ ...options, terminal: false, onReady: () => undefined });

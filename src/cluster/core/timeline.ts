@@ -28,7 +28,13 @@ export type TimelineEventBody =
   | { type: 'master-deposed'; master: string }
   | { type: 'agent-registered'; agent: string; master: string; agentId: string; again: boolean }
   | { type: 'agent-disconnected'; agent: string; master: string }
-  | { type: 'failover'; lost: string; how: LeaderLoss; leader: string; leaderlessMs: number; reregistered: number; agents: number; afterMs: number };
+  | { type: 'failover'; lost: string; how: LeaderLoss; leader: string; leaderlessMs: number; reregistered: number; agents: number; afterMs: number }
+  | { type: 'scheduler-started'; scheduler: string; url: string }
+  | { type: 'scheduler-elected'; scheduler: string; leaderlessMs: number }
+  | { type: 'scheduler-deposed'; scheduler: string }
+  | { type: 'scheduler-subscribed'; scheduler: string; frameworkId: string }
+  | { type: 'scheduler-disconnected'; scheduler: string }
+  | { type: 'scheduler-killed'; scheduler: string; leading: boolean };
 
 /** `at` is milliseconds since the epoch. */
 export type TimelineEntry = TimelineEventBody & { at: number };
@@ -61,12 +67,37 @@ export function describeEvent(event: TimelineEventBody): string {
       return `${event.member} exited (${event.signal ?? `code ${event.code ?? '?'}`})`;
     case 'member-failed':
       return `${event.member} failed: ${event.reason}`;
+    case 'scheduler-started':
+    case 'scheduler-elected':
+    case 'scheduler-deposed':
+    case 'scheduler-subscribed':
+    case 'scheduler-disconnected':
+    case 'scheduler-killed':
+      return describeSchedulerEvent(event);
     default:
       return describeMesosEvent(event);
   }
 }
 
-type MesosEventBody = Exclude<TimelineEventBody, { type: `cluster-${string}` | `member-${string}` | `leader-${string}` }>;
+function describeSchedulerEvent(event: SchedulerEventBody): string {
+  switch (event.type) {
+    case 'scheduler-started':
+      return `${event.scheduler} started at ${event.url}`;
+    case 'scheduler-elected':
+      return `${event.scheduler} elected as the leading scheduler after ${seconds(event.leaderlessMs)}`;
+    case 'scheduler-deposed':
+      return `${event.scheduler} is no longer the leading scheduler`;
+    case 'scheduler-subscribed':
+      return `${event.scheduler} subscribed as framework ${event.frameworkId}`;
+    case 'scheduler-disconnected':
+      return `${event.scheduler} lost its subscription with the leading master`;
+    case 'scheduler-killed':
+      return `${event.scheduler} killed (${event.leading ? 'it was the leading scheduler; its tasks keep running' : 'standby'})`;
+  }
+}
+
+type MesosEventBody = Exclude<TimelineEventBody, { type: `cluster-${string}` | `member-${string}` | `leader-${string}` | `scheduler-${string}` }>;
+type SchedulerEventBody = Extract<TimelineEventBody, { type: `scheduler-${string}` }>;
 
 function describeMesosEvent(event: MesosEventBody): string {
   switch (event.type) {

@@ -134,11 +134,14 @@ export class StateStore {
     return ops;
   }
 
+  /** Every stored version of the app, its last task failure and its launch delay. */
   private deleteApp(appId: string): Op[] {
-    const appNode = `${this.options.path}/${CATEGORY.apps}/${safeId(appId)}`;
+    const { path } = this.options;
+    const appNode = `${path}/${CATEGORY.apps}/${safeId(appId)}`;
     const ops = (this.versions.get(appId) ?? []).flatMap((v) => this.remove(`${appNode}/${v}`));
     this.versions.delete(appId);
-    return [...ops, ...this.remove(appNode)];
+    const related = [CATEGORY.taskFailures, CATEGORY.delays].flatMap((c) => this.remove(`${path}/${c}/${safeId(appId)}`));
+    return [...ops, ...this.remove(appNode), ...related];
   }
 
   private put(path: string, data: Buffer | null): Op {

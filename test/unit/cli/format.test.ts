@@ -75,12 +75,17 @@ describe('formatStatus', () => {
         },
         { name: 'agent-2', url: 'http://127.0.0.1:5052', id: null, state: 'killed', pid: null, registered: false, master: null, portRange: { begin: 31500, end: 31999 }, resources: null, tasks: null },
       ],
-      marathon: null,
+      marathon: 'http://127.0.0.1:8080',
+      schedulers: [
+        { name: 'scheduler-1', url: 'http://127.0.0.1:8080', role: 'leading', state: 'running', pid: 42, subscribed: true, frameworkId: 'fw-1' },
+        { name: 'scheduler-2', url: 'http://127.0.0.1:8081', role: 'standby', state: 'running', pid: 42, subscribed: false, frameworkId: null },
+      ],
       dashboard: null,
     };
     expect(formatStatus(status).split('\n')).toEqual([
       'cluster default (profile demo, ready, supervisor pid 42)',
       'zk: zk://127.0.0.1:2181/mesos',
+      'marathon: http://127.0.0.1:8080',
       '',
       'MASTER    ROLE     STATE    PID  URL',
       'master-1  leading  running  42   http://127.0.0.1:5050',
@@ -88,6 +93,10 @@ describe('formatStatus', () => {
       'AGENT    REGISTRATION              STATE    URL                    ID    RESOURCES                           TASKS',
       'agent-1  registered with master-1  running  http://127.0.0.1:5051  M-S0  cpus:1;mem:512;ports:[31000-31499]  2',
       'agent-2  not registered            killed   http://127.0.0.1:5052  -     -                                   -',
+      '',
+      'SCHEDULER    ROLE     STATE    FRAMEWORK           URL',
+      'scheduler-1  leading  running  subscribed as fw-1  http://127.0.0.1:8080',
+      'scheduler-2  standby  running  not subscribed      http://127.0.0.1:8081',
     ]);
   });
 });

@@ -1,0 +1,86 @@
+// What the Marathon commands share: the client of the cluster's scheduler (or of any Marathon given
+// with --marathon), following a deployment with progress lines, and the endpoint table printed after.
+import { Flags } from '@oclif/core';
+import { ControlClient } from '../api/control.js';
+import { DeployError, type DeployProgress, follow } from '../api/deploy.js';
+import { MarathonClient, MarathonHttpError, type AppInfoJson, type DeploymentResult } from '../api/marathon.js';
+import { UserError, errorMessage } from '../common/errors.js';
+import { ClusterCommand } from './base.js';
+import { table } from './format.js';
+
+export abstract class MarathonCommand extends ClusterCommand {
+  static override baseFlags = {
+    ...ClusterCommand.baseFlags,
+    marathon: Flags.string({ description: "a Marathon API to use instead of the cluster's scheduler (http://host:port)" }),
+  };
+
+  protected async marathon(flags: { name: string; marathon?: string | undefined }): Promise<MarathonClient> {
+    if (flags.marathon !== undefined) return new MarathonClient(flags.marathon);
+    const status = await ControlClient.forCluster(this.paths(flags.name)).status();
+    if (status.marathon === null) throw new UserError(`cluster ${status.name} has no scheduler (start it with up --schedulers 1)`);
+    return new MarathonClient(status.marathon);
+  }
+
+  /** Follows a deployment with progress on stderr; prints where the apps' tasks answer when it is done. */
+  protected async followDeployment(client: MarathonClient, result: DeploymentResult, timeoutSeconds: number): Promise<void> {
+    const apps = await follow(client, result.deploymentId, { timeoutMs: timeoutSeconds * 1000, onProgress: (p) => this.progress(p) });
+    this.log(endpointTable(apps));
+  }
+
+  protected progress(p: DeployProgress): void {
+    this.logToStderr(describeProgress(p));
+  }
+
+  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    if (err instanceof MarathonHttpError || err instanceof DeployError) return super.catch(userFacing(err));
+    if (err instanceof TypeError && err.message === 'fetch failed') return super.catch(new UserError(`cannot reach the Marathon API: ${errorMessage(err.cause ?? err)}`));
+    return super.catch(err);
+  }
+}
+
+export const timeoutFlag = Flags.integer({ description: 'seconds to wait for the deployment', default: 300, min: 1 });
+export const forceFlag = Flags.boolean({ description: 'cancel deployments that lock the app (Marathon ?force=true)' });
+
+/** Marathon's answer as one line: its message and the validation details. */
+function userFacing(err: MarathonHttpError | DeployError): UserError {
+  if (err instanceof MarathonHttpError) {
+    const body = err.body as { message?: string; details?: unknown } | string;
+    if (typeof body === 'string') return new UserError(`Marathon answered ${err.status}: ${body}`);
+    const details = Array.isArray(body.details)
+      ? (body.details as { path: string; errors: string[] }[]).map((d) => `${d.path}: ${d.errors.join(', ')}`).join('; ')
+      : typeof body.details === 'string'
+        ? body.details
+        : '';
+    return new UserError(`${body.message ?? `Marathon answered ${err.status}`}${details === '' ? '' : ` (${details})`}`);
+  }
+  return new UserError(err.message);
+}
+
+export function describeProgress(p: DeployProgress): string {
+  switch (p.type) {
+    case 'warning':
+      return `warning: ${p.message}`;
+    case 'started':
+      return `deployment ${p.deploymentId} for ${p.apps.join(', ')}`;
+    case 'step':
+      return `step ${p.step}/${p.total}: ${p.actions.map((a) => `${a.action} ${a.app}`).join(', ')}`;
+    case 'task':
+      return `  ${p.task.id} ${p.task.state}${p.task.ports.length === 0 ? '' : ` on ${p.task.host}:${p.task.ports.join(',')}`}`;
+    case 'waiting':
+      return `  waiting on ${p.app}: ${p.reason}`;
+  }
+}
+
+/** Each task's host:port and the app's service ports. */
+export function endpointTable(apps: readonly AppInfoJson[]): string {
+  const rows = apps.flatMap((app) =>
+    (app.tasks ?? []).map((t) => [app.id, t.id, t.state, t.ports.map((p) => `${t.host}:${p}`).join(' ') || t.host, servicePorts(t).map((p) => `127.0.0.1:${p}`).join(' ') || '-']),
+  );
+  if (rows.length === 0) return apps.map((a) => `${a.id}: no tasks (instances ${a.instances})`).join('\n');
+  return table(['APP', 'TASK', 'STATE', 'ENDPOINTS', 'SERVICE PORTS'], rows);
+}
+
+function servicePorts(task: Record<string, unknown>): number[] {
+  const ports = task['servicePorts'];
+  return Array.isArray(ports) ? ports.filter((p): p is number => typeof p === 'number' && p > 0) : [];
+}

@@ -1,0 +1,203 @@
+// The scheduler part of a cluster: Marathon-style schedulers as worker threads of the supervisor
+// (ports kept across restarts), their roles as they report them, start, kill and stop.
+import { UserError, errorMessage } from '../common/errors.js';
+import type { Logger } from '../common/logging.js';
+import { LOOPBACK, type PortAllocator } from '../common/ports.js';
+import type { SchedulerWorkerConfig } from '../scheduler/worker-config.js';
+import type { ClusterFile, SchedulerLayout } from './cluster-file.js';
+import type { ProcessState } from './core/ensemble-view.js';
+import type { TimelineEntry } from './core/timeline.js';
+import { WorkerHost } from './host.js';
+import { packagePath, type ClusterPaths } from './paths.js';
+import type { ClusterSpec } from './spec.js';
+import type { KillResult, SchedulerStatus, StartResult } from './status.js';
+import { parseSchedulerMessage } from './worker-messages.js';
+
+/** `minicluster kill scheduler` ends the leading scheduler. */
+export const LEADING_SCHEDULER = 'scheduler';
+
+export async function layoutSchedulers(o: { spec: ClusterSpec; previous: ClusterFile | null; ports: PortAllocator }): Promise<SchedulerLayout[]> {
+  const out: SchedulerLayout[] = [];
+  for (let i = 1; i <= o.spec.marathon.schedulers; i++) {
+    const name = `scheduler-${i}`;
+    out.push({ name, port: await o.ports.allocate(o.previous?.schedulers?.find((s) => s.name === name)?.port) });
+  }
+  return out;
+}
+
+export interface SchedulerOptions {
+  paths: ClusterPaths;
+  spec: ClusterSpec;
+  /** `zk://…/mesos`; the schedulers keep their state under `/marathon` of the same ensemble. */
+  zk: string;
+  layout: SchedulerLayout[];
+  log: Logger;
+  observe(entries: TimelineEntry[]): void;
+}
+
+interface SchedulerView {
+  process: ProcessState;
+  role: 'leading' | 'standby' | null;
+  subscribed: boolean;
+  frameworkId: string | null;
+}
+
+export class SchedulerComponents {
+  private readonly hosts = new Map<string, WorkerHost>();
+  private readonly views = new Map<string, SchedulerView>();
+  private leaderlessSince = Date.now();
+
+  constructor(private readonly options: SchedulerOptions) {
+    for (const s of options.layout) {
+      this.hosts.set(s.name, this.host(s));
+      this.views.set(s.name, { process: 'exited', role: null, subscribed: false, frameworkId: null });
+    }
+  }
+
+  has(name: string): boolean {
+    return this.hosts.has(name);
+  }
+
+  get names(): string[] {
+    return [...this.hosts.keys()];
+  }
+
+  /** The leading scheduler's name, null while none leads. */
+  leading(): string | null {
+    return [...this.views.entries()].find(([, v]) => v.role === 'leading' && v.process === 'running')?.[0] ?? null;
+  }
+
+  /** `http://host:port` of the leading scheduler, else of the first one (which proxies to the leader). */
+  url(): string | null {
+    const name = this.leading() ?? this.options.layout[0]?.name;
+    const layout = this.options.layout.find((s) => s.name === name);
+    return layout === undefined ? null : urlOf(layout.port);
+  }
+
+  /** Why the schedulers are not ready (one leads and is subscribed as a framework), or null. */
+  notReady(): string | null {
+    if (this.options.layout.length === 0) return null;
+    const leading = this.leading();
+    if (leading === null) return 'no scheduler is leading yet';
+    return this.views.get(leading)?.subscribed === true ? null : `${leading} has not subscribed with the leading master yet`;
+  }
+
+  startAll(): Promise<void> {
+    return Promise.all(this.names.map((name) => this.launch(name))).then(() => undefined);
+  }
+
+  async start(name: string): Promise<StartResult> {
+    const host = this.hostOf(name);
+    if (host.pid !== null) throw new UserError(`${name} is already running`);
+    await this.launch(name);
+    return { name, pid: host.pid ?? 0 };
+  }
+
+  /** Ends the worker thread abruptly; the framework's tasks keep running on the agents. */
+  async kill(name: string): Promise<KillResult> {
+    const host = this.hostOf(name);
+    if (host.pid === null) throw new UserError(`${name} is not running`);
+    const leading = this.leading() === name;
+    const result: KillResult = { name, pid: host.pid, role: this.viewOf(name).role, at: Date.now() };
+    this.update(name, { process: 'killed', role: null, subscribed: false });
+    this.options.observe([{ type: 'scheduler-killed', at: result.at, scheduler: name, leading }]);
+    await host.kill();
+    return result;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.hosts.values()].map((host) => host.stop()));
+  }
+
+  status(): SchedulerStatus[] {
+    return this.options.layout.map((s) => {
+      const view = this.viewOf(s.name);
+      return { name: s.name, url: urlOf(s.port), role: view.role, state: view.process, pid: this.hostOf(s.name).pid, subscribed: view.subscribed, frameworkId: view.frameworkId };
+    });
+  }
+
+  private async launch(name: string): Promise<void> {
+    try {
+      await this.hostOf(name).start();
+    } catch (err) {
+      const reason = `${errorMessage(err)} (log ${this.options.paths.log(name)})`;
+      this.options.observe([{ type: 'member-failed', at: Date.now(), member: name, reason }]);
+      throw new UserError(`${name} failed to start: ${reason}`);
+    }
+  }
+
+  private host(s: SchedulerLayout): WorkerHost {
+    const { spec, paths, zk } = this.options;
+    const config: SchedulerWorkerConfig = {
+      name: s.name,
+      port: s.port,
+      master: zk,
+      zk: zk.replace(/\/[^/]*$/, '/marathon'),
+      zkSessionTimeoutMs: spec.marathon.zkSessionTimeoutMs,
+      timing: spec.schedulerTiming,
+      frameworkName: 'marathon',
+      failoverTimeoutSeconds: spec.marathon.failoverTimeoutSeconds,
+      loadBalancer: spec.marathon.loadBalancer,
+      logFile: paths.log(s.name),
+    };
+    return new WorkerHost({
+      name: s.name,
+      entry: packagePath('dist', 'scheduler', 'worker.js'),
+      workerData: config,
+      stopGraceMs: spec.memberStopGraceMs,
+      readyTimeoutMs: spec.memberStartTimeoutMs,
+      events: {
+        onLaunch: () => this.update(s.name, { process: 'starting' }),
+        onMessage: (raw) => this.onMessage(s, raw),
+        onExit: (exit) => this.onExit(s.name, exit.code),
+      },
+    });
+  }
+
+  private onMessage(s: SchedulerLayout, raw: unknown): void {
+    const message = parseSchedulerMessage(raw);
+    if (message === null) return void this.options.log.warn({ component: s.name, message: raw }, 'ignored malformed worker message');
+    const at = Date.now();
+    if (message.type === 'ready') {
+      this.update(s.name, { process: 'running' });
+      return this.options.observe([{ type: 'scheduler-started', at, scheduler: s.name, url: urlOf(s.port) }]);
+    }
+    const before = this.viewOf(s.name);
+    this.update(s.name, { process: 'running', role: message.role, subscribed: message.subscribed, frameworkId: message.frameworkId });
+    const entries: TimelineEntry[] = [];
+    if (message.role === 'leading' && before.role !== 'leading') entries.push({ type: 'scheduler-elected', at, scheduler: s.name, leaderlessMs: at - this.leaderlessSince });
+    if (message.role !== 'leading' && before.role === 'leading') entries.push({ type: 'scheduler-deposed', at, scheduler: s.name });
+    if (message.subscribed && !before.subscribed && message.frameworkId !== null) entries.push({ type: 'scheduler-subscribed', at, scheduler: s.name, frameworkId: message.frameworkId });
+    if (!message.subscribed && before.subscribed) entries.push({ type: 'scheduler-disconnected', at, scheduler: s.name });
+    this.options.observe(entries);
+  }
+
+  private onExit(name: string, code: number | null): void {
+    const wasKilled = this.viewOf(name).process === 'killed';
+    this.update(name, { process: wasKilled ? 'killed' : 'exited', role: null, subscribed: false });
+    if (!wasKilled) this.options.observe([{ type: 'component-exited', at: Date.now(), component: name, code }]);
+  }
+
+  private update(name: string, change: Partial<SchedulerView>): void {
+    const before = this.viewOf(name);
+    const wasLeading = this.leading() !== null;
+    this.views.set(name, { ...before, ...change });
+    if (wasLeading && this.leading() === null) this.leaderlessSince = Date.now();
+  }
+
+  private viewOf(name: string): SchedulerView {
+    const view = this.views.get(name);
+    if (view === undefined) throw new Error(`no scheduler ${name}`);
+    return view;
+  }
+
+  private hostOf(name: string): WorkerHost {
+    const host = this.hosts.get(name);
+    if (host === undefined) throw new Error(`no scheduler ${name}`);
+    return host;
+  }
+}
+
+function urlOf(port: number): string {
+  return `http://${LOOPBACK}:${port}`;
+}
