@@ -55,11 +55,19 @@ export async function follow(client: MarathonClient, deploymentId: string, o: Om
     }
     if (running !== undefined) watch.step(running);
     await watch.tasks(apps ?? []);
-    if (running === undefined) return Promise.all((apps ?? []).map((app) => client.app(app, ['app.tasks'])));
+    if (running === undefined) return remaining(client, apps ?? []);
     if (Date.now() >= deadline) throw new DeployError(`deployment ${deploymentId} did not finish within ${o.timeoutMs / 1000} s${await watch.why(apps ?? [])}`);
     await watch.explain(apps ?? []);
     await delay(o.pollMs ?? POLL_MS);
   }
+}
+
+/** The apps that still exist (a removed one answers 404), with their tasks. */
+async function remaining(client: MarathonClient, apps: readonly string[]): Promise<AppInfoJson[]> {
+  const found = await Promise.all(
+    apps.map((app) => client.app(app, ['app.tasks']).catch((err: unknown) => (err instanceof MarathonHttpError && err.status === 404 ? null : Promise.reject(err)))),
+  );
+  return found.filter((a): a is AppInfoJson => a !== null);
 }
 
 /** What changed since the last poll, reported once per change. */

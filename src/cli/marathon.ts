@@ -76,6 +76,7 @@ export function endpointTable(apps: readonly AppInfoJson[]): string {
   const rows = apps.flatMap((app) =>
     (app.tasks ?? []).map((t) => [app.id, t.id, t.state, t.ports.map((p) => `${t.host}:${p}`).join(' ') || t.host, servicePorts(t).map((p) => `127.0.0.1:${p}`).join(' ') || '-']),
   );
+  if (apps.length === 0) return 'done';
   if (rows.length === 0) return apps.map((a) => `${a.id}: no tasks (instances ${a.instances})`).join('\n');
   return table(['APP', 'TASK', 'STATE', 'ENDPOINTS', 'SERVICE PORTS'], rows);
 }
