@@ -61,7 +61,8 @@ const RUN_TASK = { cpus: 0.1, mem: 32 };
 const FAILOVER_TIMEOUT_MS: Record<ProfileName, number> = { demo: 30_000, realistic: 120_000 };
 const FRAMEWORK = { failoverTimeoutSeconds: 60, subscribeTimeoutMs: 30_000 };
 
-class BenchCluster {
+/** A cluster started through the CLI in its own MINICLUSTER_HOME (the suites share it). */
+export class BenchCluster {
   readonly control: ControlClient;
 
   private constructor(
@@ -71,9 +72,9 @@ class BenchCluster {
     this.control = ControlClient.forCluster(this.paths);
   }
 
-  static async up(profile: ProfileName): Promise<BenchCluster> {
+  static async up(profile: ProfileName, flags: readonly string[] = []): Promise<BenchCluster> {
     const home = mkdtempSync(join(tmpdir(), 'minicluster-bench-'));
-    const result = await execa(process.execPath, [BIN, 'up', '-d', '--json', '--name', CLUSTER, '--profile', profile], { env: { MINICLUSTER_HOME: home } });
+    const result = await execa(process.execPath, [BIN, 'up', '-d', '--json', '--name', CLUSTER, '--profile', profile, ...flags], { env: { MINICLUSTER_HOME: home } });
     return new BenchCluster(home, JSON.parse(result.stdout) as ClusterStatus);
   }
 
