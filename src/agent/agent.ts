@@ -3,6 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { ChangeReporter } from '../common/change-reporter.js';
 import { errorMessage } from '../common/errors.js';
 import { createLogger, type Logger } from '../common/logging.js';
 import { LOOPBACK } from '../common/ports.js';
@@ -65,7 +66,7 @@ export class Agent {
   private core!: AgentCore;
   private server: Server | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private lastStatus = '';
+  private readonly statusReporter: ChangeReporter<AgentStatus>;
   private stopped = false;
   private readonly containerizers: Map<ContainerizerType, Containerizer>;
   private readonly healthChecks: HealthCheckers;
@@ -77,6 +78,7 @@ export class Agent {
     private readonly runners: { docker: DockerContainerizer | null; processes: ProcessContainerizer | null },
     private readonly options: AgentStartOptions,
   ) {
+    this.statusReporter = new ChangeReporter((status) => options.onStatus?.(status));
     this.containerizers = new Map<ContainerizerType, Containerizer>();
     if (runners.docker !== null) this.containerizers.set('docker', runners.docker);
     if (runners.processes !== null) this.containerizers.set('mesos', runners.processes);
@@ -270,10 +272,6 @@ export class Agent {
   }
 
   private publishStatus(): void {
-    const status = this.status;
-    const key = JSON.stringify(status);
-    if (key === this.lastStatus) return;
-    this.lastStatus = key;
-    this.options.onStatus?.(status);
+    this.statusReporter.report(this.status);
   }
 }

@@ -2,6 +2,7 @@
 // while it leads, the leading master of that term (core, registry, effects). It reports its role.
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { ChangeReporter } from '../common/change-reporter.js';
 import { errorMessage } from '../common/errors.js';
 import type { ZkClient } from '../ensemble/client/index.js';
 import type { Logger } from '../common/logging.js';
@@ -48,10 +49,11 @@ export class Master implements MasterHttpTarget {
   private readonly leadership: Leadership;
   private current: Role = { kind: 'standby' };
   private term = 0;
-  private lastReport = '';
+  private readonly reporter: ChangeReporter<MasterReport>;
 
   private constructor(private readonly options: MasterOptions) {
     const { config, log } = options;
+    this.reporter = new ChangeReporter(options.onReport);
     const host = config.host ?? LOOPBACK;
     this.zk = parseZkUrl(config.zk);
     this.info = masterInfo({ id: randomUUID(), ip: host, port: config.port, hostname: config.hostname ?? host });
@@ -200,11 +202,7 @@ export class Master implements MasterHttpTarget {
   }
 
   private reportChange(): void {
-    const report = this.report;
-    const text = JSON.stringify(report);
-    if (text === this.lastReport) return;
-    this.lastReport = text;
-    this.options.onReport?.(report);
+    this.reporter.report(this.report);
   }
 }
 

@@ -43,6 +43,13 @@ export function schedulerOptions(timing: Partial<SchedulerTiming> = {}): Schedul
 }
 
 /** A normalised app from Marathon app JSON. */
+/** A core already subscribed as FRAMEWORK_ID with the master at MASTER_URL. */
+export function subscribedCore(): SchedulerCore {
+  const core = new SchedulerCore({ options: schedulerOptions() });
+  core.input({ type: 'subscribed', frameworkId: FRAMEWORK_ID, master: MASTER_URL, now: START });
+  return core;
+}
+
 export function appDef(json: Record<string, unknown>): AppDefinition {
   const result = normalizeApp(json);
   if (!result.ok) throw new Error(JSON.stringify(result.error));

@@ -17,16 +17,11 @@ import {
   eventsOf,
   offerOf,
   schedulerOptions,
+  subscribedCore,
   writesOf,
 } from '../../helpers/mesos-sim.js';
 
 const WEB = { id: '/web', cmd: 'serve', instances: 2, cpus: 0.5, mem: 64 };
-
-function subscribedCore(): SchedulerCore {
-  const core = new SchedulerCore({ options: schedulerOptions() });
-  core.input({ type: 'subscribed', frameworkId: FRAMEWORK_ID, master: MASTER_URL, now: START });
-  return core;
-}
 
 function deployOk(core: SchedulerCore, req: DeployRequest) {
   const out = core.deploy(req);

@@ -15,16 +15,11 @@ import {
   eventsOf,
   offerOf,
   schedulerOptions,
+  subscribedCore,
   writesOf,
 } from '../../helpers/mesos-sim.js';
 
 const WEB = { id: '/web', cmd: 'python3 -m http.server $PORT0', instances: 2, cpus: 0.5, mem: 64 };
-
-function subscribedCore(): SchedulerCore {
-  const core = new SchedulerCore({ options: schedulerOptions() });
-  core.input({ type: 'subscribed', frameworkId: FRAMEWORK_ID, master: MASTER_URL, now: START });
-  return core;
-}
 
 /** A core with `json` deployed and launched on one offer; returns the core and the launch effects. */
 function launched(json: Record<string, unknown> = WEB): { core: SchedulerCore; effects: Effect[] } {
