@@ -1,13 +1,16 @@
-// Test runner settings: unit and simulation tests run in parallel; integration and e2e suites
-// start real processes and ports, so each file runs in its own fork.
+// Test runner settings: unit, simulation and integration files run in parallel, each in its own fork;
+// end-to-end files run one at a time, because their clusters' agents all offer the same host ports.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    projects: [
+      { extends: true, test: { name: 'parallel', include: ['test/{unit,sim,integration}/**/*.test.ts'] } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], fileParallelism: false } },
+    ],
   },
 });

@@ -1,6 +1,6 @@
 // One scheduler: the v2 API on its port, contending in the leader latch; while it leads, a term that
 // recovers the state from ZooKeeper, subscribes to the leading master and runs the core, the health
-// probes and the load balancer. It reports its role to its host.
+// and readiness probes and the load balancer. It reports its role to its host.
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { userInfo } from 'node:os';
@@ -19,6 +19,7 @@ import { SchedulerElection, type ElectionState } from './io/election.js';
 import { LoadBalancer } from './io/load-balancer.js';
 import { MesosLink } from './io/mesos-link.js';
 import { HealthProbes } from './io/probes.js';
+import { ReadinessProbes } from './io/readiness.js';
 import { StateStore } from './io/store.js';
 import type { SchedulerWorkerConfig } from './worker-config.js';
 
@@ -186,6 +187,7 @@ class LeadingTerm {
   private readonly link: MesosLink;
   private readonly runner: EffectRunner;
   private readonly probes: HealthProbes;
+  private readonly readiness: ReadinessProbes;
   private readonly lb: LoadBalancer | null;
   private ticker: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -223,6 +225,7 @@ class LeadingTerm {
       onStoreFailure: () => options.onStoreFailure(),
     });
     this.probes = new HealthProbes({ onResult: (input) => this.input(input), now: () => Date.now(), logger: log });
+    this.readiness = new ReadinessProbes({ onResult: (input) => this.input(input), now: () => Date.now(), logger: log });
     this.lb = config.loadBalancer ? new LoadBalancer({ logger: log }) : null;
   }
 
@@ -258,6 +261,7 @@ class LeadingTerm {
     this.ready = false;
     clearInterval(this.ticker);
     this.probes.close();
+    this.readiness.close();
     await this.link.stop();
     await this.lb?.close();
   }
@@ -272,6 +276,7 @@ class LeadingTerm {
 
   private afterChange(): void {
     this.probes.sync(this.core);
+    this.readiness.sync(this.core);
     this.lb?.update(serviceBackends(this.core));
   }
 }

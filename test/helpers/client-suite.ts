@@ -470,6 +470,8 @@ export function clientSuite(name: string, provider: SuiteProvider): void {
       await Promise.all([cLeads, aLost]);
       expect((await c.leaderData())?.toString()).toBe('c');
       await c.stop();
+      // The session close is committed; admin's member may not have applied it yet: sync first.
+      await admin.sync(path);
       expect(await admin.getChildren(path)).toEqual([]);
     });
 

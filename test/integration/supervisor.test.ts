@@ -107,7 +107,7 @@ describe('Supervisor', () => {
 
     await expect(control.kill('zk-3')).rejects.toThrow('zk-3 is not running');
     await expect(control.kill('master-1')).rejects.toThrow('no component named "master-1" (this cluster has zk-1, zk-2, zk-3, zk-leader)');
-    await expect(control.kill('scheduler')).rejects.toThrow('scheduler is not part of this cluster yet');
+    await expect(control.kill('scheduler')).rejects.toThrow('no component named "scheduler" (this cluster has zk-1, zk-2, zk-3, zk-leader)');
     await expect(control.start('zk-1')).rejects.toThrow(/zk-1 is already running/);
     await expect(control.start('zk-9')).rejects.toThrow(/no component named "zk-9"/);
 

@@ -33,7 +33,7 @@ export interface Networking {
   requirePorts: boolean;
 }
 
-const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const PROTOCOLS: readonly Protocol[] = ['tcp', 'udp', 'udp,tcp'];
 const PORT = { integer: true, min: 0, max: 65535 };
 const LEGACY_NETWORKS = { BRIDGE: 'container/bridge', HOST: 'host', USER: 'container' } as const;

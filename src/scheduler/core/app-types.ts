@@ -78,6 +78,21 @@ export interface HealthCheck {
   delaySeconds: number;
 }
 
+export type ReadinessCheckProtocol = 'HTTP' | 'HTTPS';
+
+/** Marathon's ReadinessCheck (raml/v2/types/readinessCheck.raml): probed only while a deployment runs. */
+export interface ReadinessCheck {
+  name: string;
+  protocol: ReadinessCheckProtocol;
+  path: string;
+  /** Names a port definition or port mapping. */
+  portName: string;
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  httpStatusCodesForReady: number[];
+  preserveLastResponse: boolean;
+}
+
 export interface FetchUri {
   uri: string;
   extract: boolean;
@@ -115,6 +130,7 @@ export interface AppDefinition {
   portDefinitions: PortDefinition[];
   requirePorts: boolean;
   healthChecks: HealthCheck[];
+  readinessChecks: ReadinessCheck[];
   dependencies: string[];
   upgradeStrategy: UpgradeStrategy;
   backoffSeconds: number;
@@ -150,4 +166,15 @@ export const HEALTH_CHECK_DEFAULTS = {
   maxConsecutiveFailures: 3,
   ignoreHttp1xx: false,
   delaySeconds: 15,
+} as const;
+
+export const READINESS_CHECK_DEFAULTS = {
+  name: 'readinessCheck',
+  protocol: 'HTTP',
+  path: '/',
+  portName: 'http-api',
+  intervalSeconds: 30,
+  timeoutSeconds: 10,
+  httpStatusCodesForReady: [200],
+  preserveLastResponse: false,
 } as const;

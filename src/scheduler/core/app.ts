@@ -3,6 +3,7 @@
 import { readConstraints, readHealthChecks } from './app-checks.js';
 import { isLegacyContainer, translateLegacyContainer } from './app-legacy.js';
 import { type Networking, readNetworking } from './app-networking.js';
+import { readReadinessChecks } from './app-readiness.js';
 import {
   APP_DEFAULTS,
   type AppDefinition,
@@ -86,6 +87,7 @@ function readApp(ctx: ReadContext, input: Json, baseGroup: string): AppDefinitio
     acceptedResourceRoles: readStrings(ctx, input['acceptedResourceRoles'], '/acceptedResourceRoles'),
     ...networking,
     healthChecks: readHealthChecks(ctx, input['healthChecks'], hostPortCount(networking)),
+    readinessChecks: readReadinessChecks(ctx, input['readinessChecks'], portNames(networking)),
     dependencies: readDependencies(ctx, input['dependencies'], parentOf(id)),
     upgradeStrategy: readUpgradeStrategy(ctx, input['upgradeStrategy']),
     backoffSeconds: readNumber(ctx, input['backoffSeconds'], '/backoffSeconds', COUNT) ?? APP_DEFAULTS.backoffSeconds,
@@ -155,6 +157,12 @@ function readSecretRef(ctx: ReadContext, obj: Json, path: string): { secret: str
 function hostPortCount(networking: Networking): number {
   const mappings = networking.container?.portMappings ?? [];
   return networking.portDefinitions.length + mappings.filter((m) => m.hostPort !== undefined).length;
+}
+
+/** Names a readiness check may refer to: those of the port definitions and the port mappings. */
+function portNames(networking: Networking): string[] {
+  const ports = [...networking.portDefinitions, ...(networking.container?.portMappings ?? [])];
+  return ports.flatMap((p) => (p.name === undefined ? [] : [p.name]));
 }
 
 function readDependencies(ctx: ReadContext, value: unknown, parent: string): string[] {

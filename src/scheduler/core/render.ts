@@ -1,5 +1,6 @@
 // The Marathon v2 JSON the API serves, in the 1.5+ output profile: App/AppInfo (counts, deployments,
 // tasks, lastTaskFailure, taskStats), Task, Deployment, Queue, the Group tree and the text task list.
+import type { AppDefinition } from './app-types.js';
 import { instanceHealth } from './health.js';
 import type { SchedulerView } from './messages.js';
 import type { AppVersion, DeploymentPlan, HealthResult, Instance, QueueEntry, TaskFailure } from './model.js';
@@ -74,7 +75,7 @@ export function renderAppInfo(view: SchedulerView, app: AppVersion, embed: AppEm
     ...renderApp(app),
     ...(embed.counts ? renderCounts(instances) : {}),
     ...(embed.deployments ? { deployments: deploymentsOf(view, app.id).map((plan) => ({ id: plan.id })) } : {}),
-    ...(embed.readiness ? { readinessCheckResults: [] } : {}),
+    ...(embed.readiness ? { readinessCheckResults: readinessResults(app, instances) } : {}),
     ...(embed.tasks ? { tasks: instances.map(renderTask) } : {}),
     ...(failure ? { lastTaskFailure: renderTaskFailure(failure) } : {}),
     ...(embed.taskStats ? { taskStats: renderTaskStats(app, instances, opts.now) } : {}),
@@ -170,8 +171,23 @@ function median(sorted: number[]): number {
   return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? 0) + upper) / 2;
 }
 
+/**
+ * `readinessCheckResults` (TaskReadinessCheckResult): what the app's readiness check last reported per instance.
+ * The core keeps results only while a deployment of the app runs.
+ */
+function readinessResults(app: AppDefinition | undefined, instances: readonly Instance[]): Json[] {
+  const name = app?.readinessChecks[0]?.name;
+  if (name === undefined) return [];
+  return instances.flatMap((i) => (i.ready === undefined ? [] : [{ taskId: i.taskId, name, ready: i.ready }]));
+}
+
+/** `GET /v2/deployments` (§9.3): every running plan, with the readiness results of its current actions. */
+export function renderDeployments(view: SchedulerView): Json[] {
+  return view.deployments().map((plan) => deploymentJson(plan, (appId) => view.instancesOf(appId)));
+}
+
 /** Deployment JSON (§9.3); `currentStep` is 1-based, 0 while queued. */
-export function renderDeployment(plan: DeploymentPlan): Json {
+function deploymentJson(plan: DeploymentPlan, instancesOf: (appId: string) => readonly Instance[]): Json {
   const current = plan.steps[plan.currentStep - 1]?.actions ?? [];
   return {
     id: plan.id,
@@ -179,7 +195,10 @@ export function renderDeployment(plan: DeploymentPlan): Json {
     affectedApps: affectedApps(plan),
     affectedPods: [],
     steps: plan.steps,
-    currentActions: current.map((action) => ({ ...action, readinessCheckResults: [] })),
+    currentActions: current.map((action) => ({
+      ...action,
+      readinessCheckResults: readinessResults(plan.target.apps[action.app], instancesOf(action.app)),
+    })),
     currentStep: plan.currentStep,
     totalSteps: plan.steps.length,
   };

@@ -50,14 +50,23 @@ export function isDying(instance: Instance): boolean {
   return instance.state === 'TASK_KILLING' || instance.killSentAt !== undefined;
 }
 
-/**
- * Is the instance healthy for deployment purposes: TASK_RUNNING and not being killed, every health check of
- * the app has a result and all are alive, and ready unless `ready === false`.
- */
-export function isHealthyAndReady(app: AppDefinition, instance: Instance): boolean {
+/** TASK_RUNNING and not being killed, and every health check of the app has a result and all are alive. */
+function isHealthy(app: AppDefinition, instance: Instance): boolean {
   if (instance.state !== 'TASK_RUNNING' || isDying(instance)) return false;
-  const healthy = app.healthChecks.every((_, index) => instance.health[index]?.alive === true);
-  return healthy && instance.ready !== false;
+  return app.healthChecks.every((_, index) => instance.health[index]?.alive === true);
+}
+
+/**
+ * Ready for deployment purposes: never after a `ready === false` result; without a result only when the app has
+ * no readiness check (an instance of an app with one counts once its check reported ready).
+ */
+function isReady(app: AppDefinition, instance: Instance): boolean {
+  return instance.ready ?? app.readinessChecks.length === 0;
+}
+
+/** Counts toward a deployment's progress (reference §6): healthy and ready. */
+export function isHealthyAndReady(app: AppDefinition, instance: Instance): boolean {
+  return isHealthy(app, instance) && isReady(app, instance);
 }
 
 /** Whether the instance runs an older configuration than `app` (instance.version < app.versionInfo.lastConfigChangeAt). */
@@ -133,7 +142,8 @@ function decideRestart(app: AppVersion, input: ActionInput): ActionDecision {
   return { kill, launch, done };
 }
 
+/** Old instances are never probed for readiness, so only their health orders them. */
 function unhealthyFirst(app: AppDefinition, ordered: readonly Instance[]): Instance[] {
-  const healthy = ordered.filter((i) => isHealthyAndReady(app, i));
+  const healthy = ordered.filter((i) => isHealthy(app, i));
   return [...ordered.filter((i) => !healthy.includes(i)), ...healthy];
 }

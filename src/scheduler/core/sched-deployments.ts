@@ -5,7 +5,7 @@ import { killOrder, selectVictims } from './kill-selection.js';
 import type { AppVersion, DeploymentAction, DeploymentPlan, Instance, PlanSummary } from './model.js';
 import { affectedApps } from './plan.js';
 import { decideAction, isDying } from './rolling.js';
-import { activeInstances, killInstance, placedOf } from './sched-instances.js';
+import { activeInstances, killInstance, placedOf, storeInstance } from './sched-instances.js';
 import { addToQueue, reviveOrSuppress, setQueued } from './sched-launch.js';
 import type { CoreState, Out } from './sched-state.js';
 
@@ -106,7 +106,20 @@ export function stopPlan(s: CoreState, out: Out, plan: DeploymentPlan, reason: s
 function dropPlan(s: CoreState, out: Out, plan: DeploymentPlan): void {
   s.deployments.delete(plan.id);
   out.persist({ kind: 'delete-deployment', id: plan.id });
-  for (const app of affectedApps(plan)) out.touched.add(app);
+  const locked = lockedApps(s);
+  for (const app of affectedApps(plan)) {
+    out.touched.add(app);
+    if (!locked.has(app)) forgetReadiness(s, out, app);
+  }
+}
+
+/** Readiness results live only as long as a deployment of their app, as in Marathon. */
+function forgetReadiness(s: CoreState, out: Out, appId: string): void {
+  for (const instance of s.instancesOf(appId)) {
+    if (instance.ready === undefined) continue;
+    const { ready: _dropped, ...rest } = instance;
+    storeInstance(s, out, rest);
+  }
 }
 
 /** After StopApplication: the app's versions, backoff and queue go (the store drops its failure with it). */

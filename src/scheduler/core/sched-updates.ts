@@ -7,6 +7,7 @@ import { instanceHealth, isMarathonLevel, recordHealth } from './health.js';
 import type { SchedulerInput } from './messages.js';
 import type { HealthResult, Instance } from './model.js';
 import { isOldVersion } from './rolling.js';
+import { lockedApps } from './sched-deployments.js';
 import { appOfInstance, emitInstanceEvents, expungeInstance, killInstance, storeInstance } from './sched-instances.js';
 import type { CoreState, Out } from './sched-state.js';
 
@@ -170,8 +171,9 @@ function healthKill(s: CoreState, out: Out, instance: Instance, check: HealthChe
   backoff(s, out, instance);
 }
 
+/** A readiness probe result, kept only while a deployment of the instance's app runs (a late one is dropped). */
 export function handleReadiness(s: CoreState, out: Out, input: ReadinessInput): void {
   const instance = s.byTaskOrId(input.taskId);
-  if (instance === undefined || instance.ready === input.ready) return;
+  if (instance === undefined || instance.ready === input.ready || !lockedApps(s).has(instance.appId)) return;
   storeInstance(s, out, { ...instance, ready: input.ready });
 }

@@ -1,5 +1,6 @@
 // Marathon-level health probes (HTTP, HTTPS, TCP) of running instances: one interval timer and at most
-// one probe in flight per (instance, check); each result goes to the core as a `health` input.
+// one probe in flight per (instance, check); each result goes to the core as a `health` input. ProbeLoop and
+// httpGet are shared with the readiness probes.
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
@@ -33,23 +34,35 @@ interface ProbeSpec {
   check: HealthCheck;
 }
 
-interface RunningProbe {
-  spec: ProbeSpec;
-  /** Identity of the spec, to restart the probe when the check or its target changes. */
+/** What a looped probe aims at; a changed target or check restarts the probe. */
+export interface LoopedProbe {
+  host: string;
+  port: number;
+  check: { intervalSeconds: number };
+}
+
+export interface ProbeLoopOptions<S, R> {
+  probe(spec: S): Promise<R>;
+  /** Called with each answer of a probe that is still wanted. */
+  report(spec: S, result: R): void;
+}
+
+interface RunningProbe<S> {
+  spec: S;
   key: string;
   timer: NodeJS.Timeout;
   inFlight: boolean;
   stopped: boolean;
 }
 
-export class HealthProbes {
-  private readonly probes = new Map<string, RunningProbe>();
+/** Probes by id: each starts at once, then runs every interval with at most one in flight, until unwanted. */
+export class ProbeLoop<S extends LoopedProbe, R> {
+  private readonly probes = new Map<string, RunningProbe<S>>();
 
-  constructor(private readonly o: HealthProbesOptions) {}
+  constructor(private readonly o: ProbeLoopOptions<S, R>) {}
 
-  /** Starts probes for running instances with Marathon-level checks and stops those no longer wanted. */
-  sync(view: ProbedView): void {
-    const wanted = new Map(wantedProbes(view).map((spec) => [`${spec.taskId}#${spec.checkIndex}`, spec]));
+  /** Starts the wanted probes not yet running and stops those no longer wanted or changed. */
+  sync(wanted: ReadonlyMap<string, S>): void {
     for (const [id, probe] of this.probes) {
       const spec = wanted.get(id);
       if (spec === undefined || specKey(spec) !== probe.key) this.stop(id);
@@ -57,7 +70,6 @@ export class HealthProbes {
     for (const [id, spec] of wanted) if (!this.probes.has(id)) this.start(id, spec);
   }
 
-  /** Probes currently scheduled (for tests and status). */
   get size(): number {
     return this.probes.size;
   }
@@ -66,8 +78,8 @@ export class HealthProbes {
     for (const id of [...this.probes.keys()]) this.stop(id);
   }
 
-  private start(id: string, spec: ProbeSpec): void {
-    const probe: RunningProbe = { spec, key: specKey(spec), inFlight: false, stopped: false, timer: setInterval(() => this.run(probe), spec.check.intervalSeconds * 1000) };
+  private start(id: string, spec: S): void {
+    const probe: RunningProbe<S> = { spec, key: specKey(spec), inFlight: false, stopped: false, timer: setInterval(() => this.run(probe), spec.check.intervalSeconds * 1000) };
     this.probes.set(id, probe);
     this.run(probe);
   }
@@ -80,13 +92,42 @@ export class HealthProbes {
     this.probes.delete(id);
   }
 
-  private run(probe: RunningProbe): void {
+  private run(probe: RunningProbe<S>): void {
     if (probe.inFlight) return;
     probe.inFlight = true;
-    void runProbe(probe.spec).then((outcome) => {
+    void this.o.probe(probe.spec).then((result) => {
       probe.inFlight = false;
-      if (!probe.stopped) this.report(probe.spec, outcome);
+      if (!probe.stopped) this.o.report(probe.spec, result);
     });
+  }
+}
+
+function specKey(spec: LoopedProbe): string {
+  return JSON.stringify([spec.host, spec.port, spec.check]);
+}
+
+export class HealthProbes {
+  private readonly loop: ProbeLoop<ProbeSpec, ProbeOutcome>;
+
+  constructor(private readonly o: HealthProbesOptions) {
+    this.loop = new ProbeLoop({
+      probe: runProbe,
+      report: (spec, outcome) => this.report(spec, outcome),
+    });
+  }
+
+  /** Starts probes for running instances with Marathon-level checks and stops those no longer wanted. */
+  sync(view: ProbedView): void {
+    this.loop.sync(new Map(wantedProbes(view).map((spec) => [`${spec.taskId}#${spec.checkIndex}`, spec])));
+  }
+
+  /** Probes currently scheduled (for tests and status). */
+  get size(): number {
+    return this.loop.size;
+  }
+
+  close(): void {
+    this.loop.close();
   }
 
   private report(spec: ProbeSpec, outcome: ProbeOutcome): void {
@@ -100,10 +141,6 @@ export class HealthProbes {
         return this.o.onResult({ type: 'health', taskId: spec.taskId, checkIndex: spec.checkIndex, alive: false, cause: outcome.cause, now: this.o.now() });
     }
   }
-}
-
-function specKey(spec: ProbeSpec): string {
-  return JSON.stringify([spec.host, spec.port, spec.check]);
 }
 
 function wantedProbes(view: ProbedView): ProbeSpec[] {
@@ -139,40 +176,51 @@ export interface ProbeTarget {
   timeoutMs: number;
 }
 
-export interface HttpProbeOptions extends ProbeTarget {
+export interface HttpGetOptions extends ProbeTarget {
   path: string;
   https: boolean;
+}
+
+export interface HttpProbeOptions extends HttpGetOptions {
   /** A 1xx answer is discarded instead of failing. */
   ignoreHttp1xx: boolean;
 }
 
-/** GET path: 200–399 within the timeout passes; HTTPS certificates are not verified. Also the agent's MESOS_HTTP(S) check. */
-export function httpProbe(o: HttpProbeOptions): Promise<ProbeOutcome> {
+/** What one GET got: a final status, an informational (1xx) one first, or no answer in time. */
+export type HttpAnswer = { kind: 'status' | 'informational'; status: number } | { kind: 'error'; cause: string };
+
+/** GET path within the timeout; HTTPS certificates are not verified. Shared by health and readiness probes. */
+export function httpGet(o: HttpGetOptions): Promise<HttpAnswer> {
   return new Promise((resolve) => {
     const options = { host: o.host, port: o.port, path: o.path, method: 'GET', agent: false } as const;
     const req: ClientRequest = o.https ? httpsRequest({ ...options, rejectUnauthorized: false }) : httpRequest(options);
-    const done = (outcome: ProbeOutcome): void => {
-      resolve(outcome);
+    const done = (answer: HttpAnswer): void => {
+      resolve(answer);
       req.destroy();
     };
-    const deadline = setTimeout(() => done({ kind: 'fail', cause: `no answer within ${o.timeoutMs} ms` }), o.timeoutMs);
+    const deadline = setTimeout(() => done({ kind: 'error', cause: `no answer within ${o.timeoutMs} ms` }), o.timeoutMs);
     req.on('close', () => clearTimeout(deadline));
-    req.on('information', (info: { statusCode: number }) => done(informational(info.statusCode, o.ignoreHttp1xx)));
+    req.on('information', (info: { statusCode: number }) => done({ kind: 'informational', status: info.statusCode }));
     req.on('response', (res: IncomingMessage) => {
       res.resume();
-      done(statusOutcome(res.statusCode ?? 0));
+      done({ kind: 'status', status: res.statusCode ?? 0 });
     });
-    req.on('error', (err) => done({ kind: 'fail', cause: errorMessage(err) }));
+    req.on('error', (err) => done({ kind: 'error', cause: errorMessage(err) }));
     req.end();
   });
 }
 
-function informational(status: number, ignore: boolean): ProbeOutcome {
-  return ignore ? { kind: 'ignored' } : { kind: 'fail', cause: `HTTP status ${status}` };
-}
-
-function statusOutcome(status: number): ProbeOutcome {
-  return status >= 200 && status <= 399 ? { kind: 'pass' } : { kind: 'fail', cause: `HTTP status ${status}` };
+/** GET path: 200–399 within the timeout passes. Also the agent's MESOS_HTTP(S) check. */
+export async function httpProbe(o: HttpProbeOptions): Promise<ProbeOutcome> {
+  const answer = await httpGet(o);
+  switch (answer.kind) {
+    case 'status':
+      return answer.status >= 200 && answer.status <= 399 ? { kind: 'pass' } : { kind: 'fail', cause: `HTTP status ${answer.status}` };
+    case 'informational':
+      return o.ignoreHttp1xx ? { kind: 'ignored' } : { kind: 'fail', cause: `HTTP status ${answer.status}` };
+    case 'error':
+      return { kind: 'fail', cause: answer.cause };
+  }
 }
 
 /** Passes when a TCP connection is established within the timeout. Also the agent's MESOS_TCP check. */

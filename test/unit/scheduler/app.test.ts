@@ -107,6 +107,7 @@ describe('defaults', () => {
         portDefinitions: [{ port: 0, protocol: 'tcp', name: 'default', labels: {} }],
         requirePorts: false,
         healthChecks: [],
+        readinessChecks: [],
         dependencies: [],
         upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity: 1 },
         backoffSeconds: 1,

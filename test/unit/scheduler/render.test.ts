@@ -10,7 +10,7 @@ import {
   readGroupEmbed,
   renderApp,
   renderAppInfo,
-  renderDeployment,
+  renderDeployments,
   renderGroup,
   renderQueue,
   renderTask,
@@ -140,8 +140,7 @@ describe('deployments and queue', () => {
     const reply = sim.deploy({ upsert: [appDef(sleeper('/big', { instances: 3, cpus: 100 }))] });
     if (!reply.ok) throw new Error('deploy failed');
     sim.runFor(1_000);
-    const [plan] = sim.core.deployments();
-    expect(renderDeployment(plan!)).toEqual({
+    expect(renderDeployments(sim.core)[0]).toEqual({
       id: reply.plan.deploymentId,
       version: reply.plan.version,
       affectedApps: ['/big'],
