@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { userInfo } from 'node:os';
+import { ChangeReporter } from '../common/change-reporter.js';
 import { errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/logging.js';
 import { LOOPBACK } from '../common/ports.js';
@@ -45,10 +46,11 @@ export class Marathon {
   private readonly flags: MarathonFlags;
   private term: LeadingTerm | null = null;
   private terms = 0;
-  private lastReport = '';
+  private readonly reporter: ChangeReporter<SchedulerReport>;
 
   private constructor(private readonly options: MarathonOptions) {
     const { config, log } = options;
+    this.reporter = new ChangeReporter(options.onReport);
     const zk = parseZkUrl(config.zk);
     this.flags = flagsOf(config);
     this.election = new SchedulerElection({ zk, sessionTimeoutMs: config.zkSessionTimeoutMs, participant: this.hostPort, log });
@@ -163,11 +165,7 @@ export class Marathon {
   }
 
   private reportChange(): void {
-    const report = this.report;
-    const text = JSON.stringify(report);
-    if (text === this.lastReport) return;
-    this.lastReport = text;
-    this.options.onReport?.(report);
+    this.reporter.report(this.report);
   }
 }
 
