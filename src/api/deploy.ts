@@ -2,7 +2,7 @@
 // when missing) or a group (PUT /v2/groups), then following the deployment until it is gone, reporting
 // steps, task state changes and, while it does not progress, why (queue, health checks, last failure).
 import { setTimeout as delay } from 'node:timers/promises';
-import { MarathonClient, MarathonHttpError, type AppInfoJson, type DeploymentJson, type Json, type TaskJson } from './marathon.js';
+import { MarathonClient, MarathonHttpError, type AppInfoJson, type DeploymentJson, type DeploymentResult, type Json, type TaskJson } from './marathon.js';
 
 export type DeployProgress =
   | { type: 'warning'; message: string }
@@ -30,15 +30,18 @@ export function isGroupDefinition(json: Json): boolean {
   return !appLike && (Array.isArray(json['apps']) || Array.isArray(json['groups']));
 }
 
-/** Creates or replaces what `definition` describes and waits for its deployment; resolves with the apps it touched. */
-export async function deploy(client: MarathonClient, definition: unknown, o: DeployOptions): Promise<AppInfoJson[]> {
+/** Creates or replaces what `definition` describes (an app or a group); resolves with the deployment and Marathon's warnings. */
+export async function startDeployment(client: MarathonClient, definition: unknown, force: boolean): Promise<DeploymentResult & { warnings: string[] }> {
   const json = asObject(definition);
   const id = typeof json['id'] === 'string' ? json['id'] : '';
   if (id === '') throw new DeployError('the definition has no "id"');
-  const started = isGroupDefinition(json)
-    ? await client.putGroup(id, json, { force: o.force })
-    : await client.putApp(id, json, { force: o.force, partialUpdate: false });
-  for (const message of 'warnings' in started && Array.isArray(started.warnings) ? (started.warnings as string[]) : []) o.onProgress({ type: 'warning', message });
+  return isGroupDefinition(json) ? client.putGroup(id, json, { force }) : client.putApp(id, json, { force, partialUpdate: false });
+}
+
+/** Creates or replaces what `definition` describes and waits for its deployment; resolves with the apps it touched. */
+export async function deploy(client: MarathonClient, definition: unknown, o: DeployOptions): Promise<AppInfoJson[]> {
+  const started = await startDeployment(client, definition, o.force);
+  for (const message of started.warnings) o.onProgress({ type: 'warning', message });
   return follow(client, started.deploymentId, o);
 }
 
@@ -72,7 +75,7 @@ async function remaining(client: MarathonClient, apps: readonly string[]): Promi
 
 /** What changed since the last poll, reported once per change. */
 class DeploymentWatch {
-  private lastStep = -1;
+  private lastStep = 0;
   private readonly states = new Map<string, string>();
   private readonly reasons = new Map<string, string>();
 
@@ -81,11 +84,13 @@ class DeploymentWatch {
     private readonly report: (progress: DeployProgress) => void,
   ) {}
 
+  /** Reports every step begun since the last poll, those that began and ended between two polls too. */
   step(d: DeploymentJson): void {
-    if (d.currentStep === this.lastStep) return;
-    this.lastStep = d.currentStep;
     const steps = (d['steps'] as { actions: { action: string; app: string }[] }[] | undefined) ?? [];
-    this.report({ type: 'step', step: d.currentStep, total: d.totalSteps, actions: steps[d.currentStep - 1]?.actions ?? [] });
+    for (let step = this.lastStep + 1; step <= d.currentStep; step++) {
+      this.report({ type: 'step', step, total: d.totalSteps, actions: steps[step - 1]?.actions ?? [] });
+    }
+    this.lastStep = Math.max(this.lastStep, d.currentStep);
   }
 
   async tasks(apps: readonly string[]): Promise<void> {
@@ -98,12 +103,14 @@ class DeploymentWatch {
     }
   }
 
-  /** Reports a new reason an app is not progressing, once per change. */
+  /** Reports a new reason an app is not progressing, once per change (not again when only its counts change). */
   async explain(apps: readonly string[]): Promise<void> {
     for (const app of apps) {
       const reason = await this.reasonFor(app);
-      if (reason === null || this.reasons.get(app) === reason) continue;
-      this.reasons.set(app, reason);
+      if (reason === null) continue;
+      const kind = reason.replace(/\d+/g, 'N');
+      if (this.reasons.get(app) === kind) continue;
+      this.reasons.set(app, kind);
       this.report({ type: 'waiting', app, reason });
     }
   }

@@ -125,9 +125,9 @@ export class MarathonClient {
   }
 
   /** PUT /v2/apps/{id}: update (partial by default) or create; `created` when the answer was 201. */
-  async putApp(id: string, app: unknown, opts: ForceOption & { partialUpdate?: boolean } = {}): Promise<DeploymentResult & { created: boolean }> {
+  async putApp(id: string, app: unknown, opts: ForceOption & { partialUpdate?: boolean } = {}): Promise<DeploymentResult & { created: boolean; warnings: string[] }> {
     const answer = await this.send<DeploymentResult>({ method: 'PUT', path: appPath(id), body: app, query: { ...opts } });
-    return { ...answer.body, created: answer.status === 201 };
+    return { ...answer.body, created: answer.status === 201, warnings: warningsOf(answer.headers) };
   }
 
   async patchApp(id: string, app: unknown, opts: ForceOption = {}): Promise<DeploymentResult> {
@@ -202,8 +202,9 @@ export class MarathonClient {
     return this.json({ method: 'POST', path: '/v2/groups', body: group, query: { ...opts } });
   }
 
-  async putGroup(id: string, group: unknown, opts: ForceOption = {}): Promise<DeploymentResult> {
-    return this.json({ method: 'PUT', path: groupPath(id), body: group, query: { ...opts } });
+  async putGroup(id: string, group: unknown, opts: ForceOption = {}): Promise<DeploymentResult & { warnings: string[] }> {
+    const answer = await this.send<DeploymentResult>({ method: 'PUT', path: groupPath(id), body: group, query: { ...opts } });
+    return { ...answer.body, warnings: warningsOf(answer.headers) };
   }
 
   async deleteGroup(id: string, opts: ForceOption = {}): Promise<DeploymentResult> {

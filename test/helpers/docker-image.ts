@@ -1,5 +1,6 @@
 // Docker for tests: a suite wrapper that skips with the reason when no engine answers (fails instead under
-// MINICLUSTER_REQUIRE_DOCKER=1), and the local busybox-static test image (`docker import`, no registry).
+// MINICLUSTER_REQUIRE_DOCKER=1), the local busybox-static test image (`docker import`, no registry) and the
+// tutorials' images it stands in for, and what an agent's containers hold.
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { beforeAll, describe, it } from 'vitest';
 export const TEST_IMAGE = 'minicluster-test/busybox:latest';
 /** The busybox binary the image is made of. */
 const BUSYBOX = '/bin/busybox';
-const APPLETS = ['sh', 'httpd', 'sleep', 'echo', 'cat', 'ls', 'env', 'trap', 'kill', 'true', 'false'];
+const APPLETS = ['sh', 'httpd', 'sleep', 'echo', 'cat', 'ls', 'env', 'trap', 'kill', 'true', 'false', 'date'];
 /** What the image's httpd serves from /www. */
 export const TEST_PAGE = 'hello from minicluster\n';
 
@@ -64,6 +65,31 @@ export async function ensureNginxImage(): Promise<{ image: string; page: string 
   await ensureImage(NGINX_IMAGE, NGINX_CHANGES);
   const info = await new Docker().getImage(NGINX_IMAGE).inspect();
   return { image: NGINX_IMAGE, page: info.Config?.Labels?.['minicluster.test-image'] === undefined ? null : TEST_PAGE };
+}
+
+/** The label an agent puts on its containers: its work dir. */
+const WORK_DIR_LABEL = 'minicluster.work_dir';
+
+/** Ids of the containers, running or not, started by the agents with these work dirs. */
+export async function agentContainers(workDirs: readonly string[]): Promise<string[]> {
+  const listed = await new Docker().listContainers({ all: true, filters: { label: [WORK_DIR_LABEL] } });
+  return listed.filter((c) => workDirs.includes(c.Labels[WORK_DIR_LABEL] ?? '')).map((c) => c.Id);
+}
+
+/** The environment (`K=V` entries) of the container an agent runs a task in. */
+export async function taskContainerEnv(taskId: string): Promise<string[]> {
+  const docker = new Docker();
+  const [container] = await docker.listContainers({ filters: { label: [`minicluster.task=${taskId}`] } });
+  if (container === undefined) throw new Error(`no running container of task ${taskId}`);
+  return (await docker.getContainer(container.Id).inspect()).Config.Env ?? [];
+}
+
+/** The 0.6-era tutorial's image (ubuntu.json names `docker:///libmesos/ubuntu`). */
+const UBUNTU_IMAGE = 'libmesos/ubuntu:latest';
+
+/** An image for ubuntu.json: a real one if the engine has it, else the busybox test image tagged `libmesos/ubuntu:latest`. */
+export function ensureUbuntuImage(): Promise<string> {
+  return ensureImage(UBUNTU_IMAGE, ['CMD ["sh"]', 'LABEL minicluster.test-image=busybox']);
 }
 
 async function ensureImage(name: string, changes: readonly string[]): Promise<string> {

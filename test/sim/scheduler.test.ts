@@ -175,6 +175,21 @@ describe('simulated scheduler', () => {
     expect(sim.core.instancesOf('/nginx').every((i) => i.health[0]?.alive === true)).toBe(true);
   });
 
+  it.each(seedsToRun(SEEDS))('drops launches a forced scale-down no longer wants, and finishes (seed %i)', (seed) => {
+    const sim = start(seed);
+    const app = { ...NGINX, instances: 2, cpus: 0.2, constraints: [['hostname', 'MAX_PER', '1']] };
+    deployed(sim, app);
+    settle(sim, 'the first deployment');
+    const stuck = deployed(sim, { ...app, instances: 4 });
+    sim.runFor(5_000);
+    expect(sim.core.deployments().map((d) => d.id)).toEqual([stuck]);
+    expect(sim.core.queue(sim.now).map((q) => [q.appId, q.count])).toEqual([['/nginx', 2]]);
+    deployed(sim, app, { force: true });
+    settle(sim, 'the forced scale-down', 10_000);
+    expect(sim.core.queue(sim.now)).toEqual([]);
+    expectConsistent(sim, '/nginx', 2);
+  });
+
   it.each(seedsToRun(SEEDS))('cancels a stuck deployment with a rollback (seed %i)', (seed) => {
     const sim = start(seed);
     const app = { ...NGINX, healthChecks: [CHECK] };

@@ -2,7 +2,7 @@
 // deployment with progress, then print each task's endpoints and the service ports.
 import { readFile } from 'node:fs/promises';
 import { Args, Flags } from '@oclif/core';
-import { deploy } from '../../api/deploy.js';
+import { deploy, startDeployment } from '../../api/deploy.js';
 import { UserError, errorMessage } from '../../common/errors.js';
 import { MarathonCommand, endpointTable, forceFlag, timeoutFlag } from '../marathon.js';
 
@@ -30,8 +30,8 @@ export default class Deploy extends MarathonCommand {
     const definition = parseJson(await readInput(args.file), args.file);
     const client = await this.marathon(flags);
     if (!flags.wait) {
-      const id = typeof (definition as { id?: unknown }).id === 'string' ? (definition as { id: string }).id : '';
-      const started = await client.putApp(id, definition, { force: flags.force, partialUpdate: false });
+      const started = await startDeployment(client, definition, flags.force);
+      for (const message of started.warnings) this.progress({ type: 'warning', message });
       this.log(`deployment ${started.deploymentId} started`);
       return;
     }

@@ -63,6 +63,7 @@ function advancePlan(s: CoreState, out: Out, plan: DeploymentPlan): void {
 function runAction(s: CoreState, out: Out, plan: DeploymentPlan, action: DeploymentAction): boolean {
   const app = action.action === 'StopApplication' ? undefined : plan.target.apps[action.app];
   const instances = activeInstances(s, action.app, out.now);
+  trimQueue(s, out, action, app === undefined ? 0 : app.instances - instances.filter((i) => !isDying(i)).length);
   const decision = decideAction({
     action: action.action,
     app,
@@ -77,6 +78,16 @@ function runAction(s: CoreState, out: Out, plan: DeploymentPlan, action: Deploym
   }
   addToQueue(s, out, action.app, decision.launch);
   return decision.done;
+}
+
+/**
+ * Launches queued by an earlier plan that this action no longer wants go (a forced scale-down below
+ * what was still queued, a stop): a queue never holds more than the instances still missing.
+ */
+function trimQueue(s: CoreState, out: Out, action: DeploymentAction, missing: number): void {
+  if (action.action !== 'ScaleApplication' && action.action !== 'StopApplication') return;
+  const queued = s.queued(action.app);
+  if (queued > Math.max(0, missing)) setQueued(s, out, action.app, Math.max(0, missing));
 }
 
 /** Instances to remove first to keep GROUP_BY / MAX_PER satisfied when scaling down. */
