@@ -199,7 +199,7 @@ class LeadingTerm {
         user: userInfo().username,
         role: '*',
         hostname: config.host ?? LOOPBACK,
-        webuiUrl: `http://${config.host ?? LOOPBACK}:${config.port}`,
+        webuiUrl: `http://${config.host ?? LOOPBACK}:${config.port}/ui/`,
         failoverTimeoutSeconds: config.failoverTimeoutSeconds,
         newId: () => randomUUID(),
         timing: config.timing,

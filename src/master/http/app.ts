@@ -1,6 +1,6 @@
 // The HTTP endpoints of one master (express): Mesos's paths under /master/ and, by delegation, at the
 // top level; leader-only ones answered with 307 to the leading master (503 while none is known);
-// JSON or JSONP (`?jsonp=`); the v1 scheduler API is in scheduler.ts.
+// JSON or JSONP (`?jsonp=`); the v1 scheduler API is in scheduler.ts; the web UI (ui/master) at `/`.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { MasterView } from '../core/master.js';
 import type { Call, MasterInfo } from '../core/v1.js';
@@ -18,6 +18,7 @@ import type { CallAnswer } from '../leading.js';
 import { schedulerRoute } from './scheduler.js';
 import type { SchedulerStreams } from './streams.js';
 import { queryParam, sendJson } from '../../common/jsonp.js';
+import { uiRouter } from '../../common/ui-assets.js';
 
 export type HttpRole =
   | { kind: 'leading'; view: MasterView }
@@ -48,6 +49,7 @@ export function createMasterApp(target: MasterHttpTarget): express.Express {
   app.use('/master', master);
   app.get('/metrics/snapshot', (req, res) => sendJson(req, res, metrics(target)));
   app.get('/version', (req, res) => sendJson(req, res, versionJson(target.identity)));
+  app.use('/', uiRouter('master'));
   app.use('/', master);
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: unknown }).status;

@@ -1,0 +1,133 @@
+// The parts of the master's and agents' v0 JSON the page shows (/master/state, /slave(1)/state,
+// /files/*), and what it derives from them: task counts, resource sums, agent URLs, sandbox paths.
+
+export interface Resources {
+  cpus: number;
+  mem: number;
+  disk: number;
+}
+
+export interface TaskStatusJson {
+  state: string;
+  timestamp: number;
+}
+
+export interface TaskJson {
+  id: string;
+  name: string;
+  framework_id: string;
+  slave_id: string;
+  state: string;
+  statuses: TaskStatusJson[];
+}
+
+export interface FrameworkJson {
+  id: string;
+  name: string;
+  user: string;
+  webui_url: string;
+  registered_time: number;
+  resources: Resources;
+  tasks: TaskJson[];
+  unreachable_tasks: TaskJson[];
+  completed_tasks: TaskJson[];
+}
+
+export interface AgentJson {
+  id: string;
+  hostname: string;
+  pid: string;
+  active: boolean;
+  registered_time: number;
+  attributes: Record<string, string | number>;
+  resources: Resources;
+  used_resources: Resources;
+  offered_resources: Resources;
+}
+
+export interface MasterState {
+  version: string;
+  start_time: number;
+  elected_time: number;
+  cluster?: string;
+  leader_info: { hostname: string; port: number };
+  slaves: AgentJson[];
+  frameworks: FrameworkJson[];
+  completed_frameworks: FrameworkJson[];
+}
+
+interface ExecutorJson {
+  id: string;
+  directory: string;
+  tasks: { id: string }[];
+  completed_tasks: { id: string }[];
+}
+
+export interface AgentState {
+  frameworks: { id: string; executors: ExecutorJson[]; completed_executors: ExecutorJson[] }[];
+}
+
+export interface FileInfo {
+  path: string;
+  size: number;
+  mtime: number;
+  mode: string;
+}
+
+export interface FileChunk {
+  offset: number;
+  data: string;
+}
+
+/** The states the summary counts, in Mesos's order. */
+export const COUNTED_STATES = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_FINISHED', 'TASK_KILLED', 'TASK_FAILED', 'TASK_LOST'] as const;
+
+export const RESOURCE_NAMES = ['cpus', 'mem', 'disk'] as const satisfies readonly (keyof Resources)[];
+
+/** A task with the framework that launched it; `active` unless it is one of the completed ones. */
+export interface TaskRow {
+  task: TaskJson;
+  framework: FrameworkJson;
+  active: boolean;
+}
+
+export function taskRows(state: MasterState): TaskRow[] {
+  return [...state.frameworks, ...state.completed_frameworks].flatMap((framework) => [
+    ...[...framework.tasks, ...framework.unreachable_tasks].map((task) => ({ task, framework, active: true })),
+    ...framework.completed_tasks.map((task) => ({ task, framework, active: false })),
+  ]);
+}
+
+export function countByState(rows: readonly TaskRow[]): Map<string, number> {
+  const counts = new Map<string, number>(COUNTED_STATES.map((s) => [s, 0]));
+  for (const { task } of rows) counts.set(task.state, (counts.get(task.state) ?? 0) + 1);
+  return counts;
+}
+
+export function sumResources(list: readonly Resources[]): Resources {
+  const total: Resources = { cpus: 0, mem: 0, disk: 0 };
+  for (const r of list) for (const name of RESOURCE_NAMES) total[name] += r[name];
+  return total;
+}
+
+/** When a task started: its first status (the master records TASK_STAGING first). */
+export function startedAt(task: TaskJson): number | null {
+  return task.statuses[0]?.timestamp ?? null;
+}
+
+/** `host:port` of an agent, from its pid `slave(1)@host:port` (agents of one machine share a hostname). */
+export function agentAddress(agent: AgentJson): string {
+  return agent.pid.slice(agent.pid.indexOf('@') + 1);
+}
+
+/** `http://host:port` of an agent. */
+export function agentUrl(agent: AgentJson): string {
+  return `${window.location.protocol}//${agentAddress(agent)}`;
+}
+
+/** The sandbox directory of a task on its agent: the `directory` of the executor that ran it. */
+export function sandboxOf(state: AgentState, taskId: string): string | null {
+  const executors = state.frameworks.flatMap((f) => [...f.executors, ...f.completed_executors]);
+  const runs = (e: ExecutorJson): boolean => [...e.tasks, ...e.completed_tasks].some((t) => t.id === taskId);
+  return executors.find(runs)?.directory ?? null;
+}
