@@ -1,5 +1,5 @@
-// The Marathon v2 REST API of one scheduler (express): standby proxying, the leader's headers, bounded
-// JSON bodies, the resource routers, /v2/events, JSON 404s for unknown URIs and JSON errors.
+// The Marathon v2 REST API of one scheduler (express): the web UI at /ui/, standby proxying, the leader's
+// headers, bounded JSON bodies, the resource routers, /v2/events, JSON 404s for unknown URIs and JSON errors.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { MAX_MARATHON_BODY_BYTES } from '../../common/limits.js';
 import { appsRouter } from './apps.js';
@@ -12,11 +12,13 @@ import { queueRouter } from './queue.js';
 import { notFound } from './respond.js';
 import { systemRouter } from './system.js';
 import { tasksRouter } from './tasks.js';
+import { marathonUi } from './ui.js';
 
 export function createMarathonApp(ctx: MarathonHttpContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
+  app.use(marathonUi());
   app.use(standbyProxy(ctx));
   app.use((_req, res, next) => {
     res.set({
