@@ -33,6 +33,7 @@ export function formatStatus(status: ClusterStatus): string {
     `cluster ${status.name} (profile ${status.profile}, ${status.phase}, supervisor pid ${status.supervisorPid})`,
     `zk: ${status.zk}`,
     ...(status.marathon === null ? [] : [`marathon: ${status.marathon}`]),
+    ...(status.dashboard === null ? [] : [`dashboard: ${status.dashboard}`]),
     ...(ensemble.length === 0 ? [] : ['', table(['NAME', 'ROLE', 'STATE', 'PID', 'CLIENT', 'QUORUM', 'ELECTION', 'ZXID'], ensemble)]),
     ...(masters.length === 0 ? [] : ['', table(['MASTER', 'ROLE', 'STATE', 'PID', 'URL'], masters)]),
     ...(agents.length === 0 ? [] : ['', table(['AGENT', 'REGISTRATION', 'STATE', 'URL', 'ID', 'RESOURCES', 'TASKS'], agents)]),

@@ -66,6 +66,8 @@ export interface ClusterFile {
   agents: AgentLayout[];
   /** Absent in files written before the scheduler was part of the cluster. */
   schedulers?: SchedulerLayout[];
+  /** The supervisor's dashboard (absent in files written before it existed). */
+  dashboard?: { port: number };
   supervisor: SupervisorInfo;
 }
 
@@ -152,6 +154,7 @@ export function otherClusters(paths: ClusterPaths): OtherClusters {
       ...(f.masters ?? []).map((m) => m.port),
       ...(f.agents ?? []).map((a) => a.port),
       ...(f.schedulers ?? []).map((s) => s.port),
+      ...(f.dashboard === undefined ? [] : [f.dashboard.port]),
     ]),
     portRanges: files.flatMap((f) => (f.agents ?? []).map((a) => a.portRange)),
   };

@@ -54,25 +54,36 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   return {
     url: `http://${LOOPBACK}:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 
-function listen(app: express.Express): Promise<Server> {
+/** Serves `app` on loopback at `port` (0: any free port). */
+export function listen(app: express.Express, port = 0): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(0, LOOPBACK, (err?: Error) => (err === undefined ? resolve(server) : reject(err)));
+    const server = app.listen(port, LOOPBACK, (err?: Error) => (err === undefined ? resolve(server) : reject(err)));
   });
 }
 
-function requireToken(token: string) {
-  const expected = Buffer.from(`Bearer ${token}`);
+/** Stops listening and drops open connections (streams included). */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** Whether `given` is `expected`, compared in constant time. */
+export function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Answers 401 unless the request carries `Authorization: Bearer <token>`. */
+export function requireToken(token: string) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const given = Buffer.from(req.get('authorization') ?? '');
-    if (given.length === expected.length && timingSafeEqual(given, expected)) next();
+    if (sameSecret(req.get('authorization') ?? '', `Bearer ${token}`)) next();
     else res.status(401).json({ error: 'missing or wrong control token' });
   };
 }

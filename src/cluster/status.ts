@@ -36,8 +36,8 @@ export interface ClusterStatus {
   /** `http://host:port` of the Marathon v2 API (the leading scheduler's, else one that proxies to it). */
   marathon: string | null;
   schedulers: SchedulerStatus[];
-  /** The dashboard is not part of the cluster yet. */
-  dashboard: null;
+  /** `http://127.0.0.1:port/?token=…`: the live dashboard, null until it serves. */
+  dashboard: string | null;
 }
 
 export interface MasterStatus {

@@ -1,6 +1,6 @@
 // Runs one cluster: allocates its ports, forks the ensemble members, starts masters and agents (see
-// mesos.ts) and the schedulers (schedulers.ts), follows their roles, serves the control API and stops everything on down. Members and
-// worker threads die with it (see member-config.ts).
+// mesos.ts) and the schedulers (schedulers.ts), follows their roles, serves the control API and the
+// dashboard (dashboard/) and stops everything on down. Members and worker threads die with it.
 import { randomBytes } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ import { startControlServer, type ControlServer, type ControlTarget } from './co
 import { EnsembleView, roleOf, type MemberView, type ViewInput } from './core/ensemble-view.js';
 import type { PortRange } from './core/layout.js';
 import { describeEvent, type TimelineEntry, type TimelineEventBody } from './core/timeline.js';
+import { startDashboard, type Dashboard } from './dashboard/server.js';
 import { ForkHost } from './host.js';
 import { memberArgs, parseMemberMessage, type MemberProcessConfig, type ServerEntry } from './member-config.js';
 import { MesosComponents, agentSlices, layoutMesos, type MesosLayout } from './mesos.js';
@@ -64,6 +65,7 @@ export class Supervisor implements ControlTarget {
   private readonly startedAt = Date.now();
   private phase: SupervisorPhase = 'starting';
   private control: ControlServer | null = null;
+  private dashboard: Dashboard | null = null;
   private stopping: Promise<void> | null = null;
   private markClosed = (): void => {};
 
@@ -78,7 +80,8 @@ export class Supervisor implements ControlTarget {
     const ports = new PortAllocator([...others.ports, ...portsIn([...others.portRanges, ...slices])]);
     const members = spec.externalZk === null ? await layoutEnsemble(spec, previous?.members ?? [], ports) : [];
     const mesos = await layoutMesos({ paths, spec, previous, ports, slices });
-    return new Supervisor(options, members, mesos, await layoutSchedulers({ spec, previous, ports }));
+    const schedulers = await layoutSchedulers({ spec, previous, ports });
+    return new Supervisor(options, members, mesos, schedulers, await ports.allocate(previous?.dashboard?.port));
   }
 
   private constructor(
@@ -86,6 +89,7 @@ export class Supervisor implements ControlTarget {
     private readonly layout: readonly MemberLayout[],
     private readonly mesosLayout: MesosLayout,
     private readonly schedulerLayout: SchedulerLayout[],
+    private readonly dashboardPort: number,
   ) {
     this.timeline = new TimelineStore(options.paths.eventsFile);
     this.view = new EnsembleView(layout.map((m) => m.name), Date.now());
@@ -115,6 +119,7 @@ export class Supervisor implements ControlTarget {
     const { paths, spec } = this.options;
     this.record({ type: 'cluster-starting', cluster: paths.name, profile: spec.profile });
     this.control = await startControlServer({ target: this, token: this.token, log: this.options.log });
+    this.dashboard = await startDashboard({ target: this, changes: this.changes, port: this.dashboardPort, token: this.token, log: this.options.log });
     this.writeFile();
     const deadline = this.startedAt + spec.readyTimeoutMs;
     try {
@@ -148,7 +153,7 @@ export class Supervisor implements ControlTarget {
       agents,
       marathon: this.schedulers.url(),
       schedulers: this.schedulers.status(),
-      dashboard: null,
+      dashboard: this.dashboard?.url ?? null,
     };
   }
 
@@ -185,10 +190,16 @@ export class Supervisor implements ControlTarget {
     void this.close();
   }
 
-  /** Closes the control API; `closed` resolves. */
+  /** `http://host:port` of the Marathon API the dashboard's actions use. */
+  marathon(): string | null {
+    return this.schedulers.url();
+  }
+
+  /** Closes the control API and the dashboard; `closed` resolves. */
   async close(): Promise<void> {
-    await this.control?.close();
+    await Promise.all([this.control?.close(), this.dashboard?.close()]);
     this.control = null;
+    this.dashboard = null;
     this.markClosed();
   }
 
@@ -410,6 +421,7 @@ export class Supervisor implements ControlTarget {
       masters: this.mesosLayout.masters,
       agents: this.mesosLayout.agents,
       schedulers: this.schedulerLayout,
+      dashboard: { port: this.dashboardPort },
       supervisor: {
         pid: process.pid,
         controlUrl: this.control?.url ?? '',

@@ -120,3 +120,11 @@ export const LB_BACKEND_CONNECT_TIMEOUT_MS = 5_000;
 export const MAX_SCHEDULERS = 5;
 /** Largest server-sent event the Marathon client reads from /v2/events before giving up on the stream. */
 export const MAX_SSE_EVENT_BYTES = 16 * 1024 * 1024;
+/** Browsers the dashboard serves at once over its WebSocket; more are turned away. */
+export const MAX_DASHBOARD_CLIENTS = 32;
+/** Snapshot bytes queued for one dashboard browser that does not read before it is dropped. */
+export const MAX_DASHBOARD_CLIENT_QUEUE_BYTES = 8 * 1024 * 1024;
+/** Timeline events one dashboard snapshot carries (the newest). */
+export const MAX_DASHBOARD_EVENTS = 200;
+/** Points kept per dashboard chart series; the oldest go first. */
+export const MAX_DASHBOARD_CHART_POINTS = 500;

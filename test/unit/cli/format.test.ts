@@ -80,12 +80,13 @@ describe('formatStatus', () => {
         { name: 'scheduler-1', url: 'http://127.0.0.1:8080', role: 'leading', state: 'running', pid: 42, subscribed: true, frameworkId: 'fw-1' },
         { name: 'scheduler-2', url: 'http://127.0.0.1:8081', role: 'standby', state: 'running', pid: 42, subscribed: false, frameworkId: null },
       ],
-      dashboard: null,
+      dashboard: 'http://127.0.0.1:8090/?token=abc',
     };
     expect(formatStatus(status).split('\n')).toEqual([
       'cluster default (profile demo, ready, supervisor pid 42)',
       'zk: zk://127.0.0.1:2181/mesos',
       'marathon: http://127.0.0.1:8080',
+      'dashboard: http://127.0.0.1:8090/?token=abc',
       '',
       'MASTER    ROLE     STATE    PID  URL',
       'master-1  leading  running  42   http://127.0.0.1:5050',

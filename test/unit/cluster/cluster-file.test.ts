@@ -1,4 +1,4 @@
-// The cluster file: round trip, what counts as a running cluster, ports and port slices of
+// The cluster file: round trip, what counts as a running cluster, ports (the dashboard's too) and port slices of
 // neighbours, and process liveness (an unreaped zombie is not alive).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -35,6 +35,7 @@ function file(name: string, pid: number, firstPort: number): ClusterFile {
     members: [{ name: 'zk-1', sid: 1, role: 'participant', host: '127.0.0.1', clientPort: firstPort, quorumPort: firstPort + 1, electionPort: firstPort + 2 }],
     masters: [{ name: 'master-1', port: firstPort + 3 }],
     agents: [{ name: 'agent-1', port: firstPort + 4, workDir: '/w', resources: 'cpus:1', portRange: { begin: firstPort * 10, end: firstPort * 10 + 499 } }],
+    dashboard: { port: firstPort + 5 },
     supervisor: { pid, controlUrl: 'http://127.0.0.1:1', token: 't', phase: 'ready', startedAt: 0 },
   };
 }
@@ -55,7 +56,7 @@ describe('cluster file', () => {
     writeClusterFile(clusterPaths('a', { MINICLUSTER_HOME: dir }), file('a', 1, 5000));
     writeClusterFile(clusterPaths('b', { MINICLUSTER_HOME: dir }), file('b', 1, 6000));
     expect(otherClusters(clusterPaths('a', { MINICLUSTER_HOME: dir }))).toEqual({
-      ports: [6000, 6001, 6002, 6003, 6004],
+      ports: [6000, 6001, 6002, 6003, 6004, 6005],
       portRanges: [{ begin: 60000, end: 60499 }],
     });
   });

@@ -1,0 +1,112 @@
+// The apps panel (instances, running/healthy, tasks as host:port links, Scale and Destroy) and the
+// Deploy form, whose Marathon validation errors are listed by path next to the JSON.
+import { HttpError, fill, h, type Child } from '../common/dom.js';
+import type { AppCard } from './model.js';
+import type { Access } from './access.js';
+
+/** Shows why an action failed. */
+export type Report = (message: string) => void;
+
+export class AppsPanel {
+  /** Scale inputs by app id, kept across snapshots so typing in one survives an update. */
+  private readonly inputs = new Map<string, HTMLInputElement>();
+
+  constructor(
+    private readonly access: Access,
+    private readonly report: Report,
+  ) {}
+
+  render(apps: readonly AppCard[] | null): Child {
+    if (apps === null) return h('p', { class: 'muted' }, 'the scheduler does not answer');
+    for (const id of this.inputs.keys()) if (!apps.some((a) => a.id === id)) this.inputs.delete(id);
+    if (apps.length === 0) return h('p', { class: 'muted' }, 'no apps yet: deploy one below');
+    const header = ['app', 'instances', 'running / healthy', 'tasks', 'scale', ''].map((c) => h('th', {}, c));
+    return h('table', {}, h('thead', {}, h('tr', {}, ...header)), h('tbody', {}, ...apps.map((a) => this.row(a))));
+  }
+
+  private row(app: AppCard): HTMLElement {
+    const destroy = h('button', { type: 'button', class: 'danger', 'data-action': 'destroy' }, 'Destroy');
+    destroy.addEventListener('click', () => this.act('destroy', { id: app.id }));
+    const counts = `${app.running} / ${app.healthy}${app.staged > 0 ? ` (${app.staged} staged)` : ''}`;
+    return h(
+      'tr',
+      { 'data-app': app.id },
+      h('td', {}, h('code', {}, app.id), app.deploying ? h('span', { class: 'badge warn' }, 'deploying') : null),
+      h('td', { class: 'instances' }, String(app.instances)),
+      h('td', { class: 'running' }, counts),
+      h('td', {}, h('ul', { class: 'tasks' }, ...app.tasks.map(taskItem))),
+      h('td', { class: 'scale' }, ...this.scaleControls(app)),
+      h('td', { class: 'actions' }, destroy),
+    );
+  }
+
+  private scaleControls(app: AppCard): Node[] {
+    const input = this.inputs.get(app.id) ?? h('input', { type: 'number', min: '0', step: '1', value: String(app.instances), 'aria-label': `instances of ${app.id}` });
+    if (document.activeElement !== input && input.value === input.dataset['shown']) input.value = String(app.instances);
+    input.dataset['shown'] = String(app.instances);
+    this.inputs.set(app.id, input);
+    const scale = h('button', { type: 'button', 'data-action': 'scale' }, 'Scale');
+    scale.addEventListener('click', () => this.act('scale', { id: app.id, instances: Number(input.value) }));
+    return [input, scale];
+  }
+
+  /** The next snapshots show the effect; only a failure is reported. */
+  private act(action: 'scale' | 'destroy', body: { id: string; instances?: number }): void {
+    this.access.post(`apps/${action}`, body).catch((err: unknown) => this.report(`${action} ${body.id} failed: ${messageOf(err)}`));
+  }
+}
+
+function taskItem(task: AppCard['tasks'][number]): HTMLElement {
+  const health = task.healthy === null ? null : h('span', { class: `badge ${task.healthy ? 'healthy' : 'unhealthy'}` }, task.healthy ? 'healthy' : 'unhealthy');
+  const links = task.endpoints.map((e) => h('a', { href: `http://${e}`, target: '_blank' }, e));
+  return h('li', { title: task.id }, h('span', { class: `badge ${task.state}` }, task.state), ' ', ...links, ' ', health);
+}
+
+/** Wires the Deploy form: the JSON goes to the scheduler as `minicluster deploy` sends it. */
+export function wireDeployForm(access: Access): void {
+  const form = document.getElementById('deploy-form') as HTMLFormElement;
+  const text = document.getElementById('app-json') as HTMLTextAreaElement;
+  const result = document.getElementById('deploy-result') as HTMLElement;
+  const errors = document.getElementById('deploy-errors') as HTMLElement;
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    fill(errors);
+    const parsed = parseApp(text.value);
+    if ('error' in parsed) return void fill(result, h('span', { class: 'error' }, parsed.error));
+    fill(result, 'deploying…');
+    access.post<{ deploymentId: string }>('apps/deploy', parsed.app).then(
+      (answer) => fill(result, `deployment ${answer.deploymentId} started`),
+      (err: unknown) => {
+        fill(result, h('span', { class: 'error' }, messageOf(err)));
+        fill(errors, ...detailItems(err));
+      },
+    );
+  });
+}
+
+/** The parsed JSON, or why it is not JSON. */
+function parseApp(text: string): { app: unknown } | { error: string } {
+  try {
+    return { app: JSON.parse(text) as unknown };
+  } catch (err) {
+    return { error: `not valid JSON: ${(err as Error).message}` };
+  }
+}
+
+/** Marathon's `details: [{path, errors}]`, one item per error. */
+function detailItems(err: unknown): HTMLElement[] {
+  if (!(err instanceof HttpError) || typeof err.body !== 'object' || err.body === null) return [];
+  const details = (err.body as { details?: unknown }).details;
+  if (!Array.isArray(details)) return [];
+  return details.flatMap((d: { path?: unknown; errors?: unknown }) =>
+    (Array.isArray(d.errors) ? d.errors : []).map((e: unknown) => h('li', { 'data-path': String(d.path ?? '') }, h('code', {}, String(d.path ?? '/')), ` ${String(e)}`)),
+  );
+}
+
+export function messageOf(err: unknown): string {
+  if (err instanceof HttpError) {
+    const details = typeof err.body === 'object' && err.body !== null ? (err.body as { details?: unknown }).details : undefined;
+    return typeof details === 'string' ? `${err.message}: ${details}` : err.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
