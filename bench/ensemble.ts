@@ -1,17 +1,20 @@
 // The `ensemble` suite: the same load, failover and memory measurements against our three-member
 // ensemble and a real three-member ZooKeeper 3.8, one system at a time on this machine.
 import { availableParallelism, loadavg } from 'node:os';
-import { realZooKeeperMissing } from '../test/helpers/real-zookeeper.js';
+import { fourLetterWord, realZooKeeperMissing } from '../test/helpers/real-zookeeper.js';
 import { measureFailover } from './failover.js';
 import { LoadClients, PAYLOAD_BYTES, type ClientSpec, type LoadFigures, type Window } from './load.js';
 import { jvmOptions, listenerPid, residentKb } from './procfs.js';
-import { aFollower, hostOf, memberFor, serverVersion, startMinicluster, startZooKeeper, waitSettled, type BenchEnsemble } from './systems.js';
+import { aFollower, hostOf, memberFor, serverVersion, startMinicluster, startZooKeeper, waitSettled, type BenchEnsemble, type Member } from './systems.js';
 import { WORKLOADS, type Workload } from './zk-client.js';
 
 export interface EnsembleSuiteOptions {
   warmupSeconds: number;
   measureSeconds: number;
+  /** 0 skips failover. */
   failoverRuns: number;
+  /** false leaves the ZooKeeper column empty. */
+  zookeeper: boolean;
   log: (line: string) => void;
 }
 
@@ -29,6 +32,8 @@ export interface SystemFigures {
   unloaded: Record<Workload, LoadFigures>;
   /** VmRSS of each member after the load runs, member order. */
   memoryKb: number[];
+  /** Znodes in the tree when memory was read (the create load adds more on a faster system). */
+  nodeCount: number;
   failover: FailoverFigures[];
 }
 
@@ -72,7 +77,7 @@ export async function runEnsembleSuite(options: EnsembleSuiteOptions): Promise<E
   const minicluster = await withEnsemble(startMinicluster(DEMO_TICK_MS), (ensemble) =>
     measureSystem(ensemble, { name: 'minicluster', setup: `3 member processes (node ${process.version}), demo timing tickMs ${DEMO_TICK_MS}` }, DEMO_TICK_MS, window, options),
   );
-  const zookeeperMissing = realZooKeeperMissing();
+  const zookeeperMissing = options.zookeeper ? realZooKeeperMissing() : 'skipped (--no-zookeeper)';
   if (zookeeperMissing !== null) {
     options.log(`zookeeper: not run (${zookeeperMissing})`);
     return { settings, minicluster, zookeeper: null, zookeeperMissing };
@@ -86,6 +91,7 @@ async function measureZooKeeper(window: Window, options: EnsembleSuiteOptions): 
   const figures = await withEnsemble(startZooKeeper(ZOOKEEPER_DEFAULT_TICK_MS), async (ensemble) =>
     measureSystem(ensemble, { name: 'zookeeper', setup: await describeZooKeeper(ensemble) }, ZOOKEEPER_DEFAULT_TICK_MS, window, options),
   );
+  if (options.failoverRuns === 0) return figures;
   options.log(`zookeeper: starting 3 members, tickTime ${DEMO_TICK_MS} (failover only)`);
   const demoTick = await withEnsemble(startZooKeeper(DEMO_TICK_MS), (ensemble) => measureFailover(ensemble, options.failoverRuns, options.log));
   return { ...figures, failover: [...figures.failover, { tickMs: DEMO_TICK_MS, samplesMs: demoTick }] };
@@ -100,6 +106,7 @@ async function measureSystem(
   options: EnsembleSuiteOptions,
 ): Promise<SystemFigures> {
   const loadAndMemory = await measureAll(ensemble, window, options);
+  if (options.failoverRuns === 0) return { ...identity, ...loadAndMemory, failover: [] };
   const samplesMs = await measureFailover(ensemble, options.failoverRuns, options.log);
   return { ...identity, ...loadAndMemory, failover: [{ tickMs, samplesMs }] };
 }
@@ -124,7 +131,7 @@ async function withEnsemble<T>(starting: Promise<BenchEnsemble>, body: (ensemble
   }
 }
 
-type LoadAndMemory = Pick<SystemFigures, 'throughput' | 'unloaded' | 'memoryKb'>;
+type LoadAndMemory = Pick<SystemFigures, 'throughput' | 'unloaded' | 'memoryKb' | 'nodeCount'>;
 
 async function measureAll(ensemble: BenchEnsemble, window: Window, options: EnsembleSuiteOptions): Promise<LoadAndMemory> {
   const loaded = Array.from({ length: CLIENTS }, (_, i) => ({ connectString: hostOf(memberFor(ensemble, i)), node: `/bench/c${i}` }));
@@ -137,7 +144,13 @@ async function measureAll(ensemble: BenchEnsemble, window: Window, options: Ense
     if (pid === null) throw new Error(`no process listens on client port ${m.clientPort}`);
     return residentKb(pid);
   });
-  return { throughput, unloaded, memoryKb };
+  return { throughput, unloaded, memoryKb, nodeCount: await nodeCount(follower) };
+}
+
+/** The `Node count:` a member reports in `srvr`. */
+async function nodeCount(member: Member): Promise<number> {
+  const answer = await fourLetterWord(member.clientPort, 'srvr');
+  return Number(/^Node count: (\d+)$/m.exec(answer)?.[1] ?? Number.NaN);
 }
 
 async function measureWorkloads(

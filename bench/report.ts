@@ -78,6 +78,7 @@ function throughputTarget(f: EnsembleFigures): string[] {
 }
 
 function failoverSection(f: EnsembleFigures): string[] {
+  if (f.settings.failoverRuns === 0) return ['### Failover: not run (--runs 0)'];
   const ours = summary(onlyRun(f.minicluster.failover));
   const theirRuns = f.zookeeper?.failover ?? [];
   const rows = (theirRuns.length > 0 ? theirRuns : [undefined]).flatMap((run): Row[] => {
@@ -118,15 +119,16 @@ function memorySection(f: EnsembleFigures): string[] {
   const sum = (kb: number[]): number => kb.reduce((a, b) => a + b, 0);
   const ours = sum(f.minicluster.memoryKb);
   const theirs = f.zookeeper === null ? undefined : sum(f.zookeeper.memoryKb);
-  const perMember = [f.minicluster, ...(f.zookeeper === null ? [] : [f.zookeeper])]
-    .map((sys) => `${sys.name} ${sys.memoryKb.map(mibFormat).join(' / ')}`)
-    .join('; ');
+  const systems = [f.minicluster, ...(f.zookeeper === null ? [] : [f.zookeeper])];
+  const perMember = systems.map((sys) => `${sys.name} ${sys.memoryKb.map(mibFormat).join(' / ')}`).join('; ');
+  const nodes = systems.map((sys) => `${sys.name} ${opsFormat(sys.nodeCount)}`).join('; ');
   const goal = "target: memory < half of ZooKeeper's (ratio < 0.50)";
   return [
     ...table('Memory: VmRSS of the three member processes after the load runs (ratio = minicluster / zookeeper: <1 is better)', [
       { metric: 'RSS, sum of 3 members (MiB)', ours, theirs, format: mibFormat },
     ]),
     `per member (MiB): ${perMember}`,
+    `znodes in the tree then: ${nodes}`,
     theirs === undefined ? `${goal}: not checked, no ZooKeeper run` : `${goal}: ${times(ours / theirs)} → ${ours / theirs < 0.5 ? 'met' : 'missed'}`,
   ];
 }

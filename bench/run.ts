@@ -1,14 +1,18 @@
-// Benchmark entry: `npm run bench -- <suite> [--seconds N] [--warmup N] [--runs N] [--json]`.
+// Benchmark entry: `npm run bench -- <suite> [--seconds N] [--warmup N] [--runs N] [--no-zookeeper] [--json]`.
 // Progress goes to stderr; the tables (or the JSON figures) go to stdout.
 import { parseArgs } from 'node:util';
 import { runEnsembleSuite } from './ensemble.js';
+import { renderMarathonReport, runMarathonSuite } from './marathon.js';
 import { renderMesosReport, runMesosSuite } from './mesos.js';
 import { renderEnsembleReport } from './report.js';
 
 interface BenchOptions {
   measureSeconds: number;
   warmupSeconds: number;
+  /** 0 skips the failover measurement (ensemble suite). */
   failoverRuns: number;
+  /** Whether the ensemble suite also measures a real ZooKeeper. */
+  zookeeper: boolean;
   json: boolean;
 }
 
@@ -18,7 +22,7 @@ interface Suite {
   defaultRuns: number;
 }
 
-const USAGE = 'usage: npm run bench -- <suite> [--seconds N] [--warmup N] [--runs N] [--json]';
+const USAGE = 'usage: npm run bench -- <suite> [--seconds N] [--warmup N] [--runs N] [--no-zookeeper] [--json]';
 
 const SUITES: Record<string, Suite> = {
   ensemble: {
@@ -35,14 +39,25 @@ const SUITES: Record<string, Suite> = {
     },
     defaultRuns: 10,
   },
+  marathon: {
+    async run() {
+      const figures = await runMarathonSuite({ log: (line) => process.stderr.write(`${line}\n`) });
+      return { figures, report: renderMarathonReport(figures) };
+    },
+    defaultRuns: 1,
+  },
 };
 
-function positiveNumber(flag: string, raw: string | undefined, fallback: number): number {
+function numberFlag(flag: string, raw: string | undefined, fallback: number, least: { min: number; inclusive: boolean }): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${flag} must be a positive number, not ${raw}`);
+  const inRange = least.inclusive ? value >= least.min : value > least.min;
+  if (!Number.isFinite(value) || !inRange) throw new Error(`--${flag} must be a number ${least.inclusive ? '≥' : '>'} ${least.min}, not ${raw}`);
   return value;
 }
+
+const POSITIVE = { min: 0, inclusive: false };
+const NON_NEGATIVE = { min: 0, inclusive: true };
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -51,6 +66,7 @@ async function main(): Promise<void> {
       seconds: { type: 'string' },
       warmup: { type: 'string' },
       runs: { type: 'string' },
+      'no-zookeeper': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
@@ -62,9 +78,10 @@ async function main(): Promise<void> {
     return;
   }
   const options: BenchOptions = {
-    measureSeconds: positiveNumber('seconds', values.seconds, 10),
-    warmupSeconds: positiveNumber('warmup', values.warmup, 2),
-    failoverRuns: Math.round(positiveNumber('runs', values.runs, suite.defaultRuns)),
+    measureSeconds: numberFlag('seconds', values.seconds, 10, POSITIVE),
+    warmupSeconds: numberFlag('warmup', values.warmup, 2, POSITIVE),
+    failoverRuns: Math.round(numberFlag('runs', values.runs, suite.defaultRuns, NON_NEGATIVE)),
+    zookeeper: values['no-zookeeper'] !== true,
     json: values.json === true,
   };
   const { figures, report } = await suite.run(options);

@@ -149,6 +149,8 @@ export interface ForkHostOptions extends HostOptions {
   args: string[];
   /** The child's stdout and stderr are appended to this file. */
   outputFile: string;
+  /** Node.js flags of the child. */
+  execArgv: readonly string[];
 }
 
 /** A component in its own process, started with child_process.fork and an IPC channel. */
@@ -158,13 +160,13 @@ export class ForkHost extends HostBase {
   }
 
   protected launch(wiring: LaunchWiring): Launched {
-    const { modulePath, args, outputFile } = this.forkOptions;
+    const { modulePath, args, outputFile, execArgv } = this.forkOptions;
     mkdirSync(dirname(outputFile), { recursive: true });
     const out = openSync(outputFile, 'a');
     try {
       // Own process group: a Ctrl-C in the terminal reaches the supervisor only, which then stops
       // members in order. Members still die with the supervisor (IPC disconnect, see member-config).
-      const child = fork(modulePath, args, { stdio: ['ignore', out, out, 'ipc'], detached: true, execArgv: ['--enable-source-maps'] });
+      const child = fork(modulePath, args, { stdio: ['ignore', out, out, 'ipc'], detached: true, execArgv: [...execArgv] });
       child.on('message', wiring.message);
       child.on('error', wiring.error);
       child.on('exit', (code, signal) => wiring.exit({ code, signal }));

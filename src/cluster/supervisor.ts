@@ -25,7 +25,7 @@ import type { PortRange } from './core/layout.js';
 import { describeEvent, type TimelineEntry, type TimelineEventBody } from './core/timeline.js';
 import { startDashboard, type Dashboard } from './dashboard/server.js';
 import { ForkHost } from './host.js';
-import { memberArgs, parseMemberMessage, type MemberProcessConfig, type ServerEntry } from './member-config.js';
+import { MEMBER_NODE_FLAGS, memberArgs, parseMemberMessage, type MemberProcessConfig, type ServerEntry } from './member-config.js';
 import { MesosComponents, agentSlices, layoutMesos, type MesosLayout } from './mesos.js';
 import { packagePath, type ClusterPaths } from './paths.js';
 import { LEADING_SCHEDULER, SchedulerComponents, layoutSchedulers } from './schedulers.js';
@@ -234,6 +234,7 @@ export class Supervisor implements ControlTarget {
       name: member.name,
       modulePath: this.options.memberEntry ?? packagePath('dist', 'ensemble', 'io', 'main.js'),
       args: memberArgs(this.memberConfig(member)),
+      execArgv: MEMBER_NODE_FLAGS,
       outputFile: paths.output(member.name),
       readyTimeoutMs: spec.memberStartTimeoutMs,
       stopGraceMs: spec.memberStopGraceMs,

@@ -6,7 +6,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { memberArgs, type MemberProcessConfig, type ServerEntry, type ServerState } from '../../src/cluster/member-config.js';
+import { MEMBER_NODE_FLAGS, memberArgs, type MemberProcessConfig, type ServerEntry, type ServerState } from '../../src/cluster/member-config.js';
 import { LOOPBACK, PortAllocator } from '../../src/common/ports.js';
 
 /** The nearest folder above this file with a package.json (also right when compiled elsewhere). */
@@ -186,7 +186,7 @@ export class TestEnsemble {
   private launch(sid: number): Promise<void> {
     const m = this.member(sid);
     m.status = null;
-    const child = fork(MEMBER_ENTRY, memberArgs(m.config), { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const child = fork(MEMBER_ENTRY, memberArgs(m.config), { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [...MEMBER_NODE_FLAGS] });
     m.child = child;
     const collect = (chunk: Buffer): void => {
       m.output += chunk.toString('utf8');

@@ -2,6 +2,7 @@
 // server and the replicated state, driven by MemberInput and answered with Effects.
 
 import { CONTAINER_CHECK_INTERVAL_MS, SNAP_COUNT } from '../../common/limits.js';
+
 import type { ElectionNotification, SessionTimeout } from '../wire/peer.js';
 import type { SnapshotData } from '../wire/snapshot.js';
 import { encodeTxn } from '../wire/txn.js';
@@ -16,6 +17,9 @@ import { Leader } from './zab/leader.js';
 import { Learner } from './zab/learner.js';
 import { ZabLog } from './zab/log.js';
 import { newEpochZxid, type Epochs, type ZabAction, type ZabHost } from './zab/types.js';
+
+/** Members' first snapshots are spread over this many steps of snapCount / steps txns. */
+const SNAPSHOT_STAGGER_STEPS = 8;
 
 export interface MemberOptions {
   sid: number;
@@ -63,7 +67,7 @@ export class Member {
   /** Syncs of this member's clients waiting for the leader, in the order asked. */
   private pendingSyncs: { conn: ConnId; xid: number }[] = [];
   private nextSyncToken = 1;
-  private appliedSinceSnapshot = 0;
+  private appliedSinceSnapshot: number;
   /** Serialized sizes of the proposals made while leading (mntr's zk_*_proposal_size). */
   private proposalSizes: MemberInfo['proposalSizes'];
   private nextContainerCheckAt: number;
@@ -73,6 +77,7 @@ export class Member {
     this.now = opts.now;
     this.config = opts.config ?? defaultConfig(opts.servers);
     this.snapCount = opts.snapCount ?? SNAP_COUNT;
+    this.appliedSinceSnapshot = this.snapshotHeadStart();
     this.state = recovered.snapshot === null ? new ReplicatedState() : ReplicatedState.fromSnapshot(recovered.snapshot);
     this.log = new ZabLog({ appliedZxid: this.state.lastZxid, pending: recovered.txns });
     this.epochs = { acceptedEpoch: recovered.acceptedEpoch, currentEpoch: recovered.currentEpoch };
@@ -323,7 +328,16 @@ export class Member {
   private installSnapshot(snapshot: SnapshotData): void {
     this.state = ReplicatedState.fromSnapshot(snapshot);
     this.server.replaceState(this.state);
-    this.appliedSinceSnapshot = 0;
+    this.appliedSinceSnapshot = this.snapshotHeadStart();
+  }
+
+  /**
+   * Txns counted toward the next snapshot from the start: members begin an eighth of snapCount apart by
+   * sid, so an ensemble never snapshots at the same txn everywhere (ZooKeeper randomizes the point for
+   * the same reason); each then snapshots every snapCount txns.
+   */
+  private snapshotHeadStart(): number {
+    return ((this.opts.sid - 1) % SNAPSHOT_STAGGER_STEPS) * Math.floor(this.snapCount / SNAPSHOT_STAGGER_STEPS);
   }
 
   private touchedSessions(): SessionTimeout[] {

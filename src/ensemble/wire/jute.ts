@@ -62,9 +62,15 @@ export class JuteReader {
     return bytes === null ? null : Buffer.from(bytes);
   }
 
-  /** A copy in memory of its own, for bytes kept long after the record (a znode's data). */
+  /** A copy in memory of its own, for bytes kept long after the record (a write's data, held by its txn). */
   readOwnedBuffer(): Buffer | null {
     return ownedBytes(this.readBufferView());
+  }
+
+  /** A buffer as a string of one latin1 char per byte (the data tree's compact form of a znode's data). */
+  readLatin1Buffer(): string | null {
+    const bytes = this.readBufferView();
+    return bytes === null ? null : bytes.toString('latin1');
   }
 
   /** ustring: UTF-8, length in bytes. */
@@ -184,6 +190,15 @@ export class JuteWriter {
   writeBuffer(v: Buffer | null): this {
     if (v === null) return this.writeInt(-1);
     return this.writeInt(v.length).writeRaw(v);
+  }
+
+  /** A buffer given as a string of one latin1 char per byte (see readLatin1Buffer). */
+  writeLatin1Buffer(v: string | null): this {
+    if (v === null) return this.writeInt(-1);
+    this.writeInt(v.length);
+    const at = this.room(v.length);
+    this.buf.write(v, at, v.length, 'latin1');
+    return this;
   }
 
   writeString(v: string | null): this {

@@ -8,7 +8,8 @@ import type { ACL, Stat } from './records.js';
 
 export interface SnapshotNode {
   path: string;
-  data: Buffer | null;
+  /** The data bytes as one latin1 char per byte (the data tree's own form of them); null for none. */
+  data: string | null;
   acl: readonly ACL[];
   /** As stored: ephemeralOwner keeps the container / TTL markers (clients are shown 0 for those). */
   stat: Stat;
@@ -71,7 +72,7 @@ export function decodeSnapshot(buf: Buffer): SnapshotData {
 }
 
 function writeNode(w: JuteWriter, n: SnapshotNode): void {
-  w.writeString(n.path).writeBuffer(n.data);
+  w.writeString(n.path).writeLatin1Buffer(n.data);
   writeACLList(w, n.acl);
   writeStat(w, n.stat);
   w.writeInt(n.storedCversion);
@@ -80,7 +81,7 @@ function writeNode(w: JuteWriter, n: SnapshotNode): void {
 function readNode(r: JuteReader): SnapshotNode {
   return {
     path: r.requiredString('path'),
-    data: r.readOwnedBuffer(),
+    data: r.readLatin1Buffer(),
     acl: readACLList(r),
     stat: readStat(r),
     storedCversion: r.readInt(),

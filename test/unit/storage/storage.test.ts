@@ -36,7 +36,7 @@ const snapshot = (lastZxid: bigint): SnapshotData => ({
 const largeSnapshot = (lastZxid: bigint): SnapshotData => {
   const stat = { czxid: 1n, mzxid: 1n, ctime: 1, mtime: 1, version: 0, cversion: 0, aversion: 0, ephemeralOwner: 0n, dataLength: 200, numChildren: 0, pzxid: 1n };
   const count = Math.ceil((3 * SNAPSHOT_PIECE_BYTES) / 300);
-  const nodes = Array.from({ length: count }, (_, i) => ({ path: `/n${i}`, data: Buffer.alloc(200, i), acl: [], stat, storedCversion: 0 }));
+  const nodes = Array.from({ length: count }, (_, i) => ({ path: `/n${i}`, data: String.fromCharCode(i & 0xff).repeat(200), acl: [], stat, storedCversion: 0 }));
   return { lastZxid, nodes, sessions: [] };
 };
 

@@ -48,7 +48,7 @@ const txn: fc.Arbitrary<Txn> = fc.record({ zxid: int64, time: safeLong, sessionI
 
 const snapshot: fc.Arbitrary<SnapshotData> = fc.record({
   lastZxid: int64,
-  nodes: fc.array(fc.record({ path: text, data: nullableBytes, acl: acls, stat, storedCversion: int32 }), { maxLength: 4 }),
+  nodes: fc.array(fc.record({ path: text, data: nullableBytes.map((b) => b?.toString('latin1') ?? null), acl: acls, stat, storedCversion: int32 }), { maxLength: 4 }),
   sessions: fc.array(fc.record({ sessionId: int64, timeoutMs: int32, passwd: bytes }), { maxLength: 3 }),
 });
 

@@ -4,8 +4,7 @@
 import { EventType, type ACL } from '../../wire/records.js';
 import { childNameOf, parentOf } from '../paths.js';
 import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, sharedACL } from '../acl.js';
-import { ownedBytes } from '../../wire/jute.js';
-import { ephemeralKind, type ZNode } from './node.js';
+import { ephemeralKind, packData, type ZNode } from './node.js';
 
 /** A watch trigger caused by a committed change, in the order ZooKeeper fires them. */
 export interface TreeEvent {
@@ -41,7 +40,7 @@ export const isSpecialPath = (path: string): boolean => SPECIAL_PATHS.has(path);
 
 function emptyNode(acl: readonly ACL[]): ZNode {
   return {
-    data: Buffer.alloc(0),
+    data: '',
     acl: sharedACL(acl),
     czxid: 0n,
     mzxid: 0n,
@@ -119,7 +118,7 @@ export class DataTree {
     const saved = { creates: parent.creates, pzxid: parent.pzxid };
     const node: ZNode = {
       ...emptyNode(n.acl),
-      data: ownedBytes(n.data),
+      data: packData(n.data),
       czxid: n.zxid,
       mzxid: n.zxid,
       pzxid: n.zxid,
@@ -156,7 +155,7 @@ export class DataTree {
 
   setData(node: ZNode, change: { path: string; data: Buffer | null; version: number; zxid: bigint; time: number }, log: MutationLog): void {
     const saved = { data: node.data, version: node.version, mzxid: node.mzxid, mtime: node.mtime };
-    node.data = ownedBytes(change.data);
+    node.data = packData(change.data);
     node.version = change.version;
     node.mzxid = change.zxid;
     node.mtime = change.time;

@@ -3,12 +3,11 @@
 
 import { createHash } from 'node:crypto';
 import { Err, Perms, type ACL, type ClientResponse, type Id, type Stat } from '../../wire/records.js';
-import { ownedBytes } from '../../wire/jute.js';
 import type { SnapshotData, SnapshotNode } from '../../wire/snapshot.js';
 import { checkACL, redactDigests, sharedACL } from '../acl.js';
 import type { Txn, TxnBody } from '../txn.js';
 import { CONFIG_PATH, DataTree, type TreeEvent } from './data-tree.js';
-import { childCount, statOf, ttlOf, type ZNode } from './node.js';
+import { childCount, packData, statOf, ttlOf, unpackData, type ZNode } from './node.js';
 import { applyDeleteContainer, applyWrite, type WriteContext } from './write.js';
 
 export type { TreeEvent } from './data-tree.js';
@@ -92,7 +91,7 @@ export class ReplicatedState {
   setConfig(text: string, configVersion: bigint): void {
     const node = this.tree.get(CONFIG_PATH);
     if (node === undefined) throw new Error(`${CONFIG_PATH} is missing`);
-    Object.assign(node, { data: ownedBytes(Buffer.from(text, 'utf8')), version: -1, mzxid: configVersion });
+    Object.assign(node, { data: packData(Buffer.from(text, 'utf8')), version: -1, mzxid: configVersion });
   }
 
   apply(txn: Txn): ApplyResult {
@@ -141,7 +140,7 @@ export class ReplicatedState {
   }
 
   getData(path: string, authIds: readonly Id[]): Lookup<{ data: Buffer | null; stat: Stat }> {
-    return this.readable(path, Perms.READ, authIds, (n) => ({ data: n.data, stat: statOf(n) }));
+    return this.readable(path, Perms.READ, authIds, (n) => ({ data: unpackData(n.data), stat: statOf(n) }));
   }
 
   /** Child names, sorted. */
@@ -203,7 +202,7 @@ export class ReplicatedState {
 
   /**
    * The state at this zxid, nodes in the tree's order (every parent before its children). Cheap
-   * enough to take between two txns: it shares the nodes' data and ACL lists, which the tree
+   * enough to take between two txns: it shares the nodes' packed data and ACL lists, which the tree
    * replaces on change and never modifies in place.
    */
   toSnapshot(): SnapshotData {
@@ -228,7 +227,7 @@ export class ReplicatedState {
       const st = n.stat;
       const acl = n.acl.map((a) => `${a.perms}:${a.id.scheme}:${a.id.id}`).join(',');
       hash.update(
-        `${n.path}\0${n.data === null ? '-' : n.data.toString('hex')}\0${acl}\0` +
+        `${n.path}\0${n.data === null ? '-' : Buffer.from(n.data, 'latin1').toString('hex')}\0${acl}\0` +
           `${st.czxid} ${st.mzxid} ${st.pzxid} ${st.ctime} ${st.mtime} ${st.version} ${st.aversion} ` +
           `${st.ephemeralOwner} ${n.storedCversion}\n`,
       );
@@ -240,7 +239,7 @@ export class ReplicatedState {
 
 function nodeFromSnapshot(n: SnapshotNode): ZNode {
   return {
-    data: ownedBytes(n.data),
+    data: n.data,
     acl: sharedACL(n.acl),
     czxid: n.stat.czxid,
     mzxid: n.stat.mzxid,
