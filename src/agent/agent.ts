@@ -3,7 +3,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import pLimit from 'p-limit';
 import { ChangeReporter } from '../common/change-reporter.js';
+import { MAX_CONCURRENT_LAUNCHES_PER_AGENT } from '../common/limits.js';
 import { errorMessage } from '../common/errors.js';
 import { createLogger, type Logger } from '../common/logging.js';
 import { LOOPBACK } from '../common/ports.js';
@@ -29,6 +31,8 @@ export interface AgentStatus {
   agentId: string | null;
   /** `master@ip:port` of the master it is registered with (or trying to). */
   master: string | null;
+  /** Tasks not in a terminal state (running or on their way). */
+  tasks: number;
 }
 
 export interface AgentStartOptions {
@@ -67,6 +71,8 @@ export class Agent {
   private server: Server | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly statusReporter: ChangeReporter<AgentStatus>;
+  /** Starting a process or a container blocks this thread for a moment: a few at a time. */
+  private readonly launches = pLimit(MAX_CONCURRENT_LAUNCHES_PER_AGENT);
   private stopped = false;
   private readonly containerizers: Map<ContainerizerType, Containerizer>;
   private readonly healthChecks: HealthCheckers;
@@ -121,7 +127,8 @@ export class Agent {
   get status(): AgentStatus {
     const { state } = this.core.view();
     const master = state.link.master;
-    return { registered: state.link.phase === 'registered', agentId: state.agentId, master: master === null ? null : describeMaster(master) };
+    const tasks = [...state.tasks.values()].filter((t) => !isTerminalState(t.state)).length;
+    return { registered: state.link.phase === 'registered', agentId: state.agentId, master: master === null ? null : describeMaster(master), tasks };
   }
 
   /** Stops serving and following; tasks keep running unless `shutdownTasks` (then they are killed first). */
@@ -254,7 +261,7 @@ export class Agent {
     try {
       const containerizer = this.containerizer(task);
       if (containerizer === undefined) throw new Error(`the ${task.containerizer} containerizer is not available`);
-      const launched = await containerizer.launch(task, agentId);
+      const launched = await this.launches(() => containerizer.launch(task, agentId));
       this.input({ kind: 'launched', containerId, handle: launched.handle, ...(launched.containerStatus === undefined ? {} : { containerStatus: launched.containerStatus }) });
     } catch (err) {
       this.logger.warn({ task: task.info.task_id.value, err: errorMessage(err) }, 'Failed to launch the container');

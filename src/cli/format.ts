@@ -1,7 +1,7 @@
-// Text output of the CLI: the status tables, timeline lines, zkCli-style stat, task status updates
-// and component log lines.
+// Text output of the CLI: the status tables, timeline lines, progress lines, zkCli-style stat, task
+// status updates and component log lines.
 import type { LogRecord } from '../cluster/component-logs.js';
-import { describeEvent, type TimelineEvent } from '../cluster/core/timeline.js';
+import { describeEvent, seconds, type TimelineEvent } from '../cluster/core/timeline.js';
 import type { ClusterStatus } from '../cluster/status.js';
 import type { TaskStatus } from '../master/core/v1.js';
 
@@ -31,6 +31,7 @@ export function formatStatus(status: ClusterStatus): string {
   ]);
   return [
     `cluster ${status.name} (profile ${status.profile}, ${status.phase}, supervisor pid ${status.supervisorPid})`,
+    ...(status.waiting === null ? [] : [`waiting: ${status.waiting}`]),
     `zk: ${status.zk}`,
     ...(status.marathon === null ? [] : [`marathon: ${status.marathon}`]),
     ...(status.dashboard === null ? [] : [`dashboard: ${status.dashboard}`]),
@@ -53,6 +54,16 @@ export function clockTime(ms: number): string {
 
 export function formatEvent(event: TimelineEvent): string {
   return `${clockTime(event.at)}  ${describeEvent(event)}`;
+}
+
+/** What a long wait is at: `starting cluster default: no master is leading yet  [1.2 s]` (no `what`: only the title and the time). */
+export function progressText(title: string, what: string | null, elapsedMs: number): string {
+  return `${title}${what === null ? '' : `: ${what}`}  [${seconds(elapsedMs)}]`;
+}
+
+/** A line that stays, with the time since the wait began: `step 1/2: StartApplication /web  [0.3 s]`. */
+export function noteText(line: string, elapsedMs: number): string {
+  return `${line}  [${seconds(elapsedMs)}]`;
 }
 
 /** The fields of a znode's Stat that `zk stat` prints. */

@@ -1,5 +1,6 @@
 // What the Marathon commands share: the client of the cluster's scheduler (or of any Marathon given
-// with --marathon), following a deployment with progress lines, and the endpoint table printed after.
+// with --marathon), following a deployment with progress lines (and the time it takes), and the
+// endpoint table printed after.
 import { Flags } from '@oclif/core';
 import { ControlClient } from '../api/control.js';
 import { DeployError, type DeployProgress, follow } from '../api/deploy.js';
@@ -7,6 +8,7 @@ import { MarathonClient, MarathonHttpError, type AppInfoJson, type DeploymentRes
 import { UserError, errorMessage } from '../common/errors.js';
 import { ClusterCommand } from './base.js';
 import { table } from './format.js';
+import { ProgressLine } from './terminal.js';
 
 export abstract class MarathonCommand extends ClusterCommand {
   static override baseFlags = {
@@ -23,12 +25,14 @@ export abstract class MarathonCommand extends ClusterCommand {
 
   /** Follows a deployment with progress on stderr; prints where the apps' tasks answer when it is done. */
   protected async followDeployment(client: MarathonClient, result: DeploymentResult, timeoutSeconds: number): Promise<void> {
-    const apps = await follow(client, result.deploymentId, { timeoutMs: timeoutSeconds * 1000, onProgress: (p) => this.progress(p) });
+    const timeoutMs = timeoutSeconds * 1000;
+    const apps = await this.withProgress(`deployment ${result.deploymentId}`, (onProgress) => follow(client, result.deploymentId, { timeoutMs, onProgress }));
     this.log(endpointTable(apps));
   }
 
-  protected progress(p: DeployProgress): void {
-    this.logToStderr(describeProgress(p));
+  /** Runs a wait whose progress goes to stderr, each line with the time since it began (ticking on a terminal). */
+  protected withProgress<T>(title: string, wait: (onProgress: (p: DeployProgress) => void) => Promise<T>): Promise<T> {
+    return ProgressLine.around({ out: process.stderr, title }, (line) => wait((p) => line.note(describeProgress(p))));
   }
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {

@@ -19,6 +19,11 @@ export interface UpOptions {
   spec: ClusterSpec;
 }
 
+export interface DetachOptions extends UpOptions {
+  /** Why the cluster is not ready yet, each time `up --detach` looks (the supervisor's status). */
+  onWaiting?(what: string): void;
+}
+
 export interface SuperviseOptions extends UpOptions {
   /** Mirror supervisor warnings to the terminal. */
   terminal: boolean;
@@ -28,6 +33,8 @@ export interface SuperviseOptions extends UpOptions {
 
 /** How often a waiting CLI looks at the cluster file or the supervisor pid again. */
 const POLL_MS = 100;
+/** What `up --detach` waits for until the supervisor's control API answers. */
+const SUPERVISOR_STARTING = 'the supervisor is starting';
 /** What `up --detach` waits beyond the supervisor's own deadline (its failure report included). */
 const DETACH_SLACK_MS = 5_000;
 
@@ -51,7 +58,7 @@ export async function superviseHere(options: SuperviseOptions): Promise<void> {
 }
 
 /** Starts the supervisor as a detached background process; resolves once the cluster is ready. */
-export async function upDetached(options: UpOptions): Promise<ClusterStatus> {
+export async function upDetached(options: DetachOptions): Promise<ClusterStatus> {
   const { paths, spec } = options;
   assertNotRunning(paths);
   const child = spawnSupervisor(options);
@@ -63,11 +70,20 @@ export async function upDetached(options: UpOptions): Promise<ClusterStatus> {
     if (file !== null && file.supervisor.pid === child.pid) {
       if (file.supervisor.phase === 'ready') return clientOf(file).status();
       if (file.supervisor.phase === 'failed') throw new UserError(file.supervisor.error ?? 'the cluster failed to start');
+      options.onWaiting?.((await waitingOf(file)) ?? SUPERVISOR_STARTING);
+    } else {
+      options.onWaiting?.(SUPERVISOR_STARTING);
     }
     if (seen.exit !== null) throw new UserError(`the supervisor exited (${seen.exit}) before the cluster was ready${outputHint(paths)}`);
     if (Date.now() > deadline) throw new UserError(`cluster ${paths.name} was not ready in time; see ${paths.log('supervisor')}`);
     await delay(POLL_MS);
   }
+}
+
+/** What the starting cluster waits for, as its supervisor tells; null while its control API does not answer. */
+async function waitingOf(file: ClusterFile): Promise<string | null> {
+  if (file.supervisor.controlUrl === '') return null;
+  return (await clientOf(file).status().catch(() => null))?.waiting ?? null;
 }
 
 function spawnSupervisor({ paths, spec }: UpOptions): ChildProcess {

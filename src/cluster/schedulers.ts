@@ -1,11 +1,16 @@
 // The scheduler part of a cluster: Marathon-style schedulers as worker threads of the supervisor
-// (ports kept across restarts), their roles as they report them, start, kill and stop.
+// (ports kept across restarts), their roles as they report them, their deployments and task state
+// changes for the timeline (bounded per second), start, kill and stop.
 import { UserError, errorMessage } from '../common/errors.js';
+import { MAX_TIMELINE_TASK_EVENTS_PER_SECOND } from '../common/limits.js';
 import type { Logger } from '../common/logging.js';
 import { LOOPBACK, type PortAllocator } from '../common/ports.js';
+import type { SchedulerReport } from '../scheduler/marathon.js';
+import type { TimelineReport } from '../scheduler/timeline-report.js';
 import type { SchedulerWorkerConfig } from '../scheduler/worker-config.js';
 import type { ClusterFile, SchedulerLayout } from './cluster-file.js';
 import type { ProcessState } from './core/ensemble-view.js';
+import { TaskEventLimiter } from './core/task-events.js';
 import type { TimelineEntry } from './core/timeline.js';
 import { WorkerHost } from './host.js';
 import { packagePath, type ClusterPaths } from './paths.js';
@@ -46,6 +51,8 @@ export class SchedulerComponents {
   private readonly hosts = new Map<string, WorkerHost>();
   private readonly views = new Map<string, SchedulerView>();
   private leaderlessSince = Date.now();
+  private readonly taskEvents = new TaskEventLimiter(MAX_TIMELINE_TASK_EVENTS_PER_SECOND);
+  private summaryTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: SchedulerOptions) {
     for (const s of options.layout) {
@@ -107,6 +114,9 @@ export class SchedulerComponents {
 
   async stopAll(): Promise<void> {
     await Promise.all([...this.hosts.values()].map((host) => host.stop()));
+    if (this.summaryTimer !== null) clearTimeout(this.summaryTimer);
+    this.summaryTimer = null;
+    this.options.observe(this.taskEvents.flush(Date.now(), true));
   }
 
   status(): SchedulerStatus[] {
@@ -158,18 +168,55 @@ export class SchedulerComponents {
     const message = parseSchedulerMessage(raw);
     if (message === null) return void this.options.log.warn({ component: s.name, message: raw }, 'ignored malformed worker message');
     const at = Date.now();
-    if (message.type === 'ready') {
-      this.update(s.name, { process: 'running' });
-      return this.options.observe([{ type: 'scheduler-started', at, scheduler: s.name, url: urlOf(s.port) }]);
+    switch (message.type) {
+      case 'ready':
+        this.update(s.name, { process: 'running' });
+        return this.options.observe([{ type: 'scheduler-started', at, scheduler: s.name, url: urlOf(s.port) }]);
+      case 'state':
+        return this.options.observe(this.onState(s.name, message, at));
+      case 'deployment':
+      case 'task':
+        return this.options.observe(this.onReport(message, at));
     }
-    const before = this.viewOf(s.name);
-    this.update(s.name, { process: 'running', role: message.role, subscribed: message.subscribed, frameworkId: message.frameworkId });
+  }
+
+  private onState(name: string, message: SchedulerReport, at: number): TimelineEntry[] {
+    const before = this.viewOf(name);
+    this.update(name, { process: 'running', role: message.role, subscribed: message.subscribed, frameworkId: message.frameworkId });
     const entries: TimelineEntry[] = [];
-    if (message.role === 'leading' && before.role !== 'leading') entries.push({ type: 'scheduler-elected', at, scheduler: s.name, leaderlessMs: at - this.leaderlessSince });
-    if (message.role !== 'leading' && before.role === 'leading') entries.push({ type: 'scheduler-deposed', at, scheduler: s.name });
-    if (message.subscribed && !before.subscribed && message.frameworkId !== null) entries.push({ type: 'scheduler-subscribed', at, scheduler: s.name, frameworkId: message.frameworkId });
-    if (!message.subscribed && before.subscribed) entries.push({ type: 'scheduler-disconnected', at, scheduler: s.name });
-    this.options.observe(entries);
+    if (message.role === 'leading' && before.role !== 'leading') entries.push({ type: 'scheduler-elected', at, scheduler: name, leaderlessMs: at - this.leaderlessSince });
+    if (message.role !== 'leading' && before.role === 'leading') entries.push({ type: 'scheduler-deposed', at, scheduler: name });
+    if (message.subscribed && !before.subscribed && message.frameworkId !== null) entries.push({ type: 'scheduler-subscribed', at, scheduler: name, frameworkId: message.frameworkId });
+    if (!message.subscribed && before.subscribed) entries.push({ type: 'scheduler-disconnected', at, scheduler: name });
+    return entries;
+  }
+
+  private onReport(report: TimelineReport, at: number): TimelineEntry[] {
+    if (report.type === 'task') {
+      const { taskId: task, appId: app, state, host, ports, message } = report;
+      const entries = this.taskEvents.admit({ type: 'task-state', at, task, app, state, host, ports, message });
+      this.scheduleSummary();
+      return entries;
+    }
+    const { id: deployment, apps, steps, reason } = report;
+    switch (report.phase) {
+      case 'started':
+        return [{ type: 'deployment-started', at, deployment, steps }];
+      case 'succeeded':
+        return [{ type: 'deployment-succeeded', at, deployment, apps }];
+      case 'failed':
+        return [{ type: 'deployment-failed', at, deployment, apps, reason }];
+    }
+  }
+
+  /** Task state changes left out of the timeline are summed up once their second is over. */
+  private scheduleSummary(): void {
+    const due = this.taskEvents.dueAt();
+    if (due === null || this.summaryTimer !== null) return;
+    this.summaryTimer = setTimeout(() => {
+      this.summaryTimer = null;
+      this.options.observe(this.taskEvents.flush(Date.now()));
+    }, Math.max(0, due - Date.now()));
   }
 
   private onExit(name: string, code: number | null): void {

@@ -80,7 +80,7 @@ const PRESETS: Record<ProfileName, Preset> = {
     masterTiming: MASTER_TIMING.demo,
     agentTiming: AGENT_TIMING.demo,
     schedulerTiming: SCHEDULER_TIMING.demo,
-    marathonSession: { zkSessionTimeoutMs: 1_000 },
+    marathonSession: { zkSessionTimeoutMs: 2_000 },
     clientSessionTimeoutMs: 1_000,
     memberStartTimeoutMs: 15_000,
     memberStopGraceMs: 3_000,

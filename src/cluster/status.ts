@@ -27,6 +27,8 @@ export interface ClusterStatus {
   name: string;
   profile: ProfileName;
   phase: SupervisorPhase;
+  /** While it starts: why it is not ready yet (no master leads, agents not registered, …); null otherwise. */
+  waiting: string | null;
   supervisorPid: number;
   /** Where Mesos masters find the ensemble: `zk://h1:p1,…/mesos`. */
   zk: string;

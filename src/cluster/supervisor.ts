@@ -64,6 +64,8 @@ export class Supervisor implements ControlTarget {
   private readonly token = randomBytes(24).toString('hex');
   private readonly startedAt = Date.now();
   private phase: SupervisorPhase = 'starting';
+  /** Why the cluster is not ready yet, while it starts; null once it is (or failed). */
+  private waiting: string | null = 'the ensemble members are starting';
   private control: ControlServer | null = null;
   private dashboard: Dashboard | null = null;
   private stopping: Promise<void> | null = null;
@@ -125,15 +127,19 @@ export class Supervisor implements ControlTarget {
     try {
       await Promise.all(this.layout.map((m) => this.startMember(m)));
       await this.waitEnsembleReady(deadline);
+      this.waiting = 'the masters and agents are starting';
       await this.mesos.startAll();
       await this.waitMesosReady(deadline);
+      this.waiting = 'the schedulers are starting';
       await this.schedulers.startAll();
       await this.waitReady(deadline, () => this.schedulers.notReady());
     } catch (err) {
       const reason = this.stopping === null ? errorMessage(err) : `cluster ${paths.name} was stopped while starting`;
+      this.waiting = null;
       await this.fail(reason);
       throw new UserError(reason);
     }
+    this.waiting = null;
     this.phase = 'ready';
     this.writeFile();
     this.record({ type: 'cluster-ready', cluster: paths.name, afterMs: Date.now() - this.startedAt });
@@ -146,6 +152,7 @@ export class Supervisor implements ControlTarget {
       name: this.options.paths.name,
       profile: this.options.spec.profile,
       phase: this.phase,
+      waiting: this.waiting,
       supervisorPid: process.pid,
       zk: this.zk,
       ensemble: this.layout.map((m) => memberStatus(m, this.viewOf(m.name))),
@@ -302,14 +309,17 @@ export class Supervisor implements ControlTarget {
       }
       if (this.layout.length > 0 && !this.view.settled()) {
         problem = this.unsettled();
+        this.waiting = `the ensemble is not serving yet (${problem})`;
         await this.nextChange(remaining);
         continue;
       }
       try {
+        this.waiting = 'the ensemble has not accepted a test write yet';
         await this.options.probeWrite(servers);
         return;
       } catch (err) {
         problem = `a test write failed: ${errorMessage(err)}`;
+        this.waiting = problem;
         await delay(Math.min(PROBE_RETRY_MS, remaining));
       }
     }
@@ -324,7 +334,8 @@ export class Supervisor implements ControlTarget {
   /** Waits until `problem` answers null (ready) or the deadline passes. */
   private async waitReady(deadline: number, problem: () => string | null): Promise<void> {
     for (let remaining = deadline - Date.now(); remaining > 0; remaining = deadline - Date.now()) {
-      if (problem() === null) return;
+      this.waiting = problem();
+      if (this.waiting === null) return;
       await this.nextChange(remaining);
     }
     throw this.notReadyError(problem() ?? 'not ready');
@@ -335,9 +346,11 @@ export class Supervisor implements ControlTarget {
   }
 
   private unsettled(): string {
-    const waiting = this.view.members().filter((m) => m.serverState === null || m.serverState === 'LOOKING');
-    if (waiting.length === 0) return 'more than one member claims to lead';
-    return waiting.map((m) => `${m.name} is ${m.serverState ?? 'not reporting a state'}`).join(', ');
+    const members = this.view.members();
+    const leaders = members.filter((m) => m.serverState === 'LEADING');
+    if (leaders.length > 1) return `${leaders.map((m) => m.name).join(' and ')} claim to lead`;
+    const waiting = members.filter((m) => m.serverState === null || m.serverState === 'LOOKING' || m.phase !== 'broadcast');
+    return waiting.length === 0 ? 'no member leads' : waiting.map((m) => `${m.name} is ${serverStateText(m)}`).join(', ');
   }
 
   private async nextChange(timeoutMs: number): Promise<void> {
@@ -434,6 +447,12 @@ export class Supervisor implements ControlTarget {
     };
     writeClusterFile(this.options.paths, file);
   }
+}
+
+/** `LOOKING`, `FOLLOWING (synchronization)`: a member's state, with its Zab phase while it does not serve yet. */
+function serverStateText(m: MemberView): string {
+  if (m.serverState === null) return 'not reporting a state';
+  return m.serverState === 'LOOKING' || m.phase === 'broadcast' ? m.serverState : `${m.serverState} (${m.phase ?? 'starting'})`;
 }
 
 function memberStatus(member: MemberLayout, view: MemberView): EnsembleMemberStatus {

@@ -128,3 +128,15 @@ export const MAX_DASHBOARD_CLIENT_QUEUE_BYTES = 8 * 1024 * 1024;
 export const MAX_DASHBOARD_EVENTS = 200;
 /** Points kept per dashboard chart series; the oldest go first. */
 export const MAX_DASHBOARD_CHART_POINTS = 500;
+/** Task state changes the cluster timeline takes per second; the rest are counted in one summary line. */
+export const MAX_TIMELINE_TASK_EVENTS_PER_SECOND = 20;
+/** Shortest time between two redraws of a progress line or of `up`'s live status on a terminal (at most four a second). */
+export const TERMINAL_REDRAW_MS = 250;
+/** How often `up` in the foreground refreshes its live status when nothing happens (app counts and health). */
+export const LIVE_STATUS_POLL_MS = 1_000;
+/** Rows `up`'s live status leaves for the events below it on a small terminal. */
+export const LIVE_STATUS_MIN_EVENT_ROWS = 5;
+/** Instances the scheduler launches on one offer (Marathon's --max_instances_per_offer): big scale-ups spread over offer cycles. */
+export const MAX_INSTANCES_PER_OFFER = 50;
+/** Containers an agent starts at once; more wait their turn, so the agent keeps answering its master while it starts hundreds. */
+export const MAX_CONCURRENT_LAUNCHES_PER_AGENT = 8;

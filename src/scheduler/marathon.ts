@@ -11,6 +11,7 @@ import { LOOPBACK } from '../common/ports.js';
 import { MARATHON_MAX_VERSIONS, SERVICE_PORT_MAX, SERVICE_PORT_MIN } from '../common/limits.js';
 import { parseZkUrl } from '../master/zk-url.js';
 import type { ApiError, Output, SchedulerInput } from './core/messages.js';
+import type { MarathonEvent } from './core/model.js';
 import { SchedulerCore } from './core/scheduler.js';
 import { serviceBackends } from './core/service-backends.js';
 import { createMarathonApp } from './http/app.js';
@@ -37,6 +38,8 @@ export interface MarathonOptions {
   config: SchedulerWorkerConfig;
   log: Logger;
   onReport?: (report: SchedulerReport) => void;
+  /** Every event of the Marathon event bus (what /v2/events streams). */
+  onEvent?: (event: MarathonEvent) => void;
 }
 
 export class Marathon {
@@ -51,6 +54,7 @@ export class Marathon {
   private constructor(private readonly options: MarathonOptions) {
     const { config, log } = options;
     this.reporter = new ChangeReporter(options.onReport);
+    if (options.onEvent !== undefined) this.bus.subscribe(options.onEvent);
     const zk = parseZkUrl(config.zk);
     this.flags = flagsOf(config);
     this.election = new SchedulerElection({ zk, sessionTimeoutMs: config.zkSessionTimeoutMs, participant: this.hostPort, log });

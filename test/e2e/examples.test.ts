@@ -26,7 +26,8 @@ const cli = (...args: string[]): Promise<string> => home.ok(...args, '--name', C
 const attempt = (...args: string[]) => home.run(...args, '--name', CLUSTER);
 
 /** The `step N/M: …` progress lines of a deploy. */
-const stepLines = (stderr: string): string[] => stderr.split('\n').filter((l) => l.startsWith('step '));
+/** The step lines of a deployment's progress, without the elapsed time each ends with. */
+const stepLines = (stderr: string): string[] => stderr.split('\n').filter((l) => l.startsWith('step ')).map((l) => l.replace(/ {2}\[\d+\.\d s\]$/, ''));
 
 function running(tasks: readonly TaskJson[]): TaskJson[] {
   return tasks.filter((t) => t.state === 'TASK_RUNNING');
@@ -108,7 +109,7 @@ await describeWithDocker('the examples, deployed with the CLI', () => {
     const recorder = await recordEvents(marathon, ['deployment_step_success', 'deployment_success']);
     const deployed = await attempt('deploy', example('group.json'), '--timeout', '40');
     expect(deployed.exitCode, deployed.stderr).toBe(0);
-    const deploymentId = /^deployment (\S+) for \/shop\/api, \/shop\/db$/m.exec(deployed.stderr)?.[1] ?? '';
+    const deploymentId = /^deployment (\S+) for \/shop\/api, \/shop\/db {2}\[\d+\.\d s\]$/m.exec(deployed.stderr)?.[1] ?? '';
     expect(deploymentId).not.toBe('');
     expect(stepLines(deployed.stderr)[1]).toBe('step 2/3: ScaleApplication /shop/db');
     const ours = (e: MarathonEventJson): boolean => (e['plan'] as { id: string }).id === deploymentId;

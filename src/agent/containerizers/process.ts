@@ -1,7 +1,8 @@
 // The `mesos` containerizer: plain processes (execa), detached in their own process group in the sandbox;
 // a shell wrapper writes stdout/stderr files and the exit status, for reporting after an agent restart.
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { Logger } from '../../common/logging.js';
@@ -41,8 +42,21 @@ interface Identity {
   zombie: boolean;
 }
 
-/** The process's state and start time from ps (null when there is no such process). */
+/** The process's state and start time (null when there is no such process): /proc where there is one, else ps. */
 async function identify(pid: number): Promise<Identity | null> {
+  return existsSync('/proc/self/stat') ? identifyFromProc(pid) : identifyFromPs(pid);
+}
+
+/** Linux: state and start time (clock ticks after boot) from /proc/<pid>/stat, without starting a process. */
+async function identifyFromProc(pid: number): Promise<Identity | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  if (stat === null) return null;
+  // Fields after the command name (which may hold spaces and parentheses): state is the 3rd, starttime the 22nd.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { zombie: fields[0] === 'Z', startTime: `ticks:${fields[19] ?? ''}` };
+}
+
+async function identifyFromPs(pid: number): Promise<Identity | null> {
   const result = await execa('ps', ['-o', 'stat=,lstart=', '-p', String(pid)], { reject: false });
   const line = result.stdout.trim();
   if (result.exitCode !== 0 || line === '') return null;

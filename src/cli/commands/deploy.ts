@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { Args, Flags } from '@oclif/core';
 import { deploy, startDeployment } from '../../api/deploy.js';
 import { UserError, errorMessage } from '../../common/errors.js';
-import { MarathonCommand, endpointTable, forceFlag, timeoutFlag } from '../marathon.js';
+import { MarathonCommand, describeProgress, endpointTable, forceFlag, timeoutFlag } from '../marathon.js';
 
 export default class Deploy extends MarathonCommand {
   static override description = 'create or update an app or a group from its Marathon JSON and wait for the deployment';
@@ -31,11 +31,12 @@ export default class Deploy extends MarathonCommand {
     const client = await this.marathon(flags);
     if (!flags.wait) {
       const started = await startDeployment(client, definition, flags.force);
-      for (const message of started.warnings) this.progress({ type: 'warning', message });
+      for (const message of started.warnings) this.logToStderr(describeProgress({ type: 'warning', message }));
       this.log(`deployment ${started.deploymentId} started`);
       return;
     }
-    const apps = await deploy(client, definition, { force: flags.force, timeoutMs: flags.timeout * 1000, onProgress: (p) => this.progress(p) });
+    const options = { force: flags.force, timeoutMs: flags.timeout * 1000 };
+    const apps = await this.withProgress(`deploying ${args.file}`, (onProgress) => deploy(client, definition, { ...options, onProgress }));
     this.log(endpointTable(apps));
   }
 }

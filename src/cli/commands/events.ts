@@ -1,5 +1,5 @@
 // `minicluster events`: the cluster timeline (member states, elections, agent registrations,
-// failovers, kills, starts); -f follows it.
+// failovers, framework subscriptions, deployments, task states, kills, starts); -f follows it.
 import { Flags } from '@oclif/core';
 import { ControlClient } from '../../api/control.js';
 import { ClusterCommand } from '../base.js';
@@ -8,7 +8,7 @@ import type { TimelineEvent } from '../../cluster/core/timeline.js';
 import { readTimeline } from '../../cluster/timeline-store.js';
 
 export default class Events extends ClusterCommand {
-  static override description = 'print the cluster timeline: elections, failovers, agent registrations, member states, kills, starts';
+  static override description = 'print the cluster timeline: elections, failovers, agent registrations, framework subscriptions, deployments, task states, member states, kills, starts';
 
   static override flags = {
     follow: Flags.boolean({ char: 'f', description: 'keep printing new events until the cluster stops or Ctrl-C' }),

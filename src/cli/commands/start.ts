@@ -1,7 +1,8 @@
-// `minicluster start NAME`: bring a killed component back with its data.
+// `minicluster start NAME`: bring a killed component back with its data, showing the wait on stderr.
 import { Args } from '@oclif/core';
 import { ControlClient } from '../../api/control.js';
 import { ClusterCommand } from '../base.js';
+import { ProgressLine } from '../terminal.js';
 
 export default class Start extends ClusterCommand {
   static override description = 'bring a killed component back (same ports, same data or work dir)';
@@ -14,7 +15,11 @@ export default class Start extends ClusterCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Start);
-    const started = await ControlClient.forCluster(this.paths(flags.name)).start(args.component);
+    const client = ControlClient.forCluster(this.paths(flags.name));
+    const started = await ProgressLine.around({ out: process.stderr, title: `starting ${args.component}` }, (progress) => {
+      progress.waitingFor('waiting for it to report ready');
+      return client.start(args.component);
+    });
     this.log(`started ${started.name} (pid ${started.pid})`);
   }
 }

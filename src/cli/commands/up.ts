@@ -1,8 +1,10 @@
-// `minicluster up`: start a cluster in the foreground (endpoints, then live events until Ctrl-C) or,
-// with --detach, in the background, returning once it is ready.
+// `minicluster up`: start a cluster in the foreground (endpoints, then a live status above the events
+// until Ctrl-C) or, with --detach, in the background, returning once it is ready (progress on stderr).
 import { Flags } from '@oclif/core';
 import { ClusterCommand } from '../base.js';
 import { formatEvent, formatStatus } from '../format.js';
+import { followCluster } from '../live-feed.js';
+import { ProgressLine, liveScreen } from '../terminal.js';
 import { superviseHere, upDetached } from '../../cluster/lifecycle.js';
 import { PROFILES, clusterSpec } from '../../cluster/spec.js';
 import type { ClusterStatus } from '../../cluster/status.js';
@@ -50,7 +52,9 @@ export default class Up extends ClusterCommand {
       return;
     }
     if (flags.detach) {
-      this.print(await upDetached(options), flags.json);
+      const title = `starting cluster ${options.paths.name}`;
+      const status = await ProgressLine.around({ out: process.stderr, title }, (progress) => upDetached({ ...options, onWaiting: (what) => progress.waitingFor(what) }));
+      this.print(status, flags.json);
       return;
     }
     await superviseHere({
@@ -62,8 +66,16 @@ export default class Up extends ClusterCommand {
 
   private follow(status: ClusterStatus, supervisor: Supervisor, json: boolean): void {
     this.print(status, json);
-    if (!json) this.log('\nevents (Ctrl-C stops the cluster):');
-    supervisor.timeline.subscribe((event) => this.log(json ? JSON.stringify(event) : formatEvent(event)));
+    if (json) {
+      supervisor.timeline.subscribe((event) => this.log(JSON.stringify(event)));
+      return;
+    }
+    const screen = liveScreen(process.stdout, 'events (Ctrl-C stops the cluster)');
+    const stop = followCluster({ source: supervisor, onEvent: (event) => screen.event(formatEvent(event)), onSnapshot: (snapshot) => screen.show(snapshot) });
+    void supervisor.closed.then(() => {
+      stop();
+      screen.close();
+    });
   }
 
   private print(status: ClusterStatus, json: boolean): void {

@@ -25,6 +25,8 @@ export interface AgentView {
   agentId: string | null;
   /** Name of the master it is registered with (or trying to): ours by port, else Mesos's `master@ip:port`. */
   master: string | null;
+  /** Its live tasks, as it last reported them. */
+  tasks: number;
 }
 
 export type MesosInput =
@@ -55,7 +57,7 @@ export class MesosView {
 
   constructor(layout: { masters: readonly { name: string; port: number }[]; agents: readonly { name: string; port: number }[] }) {
     for (const { name, port } of layout.masters) this.masters.set(name, { name, port, process: 'exited', role: null });
-    for (const { name, port } of layout.agents) this.agents.set(name, { name, port, process: 'exited', registered: false, agentId: null, master: null });
+    for (const { name, port } of layout.agents) this.agents.set(name, { name, port, process: 'exited', registered: false, agentId: null, master: null, tasks: 0 });
   }
 
   master(name: string): MasterView | undefined {
@@ -159,7 +161,7 @@ export class MesosView {
     }
     const before = { ...a };
     const master = message.master === null ? null : this.masterName(message.master);
-    Object.assign(a, { registered: message.registered, agentId: message.agentId ?? a.agentId, master });
+    Object.assign(a, { registered: message.registered, agentId: message.agentId ?? a.agentId, master, tasks: message.tasks });
     if (message.registered && (!before.registered || before.master !== master) && message.agentId !== null) {
       const again = before.agentId !== null;
       return [{ type: 'agent-registered', at: now, agent: a.name, master: master ?? '?', agentId: message.agentId, again }, ...this.failoverDone(now)];
@@ -187,6 +189,7 @@ export class MesosView {
         leaderlessMs: f.leaderlessMs,
         reregistered: live.length,
         agents: this.agents.size,
+        tasks: live.reduce((sum, a) => sum + a.tasks, 0),
         afterMs: now - f.at,
       },
     ];

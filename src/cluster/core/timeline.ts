@@ -28,13 +28,29 @@ export type TimelineEventBody =
   | { type: 'master-deposed'; master: string }
   | { type: 'agent-registered'; agent: string; master: string; agentId: string; again: boolean }
   | { type: 'agent-disconnected'; agent: string; master: string }
-  | { type: 'failover'; lost: string; how: LeaderLoss; leader: string; leaderlessMs: number; reregistered: number; agents: number; afterMs: number }
+  | {
+      type: 'failover';
+      lost: string;
+      how: LeaderLoss;
+      leader: string;
+      leaderlessMs: number;
+      reregistered: number;
+      agents: number;
+      afterMs: number;
+      /** Live tasks on the re-registered agents; absent in timelines written before it was counted. */
+      tasks?: number;
+    }
   | { type: 'scheduler-started'; scheduler: string; url: string }
   | { type: 'scheduler-elected'; scheduler: string; leaderlessMs: number }
   | { type: 'scheduler-deposed'; scheduler: string }
   | { type: 'scheduler-subscribed'; scheduler: string; frameworkId: string }
   | { type: 'scheduler-disconnected'; scheduler: string }
-  | { type: 'scheduler-killed'; scheduler: string; leading: boolean };
+  | { type: 'scheduler-killed'; scheduler: string; leading: boolean }
+  | { type: 'deployment-started'; deployment: string; steps: string[] }
+  | { type: 'deployment-succeeded'; deployment: string; apps: string[] }
+  | { type: 'deployment-failed'; deployment: string; apps: string[]; reason: string }
+  | { type: 'task-state'; task: string; app: string; state: string; host: string; ports: number[]; message: string }
+  | { type: 'task-states-skipped'; count: number; states: Record<string, number>; periodMs: number };
 
 /** `at` is milliseconds since the epoch. */
 export type TimelineEntry = TimelineEventBody & { at: number };
@@ -74,6 +90,12 @@ export function describeEvent(event: TimelineEventBody): string {
     case 'scheduler-disconnected':
     case 'scheduler-killed':
       return describeSchedulerEvent(event);
+    case 'deployment-started':
+    case 'deployment-succeeded':
+    case 'deployment-failed':
+    case 'task-state':
+    case 'task-states-skipped':
+      return describeMarathonEvent(event);
     default:
       return describeMesosEvent(event);
   }
@@ -96,8 +118,32 @@ function describeSchedulerEvent(event: SchedulerEventBody): string {
   }
 }
 
-type MesosEventBody = Exclude<TimelineEventBody, { type: `cluster-${string}` | `member-${string}` | `leader-${string}` | `scheduler-${string}` }>;
+type MesosEventBody = Exclude<
+  TimelineEventBody,
+  { type: `cluster-${string}` | `member-${string}` | `leader-${string}` | `scheduler-${string}` | `deployment-${string}` | `task-${string}` }
+>;
 type SchedulerEventBody = Extract<TimelineEventBody, { type: `scheduler-${string}` }>;
+type MarathonEventBody = Extract<TimelineEventBody, { type: `deployment-${string}` | `task-${string}` }>;
+
+/** Deployments and task states, in Marathon's words. */
+function describeMarathonEvent(event: MarathonEventBody): string {
+  switch (event.type) {
+    case 'deployment-started':
+      return `deployment ${event.deployment} started: ${event.steps.map((step, i) => `step ${i + 1}: ${step}`).join('; ') || 'nothing to do'}`;
+    case 'deployment-succeeded':
+      return `deployment ${event.deployment} of ${event.apps.join(', ') || '/'} succeeded`;
+    case 'deployment-failed':
+      return `deployment ${event.deployment} of ${event.apps.join(', ') || '/'} stopped: ${event.reason}`;
+    case 'task-state': {
+      const where = event.host === '' ? '' : ` on ${event.host}${event.ports.length === 0 ? '' : `:${event.ports.join(',')}`}`;
+      return `task ${event.task} of ${event.app} ${event.state}${where}${event.message === '' ? '' : ` (${event.message})`}`;
+    }
+    case 'task-states-skipped': {
+      const states = Object.entries(event.states).map(([state, n]) => `${state} ${n}`).join(', ');
+      return `${event.count} more task state ${event.count === 1 ? 'change' : 'changes'} in ${seconds(event.periodMs)} not listed (${states})`;
+    }
+  }
+}
 
 function describeMesosEvent(event: MesosEventBody): string {
   switch (event.type) {
@@ -122,7 +168,8 @@ function describeMesosEvent(event: MesosEventBody): string {
     case 'failover':
       return (
         `${event.lost} lost (${event.how}) → ${event.leader} leading after ${seconds(event.leaderlessMs)} → ` +
-        `${event.reregistered}/${event.agents} agents re-registered after ${seconds(event.afterMs)}`
+        `${event.reregistered}/${event.agents} agents re-registered after ${seconds(event.afterMs)}` +
+        (event.tasks === undefined ? '' : `; ${event.tasks} ${event.tasks === 1 ? 'task' : 'tasks'} kept running`)
       );
     default: {
       const _: never = event;
@@ -131,6 +178,7 @@ function describeMesosEvent(event: MesosEventBody): string {
   }
 }
 
-function seconds(ms: number): string {
+/** A duration as operators read it: `0.9 s`. */
+export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }

@@ -1,5 +1,6 @@
 // The launch queue and offers: queued instances are placed on offers (several per offer), persisted as
 // TASK_STAGING before the ACCEPT that launches them; unused offers are declined; REVIVE/SUPPRESS follow demand.
+import { MAX_INSTANCES_PER_OFFER } from '../../common/limits.js';
 import type { Offer, TaskInfo } from '../../master/core/v1.js';
 import { launchWaitMs } from './backoff.js';
 import { agentAttributes } from './constraints.js';
@@ -39,11 +40,13 @@ export function handleOffers(s: CoreState, out: Out, offers: readonly Offer[]): 
     const taskInfos = useOffer(s, out, offer);
     const filters = { refuse_seconds: s.options.timing.declineRefuseSeconds };
     if (taskInfos.length === 0) out.call({ type: 'DECLINE', decline: { offer_ids: [offer.id], filters } });
-    else out.call({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: taskInfos } }], filters } });
+    // While instances still wait, the unused rest of the offer comes back at once.
+    const rest = s.queue.size > 0 ? { refuse_seconds: 0 } : filters;
+    if (taskInfos.length > 0) out.call({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: taskInfos } }], filters: rest } });
   }
 }
 
-/** Places as many queued instances on one offer as fit; returns their TaskInfos. */
+/** Places as many queued instances on one offer as fit, up to MAX_INSTANCES_PER_OFFER; returns their TaskInfos. */
 function useOffer(s: CoreState, out: Out, offer: Offer): TaskInfo[] {
   const taskInfos: TaskInfo[] = [];
   let remaining = offer;
@@ -51,7 +54,7 @@ function useOffer(s: CoreState, out: Out, offer: Offer): TaskInfo[] {
     item.offersProcessed += 1;
     const placed = placedOf(s, activeInstances(s, app.id, out.now));
     let launchedHere = 0;
-    while (item.count > 0) {
+    while (item.count > 0 && taskInfos.length < MAX_INSTANCES_PER_OFFER) {
       const instanceId = `${safeId(app.id)}.instance-${s.options.newId()}`;
       const result = placeInstance({ app, instanceId, taskId: `${instanceId}._app.1`, offer: remaining, placed });
       if (!result.ok) {

@@ -56,6 +56,7 @@ describe('formatStatus', () => {
       name: 'default',
       profile: 'demo',
       phase: 'ready',
+      waiting: null,
       supervisorPid: 42,
       zk: 'zk://127.0.0.1:2181/mesos',
       ensemble: [],

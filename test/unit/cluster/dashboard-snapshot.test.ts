@@ -16,6 +16,7 @@ const STATUS: ClusterStatus = {
   name: 'default',
   profile: 'demo',
   phase: 'ready',
+  waiting: null,
   supervisorPid: 42,
   zk: 'zk://127.0.0.1:2181/mesos',
   ensemble: [
@@ -140,9 +141,9 @@ describe('buildSnapshot', () => {
 
 describe('timelineLines', () => {
   it("lists the newest events first with the CLI's one-line text", () => {
-    const failover = event(2, { type: 'failover', lost: 'master-1', how: 'killed', leader: 'master-2', leaderlessMs: 900, reregistered: 2, agents: 2, afterMs: 1100 } as Partial<TimelineEvent>);
+    const failover = event(2, { type: 'failover', lost: 'master-1', how: 'killed', leader: 'master-2', leaderlessMs: 900, reregistered: 2, agents: 2, afterMs: 1100, tasks: 3 } as Partial<TimelineEvent>);
     expect(timelineLines([event(1), failover])).toEqual([
-      { seq: 2, at: 2000, type: 'failover', text: 'master-1 lost (killed) → master-2 leading after 0.9 s → 2/2 agents re-registered after 1.1 s' },
+      { seq: 2, at: 2000, type: 'failover', text: 'master-1 lost (killed) → master-2 leading after 0.9 s → 2/2 agents re-registered after 1.1 s; 3 tasks kept running' },
       { seq: 1, at: 1000, type: 'master-elected', text: 'master-1 elected as the leading master after 0.9 s' },
     ]);
   });

@@ -30,12 +30,14 @@ function lead(view: MesosView, name: string, now: number): TimelineEntry[] {
   return view.apply({ type: 'master-message', name, message: { type: 'state', role: 'leading', leader: null } }, now);
 }
 
-function register(view: MesosView, agent: string, masterPort: number, now: number, id = `${agent}-id`): TimelineEntry[] {
-  return view.apply({ type: 'agent-message', name: agent, message: { type: 'state', registered: true, agentId: id, master: `master@127.0.0.1:${masterPort}` } }, now);
+function register(view: MesosView, agent: string, masterPort: number, now: number, tasks = 0): TimelineEntry[] {
+  const message = { type: 'state', registered: true, agentId: `${agent}-id`, master: `master@127.0.0.1:${masterPort}`, tasks } as const;
+  return view.apply({ type: 'agent-message', name: agent, message }, now);
 }
 
-function lose(view: MesosView, agent: string, masterPort: number, now: number): TimelineEntry[] {
-  return view.apply({ type: 'agent-message', name: agent, message: { type: 'state', registered: false, agentId: `${agent}-id`, master: `master@127.0.0.1:${masterPort}` } }, now);
+function lose(view: MesosView, agent: string, masterPort: number, now: number, tasks = 0): TimelineEntry[] {
+  const message = { type: 'state', registered: false, agentId: `${agent}-id`, master: `master@127.0.0.1:${masterPort}`, tasks } as const;
+  return view.apply({ type: 'agent-message', name: agent, message }, now);
 }
 
 describe('MesosView', () => {
@@ -50,20 +52,20 @@ describe('MesosView', () => {
     expect(view.agent('agent-1')).toMatchObject({ registered: true, master: 'master-2', agentId: 'agent-1-id', process: 'running' });
   });
 
-  it('sums a failover up once the new leader has every running agent: lost → leading after → re-registered after', () => {
+  it('sums a failover up once the new leader has every running agent: lost → leading after → re-registered after; tasks kept', () => {
     const view = started();
     lead(view, 'master-1', 10);
-    register(view, 'agent-1', 5051, 20);
-    register(view, 'agent-2', 5051, 20);
+    register(view, 'agent-1', 5051, 20, 2);
+    register(view, 'agent-2', 5051, 20, 1);
     expect(view.apply({ type: 'killed', name: 'master-1' }, 1_000)).toEqual([{ type: 'master-killed', at: 1_000, master: 'master-1', leading: true }]);
     expect(view.leading()).toBeNull();
-    expect(lose(view, 'agent-1', 5051, 1_010)).toEqual([{ type: 'agent-disconnected', at: 1_010, agent: 'agent-1', master: 'master-1' }]);
-    lose(view, 'agent-2', 5051, 1_010);
+    expect(lose(view, 'agent-1', 5051, 1_010, 2)).toEqual([{ type: 'agent-disconnected', at: 1_010, agent: 'agent-1', master: 'master-1' }]);
+    lose(view, 'agent-2', 5051, 1_010, 1);
     expect(lead(view, 'master-2', 1_900)).toEqual([{ type: 'master-elected', at: 1_900, master: 'master-2', leaderlessMs: 900 }]);
-    expect(register(view, 'agent-1', 5052, 2_000)).toEqual([{ type: 'agent-registered', at: 2_000, agent: 'agent-1', master: 'master-2', agentId: 'agent-1-id', again: true }]);
-    expect(register(view, 'agent-2', 5052, 2_100)).toEqual([
+    expect(register(view, 'agent-1', 5052, 2_000, 2)).toEqual([{ type: 'agent-registered', at: 2_000, agent: 'agent-1', master: 'master-2', agentId: 'agent-1-id', again: true }]);
+    expect(register(view, 'agent-2', 5052, 2_100, 1)).toEqual([
       { type: 'agent-registered', at: 2_100, agent: 'agent-2', master: 'master-2', agentId: 'agent-2-id', again: true },
-      { type: 'failover', at: 2_100, lost: 'master-1', how: 'killed', leader: 'master-2', leaderlessMs: 900, reregistered: 2, agents: 2, afterMs: 1_100 },
+      { type: 'failover', at: 2_100, lost: 'master-1', how: 'killed', leader: 'master-2', leaderlessMs: 900, reregistered: 2, agents: 2, afterMs: 1_100, tasks: 3 },
     ]);
     expect(view.notReady()).toBeNull();
   });
@@ -79,7 +81,7 @@ describe('MesosView', () => {
     lead(view, 'master-2', 500);
     expect(register(view, 'agent-1', 5052, 600).at(-1)).toMatchObject({ type: 'failover', how: 'deposed', reregistered: 1, agents: 2, afterMs: 400 });
     view.apply({ type: 'launched', name: 'agent-2' }, 700);
-    view.apply({ type: 'agent-message', name: 'agent-2', message: { type: 'state', registered: false, agentId: 'agent-2-id', master: null } }, 750);
+    view.apply({ type: 'agent-message', name: 'agent-2', message: { type: 'state', registered: false, agentId: 'agent-2-id', master: null, tasks: 0 } }, 750);
     expect(register(view, 'agent-2', 5052, 800)).toEqual([{ type: 'agent-registered', at: 800, agent: 'agent-2', master: 'master-2', agentId: 'agent-2-id', again: true }]);
   });
 

@@ -1,6 +1,6 @@
 // What the supervisor accepts from master and agent worker threads.
 import { describe, expect, it } from 'vitest';
-import { parseAgentMessage, parseMasterMessage } from '../../../src/cluster/worker-messages.js';
+import { parseAgentMessage, parseMasterMessage, parseSchedulerMessage } from '../../../src/cluster/worker-messages.js';
 
 describe('worker messages', () => {
   it('reads master ready and state messages and refuses anything else', () => {
@@ -13,10 +13,25 @@ describe('worker messages', () => {
 
   it('reads agent ready and state messages and refuses anything else', () => {
     expect(parseAgentMessage({ type: 'ready' })).toEqual({ type: 'ready' });
-    const state = { type: 'state', registered: true, agentId: 'a-S0', master: 'master@127.0.0.1:5050' };
+    const state = { type: 'state', registered: true, agentId: 'a-S0', master: 'master@127.0.0.1:5050', tasks: 3 };
     expect(parseAgentMessage(state)).toEqual(state);
     expect(parseAgentMessage({ ...state, registered: 'yes' })).toBeNull();
+    expect(parseAgentMessage({ ...state, tasks: -1 })).toBeNull();
+    expect(parseAgentMessage({ ...state, tasks: undefined })).toBeNull();
     expect(parseAgentMessage({ ...state, agentId: 7 })).toBeNull();
     expect(parseAgentMessage('ready')).toBeNull();
+  });
+
+  it("reads a scheduler's state, deployment and task messages and refuses malformed ones", () => {
+    const state = { type: 'state', role: 'leading', leader: null, subscribed: true, frameworkId: 'fw-1' };
+    expect(parseSchedulerMessage(state)).toEqual(state);
+    const deployment = { type: 'deployment', phase: 'started', id: 'd-1', steps: ['StartApplication /web'], apps: ['/web'], reason: '' };
+    expect(parseSchedulerMessage(deployment)).toEqual(deployment);
+    expect(parseSchedulerMessage({ ...deployment, phase: 'paused' })).toBeNull();
+    expect(parseSchedulerMessage({ ...deployment, steps: [1] })).toBeNull();
+    const task = { type: 'task', taskId: 'web.1', appId: '/web', state: 'TASK_RUNNING', host: '127.0.0.1', ports: [31000], message: '' };
+    expect(parseSchedulerMessage(task)).toEqual(task);
+    expect(parseSchedulerMessage({ ...task, ports: ['31000'] })).toBeNull();
+    expect(parseSchedulerMessage({ ...task, state: undefined })).toBeNull();
   });
 });
