@@ -1,5 +1,5 @@
-// Runs the core's effects one batch at a time in the fixed order: persist, then Mesos calls, then
-// events and log lines. A failed write stops the runner: the state in memory is no longer the stored one.
+// Runs the core's effects in the fixed order: persist, then Mesos calls, then events and log lines,
+// committing queued batches together. A failed write stops the runner: memory no longer matches the store.
 import { errorMessage } from '../../common/errors.js';
 import type { Logger } from '../../common/logging.js';
 import type { CallWithoutFramework } from '../../api/mesos.js';
@@ -15,33 +15,68 @@ export interface EffectTargets {
   onStoreFailure(err: unknown): void;
 }
 
+interface Batch {
+  effects: readonly Effect[];
+  done(stored: boolean): void;
+}
+
+/**
+ * Group commit: the batches that queued while a write was in flight are persisted together in the next
+ * write; each group's calls go out after its write and after the previous group's calls, in order.
+ */
 export class EffectRunner {
-  private tail: Promise<void> = Promise.resolve();
+  private pending: Batch[] = [];
+  private draining = false;
   private failed = false;
+  /** The calls of the last group sent. */
+  private sending: Promise<void> = Promise.resolve();
 
   constructor(private readonly targets: EffectTargets) {}
 
-  /** Queues a batch behind the ones before it; resolves once it ran (false: the store failed). */
+  /** Queues a batch behind the ones before it; resolves once its calls went out (false: the store failed). */
   run(effects: readonly Effect[]): Promise<boolean> {
-    const done = this.tail.then(() => this.execute(effects));
-    this.tail = done.then(() => undefined);
-    return done;
+    return new Promise((done) => {
+      this.pending.push({ effects, done });
+      if (!this.draining) void this.drain();
+    });
   }
 
-  private async execute(effects: readonly Effect[]): Promise<boolean> {
+  private async drain(): Promise<void> {
+    this.draining = true;
+    while (this.pending.length > 0) {
+      const group = this.pending;
+      this.pending = [];
+      if (!(await this.persist(group))) {
+        for (const batch of group) batch.done(false);
+        continue;
+      }
+      this.sending = this.sending.then(() => this.dispatch(group));
+      void this.sending.then(() => {
+        for (const batch of group) batch.done(true);
+      });
+    }
+    this.draining = false;
+  }
+
+  private async persist(group: readonly Batch[]): Promise<boolean> {
     if (this.failed) return false;
-    const { persist, call, publish, log } = this.targets;
-    const writes = effects.flatMap((e) => (e.type === 'persist' ? e.writes : []));
+    const writes = group.flatMap((b) => b.effects.flatMap((e) => (e.type === 'persist' ? e.writes : [])));
     try {
-      if (writes.length > 0) await persist(writes);
+      if (writes.length > 0) await this.targets.persist(writes);
+      return true;
     } catch (err) {
       this.failed = true;
-      log.error(`Failed to persist ${writes.length} records: ${errorMessage(err)}`);
+      this.targets.log.error(`Failed to persist ${writes.length} records: ${errorMessage(err)}`);
       this.targets.onStoreFailure(err);
       return false;
     }
+  }
+
+  /** Calls, events and log lines of a stored group, in order; resolves once the calls are answered. */
+  private async dispatch(group: readonly Batch[]): Promise<void> {
+    const { call, publish, log } = this.targets;
     const calls: Promise<void>[] = [];
-    for (const effect of effects) {
+    for (const effect of group.flatMap((b) => b.effects)) {
       switch (effect.type) {
         case 'persist':
           break;
@@ -57,7 +92,6 @@ export class EffectRunner {
       }
     }
     await Promise.all(calls);
-    return true;
   }
 }
 

@@ -1,0 +1,70 @@
+// The scheduler's effect runner: persist before the calls of every batch, batches that queued during a
+// write committed together, calls in order, and a failed write failing every later batch.
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { Effect, StoreWrite } from '../../../src/scheduler/core/messages.js';
+import { EffectRunner } from '../../../src/scheduler/io/effects.js';
+
+const write = (id: string): Effect => ({ type: 'persist', writes: [{ kind: 'delete-instance', instanceId: id }] });
+const kill = (id: string): Effect => ({ type: 'call', call: { type: 'KILL', kill: { task_id: { value: id } } } });
+
+function recorder(o: { failPersist?: boolean } = {}) {
+  const log: string[] = [];
+  const writes: StoreWrite[][] = [];
+  let release: () => void = () => undefined;
+  let gate = Promise.resolve();
+  const runner = new EffectRunner({
+    persist: async (w) => {
+      writes.push(w);
+      log.push(`persist ${w.map((x) => (x.kind === 'delete-instance' ? x.instanceId : x.kind)).join(',')}`);
+      await gate;
+      if (o.failPersist === true) throw new Error('ConnectionLoss');
+    },
+    call: async (c) => {
+      log.push(`call ${c.type === 'KILL' ? c.kill.task_id.value : c.type}`);
+    },
+    publish: () => undefined,
+    log: pino({ level: 'silent' }),
+    onStoreFailure: () => log.push('store failed'),
+  });
+  return {
+    runner,
+    log,
+    writes,
+    hold: () => {
+      gate = new Promise((resolve) => (release = resolve));
+    },
+    release: () => release(),
+  };
+}
+
+describe('EffectRunner', () => {
+  it('persists a batch before sending its calls', async () => {
+    const r = recorder();
+    expect(await r.runner.run([kill('a'), write('a')])).toBe(true);
+    expect(r.log).toEqual(['persist a', 'call a']);
+  });
+
+  it('commits the batches that queued during a write in one write, and sends their calls in order', async () => {
+    const r = recorder();
+    r.hold();
+    const first = r.runner.run([write('1'), kill('1')]);
+    const second = r.runner.run([write('2'), kill('2')]);
+    const third = r.runner.run([write('3'), kill('3')]);
+    r.release();
+    r.hold();
+    setTimeout(() => r.release(), 10);
+    expect(await Promise.all([first, second, third])).toEqual([true, true, true]);
+    expect(r.log.filter((l) => l.startsWith('persist'))).toEqual(['persist 1', 'persist 2,3']);
+    expect(r.log.filter((l) => l.startsWith('call'))).toEqual(['call 1', 'call 2', 'call 3']);
+    expect(r.log.indexOf('persist 1')).toBeLessThan(r.log.indexOf('call 1'));
+    expect(r.log.indexOf('persist 2,3')).toBeLessThan(r.log.indexOf('call 2'));
+  });
+
+  it('fails the batch whose write failed and every later one, and says so once', async () => {
+    const r = recorder({ failPersist: true });
+    expect(await r.runner.run([write('x'), kill('x')])).toBe(false);
+    expect(await r.runner.run([write('y'), kill('y')])).toBe(false);
+    expect(r.log).toEqual(['persist x', 'store failed']);
+  });
+});
