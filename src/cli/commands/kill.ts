@@ -6,7 +6,7 @@ import { ClusterCommand } from '../base.js';
 import { clockTime } from '../format.js';
 
 export default class Kill extends ClusterCommand {
-  static override description = "crash a component now: the leading master, a master, an agent (its tasks keep running) or an ensemble member";
+  static override description = "crash a component now: the leading master, a master, an agent (its tasks keep running), an ensemble member or a scheduler";
 
   static override examples = [
     '<%= config.bin %> kill leader',
