@@ -163,9 +163,7 @@ export class Marathon {
 
   /** The state in memory can no longer be trusted: give up leadership and rejoin the latch. */
   private abdicate(): void {
-    void this.endTerm()
-      .then(() => this.election.stop())
-      .then(() => this.election.start());
+    void this.endTerm().then(() => this.election.abdicate());
   }
 
   private reportChange(): void {

@@ -475,6 +475,27 @@ export function clientSuite(name: string, provider: SuiteProvider): void {
       expect(await admin.getChildren(path)).toEqual([]);
     });
 
+    it('abdicates: the next contender leads and the one that gave up joins the back of the line', async () => {
+      const admin = await env.client();
+      const path = `${await env.root(admin)}/abdication`;
+      const contender = (name: string): LeaderElection =>
+        new LeaderElection({ connect: () => env.client(), path, prefix: 'json.info_', data: text(name) });
+      const [a, b] = [contender('a'), contender('b')];
+      await a.start();
+      await b.start();
+      const bLeads = once(b, 'leader');
+      await a.abdicate();
+      await bLeads;
+      expect([a.isLeader, b.isLeader]).toEqual([false, true]);
+      expect(a.nodeName).toBe('json.info_0000000002');
+      expect((await a.leaderData())?.toString()).toBe('b');
+      const aLeads = once(a, 'leader');
+      await b.stop();
+      await aLeads;
+      expect(a.isLeader).toBe(true);
+      await a.stop();
+    });
+
     it('drops leadership on session expiry and contends again on a new session', async () => {
       const admin = await env.client({ direct: true });
       const path = `${await env.root(admin)}/election`;

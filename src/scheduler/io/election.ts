@@ -70,6 +70,12 @@ export class SchedulerElection extends EventEmitter<{ change: [ElectionState] }>
     await this.watchLatch();
   }
 
+  /** Stops leading and contends again on a new session (after the state store failed, say). */
+  async abdicate(): Promise<void> {
+    await this.election.abdicate();
+    await this.watchLatch();
+  }
+
   async stop(): Promise<void> {
     this.watcher?.cache.stop();
     this.watcher = null;

@@ -108,6 +108,20 @@ export class LeaderElection extends EventEmitter<{ leader: []; notLeader: [] }> 
     await session.close();
   }
 
+  /**
+   * Gives up leadership (or its place in line): closes this session, which removes its node, and
+   * contends again on a new session at the back of the line.
+   */
+  async abdicate(): Promise<void> {
+    const session = this.session;
+    if (session === null || this.stopped) return;
+    this.setLeader(false);
+    session.off('state', this.onState);
+    this.session = null;
+    await session.close();
+    await this.renew();
+  }
+
   private async join(): Promise<void> {
     const session = await this.options.connect();
     if (this.stopped) return session.close();
