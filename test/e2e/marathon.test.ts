@@ -104,7 +104,10 @@ await describeWithDocker('the Marathon-style scheduler end to end', () => {
     const standby = new MarathonClient(after.marathon ?? '');
     await waitUntil('the new leader reconciled', async () => running(await standby.appTasks('/nginx')).join() === before.join(), 15_000);
     await home.ok('start', killed, '--name', CLUSTER);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await waitUntil(`${killed} back as a standby`, async () => {
+      const s = await home.control(CLUSTER).status();
+      return s.schedulers.some((x) => x.name === killed && x.state === 'running' && x.role === 'standby');
+    }, 30_000);
     expect(running(await standby.appTasks('/nginx'))).toEqual(before);
     const viaRestarted = new MarathonClient(after.schedulers.find((s) => s.name === killed)?.url ?? '');
     expect(running(await viaRestarted.appTasks('/nginx'))).toEqual(before);

@@ -28,9 +28,15 @@ function listen<S extends Server | HttpServer>(server: S): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
 }
 
-function probes(): { probes: HealthProbes; results: HealthInput[] } {
+/** Probes whose health results are collected; `onHealth` runs as each one arrives. */
+function probes(onHealth: () => void = () => undefined): { probes: HealthProbes; results: HealthInput[] } {
   const results: HealthInput[] = [];
-  const probes = new HealthProbes({ onResult: (input) => input.type === 'health' && results.push(input), now: () => Date.now(), logger: pino({ level: 'silent' }) });
+  const collect = (input: SchedulerInput): void => {
+    if (input.type !== 'health') return;
+    results.push(input);
+    onHealth();
+  };
+  const probes = new HealthProbes({ onResult: collect, now: () => Date.now(), logger: pino({ level: 'silent' }) });
   cleanups.push(() => probes.close());
   return { probes, results };
 }
@@ -52,7 +58,8 @@ describe('HealthProbes', () => {
     const first = await waitUntil('a first result', () => results[0]);
     expect(first).toMatchObject({ type: 'health', taskId: web.taskId, checkIndex: 0, alive: true, cause: null });
     status = 302;
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    const seen = results.length;
+    await waitUntil('two more results after the redirect', () => results.length >= seen + 2);
     expect(lastOf(results, web.taskId)?.alive).toBe(true);
     status = 503;
     await waitUntil('a failing result', () => lastOf(results, web.taskId)?.alive === false);
@@ -77,13 +84,13 @@ describe('HealthProbes', () => {
     let requests = 0;
     const port = await listen(createHttpServer(() => void requests++));
     const slow = instance({ appId: '/web', hostPorts: [port] });
-    const { probes: p, results } = probes();
+    const requestsAtResult: number[] = [];
+    const { probes: p, results } = probes(() => requestsAtResult.push(requests));
     p.sync(view([app({ protocol: 'HTTP', timeoutSeconds: 0.4, intervalSeconds: 0.05 })], [slow]));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(requests).toBe(1);
-    expect(results).toEqual([]);
     const failed = await waitUntil('a timeout', () => results[0]);
     expect(failed).toMatchObject({ alive: false, cause: 'no answer within 400 ms' });
+    // Every 50 ms for 400 ms would be eight requests; one in flight at a time makes it the first only.
+    expect(requestsAtResult[0]).toBe(1);
   });
 
   it('probes only TASK_RUNNING instances with Marathon-level checks, and stops when they leave', async () => {
@@ -119,7 +126,7 @@ describe('HealthProbes', () => {
     }
   })();
 
-  it.skipIf(!openssl)('HTTPS: a self-signed certificate is accepted', async () => {
+  it.skipIf(!openssl)(`HTTPS: a self-signed certificate is accepted${openssl ? '' : ' (skipped: no openssl to make the certificate)'}`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'probe-tls-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
