@@ -7,7 +7,7 @@ import { execa, type ResultPromise } from 'execa';
 import { ControlClient } from '../../src/api/control.js';
 import { clusterPaths, type ClusterPaths } from '../../src/cluster/paths.js';
 import type { ClusterStatus } from '../../src/cluster/status.js';
-import { REPO_ROOT } from '../helpers/ensemble.js';
+import { REPO_ROOT } from '../helpers/repo.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'run.js');
 const COMMAND_TIMEOUT_MS = 90_000;

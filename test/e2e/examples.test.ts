@@ -9,7 +9,8 @@ import { MarathonClient, type Json, type MarathonEventJson, type TaskJson } from
 import { readClusterFile } from '../../src/cluster/cluster-file.js';
 import type { ClusterStatus } from '../../src/cluster/status.js';
 import { agentContainers, describeWithDocker, ensureNginxImage, ensureUbuntuImage, taskContainerEnv } from '../helpers/docker-image.js';
-import { REPO_ROOT, waitUntil } from '../helpers/ensemble.js';
+import { waitUntil } from '../helpers/ensemble.js';
+import { REPO_ROOT } from '../helpers/repo.js';
 import { CliHome } from './cli-helpers.js';
 
 const CLUSTER = 'examples';
@@ -194,7 +195,7 @@ await describeWithDocker('the examples, deployed with the CLI', () => {
     const config = await cli('lb', 'config');
     for (const app of await marathon.apps({ embed: ['apps.tasks'] })) {
       const tasks = running(app.tasks ?? []);
-      const servicePort = (tasks[0]?.['servicePorts'] as number[])[0];
+      const servicePort = (tasks[0]?.['servicePorts'] as number[] | undefined)?.[0];
       const name = `${app.id.slice(1).replaceAll('/', '_')}_${servicePort}`;
       expect(config).toMatch(new RegExp(`^frontend ${name}\\n  bind \\*:${servicePort}\\n`, 'm'));
       const backend = config.split('\n\n').find((section) => section.startsWith(`backend ${name}\n`)) ?? '';

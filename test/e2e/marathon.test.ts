@@ -5,12 +5,13 @@
 import Docker from 'dockerode';
 import { execa } from 'execa';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MarathonClient, type AppInfoJson, type TaskJson } from '../../src/api/marathon.js';
 import { readClusterFile } from '../../src/cluster/cluster-file.js';
 import type { ClusterStatus } from '../../src/cluster/status.js';
 import { describeWithDocker, ensureNginxImage } from '../helpers/docker-image.js';
-import { REPO_ROOT, waitUntil } from '../helpers/ensemble.js';
+import { waitUntil } from '../helpers/ensemble.js';
+import { REPO_ROOT } from '../helpers/repo.js';
 import { CliHome } from './cli-helpers.js';
 
 const CLUSTER = 'marathon';

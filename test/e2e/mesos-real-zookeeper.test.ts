@@ -1,17 +1,16 @@
 // The same masters and agents against a real ZooKeeper 3.8 (`up --zk`): no ensemble of ours, masters
 // contend and agents detect the leading master through it, tasks run and survive leader kills.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AgentClient, liveTasks } from '../../src/api/agent.js';
 import { TaskFramework } from '../../src/api/task-framework.js';
 import { isAlive } from '../../src/cluster/cluster-file.js';
 import type { ClusterStatus } from '../../src/cluster/status.js';
 import { waitUntil } from '../helpers/ensemble.js';
-import { realZooKeeperMissing, startRealZooKeeper, type RealZooKeeper } from '../helpers/real-zookeeper.js';
+import { describeWithRealZooKeeper, startRealZooKeeper, type RealZooKeeper } from '../helpers/real-zookeeper.js';
 import { CliHome } from './cli-helpers.js';
 
 const CLUSTER = 'on-real-zk';
 const KILLS = 3;
-const missing = realZooKeeperMissing();
 const home = new CliHome();
 let zookeeper: RealZooKeeper | null = null;
 
@@ -25,7 +24,7 @@ function leader(s: ClusterStatus): string | undefined {
   return leading.length === 1 ? leading[0]?.name : undefined;
 }
 
-describe.skipIf(missing !== null)(`masters and agents on a real ZooKeeper 3.8${missing === null ? '' : ` (skipped: ${missing})`}`, () => {
+describeWithRealZooKeeper('masters and agents on a real ZooKeeper 3.8', () => {
   let first: ClusterStatus;
 
   beforeAll(async () => {

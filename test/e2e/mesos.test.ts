@@ -8,7 +8,8 @@ import { TaskFramework, type LaunchedTask, type TaskRequest } from '../../src/ap
 import { isAlive, readClusterFile } from '../../src/cluster/cluster-file.js';
 import type { ClusterStatus } from '../../src/cluster/status.js';
 import { isTerminalState } from '../../src/master/core/v1.js';
-import { ensureTestImage, probeDocker, TEST_PAGE } from '../helpers/docker-image.js';
+import { DOCKER_SWITCH, ensureTestImage, probeDocker, TEST_PAGE } from '../helpers/docker-image.js';
+import { required } from '../helpers/requirement.js';
 import { waitUntil } from '../helpers/ensemble.js';
 import { CliHome } from './cli-helpers.js';
 
@@ -17,7 +18,7 @@ const KILLS = 10;
 const WORK_DIR_LABEL = 'minicluster.work_dir';
 const home = new CliHome();
 const docker = await probeDocker();
-const REQUIRED = process.env['MINICLUSTER_REQUIRE_DOCKER'] === '1';
+const REQUIRED = required(DOCKER_SWITCH);
 const withDocker = docker.ok || REQUIRED ? it : it.skip;
 const dockerNote = docker.ok ? '' : ` (skipped: no Docker engine is reachable: ${docker.reason}; MINICLUSTER_REQUIRE_DOCKER=1 makes this fail instead)`;
 
@@ -56,7 +57,7 @@ describe('masters and agents', () => {
   let first: ClusterStatus;
 
   beforeAll(async () => {
-    if (!docker.ok && REQUIRED) throw new Error(`MINICLUSTER_REQUIRE_DOCKER=1 but no Docker engine is reachable: ${docker.reason}`);
+    if (!docker.ok && REQUIRED) throw new Error(`${DOCKER_SWITCH}=1 but no Docker engine is reachable: ${docker.reason}`);
     if (docker.ok) await ensureTestImage();
     first = await home.up(CLUSTER);
   }, 120_000);

@@ -14,7 +14,8 @@ import { ZkClient } from '../../src/ensemble/client/index.js';
 import { AGENT_LINK_PATH, type AgentToMaster, type MasterToAgent, type StatusUpdate } from '../../src/master/core/protocol.js';
 import type { FrameworkInfo, KillPolicy, TaskInfo, TaskState } from '../../src/master/core/v1.js';
 import { masterInfo } from '../../src/master/info.js';
-import { REPO_ROOT, TestEnsemble, waitUntil } from './ensemble.js';
+import { TestEnsemble, waitUntil } from './ensemble.js';
+import { REPO_ROOT } from './repo.js';
 
 export const AGENT_ENTRY = join(REPO_ROOT, 'dist', 'agent', 'worker.js');
 export const FRAMEWORK: FrameworkInfo = { user: 'root', name: 'test', id: { value: 'fw-test' }, checkpoint: true, capabilities: [{ type: 'PARTITION_AWARE' }] };

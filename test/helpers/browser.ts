@@ -4,11 +4,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { REPO_ROOT } from './ensemble.js';
+import { afterAll, beforeAll } from 'vitest';
+import { REPO_ROOT } from './repo.js';
+import { describeRequiring } from './requirement.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const REQUIRED = process.env['MINICLUSTER_REQUIRE_BROWSER'] === '1';
 const SCREENSHOTS = join(REPO_ROOT, 'test-artifacts', 'screenshots');
 
 /** A page that keeps every console error and uncaught page error it saw. */
@@ -51,17 +51,10 @@ export class BrowserSession {
 
 /** A describe() that needs Chromium: it gets one browser for its tests, or skips saying why. */
 export function describeWithBrowser(name: string, body: (browser: () => BrowserSession) => void): void {
-  const present = existsSync(CHROMIUM);
-  if (!present && !REQUIRED) {
-    describe(name, () => {
-      it.skip(`skipped: no Chromium at ${CHROMIUM} (apt-get install chromium); MINICLUSTER_REQUIRE_BROWSER=1 makes this fail instead`, () => {});
-    });
-    return;
-  }
-  describe(name, () => {
+  const missing = existsSync(CHROMIUM) ? null : `there is no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+  describeRequiring({ switch: 'MINICLUSTER_REQUIRE_BROWSER', missing }, name, () => {
     let session: BrowserSession | null = null;
     beforeAll(async () => {
-      if (!present) throw new Error(`MINICLUSTER_REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM}`);
       session = await BrowserSession.launch();
     });
     afterAll(() => session?.close());

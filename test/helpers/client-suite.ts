@@ -1,7 +1,7 @@
 // The client behaviour suite: ZkClient and its recipes against whatever ensemble a provider starts
 // (a real ZooKeeper now, our own ensemble later), reached through proxies a test can cut.
 import { once } from 'node:events';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import {
   ChildrenCache,
   CREATOR_ALL_ACL,
@@ -18,6 +18,7 @@ import {
   type ZkState,
 } from '../../src/ensemble/client/index.js';
 import { LOOPBACK } from '../../src/common/ports.js';
+import { describeRequiring, type Requirement } from './requirement.js';
 import { TcpProxy } from './tcp-proxy.js';
 
 export interface SuiteTarget {
@@ -27,8 +28,8 @@ export interface SuiteTarget {
 }
 
 export interface SuiteProvider {
-  /** Why the target cannot run here (the suite is then skipped with this message), or null. */
-  unavailable(): string | null;
+  /** What the target needs installed on this machine; without one the suite always runs. */
+  requirement?: Requirement;
   start(): Promise<SuiteTarget | null>;
 }
 
@@ -151,10 +152,8 @@ function changeTo<T>(cache: Cache<T>, accept: (value: T | null) => boolean): Pro
 }
 
 export function clientSuite(name: string, provider: SuiteProvider): void {
-  const missing = provider.unavailable();
-  if (missing !== null) console.warn(`skipping "${name}": ${missing}`);
-
-  describe.skipIf(missing !== null)(name, () => {
+  const requirement = provider.requirement ?? { switch: '', missing: null };
+  describeRequiring(requirement, name, () => {
     const env = new SuiteEnv(provider, name);
     beforeAll(() => env.start());
     afterEach(() => env.closeClients());

@@ -6,16 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { execa } from 'execa';
-import { beforeAll, describe, it } from 'vitest';
+import { describeRequiring } from './requirement.js';
 
+export const DOCKER_SWITCH = 'MINICLUSTER_REQUIRE_DOCKER';
 export const TEST_IMAGE = 'minicluster-test/busybox:latest';
 /** The busybox binary the image is made of. */
 const BUSYBOX = '/bin/busybox';
 const APPLETS = ['sh', 'httpd', 'sleep', 'echo', 'cat', 'ls', 'env', 'trap', 'kill', 'true', 'false', 'date'];
 /** What the image's httpd serves from /www. */
 export const TEST_PAGE = 'hello from minicluster\n';
-
-const REQUIRED = process.env['MINICLUSTER_REQUIRE_DOCKER'] === '1';
 
 export type DockerProbe = { ok: true } | { ok: false; reason: string };
 
@@ -34,18 +33,8 @@ export async function probeDocker(): Promise<DockerProbe> {
  */
 export async function describeWithDocker(name: string, body: () => void): Promise<void> {
   const probe = await probeDocker();
-  if (!probe.ok && !REQUIRED) {
-    describe(name, () => {
-      it.skip(`skipped: no Docker engine is reachable (${probe.reason}); MINICLUSTER_REQUIRE_DOCKER=1 makes this fail instead`, () => {});
-    });
-    return;
-  }
-  describe(name, () => {
-    beforeAll(() => {
-      if (!probe.ok) throw new Error(`MINICLUSTER_REQUIRE_DOCKER=1 but no Docker engine is reachable: ${probe.reason}`);
-    });
-    body();
-  });
+  const missing = probe.ok ? null : `no Docker engine is reachable (${probe.reason})`;
+  describeRequiring({ switch: DOCKER_SWITCH, missing }, name, body);
 }
 
 /** The tutorials' image name; without a registry, the test image stands in for it, serving TEST_PAGE on port 80. */

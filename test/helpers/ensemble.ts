@@ -1,23 +1,14 @@
 // Test ensembles: real member processes (dist/ensemble/io/main.js) on free loopback ports with
 // temporary data dirs, followed through the state messages they send over IPC.
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { MEMBER_NODE_FLAGS, memberArgs, type MemberProcessConfig, type ServerEntry, type ServerState } from '../../src/cluster/member-config.js';
 import { LOOPBACK, PortAllocator } from '../../src/common/ports.js';
+import { REPO_ROOT } from './repo.js';
 
-/** The nearest folder above this file with a package.json (also right when compiled elsewhere). */
-function findRepoRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
-  }
-}
-
-export const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
 export const MEMBER_ENTRY = join(REPO_ROOT, 'dist', 'ensemble', 'io', 'main.js');
 
 const START_TIMEOUT_MS = 20_000;

@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { LOOPBACK, PortAllocator } from '../../src/common/ports.js';
+import { describeRequiring } from './requirement.js';
 
 /** Where Debian's zookeeper package puts bin/zkServer.sh; ZOOKEEPER_HOME overrides it. */
 const DEBIAN_ZOOKEEPER_HOME = '/usr/share/zookeeper';
@@ -52,6 +53,16 @@ export function zookeeperHome(): string {
 
 function serverScript(): string {
   return join(zookeeperHome(), 'bin', 'zkServer.sh');
+}
+
+export const ZOOKEEPER_SWITCH = 'MINICLUSTER_REQUIRE_ZOOKEEPER';
+
+/**
+ * A describe() that needs a real ZooKeeper 3.8 on this machine: skipped saying why when java or the
+ * distribution is missing, failed instead under MINICLUSTER_REQUIRE_ZOOKEEPER=1.
+ */
+export function describeWithRealZooKeeper(name: string, body: () => void): void {
+  describeRequiring({ switch: ZOOKEEPER_SWITCH, missing: realZooKeeperMissing() }, name, body);
 }
 
 /** Why a real ZooKeeper cannot run here (java or the distribution missing), or null when it can. */

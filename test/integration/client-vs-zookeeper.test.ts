@@ -1,11 +1,12 @@
 // Our ZooKeeper client against a real ZooKeeper 3.8, standalone and as a 3-member ensemble
-// (skipped, saying why, when java or the ZooKeeper distribution is not installed).
+// (skipped, saying why, when java or the ZooKeeper distribution is not installed; failed instead under
+// MINICLUSTER_REQUIRE_ZOOKEEPER=1).
 import { clientSuite, type SuiteProvider } from '../helpers/client-suite.js';
-import { realZooKeeperMissing, startRealZooKeeper } from '../helpers/real-zookeeper.js';
+import { realZooKeeperMissing, startRealZooKeeper, ZOOKEEPER_SWITCH } from '../helpers/real-zookeeper.js';
 
 function realZooKeeper(members: 1 | 3): SuiteProvider {
   return {
-    unavailable: realZooKeeperMissing,
+    requirement: { switch: ZOOKEEPER_SWITCH, missing: realZooKeeperMissing() },
     start: async () => {
       const zk = await startRealZooKeeper({ members });
       return zk === null ? null : { clientPorts: zk.members.map((m) => m.clientPort), stop: () => zk.stop() };

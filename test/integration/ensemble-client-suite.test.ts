@@ -1,11 +1,9 @@
 // Our ZooKeeper client's behaviour suite, run against our own three-member ensemble (the same suite
 // runs against a real ZooKeeper 3.8 in client-vs-zookeeper.test.ts).
-import { existsSync } from 'node:fs';
 import { clientSuite, type SuiteProvider } from '../helpers/client-suite.js';
-import { MEMBER_ENTRY, TestEnsemble } from '../helpers/ensemble.js';
+import { TestEnsemble } from '../helpers/ensemble.js';
 
 const ourEnsemble: SuiteProvider = {
-  unavailable: () => (existsSync(MEMBER_ENTRY) ? null : `${MEMBER_ENTRY} is missing (run npm run build first)`),
   start: async () => {
     const ensemble = await TestEnsemble.start();
     return { clientPorts: ensemble.sids.map((sid) => ensemble.clientPort(sid)), stop: () => ensemble.stop() };

@@ -6,12 +6,14 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOOPBACK } from '../../src/common/ports.js';
-import { REPO_ROOT, TestEnsemble, waitUntil } from '../helpers/ensemble.js';
+import { TestEnsemble, waitUntil } from '../helpers/ensemble.js';
+import { ZK_GOLDEN } from '../helpers/repo.js';
+import { ZOOKEEPER_SWITCH, zookeeperHome } from '../helpers/real-zookeeper.js';
+import { describeRequiring } from '../helpers/requirement.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 
-const ZOOKEEPER_HOME = process.env['ZOOKEEPER_HOME'] ?? '/usr/share/zookeeper';
-const ZKCLI = join(ZOOKEEPER_HOME, 'bin', 'zkCli.sh');
-const GOLDEN = join(REPO_ROOT, '..', 'shared', 'reference', 'zk-golden', 'standalone', 'zkcli');
+const ZKCLI = join(zookeeperHome(), 'bin', 'zkCli.sh');
+const GOLDEN = join(ZK_GOLDEN, 'standalone', 'zkcli');
 const GOLDEN_PORT = '22181';
 
 // ---- zkCli.sh ----
@@ -130,7 +132,8 @@ describe('real clients against the ensemble', () => {
     await ensemble?.stop();
   });
 
-  describe.skipIf(!existsSync(ZKCLI))(`zkCli.sh (${ZKCLI})`, () => {
+  const zkCliMissing = existsSync(ZKCLI) ? null : `there is no ${ZKCLI} (apt-get install zookeeper, or set ZOOKEEPER_HOME)`;
+  describeRequiring({ switch: ZOOKEEPER_SWITCH, missing: zkCliMissing }, `zkCli.sh (${ZKCLI})`, () => {
     it('creates, reads and lists like against a real server', async () => {
       const port = ensemble.clientPort(ensemble.sids[1] ?? 1);
       const created = await zkCli(port, 'create', '/a', 'x');

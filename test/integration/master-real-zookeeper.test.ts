@@ -1,17 +1,15 @@
 // The same masters against a real ZooKeeper 3.8 (`--zk` pointing at it): election through
 // `json.info_` znodes, a framework launching a task on a fake agent, failover with the registry
-// (skipped, saying why, when java or the ZooKeeper distribution is not installed).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// (skipped, saying why, when java or the ZooKeeper distribution is not installed; failed instead under
+// MINICLUSTER_REQUIRE_ZOOKEEPER=1).
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MesosMasterClient, SchedulerClient, type Subscription } from '../../src/api/mesos.js';
 import { ZkClient } from '../../src/ensemble/client/index.js';
 import { parseResourceText } from '../../src/master/core/resources.js';
 import { EventLog, FakeAgent, TestMasters, frameworkInfo } from '../helpers/masters.js';
-import { realZooKeeperMissing, startRealZooKeeper, type RealZooKeeper } from '../helpers/real-zookeeper.js';
+import { describeWithRealZooKeeper, startRealZooKeeper, type RealZooKeeper } from '../helpers/real-zookeeper.js';
 
-const missing = realZooKeeperMissing();
-if (missing !== null) console.warn(`skipping masters against a real ZooKeeper: ${missing}`);
-
-describe.skipIf(missing !== null)('masters against a real ZooKeeper 3.8', () => {
+describeWithRealZooKeeper('masters against a real ZooKeeper 3.8', () => {
   let zookeeper: RealZooKeeper;
   let masters: TestMasters;
   let sub: Subscription | undefined;

@@ -8,7 +8,8 @@ import { WorkerHost } from '../../src/cluster/host.js';
 import { PortAllocator } from '../../src/common/ports.js';
 import { MASTER_TIMING, type MasterWorkerConfig } from '../../src/master/config.js';
 import type { MasterWorkerMessage } from '../../src/master/worker.js';
-import { REPO_ROOT, TestEnsemble, waitUntil } from '../helpers/ensemble.js';
+import { TestEnsemble, waitUntil } from '../helpers/ensemble.js';
+import { REPO_ROOT } from '../helpers/repo.js';
 
 const WORKER_ENTRY = join(REPO_ROOT, 'dist', 'master', 'worker.js');
 

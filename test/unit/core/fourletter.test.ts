@@ -5,10 +5,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MemberInfo } from '../../../src/ensemble/core/server/fourletter.js';
 import type { ServerOutput } from '../../../src/ensemble/core/server/server.js';
-import { GOLDEN_DIR } from '../wire/golden-files.js';
+import { ZK_GOLDEN } from '../../helpers/repo.js';
 import { OPEN, SingleMember } from './server-harness.js';
 
-const golden = (file: string): string => readFileSync(path.join(GOLDEN_DIR, file), 'utf8');
+const golden = (file: string): string => readFileSync(path.join(ZK_GOLDEN, file), 'utf8');
 
 const CONFIG = [
   'clientPort=22282',

@@ -15,11 +15,12 @@ import {
 } from '../../../src/ensemble/wire/client.js';
 import type { ClientRequest, ClientResponse, MultiResult, Reply, RequestOp, Stat } from '../../../src/ensemble/wire/records.js';
 import type { ServerOutput } from '../../../src/ensemble/core/server/server.js';
-import { GOLDEN_DIR, parseHexFile, type GoldenFrame } from '../wire/golden-files.js';
+import { ZK_GOLDEN } from '../../helpers/repo.js';
+import { parseHexFile, type GoldenFrame } from '../wire/golden-files.js';
 import { SingleMember } from './server-harness.js';
 import { TreeDriver } from './tree-driver.js';
 
-const frames = parseHexFile(path.join(GOLDEN_DIR, 'standalone/raw-probe-ops.hex'));
+const frames = parseHexFile(path.join(ZK_GOLDEN, 'standalone/raw-probe-ops.hex'));
 const body = (f: GoldenFrame): Buffer => f.bytes.subarray(4);
 
 const maskStat = (s: Stat): Stat => ({ ...s, ctime: 0, mtime: 0 });

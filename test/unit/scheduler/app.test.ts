@@ -1,14 +1,13 @@
-// normalizeApp: Marathon's reference examples, validation rules with their exact paths and
+// normalizeApp: Marathon-shaped app and group fixtures, validation rules with their exact paths and
 // messages, defaults, and the legacy tutorial payloads.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type NormalizeOptions, type NormalizeResult, normalizeApp } from '../../../src/scheduler/core/app.js';
 import type { AppDefinition } from '../../../src/scheduler/core/app-types.js';
+import { FIXTURES } from '../../helpers/repo.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const EXAMPLES = path.resolve(repoRoot, '../shared/reference/marathon/raml/v2/examples');
+const EXAMPLES = path.join(FIXTURES, 'marathon');
 
 function example(name: string): unknown {
   return JSON.parse(readFileSync(path.join(EXAMPLES, name), 'utf8'));
@@ -51,20 +50,20 @@ function expectInvalid(input: unknown, at: string, message: string): void {
 
 const base = { id: '/app', cmd: 'sleep 100' };
 
-describe('reference examples', () => {
+describe('Marathon-shaped fixtures', () => {
   const apps = [
-    ...(example('apps_create.json') as unknown[]),
-    example('app-check-http-example.json'),
-    ...(example('app_list.json') as { apps: unknown[] }).apps,
-    ...groupApps(example('group.json') as GroupJson),
+    ...(example('apps-create.json') as unknown[]),
+    example('app-legacy-check.json'),
+    ...(example('apps-list-1.4.json') as { apps: unknown[] }).apps,
+    ...groupApps(example('group-tree.json') as GroupJson),
   ];
 
   it.each(apps.map((app) => [(app as { id: string }).id, app]))('%s normalises without errors', (_id, app) => {
     expect(normalizeApp(app).ok).toBe(true);
   });
 
-  it('app.json, a field-by-field illustration, breaks two semantic rules', () => {
-    expect(errors(normalizeApp(example('app.json')))).toEqual({
+  it('an app with every field set breaks two semantic rules', () => {
+    expect(errors(normalizeApp(example('app-every-field.json')))).toEqual({
       status: 422,
       message: 'Object is not valid',
       details: {
@@ -74,12 +73,12 @@ describe('reference examples', () => {
     });
   });
 
-  it('app_list.json echoes 1.4 output: ports and uris are migrated', () => {
-    const first = (example('app_list.json') as { apps: unknown[] }).apps[0];
+  it('a Marathon 1.4 app list: ports and uris are migrated', () => {
+    const first = (example('apps-list-1.4.json') as { apps: unknown[] }).apps[0];
     const { app, warnings } = ok(first);
-    expect(app.portDefinitions.map((p) => p.port)).toEqual([10013, 10015]);
+    expect(app.portDefinitions.map((p) => p.port)).toEqual([10021, 10022]);
     expect(app.fetch).toEqual([
-      { uri: 'https://raw.github.com/mesosphere/marathon/master/README.md', extract: false, executable: false, cache: false },
+      { uri: 'https://downloads.example.org/reporter/NOTES.md', extract: false, executable: false, cache: false },
     ]);
     expect(app.constraints).toEqual([['hostname', 'UNIQUE']]);
     expect(warnings).toEqual(['/ports: read as portDefinitions', '/constraints(0): empty UNIQUE value dropped', '/uris: read as fetch']);

@@ -1,10 +1,7 @@
 // Loads the captured ZooKeeper 3.8 frames (zk-golden/**/*.hex) for the wire tests.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const GOLDEN_DIR = path.resolve(repoRoot, '../shared/reference/zk-golden');
+import { ZK_GOLDEN } from '../../helpers/repo.js';
 
 export interface GoldenFrame {
   file: string;
@@ -17,7 +14,7 @@ export interface GoldenFrame {
   bytes: Buffer;
 }
 
-export function goldenFiles(ext: string, dir = GOLDEN_DIR): string[] {
+export function goldenFiles(ext: string, dir = ZK_GOLDEN): string[] {
   return readdirSync(dir)
     .sort()
     .flatMap((name) => {
@@ -41,7 +38,7 @@ export function parseHexFile(file: string): GoldenFrame[] {
     const hex = lines[i + 1] ?? '';
     if (!/^[0-9a-f]+$/.test(hex)) throw new Error(`${file}:${i + 2}: expected a hex line`);
     frames.push({
-      file: path.relative(GOLDEN_DIR, file),
+      file: path.relative(ZK_GOLDEN, file),
       index: Number(m[1]),
       conn: m[2] ?? '',
       dir: m[3] === 'C>S' ? 'C>S' : 'S>C',
@@ -63,7 +60,7 @@ export interface CaptureStream {
 }
 
 /** ensemble/quorum-and-election-capture.txt: "## KIND stream …" sections of "# desc" + hex lines. */
-export function parsePeerCapture(file = path.join(GOLDEN_DIR, 'ensemble/quorum-and-election-capture.txt')): CaptureStream[] {
+export function parsePeerCapture(file = path.join(ZK_GOLDEN, 'ensemble/quorum-and-election-capture.txt')): CaptureStream[] {
   const streams: CaptureStream[] = [];
   let desc = '';
   for (const line of readFileSync(file, 'utf8').split('\n')) {
