@@ -126,9 +126,14 @@ async function withEnsemble<T>(starting: Promise<BenchEnsemble>, body: (ensemble
     return await body(ensemble);
   } finally {
     await ensemble.stop();
-    const stray = ensemble.members.filter((m) => listenerPid(m.clientPort) !== null);
-    if (stray.length > 0) throw new Error(`members still listening after stop: ${stray.map((m) => m.clientPort).join(', ')}`);
+    assertStopped(ensemble);
   }
+}
+
+/** Throws when a member still listens after stop (called after the body, whose own error wins if it threw). */
+function assertStopped(ensemble: BenchEnsemble): void {
+  const stray = ensemble.members.filter((m) => listenerPid(m.clientPort) !== null);
+  if (stray.length > 0) throw new Error(`members still listening after stop: ${stray.map((m) => m.clientPort).join(', ')}`);
 }
 
 type LoadAndMemory = Pick<SystemFigures, 'throughput' | 'unloaded' | 'memoryKb' | 'nodeCount'>;

@@ -82,7 +82,7 @@ export class Agent {
     private readonly logger: Logger,
     private readonly checkpoint: Checkpoint,
     private readonly runners: { docker: DockerContainerizer | null; processes: ProcessContainerizer | null },
-    private readonly options: AgentStartOptions,
+    options: AgentStartOptions,
   ) {
     this.statusReporter = new ChangeReporter((status) => options.onStatus?.(status));
     this.containerizers = new Map<ContainerizerType, Containerizer>();

@@ -2,7 +2,7 @@
 // when missing) or a group (PUT /v2/groups), then following the deployment until it is gone, reporting
 // steps, task state changes and, while it does not progress, why (queue, health checks, last failure).
 import { setTimeout as delay } from 'node:timers/promises';
-import { MarathonClient, MarathonHttpError, type AppInfoJson, type DeploymentJson, type DeploymentResult, type Json, type TaskJson } from './marathon.js';
+import { type MarathonClient, MarathonHttpError, type AppInfoJson, type DeploymentJson, type DeploymentResult, type Json, type TaskJson } from './marathon.js';
 
 export type DeployProgress =
   | { type: 'warning'; message: string }

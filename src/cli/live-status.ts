@@ -25,7 +25,7 @@ export function statusBlock(snapshot: LiveSnapshot, columns: number): string[] {
   return [
     [`cluster ${status.name} (${status.profile}) ${status.phase}`, ...endpoints.filter((e) => e !== null)].join(' · '),
     ...rows.filter(([, items]) => items.length > 0).map(([label, items]) => `${label.padEnd(LABEL_WIDTH)}${items.join(' · ')}`),
-  ].map((line) => fit(line, columns));
+  ].map((line) => fitToWidth(line, columns));
 }
 
 /** The whole status on one line, for output that is not a terminal. */
@@ -42,7 +42,7 @@ export function statusLine(snapshot: LiveSnapshot): string {
 }
 
 /** Cuts a line to the terminal's width so it never wraps (a wrapped line would break the block). */
-export function fit(line: string, columns: number): string {
+export function fitToWidth(line: string, columns: number): string {
   const chars = [...line];
   return chars.length <= columns ? line : `${chars.slice(0, Math.max(0, columns - 1)).join('')}…`;
 }

@@ -2,7 +2,7 @@
 // ANSI control codes (at most a few times a second); on a pipe or a file they print plain lines only.
 import { LIVE_STATUS_MIN_EVENT_ROWS, TERMINAL_REDRAW_MS } from '../common/limits.js';
 import { noteText, progressText } from './format.js';
-import { fit, statusBlock, statusLine, type LiveSnapshot } from './live-status.js';
+import { fitToWidth, statusBlock, statusLine, type LiveSnapshot } from './live-status.js';
 
 /** What the shells need of process.stdout / process.stderr (tests pass fakes). */
 export interface Output {
@@ -84,7 +84,7 @@ export class ProgressLine {
   }
 
   private draw(): void {
-    this.o.out.write(`${CLEAR_LINE}${fit(this.line(), (this.o.out.columns ?? DEFAULT_COLUMNS) - 1)}`);
+    this.o.out.write(`${CLEAR_LINE}${fitToWidth(this.line(), (this.o.out.columns ?? DEFAULT_COLUMNS) - 1)}`);
   }
 
   private line(): string {
@@ -183,7 +183,7 @@ class PinnedStatus implements LiveScreen {
     const rows = this.rows();
     const columns = this.out.columns ?? DEFAULT_COLUMNS;
     const status = statusBlock(this.snapshot, columns).slice(0, Math.max(0, rows - LIVE_STATUS_MIN_EVENT_ROWS - 1));
-    const block = [...status, fit(`${this.title}:`, columns)];
+    const block = [...status, fitToWidth(`${this.title}:`, columns)];
     const lines = block.map((line, i) => `${moveTo(i + 1)}${CLEAR_ROW}${line}`).join('');
     if (lines === this.drawn && !resized) return;
     this.drawn = lines;

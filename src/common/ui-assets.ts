@@ -12,7 +12,7 @@ export function uiRouter(page: UiPage): Router {
   const pageDir = packagePath('ui', page);
   router.use('/assets', express.static(packagePath('dist', 'ui'), { index: false, fallthrough: true }));
   router.use('/assets', express.static(packagePath('ui'), { index: false }));
-  router.get('/', (req, res, next) => {
+  router.get('/', (_req, res, next) => {
     const index = `${pageDir}/index.html`;
     if (!existsSync(index)) return next();
     res.set('Cache-Control', 'no-store');

@@ -67,7 +67,10 @@ export function encodeRegistry(registry: Registry, log: Logger): Buffer {
   if (base > MAX_REGISTRY_BYTES) throw new Error(`the registry's admitted agents need ${base} bytes, more than ${MAX_REGISTRY_BYTES}`);
   const newestFirst = [...registry.unreachable].sort((a, b) => b.timestamp.nanoseconds - a.timestamp.nanoseconds);
   let bytes = base;
-  const kept = newestFirst.filter((u) => (bytes += Buffer.byteLength(JSON.stringify(u)) + 1) <= MAX_REGISTRY_BYTES);
+  const kept = newestFirst.filter((u) => {
+    bytes += Buffer.byteLength(JSON.stringify(u)) + 1;
+    return bytes <= MAX_REGISTRY_BYTES;
+  });
   log.warn(`Forgetting ${registry.unreachable.length - kept.length} unreachable agents: the registry is limited to ${MAX_REGISTRY_BYTES} bytes`);
   return Buffer.from(JSON.stringify({ ...registry, unreachable: kept }));
 }

@@ -2,7 +2,7 @@
 // ACKNOWLEDGE; the transport's refusals; the endpoints' shapes; the registry znode; and a failover
 // after which the new leading master still knows the agent and its running task.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MesosHttpError, MesosMasterClient, SchedulerClient, type Subscription } from '../../src/api/mesos.js';
+import { MesosMasterClient, SchedulerClient, type Subscription } from '../../src/api/mesos.js';
 import { ZkClient } from '../../src/ensemble/client/index.js';
 import type { Offer, TaskInfo } from '../../src/master/core/v1.js';
 import type { Master } from '../../src/master/master.js';

@@ -178,7 +178,10 @@ export class DockerContainerizer implements Containerizer {
     const mappings = docker?.port_mappings ?? [];
     const portKey = (m: { container_port: number; protocol?: string }): string => `${m.container_port}/${(m.protocol ?? 'tcp').toLowerCase()}`;
     const portBindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-    for (const m of mappings) (portBindings[portKey(m)] ??= []).push({ HostIp: this.options.host, HostPort: String(m.host_port) });
+    for (const m of mappings) {
+      const key = portKey(m);
+      portBindings[key] = [...(portBindings[key] ?? []), { HostIp: this.options.host, HostPort: String(m.host_port) }];
+    }
     const volumes = (task.info.container?.volumes ?? []).map((v) => {
       const host = v.host_path === undefined ? join(task.sandbox, v.container_path) : v.host_path.startsWith('/') ? v.host_path : join(task.sandbox, v.host_path);
       return `${host}:${v.container_path}:${(v.mode ?? 'RW').toLowerCase()}`;

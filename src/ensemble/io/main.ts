@@ -38,9 +38,13 @@ function stateReporter(member: Member): (message: StateMessage) => void {
   let last: StateMessage | null = null;
   setInterval(() => {
     const zxid = hexZxid(member.replicated.lastZxid);
-    if (last !== null && last.zxid !== zxid) report((last = { ...last, zxid }));
+    if (last !== null && last.zxid !== zxid) send({ ...last, zxid });
   }, ZXID_REPORT_INTERVAL_MS).unref();
-  return (message) => report((last = message));
+  const send = (message: StateMessage): void => {
+    last = message;
+    report(message);
+  };
+  return send;
 }
 
 function createMember(config: MemberProcessConfig, storage: SqliteStorage): Member {

@@ -93,7 +93,7 @@ export class ElectionLinks {
     let head = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {
       head = Buffer.concat([head, chunk]);
-      let hello;
+      let hello: ReturnType<typeof decodeElectionHello>;
       try {
         hello = decodeElectionHello(head);
       } catch (err) {

@@ -22,10 +22,11 @@ export function endsWithReserved(raw: string): boolean {
 /** Absolute id for `raw`; relative ids (and `.`/`..` segments) are taken from `base`. */
 export function resolvePathId(raw: string, base: string): string {
   const start = raw.startsWith('/') ? [] : segments(base);
-  const out = segments(raw).reduce<string[]>((acc, s) => {
-    if (s === '..') return acc.slice(0, -1);
-    return s === '.' ? acc : [...acc, s];
-  }, start);
+  const out = [...start];
+  for (const s of segments(raw)) {
+    if (s === '..') out.pop();
+    else if (s !== '.') out.push(s);
+  }
   return `/${out.join('/')}`;
 }
 

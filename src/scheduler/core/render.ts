@@ -51,10 +51,12 @@ const EMBED_KEYS: Record<string, Partial<AppEmbed>> = {
  * `group.apps.`; unknown values are ignored.
  */
 export function readAppEmbed(values: readonly string[], base: AppEmbed): AppEmbed {
-  return values.reduce<AppEmbed>((acc, value) => {
+  const embed = { ...base };
+  for (const value of values) {
     const key = value.replace(/^(group\.apps|apps|app)\./, '');
-    return key === value ? acc : { ...acc, ...EMBED_KEYS[key] };
-  }, base);
+    if (key !== value) Object.assign(embed, EMBED_KEYS[key]);
+  }
+  return embed;
 }
 
 export interface RenderOptions {

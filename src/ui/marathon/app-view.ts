@@ -3,7 +3,6 @@
 import { fill, h, HttpError, type Child } from '../common/dom.js';
 import { runAction, type ForceableCall } from './actions.js';
 import { api, type App, type HealthResult, type Task, type TaskFailure } from './api.js';
-import { stepSummary } from './apps-view.js';
 import { badge, panel, table, time, type View } from './view.js';
 
 const TASK_HEADERS = ['Task', 'State', 'Endpoints', 'Health', 'Started', 'Version'];
@@ -81,7 +80,9 @@ function actionsBar(id: string, count: HTMLInputElement, changed: () => void): H
   const run = (label: string, call: ForceableCall, done = changed): void => void runAction({ box, label, call, done });
   const scale = (): void => run(`Scale to ${count.valueAsNumber}`, (force) => api.scale(id, count.valueAsNumber, force));
   const destroy = (): void => {
-    if (confirm(`Destroy ${id} and kill its tasks?`)) run(`Destroy ${id}`, () => api.destroy(id), () => void (location.hash = '#/apps'));
+    if (confirm(`Destroy ${id} and kill its tasks?`)) run(`Destroy ${id}`, () => api.destroy(id), () => {
+        location.hash = '#/apps';
+      });
   };
   return h(
     'div',

@@ -59,7 +59,10 @@ class Page {
 
   /** Re-reads everything shown; a refresh asked for while one runs happens right after it. */
   async refresh(): Promise<void> {
-    if (this.busy) return void (this.again = true);
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
     this.busy = true;
     try {
       await Promise.all([this.view.refresh(), this.readHeader()]);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppInfoJson } from '../../../src/api/marathon.js';
 import { noteText, progressText } from '../../../src/cli/format.js';
-import { fit, statusBlock, statusLine, type LiveSnapshot } from '../../../src/cli/live-status.js';
+import { fitToWidth, statusBlock, statusLine, type LiveSnapshot } from '../../../src/cli/live-status.js';
 import type { ClusterStatus } from '../../../src/cluster/status.js';
 
 const member = (name: string, role: 'leader' | 'follower', state: 'running' | 'killed' = 'running') =>
@@ -86,7 +86,7 @@ describe('progress text', () => {
   });
 
   it('fits a line to a width', () => {
-    expect(fit('abcdef', 6)).toBe('abcdef');
-    expect(fit('abcdef', 4)).toBe('abc…');
+    expect(fitToWidth('abcdef', 6)).toBe('abcdef');
+    expect(fitToWidth('abcdef', 4)).toBe('abc…');
   });
 });

@@ -107,7 +107,7 @@ describe('liveScreen', () => {
     expect(redraw.startsWith(`${ESC}7`)).toBe(true);
     expect(redraw.endsWith(`${ESC}8`)).toBe(true);
     expect(redraw).toContain('master-1 standby');
-    expect(redraw).not.toMatch(/\x1b\[\d+;\d+r/);
+    expect(redraw).not.toMatch(new RegExp(`${ESC}\\[\\d+;\\d+r`));
     screen.close();
     expect(out.text().endsWith(`${ESC}[r${ESC}[20;1H\n`)).toBe(true);
   });

@@ -1,5 +1,6 @@
 // The read-only endpoint views: /master/state, state-summary, frameworks, slaves, tasks and the
 // master/* metrics, in the v0 shapes the web UI and tools read.
+// biome-ignore-all lint/suspicious/noExplicitAny: these tests walk the endpoints' untyped JSON answers
 import { describe, expect, it } from 'vitest';
 import { frameworksJson, metricsSnapshot, slavesJson, stateJson, stateSummaryJson, tasksJson, type MasterIdentity } from '../../../src/master/core/view.js';
 import { Harness, offers, only, task } from './harness.js';

@@ -171,15 +171,15 @@ describe('groups', () => {
   it('builds the tree from explicit groups and app ids', () => {
     const root = renderGroup(sim.core, '/', readGroupEmbed([]), opts(sim));
     expect(root).toMatchObject({ id: '/', apps: [{ id: '/top' }], pods: [], dependencies: [] });
-    const [shop] = root?.['groups'] as Json[];
+    const [shop] = (root?.['groups'] ?? []) as Json[];
     expect(shop).toMatchObject({ id: '/shop', dependencies: ['/db'], apps: [{ id: '/shop/cart' }], groups: [{ id: '/shop/back', apps: [{ id: '/shop/back/pay' }], groups: [] }] });
-    expect((shop?.['apps'] as Json[])[0]).not.toHaveProperty('tasksRunning');
+    expect((shop?.['apps'] as Json[] | undefined)?.[0]).not.toHaveProperty('tasksRunning');
   });
 
   it('honours embed and answers undefined for unknown groups', () => {
     const shop = renderGroup(sim.core, '/shop', readGroupEmbed(['group.apps', 'group.apps.counts']), opts(sim));
     expect(shop).not.toHaveProperty('groups');
-    expect((shop?.['apps'] as Json[])[0]).toMatchObject({ id: '/shop/cart', tasksRunning: 1 });
+    expect((shop?.['apps'] as Json[] | undefined)?.[0]).toMatchObject({ id: '/shop/cart', tasksRunning: 1 });
     expect(renderGroup(sim.core, '/nope', readGroupEmbed([]), opts(sim))).toBeUndefined();
   });
 });

@@ -117,7 +117,7 @@ describe('JuteReader / JuteWriter', () => {
 
   it('rejects a vector count larger than the bytes left before reading any element', () => {
     let calls = 0;
-    const r = new JuteReader(Buffer.from('3b9aca00' + '00'.repeat(16), 'hex'));
+    const r = new JuteReader(Buffer.from(`3b9aca00${'00'.repeat(16)}`, 'hex'));
     expect(() =>
       r.readVector((x) => {
         calls++;

@@ -76,7 +76,8 @@ export class DataTree {
     this.nodes.set(path, node);
     if (path !== '/') {
       const parent = this.parentNode(path);
-      (parent.children ??= new Set()).add(childNameOf(path));
+      parent.children ??= new Set();
+      parent.children.add(childNameOf(path));
     }
     this.index(path, node.ephemeralOwner, true);
   }
