@@ -5,7 +5,17 @@ import { fourLetterWord, realZooKeeperMissing } from '../test/helpers/real-zooke
 import { measureFailover } from './failover.js';
 import { LoadClients, PAYLOAD_BYTES, type ClientSpec, type LoadFigures, type Window } from './load.js';
 import { jvmOptions, listenerPid, residentKb } from './procfs.js';
-import { aFollower, hostOf, memberFor, serverVersion, startMinicluster, startZooKeeper, waitSettled, type BenchEnsemble, type Member } from './systems.js';
+import {
+  aFollower,
+  hostOf,
+  memberFor,
+  serverVersion,
+  startMinicluster,
+  startZooKeeper,
+  waitSettled,
+  type BenchEnsemble,
+  type Member,
+} from './systems.js';
 import { WORKLOADS, type Workload } from './zk-client.js';
 
 export interface EnsembleSuiteOptions {
@@ -75,7 +85,16 @@ export async function runEnsembleSuite(options: EnsembleSuiteOptions): Promise<E
   };
   options.log(`minicluster: starting 3 members, demo timing (tickMs ${DEMO_TICK_MS})`);
   const minicluster = await withEnsemble(startMinicluster(DEMO_TICK_MS), (ensemble) =>
-    measureSystem(ensemble, { name: 'minicluster', setup: `3 member processes (node ${process.version}), demo timing tickMs ${DEMO_TICK_MS}` }, DEMO_TICK_MS, window, options),
+    measureSystem(
+      ensemble,
+      {
+        name: 'minicluster',
+        setup: `3 member processes (node ${process.version}), demo timing tickMs ${DEMO_TICK_MS}`,
+      },
+      DEMO_TICK_MS,
+      window,
+      options,
+    ),
   );
   const zookeeperMissing = options.zookeeper ? realZooKeeperMissing() : 'skipped (--no-zookeeper)';
   if (zookeeperMissing !== null) {
@@ -89,11 +108,19 @@ export async function runEnsembleSuite(options: EnsembleSuiteOptions): Promise<E
 async function measureZooKeeper(window: Window, options: EnsembleSuiteOptions): Promise<SystemFigures> {
   options.log(`zookeeper: starting 3 members, tickTime ${ZOOKEEPER_DEFAULT_TICK_MS}`);
   const figures = await withEnsemble(startZooKeeper(ZOOKEEPER_DEFAULT_TICK_MS), async (ensemble) =>
-    measureSystem(ensemble, { name: 'zookeeper', setup: await describeZooKeeper(ensemble) }, ZOOKEEPER_DEFAULT_TICK_MS, window, options),
+    measureSystem(
+      ensemble,
+      { name: 'zookeeper', setup: await describeZooKeeper(ensemble) },
+      ZOOKEEPER_DEFAULT_TICK_MS,
+      window,
+      options,
+    ),
   );
   if (options.failoverRuns === 0) return figures;
   options.log(`zookeeper: starting 3 members, tickTime ${DEMO_TICK_MS} (failover only)`);
-  const demoTick = await withEnsemble(startZooKeeper(DEMO_TICK_MS), (ensemble) => measureFailover(ensemble, options.failoverRuns, options.log));
+  const demoTick = await withEnsemble(startZooKeeper(DEMO_TICK_MS), (ensemble) =>
+    measureFailover(ensemble, options.failoverRuns, options.log),
+  );
   return { ...figures, failover: [...figures.failover, { tickMs: DEMO_TICK_MS, samplesMs: demoTick }] };
 }
 
@@ -119,7 +146,10 @@ async function describeZooKeeper(ensemble: BenchEnsemble): Promise<string> {
 }
 
 /** Runs `body` against a started ensemble and stops it afterwards, checking nothing still listens. */
-async function withEnsemble<T>(starting: Promise<BenchEnsemble>, body: (ensemble: BenchEnsemble) => Promise<T>): Promise<T> {
+async function withEnsemble<T>(
+  starting: Promise<BenchEnsemble>,
+  body: (ensemble: BenchEnsemble) => Promise<T>,
+): Promise<T> {
   const ensemble = await starting;
   try {
     await waitSettled(ensemble);
@@ -133,13 +163,21 @@ async function withEnsemble<T>(starting: Promise<BenchEnsemble>, body: (ensemble
 /** Throws when a member still listens after stop (called after the body, whose own error wins if it threw). */
 function assertStopped(ensemble: BenchEnsemble): void {
   const stray = ensemble.members.filter((m) => listenerPid(m.clientPort) !== null);
-  if (stray.length > 0) throw new Error(`members still listening after stop: ${stray.map((m) => m.clientPort).join(', ')}`);
+  if (stray.length > 0)
+    throw new Error(`members still listening after stop: ${stray.map((m) => m.clientPort).join(', ')}`);
 }
 
 type LoadAndMemory = Pick<SystemFigures, 'throughput' | 'unloaded' | 'memoryKb' | 'nodeCount'>;
 
-async function measureAll(ensemble: BenchEnsemble, window: Window, options: EnsembleSuiteOptions): Promise<LoadAndMemory> {
-  const loaded = Array.from({ length: CLIENTS }, (_, i) => ({ connectString: hostOf(memberFor(ensemble, i)), node: `/bench/c${i}` }));
+async function measureAll(
+  ensemble: BenchEnsemble,
+  window: Window,
+  options: EnsembleSuiteOptions,
+): Promise<LoadAndMemory> {
+  const loaded = Array.from({ length: CLIENTS }, (_, i) => ({
+    connectString: hostOf(memberFor(ensemble, i)),
+    node: `/bench/c${i}`,
+  }));
   const throughput = await measureWorkloads(loaded, OUTSTANDING, window, options);
   const follower = await aFollower(ensemble);
   options.log(`  unloaded: 1 client × 1 outstanding on follower ${follower.id}`);
@@ -169,7 +207,9 @@ async function measureWorkloads(
     const figures: Partial<Record<Workload, LoadFigures>> = {};
     for (const workload of WORKLOADS) {
       const f = await load.run(workload, outstanding, window);
-      options.log(`  ${workload}: ${f.opsPerSec.toFixed(0)} ops/s, p50 ${f.p50Ms.toFixed(2)} ms, p99 ${f.p99Ms.toFixed(2)} ms, ${f.errors} errors${f.firstError === null ? '' : ` (first: ${f.firstError})`}`);
+      options.log(
+        `  ${workload}: ${f.opsPerSec.toFixed(0)} ops/s, p50 ${f.p50Ms.toFixed(2)} ms, p99 ${f.p99Ms.toFixed(2)} ms, ${f.errors} errors${f.firstError === null ? '' : ` (first: ${f.firstError})`}`,
+      );
       figures[workload] = f;
     }
     return figures as Record<Workload, LoadFigures>;

@@ -14,12 +14,18 @@ const NODE = '/bench-failover';
 const PAYLOAD = Buffer.alloc(PAYLOAD_BYTES, 'f');
 
 /** One sample per run: ms from the kill to the first successful write, or null if none came. */
-export async function measureFailover(ensemble: BenchEnsemble, runs: number, log: (line: string) => void): Promise<(number | null)[]> {
+export async function measureFailover(
+  ensemble: BenchEnsemble,
+  runs: number,
+  log: (line: string) => void,
+): Promise<(number | null)[]> {
   const samples: (number | null)[] = [];
   for (let run = 1; run <= runs; run++) {
     const leader = await waitSettled(ensemble);
     const sample = await killLeaderOnce(ensemble, leader);
-    log(`  failover run ${run}/${runs}: killed member ${leader}, first write after ${sample === null ? 'none' : `${sample.toFixed(0)} ms`}`);
+    log(
+      `  failover run ${run}/${runs}: killed member ${leader}, first write after ${sample === null ? 'none' : `${sample.toFixed(0)} ms`}`,
+    );
     samples.push(sample);
     await ensemble.restart(leader);
   }
@@ -28,7 +34,11 @@ export async function measureFailover(ensemble: BenchEnsemble, runs: number, log
 }
 
 async function killLeaderOnce(ensemble: BenchEnsemble, leader: number): Promise<number | null> {
-  const client = await connectClient(ensemble.connectString, { sessionTimeoutMs: 10_000, spinDelayMs: RETRY_MS, timeoutMs: 15_000 });
+  const client = await connectClient(ensemble.connectString, {
+    sessionTimeoutMs: 10_000,
+    spinDelayMs: RETRY_MS,
+    timeoutMs: 15_000,
+  });
   try {
     await ensureNode(client, NODE, PAYLOAD);
     return await firstWriteAfter(issuer(client, 'setData', NODE, PAYLOAD), () => ensemble.kill(leader));

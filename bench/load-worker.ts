@@ -101,5 +101,8 @@ function grow(array: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
 }
 
 main().catch((err: unknown) => {
-  parentPort?.postMessage({ type: 'failed', message: err instanceof Error ? err.message : String(err) } satisfies WorkerReport);
+  parentPort?.postMessage({
+    type: 'failed',
+    message: err instanceof Error ? err.message : String(err),
+  } satisfies WorkerReport);
 });

@@ -37,7 +37,9 @@ export class LoadClients {
 
   /** One worker per client, each connected and with its node created. */
   static async start(clients: readonly ClientSpec[]): Promise<LoadClients> {
-    const workers = clients.map((c) => spawnWorker({ ...c, payloadBytes: PAYLOAD_BYTES, sessionTimeoutMs: SESSION_TIMEOUT_MS }));
+    const workers = clients.map((c) =>
+      spawnWorker({ ...c, payloadBytes: PAYLOAD_BYTES, sessionTimeoutMs: SESSION_TIMEOUT_MS }),
+    );
     const load = new LoadClients(workers);
     try {
       await Promise.all(workers.map((w) => nextReport(w, 'ready')));
@@ -50,7 +52,13 @@ export class LoadClients {
 
   async run(workload: Workload, outstanding: number, window: Window): Promise<LoadFigures> {
     const warmUntil = performance.timeOrigin + performance.now() + START_MARGIN_MS + window.warmupMs;
-    const command: WorkerCommand = { type: 'run', workload, outstanding, warmUntil, measureUntil: warmUntil + window.measureMs };
+    const command: WorkerCommand = {
+      type: 'run',
+      workload,
+      outstanding,
+      warmUntil,
+      measureUntil: warmUntil + window.measureMs,
+    };
     const reports = await Promise.all(
       this.workers.map((w) => {
         const report = nextReport(w, 'done');
@@ -75,7 +83,14 @@ function nextReport<T extends 'ready' | 'done'>(worker: Worker, type: T): Promis
     const onMessage = (report: WorkerReport): void => {
       cleanup();
       if (report.type === type) resolve(report as Extract<WorkerReport, { type: T }>);
-      else reject(new Error(report.type === 'failed' ? `load client failed: ${report.message}` : `unexpected ${report.type} from a load client`));
+      else
+        reject(
+          new Error(
+            report.type === 'failed'
+              ? `load client failed: ${report.message}`
+              : `unexpected ${report.type} from a load client`,
+          ),
+        );
     };
     const onError = (err: Error): void => {
       cleanup();

@@ -43,7 +43,8 @@ const TINY = { cpus: 0.001, mem: 4, disk: 0 };
 async function waitRunning(client: MarathonClient, appId: string, count: number): Promise<void> {
   const deadline = Date.now() + DEPLOY_TIMEOUT_MS;
   while (((await client.app(appId, [])).tasksRunning ?? 0) < count) {
-    if (Date.now() > deadline) throw new Error(`${appId}: ${count} tasks not running within ${DEPLOY_TIMEOUT_MS / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`${appId}: ${count} tasks not running within ${DEPLOY_TIMEOUT_MS / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
@@ -53,7 +54,10 @@ async function removeApp(client: MarathonClient, appId: string): Promise<void> {
   await client.waitForDeployment(deploymentId, { timeoutMs: DEPLOY_TIMEOUT_MS });
 }
 
-async function measureDocker(client: MarathonClient, log: (line: string) => void): Promise<DockerLaunch[] | { skipped: string }> {
+async function measureDocker(
+  client: MarathonClient,
+  log: (line: string) => void,
+): Promise<DockerLaunch[] | { skipped: string }> {
   const docker = await probeDocker();
   if (!docker.ok) return { skipped: `no Docker engine is reachable (${docker.reason})` };
   const image = await ensureTestImage();
@@ -62,17 +66,36 @@ async function measureDocker(client: MarathonClient, log: (line: string) => void
     const samples: { marathonMs: number; bareLoopMs: number }[] = [];
     for (let run = 1; run <= (instances === 1 ? SINGLE_RUNS : 1); run++) {
       const sample = await dockerSample(client, image, instances);
-      log(`  ${instances} Docker instance(s), run ${run}: POST → all running ${sample.marathonMs} ms, docker run loop ${sample.bareLoopMs} ms`);
+      log(
+        `  ${instances} Docker instance(s), run ${run}: POST → all running ${sample.marathonMs} ms, docker run loop ${sample.bareLoopMs} ms`,
+      );
       samples.push(sample);
     }
-    out.push({ instances, marathonMs: median(samples.map((x) => x.marathonMs)), bareLoopMs: median(samples.map((x) => x.bareLoopMs)) });
+    out.push({
+      instances,
+      marathonMs: median(samples.map((x) => x.marathonMs)),
+      bareLoopMs: median(samples.map((x) => x.bareLoopMs)),
+    });
   }
   return out;
 }
 
-async function dockerSample(client: MarathonClient, image: string, instances: number): Promise<{ marathonMs: number; bareLoopMs: number }> {
+async function dockerSample(
+  client: MarathonClient,
+  image: string,
+  instances: number,
+): Promise<{ marathonMs: number; bareLoopMs: number }> {
   const id = `/bench-docker-${instances}`;
-  const app = { id, cmd: 'sleep 600', instances, ...TINY, cpus: 0.01, container: { type: 'DOCKER', docker: { image } }, networks: [{ mode: 'host' }], portDefinitions: [] };
+  const app = {
+    id,
+    cmd: 'sleep 600',
+    instances,
+    ...TINY,
+    cpus: 0.01,
+    container: { type: 'DOCKER', docker: { image } },
+    networks: [{ mode: 'host' }],
+    portDefinitions: [],
+  };
   const started = Date.now();
   await client.createApp(app);
   await waitRunning(client, id, instances);
@@ -85,7 +108,12 @@ async function dockerSample(client: MarathonClient, image: string, instances: nu
 async function bareDockerLoop(image: string, instances: number): Promise<number> {
   const ids: string[] = [];
   const started = Date.now();
-  for (let i = 0; i < instances; i++) ids.push((await execa('docker', ['run', '-d', '--network', 'host', '--entrypoint', '/bin/sh', image, '-c', 'sleep 600'])).stdout.trim());
+  for (let i = 0; i < instances; i++)
+    ids.push(
+      (
+        await execa('docker', ['run', '-d', '--network', 'host', '--entrypoint', '/bin/sh', image, '-c', 'sleep 600'])
+      ).stdout.trim(),
+    );
   const ms = Date.now() - started;
   await execa('docker', ['rm', '-f', ...ids]);
   return ms;
@@ -114,7 +142,12 @@ async function measureList(client: MarathonClient, log: (line: string) => void):
     await client.apps();
     latencies.push(performance.now() - started);
   }
-  log(`  GET /v2/apps with ${LIST_APPS} apps: p50 ${median(latencies).toFixed(1)} ms, p99 ${percentile([...latencies].sort((a, b) => a - b), 0.99).toFixed(1)} ms`);
+  log(
+    `  GET /v2/apps with ${LIST_APPS} apps: p50 ${median(latencies).toFixed(1)} ms, p99 ${percentile(
+      [...latencies].sort((a, b) => a - b),
+      0.99,
+    ).toFixed(1)} ms`,
+  );
   return latencies;
 }
 
@@ -136,28 +169,59 @@ export async function runMarathonSuite(options: MarathonSuiteOptions): Promise<M
 const ms = (v: number): string => `${Math.round(v)} ms`;
 
 export function renderMarathonReport(f: MarathonFigures): string {
-  return ['## Marathon: the scheduler (a worker thread of the supervisor, demo profile, 2 agents)', '', ...dockerSection(f.docker), '', ...scaleSection(f), '', ...listSection(f.listLatencyMs)].join(
-    '\n',
-  );
+  return [
+    '## Marathon: the scheduler (a worker thread of the supervisor, demo profile, 2 agents)',
+    '',
+    ...dockerSection(f.docker),
+    '',
+    ...scaleSection(f),
+    '',
+    ...listSection(f.listLatencyMs),
+  ].join('\n');
 }
 
 function dockerSection(docker: MarathonFigures['docker']): string[] {
   if ('skipped' in docker) return ['### POST → running, Docker', '', `not run: ${docker.skipped}`];
-  const cells = docker.map((d) => [`${d.instances}`, ms(d.marathonMs), ms(d.bareLoopMs), `${(d.marathonMs / d.bareLoopMs).toFixed(2)}×`]);
+  const cells = docker.map((d) => [
+    `${d.instances}`,
+    ms(d.marathonMs),
+    ms(d.bareLoopMs),
+    `${(d.marathonMs / d.bareLoopMs).toFixed(2)}×`,
+  ]);
   const worst = Math.max(...docker.map((d) => d.marathonMs / d.bareLoopMs));
   return [
-    ...markdownTable(`POST /v2/apps → every instance TASK_RUNNING, beside a loop of bare \`docker run -d\` (busybox, host network; 1 instance: median of ${SINGLE_RUNS} runs)`, ['instances', 'minicluster', 'docker run loop', 'ratio'], cells),
+    ...markdownTable(
+      `POST /v2/apps → every instance TASK_RUNNING, beside a loop of bare \`docker run -d\` (busybox, host network; 1 instance: median of ${SINGLE_RUNS} runs)`,
+      ['instances', 'minicluster', 'docker run loop', 'ratio'],
+      cells,
+    ),
     `target: at most 1.3× the bare Docker time: worst ${worst.toFixed(2)}× → ${worst <= 1.3 ? 'met' : 'missed'}`,
   ];
 }
 
 function scaleSection(f: MarathonFigures): string[] {
-  const cells = [[`0 → ${f.scaleInstances} process instances (sleep)`, ms(f.scaleMs), `${(f.scaleInstances / (f.scaleMs / 1000)).toFixed(0)} tasks/s`]];
-  return [...markdownTable('Scaling a process app', ['workload', 'PUT → all running', 'rate'], cells), `target: ${f.scaleInstances} running in under 10 s: ${f.scaleMs < 10_000 ? 'met' : 'missed'}`];
+  const cells = [
+    [
+      `0 → ${f.scaleInstances} process instances (sleep)`,
+      ms(f.scaleMs),
+      `${(f.scaleInstances / (f.scaleMs / 1000)).toFixed(0)} tasks/s`,
+    ],
+  ];
+  return [
+    ...markdownTable('Scaling a process app', ['workload', 'PUT → all running', 'rate'], cells),
+    `target: ${f.scaleInstances} running in under 10 s: ${f.scaleMs < 10_000 ? 'met' : 'missed'}`,
+  ];
 }
 
 function listSection(latencies: number[]): string[] {
   const sorted = [...latencies].sort((a, b) => a - b);
-  const cells = [[`GET /v2/apps, ${LIST_APPS} apps, ${latencies.length} requests`, `${percentile(sorted, 0.5).toFixed(1)} ms`, `${percentile(sorted, 0.99).toFixed(1)} ms`, `${(sorted.at(-1) ?? 0).toFixed(1)} ms`]];
+  const cells = [
+    [
+      `GET /v2/apps, ${LIST_APPS} apps, ${latencies.length} requests`,
+      `${percentile(sorted, 0.5).toFixed(1)} ms`,
+      `${percentile(sorted, 0.99).toFixed(1)} ms`,
+      `${(sorted.at(-1) ?? 0).toFixed(1)} ms`,
+    ],
+  ];
   return markdownTable('API latency', ['request', 'p50', 'p99', 'max'], cells);
 }

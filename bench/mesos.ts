@@ -75,7 +75,11 @@ export class BenchCluster {
 
   static async up(profile: ProfileName, flags: readonly string[] = []): Promise<BenchCluster> {
     const home = mkdtempSync(join(tmpdir(), 'minicluster-bench-'));
-    const result = await execa(process.execPath, [BIN, 'up', '-d', '--json', '--name', CLUSTER, '--profile', profile, ...flags], { env: { MINICLUSTER_HOME: home } });
+    const result = await execa(
+      process.execPath,
+      [BIN, 'up', '-d', '--json', '--name', CLUSTER, '--profile', profile, ...flags],
+      { env: { MINICLUSTER_HOME: home } },
+    );
     return new BenchCluster(home, JSON.parse(result.stdout) as ClusterStatus);
   }
 
@@ -92,41 +96,73 @@ export class BenchCluster {
   }
 
   /** The first timeline event after `after` that `match` accepts. */
-  async nextEvent<T extends TimelineEvent>(after: number, match: (e: TimelineEvent) => e is T, timeoutMs: number): Promise<T> {
-    for await (const event of this.control.events({ after, follow: true, signal: AbortSignal.timeout(timeoutMs) })) if (match(event)) return event;
+  async nextEvent<T extends TimelineEvent>(
+    after: number,
+    match: (e: TimelineEvent) => e is T,
+    timeoutMs: number,
+  ): Promise<T> {
+    for await (const event of this.control.events({ after, follow: true, signal: AbortSignal.timeout(timeoutMs) }))
+      if (match(event)) return event;
     throw new Error('the timeline ended');
   }
 
   async down(): Promise<void> {
-    await execa(process.execPath, [BIN, 'down', '--name', CLUSTER], { env: { MINICLUSTER_HOME: this.home }, reject: false });
+    await execa(process.execPath, [BIN, 'down', '--name', CLUSTER], {
+      env: { MINICLUSTER_HOME: this.home },
+      reject: false,
+    });
     rmSync(this.home, { recursive: true, force: true });
   }
 }
 
 type FailoverEvent = Extract<TimelineEvent, { type: 'failover' }>;
 
-async function measureFailovers(cluster: BenchCluster, profile: ProfileName, runs: number, log: (line: string) => void): Promise<FailoverRun[]> {
+async function measureFailovers(
+  cluster: BenchCluster,
+  profile: ProfileName,
+  runs: number,
+  log: (line: string) => void,
+): Promise<FailoverRun[]> {
   const samples: FailoverRun[] = [];
   for (let run = 1; run <= runs; run++) {
     const after = cluster.lastSeq();
     const killed = await cluster.control.kill('leader');
     const isOurs = (e: TimelineEvent): e is FailoverEvent => e.type === 'failover' && e.lost === killed.name;
     const event = await cluster.nextEvent(after, isOurs, FAILOVER_TIMEOUT_MS[profile]);
-    const sample = { lost: killed.name, leader: event.leader, electedMs: event.leaderlessMs, reregisteredMs: event.afterMs };
-    log(`  ${profile} failover ${run}/${runs}: killed ${sample.lost}, ${sample.leader} leading after ${sample.electedMs} ms, agents re-registered after ${sample.reregisteredMs} ms`);
+    const sample = {
+      lost: killed.name,
+      leader: event.leader,
+      electedMs: event.leaderlessMs,
+      reregisteredMs: event.afterMs,
+    };
+    log(
+      `  ${profile} failover ${run}/${runs}: killed ${sample.lost}, ${sample.leader} leading after ${sample.electedMs} ms, agents re-registered after ${sample.reregisteredMs} ms`,
+    );
     samples.push(sample);
     await cluster.control.start(killed.name);
-    await waitUntil(`${killed.name} standing by`, async () => (await cluster.control.status()).masters.some((m) => m.name === killed.name && m.role === 'standby'), FAILOVER_TIMEOUT_MS[profile]);
+    await waitUntil(
+      `${killed.name} standing by`,
+      async () => (await cluster.control.status()).masters.some((m) => m.name === killed.name && m.role === 'standby'),
+      FAILOVER_TIMEOUT_MS[profile],
+    );
   }
   return samples;
 }
 
-async function measureLaunch(cluster: BenchCluster, log: (line: string) => void): Promise<LaunchFigures | { skipped: string }> {
+async function measureLaunch(
+  cluster: BenchCluster,
+  log: (line: string) => void,
+): Promise<LaunchFigures | { skipped: string }> {
   const docker = await probeDocker();
   if (!docker.ok) return { skipped: `no Docker engine is reachable (${docker.reason})` };
   const image = await ensureTestImage();
   const framework = await TaskFramework.start({ masters: cluster.masters, name: 'bench-launch', ...FRAMEWORK });
-  const request: TaskRequest = { name: 'launch', command: 'sleep 60', ...RUN_TASK, docker: { image, network: 'BRIDGE' } };
+  const request: TaskRequest = {
+    name: 'launch',
+    command: 'sleep 60',
+    ...RUN_TASK,
+    docker: { image, network: 'BRIDGE' },
+  };
   const figures: LaunchFigures = { image, acceptToRunningMs: [], bareDockerRunMs: [] };
   try {
     for (let i = 0; i <= LAUNCHES; i++) {
@@ -160,7 +196,9 @@ async function measureThroughput(cluster: BenchCluster, log: (line: string) => v
   const framework = await TaskFramework.start({ masters: cluster.masters, name: 'bench-throughput', ...FRAMEWORK });
   try {
     const started = Date.now();
-    const tasks: LaunchedTask[] = Array.from({ length: THROUGHPUT_TASKS }, (_, i) => framework.launch({ name: `t${i}`, command: 'true', ...RUN_TASK }));
+    const tasks: LaunchedTask[] = Array.from({ length: THROUGHPUT_TASKS }, (_, i) =>
+      framework.launch({ name: `t${i}`, command: 'true', ...RUN_TASK }),
+    );
     const ended = await Promise.all(tasks.map((t) => t.waitFor(null)));
     const seconds = (Date.now() - started) / 1000;
     const finished = ended.filter((s) => s.state === 'TASK_FINISHED').length;
@@ -212,18 +250,43 @@ export function renderMesosReport(f: MesosFigures): string {
 
 function failoverSection(f: MesosFigures): string[] {
   const runs = (p: ProfileName): FailoverRun[] => f.failover[p] ?? [];
-  const stat = (p: ProfileName, pick: (r: FailoverRun) => number, how: (v: number[]) => number): string => (runs(p).length === 0 ? '—' : s(how(runs(p).map(pick))));
+  const stat = (p: ProfileName, pick: (r: FailoverRun) => number, how: (v: number[]) => number): string =>
+    runs(p).length === 0 ? '—' : s(how(runs(p).map(pick)));
   const max = (v: number[]): number => Math.max(...v);
   const cells = [
-    ['kill → a new master leads, median', stat('demo', (r) => r.electedMs, median), stat('realistic', (r) => r.electedMs, median), '≥ 10 s (--zk_session_timeout 10 s)'],
-    ['kill → a new master leads, max', stat('demo', (r) => r.electedMs, max), stat('realistic', (r) => r.electedMs, max), ''],
-    ['kill → all agents re-registered, median', stat('demo', (r) => r.reregisteredMs, median), stat('realistic', (r) => r.reregisteredMs, median), '4–8 s MTTR (NSDI 2011 §6.6); ≈ 4–5 s at 10K agents (Mesos 1.5)'],
-    ['kill → all agents re-registered, max', stat('demo', (r) => r.reregisteredMs, max), stat('realistic', (r) => r.reregisteredMs, max), ''],
+    [
+      'kill → a new master leads, median',
+      stat('demo', (r) => r.electedMs, median),
+      stat('realistic', (r) => r.electedMs, median),
+      '≥ 10 s (--zk_session_timeout 10 s)',
+    ],
+    [
+      'kill → a new master leads, max',
+      stat('demo', (r) => r.electedMs, max),
+      stat('realistic', (r) => r.electedMs, max),
+      '',
+    ],
+    [
+      'kill → all agents re-registered, median',
+      stat('demo', (r) => r.reregisteredMs, median),
+      stat('realistic', (r) => r.reregisteredMs, median),
+      '4–8 s MTTR (NSDI 2011 §6.6); ≈ 4–5 s at 10K agents (Mesos 1.5)',
+    ],
+    [
+      'kill → all agents re-registered, max',
+      stat('demo', (r) => r.reregisteredMs, max),
+      stat('realistic', (r) => r.reregisteredMs, max),
+      '',
+    ],
   ];
   const demo = runs('demo').map((r) => r.reregisteredMs);
   const met = demo.length > 0 && Math.max(...demo) < 1500;
   return [
-    ...markdownTable(`Leading-master failover: kill (no goodbye) → new leader → every agent re-registered, ${runs('demo').length} kills per profile`, ['metric', 'demo', 'realistic', 'Mesos (defaults / published)'], cells),
+    ...markdownTable(
+      `Leading-master failover: kill (no goodbye) → new leader → every agent re-registered, ${runs('demo').length} kills per profile`,
+      ['metric', 'demo', 'realistic', 'Mesos (defaults / published)'],
+      cells,
+    ),
     `target: demo failover < 1.5 s to all agents re-registered: median ${demo.length === 0 ? '—' : ms(median(demo))}, max ${demo.length === 0 ? '—' : ms(Math.max(...demo))} → ${met ? 'met' : 'missed'}`,
   ];
 }
@@ -238,16 +301,31 @@ function launchSection(launch: MesosFigures['launch']): string[] {
     ['max', ms(Math.max(...launch.acceptToRunningMs)), ms(Math.max(...launch.bareDockerRunMs)), ''],
   ];
   return [
-    ...markdownTable(`Docker launch latency, ${launch.acceptToRunningMs.length} launches of ${launch.image} (sleep, bridge network)`, ['metric', 'ACCEPT → TASK_RUNNING', 'bare docker run -d', 'ratio'], cells),
+    ...markdownTable(
+      `Docker launch latency, ${launch.acceptToRunningMs.length} launches of ${launch.image} (sleep, bridge network)`,
+      ['metric', 'ACCEPT → TASK_RUNNING', 'bare docker run -d', 'ratio'],
+      cells,
+    ),
     `target: Docker launch overhead < 1.2× bare docker run: ${ratio.toFixed(2)}× → ${ratio < 1.2 ? 'met' : 'missed'}`,
   ];
 }
 
 function throughputSection(t: ThroughputFigures): string[] {
   const perSecond = t.tasks / t.seconds;
-  const cells = [[`${t.tasks} process tasks (true), ${RUN_TASK.cpus} cpus / ${RUN_TASK.mem} MB each`, `${t.seconds.toFixed(1)} s`, `${perSecond.toFixed(0)} tasks/s`, `${t.finished} FINISHED`]];
+  const cells = [
+    [
+      `${t.tasks} process tasks (true), ${RUN_TASK.cpus} cpus / ${RUN_TASK.mem} MB each`,
+      `${t.seconds.toFixed(1)} s`,
+      `${perSecond.toFixed(0)} tasks/s`,
+      `${t.finished} FINISHED`,
+    ],
+  ];
   return [
-    ...markdownTable("Throughput of `run`'s framework (queued at once, launched as offers fit, every update acknowledged)", ['workload', 'wall time', 'rate', 'outcome'], cells),
+    ...markdownTable(
+      "Throughput of `run`'s framework (queued at once, launched as offers fit, every update acknowledged)",
+      ['workload', 'wall time', 'rate', 'outcome'],
+      cells,
+    ),
     'reference: one Mesos 1.7 agent launched 1000 containers in ~30 s (≈ 33/s; Mesos blog, 2018-10-08)',
   ];
 }

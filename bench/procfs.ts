@@ -11,7 +11,8 @@ function listenerInodes(port: number): Set<string> {
       const fields = line.trim().split(/\s+/);
       const local = fields[1];
       if (local === undefined || fields[3] !== LISTEN) continue;
-      if (Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port && fields[9] !== undefined) inodes.add(fields[9]);
+      if (Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port && fields[9] !== undefined)
+        inodes.add(fields[9]);
     }
   }
   return inodes;

@@ -31,7 +31,11 @@ export function renderEnsembleReport(f: EnsembleFigures): string {
       `${s.warmupSeconds} s warm-up then ${s.measureSeconds} s measured per workload`,
     `- machine: ${s.cpus} CPUs shared by both systems and the load generator; load average ${s.loadAverage.toFixed(2)} at start`,
     '',
-    ...loadSection(f, 'throughput', `Throughput: ${s.clients} clients × ${s.outstanding} outstanding, client i → member i mod 3 (${RATIO_FOR_RATES})`),
+    ...loadSection(
+      f,
+      'throughput',
+      `Throughput: ${s.clients} clients × ${s.outstanding} outstanding, client i → member i mod 3 (${RATIO_FOR_RATES})`,
+    ),
     ...throughputTarget(f),
     '',
     ...loadSection(f, 'unloaded', `Unloaded: 1 client × 1 outstanding on a follower (${RATIO_FOR_RATES})`),
@@ -85,15 +89,28 @@ function failoverSection(f: EnsembleFigures): string[] {
     const label = run === undefined ? '' : ` (zookeeper tickTime ${run.tickMs})`;
     const theirs = run === undefined ? undefined : summary(run);
     return [
-      { metric: `kill -9 leader → first write, median ms${label}`, ours: ours.median, theirs: theirs?.median, format: wholeMsFormat },
-      { metric: `kill -9 leader → first write, max ms${label}`, ours: ours.max, theirs: theirs?.max, format: wholeMsFormat },
+      {
+        metric: `kill -9 leader → first write, median ms${label}`,
+        ours: ours.median,
+        theirs: theirs?.median,
+        format: wholeMsFormat,
+      },
+      {
+        metric: `kill -9 leader → first write, max ms${label}`,
+        ours: ours.max,
+        theirs: theirs?.max,
+        format: wholeMsFormat,
+      },
     ];
   });
   const title =
     `Failover: ${f.settings.failoverRuns} runs, a client writing every 10 ms through any member; ` +
     'minicluster tickMs 100 in every row (ratio = minicluster / zookeeper: <1 is better)';
   const runs = [f.minicluster, ...(f.zookeeper === null ? [] : [f.zookeeper])].flatMap((sys) =>
-    sys.failover.map((run) => `${sys.name} tick ${run.tickMs}: ${run.samplesMs.map((v) => (v === null ? 'no write' : wholeMsFormat(v))).join(', ')}`),
+    sys.failover.map(
+      (run) =>
+        `${sys.name} tick ${run.tickMs}: ${run.samplesMs.map((v) => (v === null ? 'no write' : wholeMsFormat(v))).join(', ')}`,
+    ),
   );
   const met = ours.failed === 0 && ours.max < 500;
   return [
@@ -124,12 +141,15 @@ function memorySection(f: EnsembleFigures): string[] {
   const nodes = systems.map((sys) => `${sys.name} ${opsFormat(sys.nodeCount)}`).join('; ');
   const goal = "target: memory < half of ZooKeeper's (ratio < 0.50)";
   return [
-    ...table('Memory: VmRSS of the three member processes after the load runs (ratio = minicluster / zookeeper: <1 is better)', [
-      { metric: 'RSS, sum of 3 members (MiB)', ours, theirs, format: mibFormat },
-    ]),
+    ...table(
+      'Memory: VmRSS of the three member processes after the load runs (ratio = minicluster / zookeeper: <1 is better)',
+      [{ metric: 'RSS, sum of 3 members (MiB)', ours, theirs, format: mibFormat }],
+    ),
     `per member (MiB): ${perMember}`,
     `znodes in the tree then: ${nodes}`,
-    theirs === undefined ? `${goal}: not checked, no ZooKeeper run` : `${goal}: ${times(ours / theirs)} → ${ours / theirs < 0.5 ? 'met' : 'missed'}`,
+    theirs === undefined
+      ? `${goal}: not checked, no ZooKeeper run`
+      : `${goal}: ${times(ours / theirs)} → ${ours / theirs < 0.5 ? 'met' : 'missed'}`,
   ];
 }
 
@@ -146,7 +166,8 @@ function table(title: string, rows: Row[]): string[] {
 /** A titled markdown table: the first column left-aligned, the others right-aligned. */
 export function markdownTable(title: string, header: string[], cells: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
-  const line = (c: string[]): string => `| ${c.map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  const line = (c: string[]): string =>
+    `| ${c.map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   return [`### ${title}`, '', line(header), rule, ...cells.map(line), ''];
 }

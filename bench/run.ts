@@ -34,7 +34,10 @@ const SUITES: Record<string, Suite> = {
   },
   mesos: {
     async run(options) {
-      const figures = await runMesosSuite({ failoverRuns: options.failoverRuns, log: (line) => process.stderr.write(`${line}\n`) });
+      const figures = await runMesosSuite({
+        failoverRuns: options.failoverRuns,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
       return { figures, report: renderMesosReport(figures) };
     },
     defaultRuns: 10,
@@ -48,11 +51,17 @@ const SUITES: Record<string, Suite> = {
   },
 };
 
-function numberFlag(flag: string, raw: string | undefined, fallback: number, least: { min: number; inclusive: boolean }): number {
+function numberFlag(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  least: { min: number; inclusive: boolean },
+): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   const inRange = least.inclusive ? value >= least.min : value > least.min;
-  if (!Number.isFinite(value) || !inRange) throw new Error(`--${flag} must be a number ${least.inclusive ? '≥' : '>'} ${least.min}, not ${raw}`);
+  if (!Number.isFinite(value) || !inRange)
+    throw new Error(`--${flag} must be a number ${least.inclusive ? '≥' : '>'} ${least.min}, not ${raw}`);
   return value;
 }
 

@@ -17,7 +17,10 @@ export interface ConnectOptions {
 export type Issue = (done: Callback) => void;
 
 export function connectClient(connectString: string, options: ConnectOptions): Promise<Client> {
-  const client = zookeeper.createClient(connectString, { sessionTimeout: options.sessionTimeoutMs, spinDelay: options.spinDelayMs });
+  const client = zookeeper.createClient(connectString, {
+    sessionTimeout: options.sessionTimeoutMs,
+    spinDelay: options.spinDelayMs,
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       client.close();
@@ -41,7 +44,8 @@ export function issuer(client: Client, workload: Workload, node: string, payload
   switch (workload) {
     case 'create': {
       let next = 0;
-      return (done) => client.create(`${node}/n${next++}`, payload, zookeeper.CreateMode.PERSISTENT, (error) => done(error));
+      return (done) =>
+        client.create(`${node}/n${next++}`, payload, zookeeper.CreateMode.PERSISTENT, (error) => done(error));
     }
     case 'setData':
       return (done) => client.setData(node, payload, -1, (error) => done(error));

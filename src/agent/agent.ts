@@ -18,7 +18,15 @@ import type { Containerizer, Recovered } from './containerizers/containerizer.js
 import { DockerContainerizer } from './containerizers/docker.js';
 import { ProcessContainerizer } from './containerizers/process.js';
 import { AgentCore } from './core/agent.js';
-import type { AgentInput, AgentOutput, AgentTask, AgentTicks, ContainerizerType, ContainerReport, ExitStatus } from './core/protocol.js';
+import type {
+  AgentInput,
+  AgentOutput,
+  AgentTask,
+  AgentTicks,
+  ContainerizerType,
+  ContainerReport,
+  ExitStatus,
+} from './core/protocol.js';
 import { describeMaster } from './core/state.js';
 import { MasterDetector } from './detector.js';
 import { HealthCheckers } from './health-checks.js';
@@ -113,12 +121,18 @@ export class Agent {
   static async start(config: AgentWorkerConfig, options: AgentStartOptions = {}): Promise<Agent> {
     const logger = options.logger ?? createLogger({ component: config.name, file: config.logFile, sync: true });
     const host = config.host ?? LOOPBACK;
-    const events = { exited: (containerId: string, status: ExitStatus | null) => agent.input({ kind: 'exited', containerId, status }) };
+    const events = {
+      exited: (containerId: string, status: ExitStatus | null) => agent.input({ kind: 'exited', containerId, status }),
+    };
     const wanted = config.containerizers ?? DEFAULT_CONTAINERIZERS;
     const pollMs = config.timing.processPollMs;
-    const docker = wanted.includes('docker') ? await DockerContainerizer.connect({ workDir: config.workDir, host, retryMs: pollMs, events, logger }) : null;
+    const docker = wanted.includes('docker')
+      ? await DockerContainerizer.connect({ workDir: config.workDir, host, retryMs: pollMs, events, logger })
+      : null;
     const stateDir = join(metaDir(config.workDir), 'processes');
-    const processes = wanted.includes('mesos') ? new ProcessContainerizer({ stateDir, pollMs, host, events, logger }) : null;
+    const processes = wanted.includes('mesos')
+      ? new ProcessContainerizer({ stateDir, pollMs, host, events, logger })
+      : null;
     const agent: Agent = new Agent(config, logger, new Checkpoint(config.workDir), { docker, processes }, options);
     await agent.boot(host);
     return agent;
@@ -128,7 +142,12 @@ export class Agent {
     const { state } = this.core.view();
     const master = state.link.master;
     const tasks = [...state.tasks.values()].filter((t) => !isTerminalState(t.state)).length;
-    return { registered: state.link.phase === 'registered', agentId: state.agentId, master: master === null ? null : describeMaster(master), tasks };
+    return {
+      registered: state.link.phase === 'registered',
+      agentId: state.agentId,
+      master: master === null ? null : describeMaster(master),
+      tasks,
+    };
   }
 
   /** Stops serving and following; tasks keep running unless `shutdownTasks` (then they are killed first). */
@@ -163,7 +182,10 @@ export class Agent {
     const checkpointed = this.checkpoint.read();
     this.input({ kind: 'recover', checkpointed, report: await this.recoverContainers(checkpointed.tasks) });
     await this.serve(host);
-    this.logger.info({ port: this.config.port, resources: config.resources, containerizers: [...this.containerizers.keys()] }, `Agent ${config.name} started`);
+    this.logger.info(
+      { port: this.config.port, resources: config.resources, containerizers: [...this.containerizers.keys()] },
+      `Agent ${config.name} started`,
+    );
     this.detector.start();
     this.timer = setInterval(() => this.input({ kind: 'tick' }), config.timing.tickMs);
   }
@@ -212,7 +234,10 @@ export class Agent {
   private input(input: Input): void {
     if (this.stopped) return;
     const outputs = this.core.handle({ ...input, now: Date.now() } as AgentInput);
-    const ordered = [...outputs.filter((o) => PERSIST_FIRST.has(o.kind)), ...outputs.filter((o) => !PERSIST_FIRST.has(o.kind))];
+    const ordered = [
+      ...outputs.filter((o) => PERSIST_FIRST.has(o.kind)),
+      ...outputs.filter((o) => !PERSIST_FIRST.has(o.kind)),
+    ];
     for (const output of ordered) this.perform(output);
     const { state } = this.core.view();
     this.healthChecks.sync(state.tasks.values(), state.agentId);
@@ -242,11 +267,21 @@ export class Agent {
       case 'kill':
         return void this.containerizer(o.task)
           ?.kill(o.task, o.graceMs)
-          .catch((err: unknown) => this.logger.warn({ task: o.task.info.task_id.value, err: errorMessage(err) }, 'Failed to kill the container'));
+          .catch((err: unknown) =>
+            this.logger.warn(
+              { task: o.task.info.task_id.value, err: errorMessage(err) },
+              'Failed to kill the container',
+            ),
+          );
       case 'destroyOrphan':
         return void this.runners.docker
           ?.destroy(o.container)
-          .catch((err: unknown) => this.logger.warn({ container: o.container.id, err: errorMessage(err) }, 'Failed to remove an orphaned container'));
+          .catch((err: unknown) =>
+            this.logger.warn(
+              { container: o.container.id, err: errorMessage(err) },
+              'Failed to remove an orphaned container',
+            ),
+          );
       case 'log':
         return o.level === 'warn' ? this.logger.warn(o.message) : this.logger.info(o.message);
     }
@@ -262,7 +297,12 @@ export class Agent {
       const containerizer = this.containerizer(task);
       if (containerizer === undefined) throw new Error(`the ${task.containerizer} containerizer is not available`);
       const launched = await this.launches(() => containerizer.launch(task, agentId));
-      this.input({ kind: 'launched', containerId, handle: launched.handle, ...(launched.containerStatus === undefined ? {} : { containerStatus: launched.containerStatus }) });
+      this.input({
+        kind: 'launched',
+        containerId,
+        handle: launched.handle,
+        ...(launched.containerStatus === undefined ? {} : { containerStatus: launched.containerStatus }),
+      });
     } catch (err) {
       this.logger.warn({ task: task.info.task_id.value, err: errorMessage(err) }, 'Failed to launch the container');
       this.input({ kind: 'launchFailed', containerId, message: errorMessage(err) });
@@ -275,7 +315,8 @@ export class Agent {
     const graces = [...this.core.view().state.tasks.values()].map((t) => t.kill?.graceMs ?? 0);
     const deadline = Date.now() + Math.max(0, ...graces) + SHUTDOWN_SLACK_MS;
     const live = (): boolean => [...this.core.view().state.tasks.values()].some((t) => !isTerminalState(t.state));
-    while (live() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, this.config.timing.tickMs));
+    while (live() && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, this.config.timing.tickMs));
   }
 
   private publishStatus(): void {

@@ -37,7 +37,9 @@ export class Checkpoint {
   }
 
   read(): Checkpointed {
-    const row = this.db.prepare("SELECT value FROM agent WHERE key = 'agent_id'").get() as { value: string } | undefined;
+    const row = this.db.prepare("SELECT value FROM agent WHERE key = 'agent_id'").get() as
+      | { value: string }
+      | undefined;
     const rows = this.db.prepare('SELECT record FROM tasks ORDER BY rowid').all() as { record: string }[];
     return { agentId: row?.value ?? null, tasks: rows.map((r) => JSON.parse(r.record) as AgentTask) };
   }

@@ -29,7 +29,8 @@ export class MasterDetector {
   private running: Promise<void> = Promise.resolve();
   private readonly looker = new Serial(
     () => this.look(),
-    (err) => this.options.logger.warn({ err: errorMessage(err) }, 'Failed to detect the leading master; will try again'),
+    (err) =>
+      this.options.logger.warn({ err: errorMessage(err) }, 'Failed to detect the leading master; will try again'),
   );
 
   constructor(private readonly options: DetectorOptions) {
@@ -57,7 +58,10 @@ export class MasterDetector {
       try {
         await this.session();
       } catch (err) {
-        this.options.logger.warn({ err: errorMessage(err) }, 'ZooKeeper session for master detection failed; reconnecting');
+        this.options.logger.warn(
+          { err: errorMessage(err) },
+          'ZooKeeper session for master detection failed; reconnecting',
+        );
         await delay(CLIENT_RECONNECT_BACKOFF_MS);
       }
     }
@@ -69,10 +73,14 @@ export class MasterDetector {
     const client = await ZkClient.connect(this.url.servers, { sessionTimeoutMs: this.options.sessionTimeoutMs, auth });
     if (this.stopped) return client.close();
     this.client = client;
-    const ended = new Promise<void>((resolve) => client.on('state', (state) => (state === 'expired' || state === 'closed') && resolve()));
+    const ended = new Promise<void>((resolve) =>
+      client.on('state', (state) => (state === 'expired' || state === 'closed') && resolve()),
+    );
     const children = new ChildrenCache(client, this.url.path);
     children.on('change', () => this.detect());
-    children.on('error', (err) => this.options.logger.warn({ err: errorMessage(err) }, 'Watching the master group failed'));
+    children.on('error', (err) =>
+      this.options.logger.warn({ err: errorMessage(err) }, 'Watching the master group failed'),
+    );
     try {
       await children.start();
       await ended;

@@ -8,7 +8,10 @@ import { frameworkIdOf } from './core/state.js';
 export type Resolved = { kind: 'found'; path: string } | { kind: 'notFound' } | { kind: 'forbidden'; message: string };
 
 /** Virtual path → sandbox directory, for every task with a sandbox; later tasks win `runs/latest`. */
-export function attachedSandboxes(tasks: Iterable<AgentTask>, o: { workDir: string; agentId: string | null }): Map<string, string> {
+export function attachedSandboxes(
+  tasks: Iterable<AgentTask>,
+  o: { workDir: string; agentId: string | null },
+): Map<string, string> {
   const attached = new Map<string, string>();
   for (const task of tasks) {
     if (task.sandbox === '') continue;
@@ -33,7 +36,9 @@ export async function resolveSandboxPath(virtual: string, attached: ReadonlyMap<
     try {
       const realRoot = await realpath(root);
       const real = await realpath(posix.join(realRoot, ...tokens.slice(n)));
-      return isInside(real, realRoot) ? { kind: 'found', path: real } : { kind: 'forbidden', message: `'${virtual}' is inaccessible` };
+      return isInside(real, realRoot)
+        ? { kind: 'found', path: real }
+        : { kind: 'forbidden', message: `'${virtual}' is inaccessible` };
     } catch {
       return { kind: 'notFound' };
     }
@@ -62,7 +67,15 @@ export interface FileInfo {
 async function fileInfo(real: string, virtual: string): Promise<FileInfo> {
   const st = await lstat(real);
   const kind = st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : '-';
-  return { path: virtual, nlink: st.nlink, size: st.size, mtime: Math.floor(st.mtimeMs / 1000), mode: modeString(st.mode, kind), uid: String(st.uid), gid: String(st.gid) };
+  return {
+    path: virtual,
+    nlink: st.nlink,
+    size: st.size,
+    mtime: Math.floor(st.mtimeMs / 1000),
+    mode: modeString(st.mode, kind),
+    uid: String(st.uid),
+    gid: String(st.gid),
+  };
 }
 
 /** A directory's entries sorted by path (links listed, not followed); a file lists as itself. */

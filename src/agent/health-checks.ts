@@ -27,7 +27,13 @@ export type MesosProbe =
   | { type: 'TCP'; port: number };
 
 /** Mesos's HealthCheck defaults (mesos.proto). */
-const DEFAULTS = { delay_seconds: 15, interval_seconds: 10, timeout_seconds: 20, consecutive_failures: 3, grace_period_seconds: 10 } as const;
+const DEFAULTS = {
+  delay_seconds: 15,
+  interval_seconds: 10,
+  timeout_seconds: 20,
+  consecutive_failures: 3,
+  grace_period_seconds: 10,
+} as const;
 
 function numberField(raw: Record<string, unknown>, key: keyof typeof DEFAULTS): number {
   const value = raw[key];
@@ -58,8 +64,11 @@ function readProbe(raw: Record<string, unknown>): MesosProbe | null {
   const http = objectField(raw, 'http');
   const tcp = objectField(raw, 'tcp');
   const command = objectField(raw, 'command');
-  const type = raw['type'] ?? (command !== undefined ? 'COMMAND' : http !== undefined ? 'HTTP' : tcp !== undefined ? 'TCP' : undefined);
-  const port = (o: Record<string, unknown> | undefined): number | null => (typeof o?.['port'] === 'number' ? o['port'] : null);
+  const type =
+    raw['type'] ??
+    (command !== undefined ? 'COMMAND' : http !== undefined ? 'HTTP' : tcp !== undefined ? 'TCP' : undefined);
+  const port = (o: Record<string, unknown> | undefined): number | null =>
+    typeof o?.['port'] === 'number' ? o['port'] : null;
   if (type === 'COMMAND' && command !== undefined) return { type, command: command as CommandInfo };
   if (type === 'HTTP' && port(http) !== null) {
     const path = typeof http?.['path'] === 'string' ? http['path'] : '/';
@@ -89,7 +98,11 @@ export interface HealthReport {
  * Folds one result into the state: failures before the first success inside the grace period are
  * ignored; a report goes out when health changes and when failures reach consecutive_failures (0 kills at once).
  */
-export function foldResult(check: MesosHealthCheck, state: CheckState, o: { passed: boolean; now: number }): { state: CheckState; report: HealthReport | null } {
+export function foldResult(
+  check: MesosHealthCheck,
+  state: CheckState,
+  o: { passed: boolean; now: number },
+): { state: CheckState; report: HealthReport | null } {
   if (o.passed) {
     const next = { ...state, succeeded: true, consecutiveFailures: 0, healthy: true };
     return { state: next, report: state.healthy === true ? null : { healthy: true, kill: false } };
@@ -145,7 +158,14 @@ export class HealthCheckers {
     const check = readHealthCheck(task.info.health_check);
     if (check === null) return;
     const state: CheckState = { startedAt: Date.now(), succeeded: false, consecutiveFailures: 0, healthy: null };
-    const checker: Checker = { task, check, state, inFlight: false, done: false, timer: setTimeout(() => this.begin(checker, agentId), check.delaySeconds * 1000) };
+    const checker: Checker = {
+      task,
+      check,
+      state,
+      inFlight: false,
+      done: false,
+      timer: setTimeout(() => this.begin(checker, agentId), check.delaySeconds * 1000),
+    };
     this.checkers.set(task.containerId, checker);
   }
 
@@ -167,11 +187,17 @@ export class HealthCheckers {
     void this.probe(checker, agentId).then((outcome) => {
       checker.inFlight = false;
       if (checker.done || outcome.kind === 'ignored') return;
-      const { state, report } = foldResult(checker.check, checker.state, { passed: outcome.kind === 'pass', now: Date.now() });
+      const { state, report } = foldResult(checker.check, checker.state, {
+        passed: outcome.kind === 'pass',
+        now: Date.now(),
+      });
       checker.state = state;
       if (report === null) return;
       const cause = outcome.kind === 'fail' ? outcome.cause : null;
-      this.o.logger.info({ task: checker.task.info.task_id.value, healthy: report.healthy, kill: report.kill, cause }, 'Task health changed');
+      this.o.logger.info(
+        { task: checker.task.info.task_id.value, healthy: report.healthy, kill: report.kill, cause },
+        'Task health changed',
+      );
       if (report.kill) checker.done = true;
       this.o.report(checker.task.containerId, { ...report, cause });
     });
@@ -184,7 +210,14 @@ export class HealthCheckers {
       case 'COMMAND':
         return this.command(task, check.probe.command, { agentId, timeoutMs });
       case 'HTTP':
-        return httpProbe({ host: LOOPBACK, port: hostPort(task, check.probe.port), path: check.probe.path, https: check.probe.https, ignoreHttp1xx: false, timeoutMs });
+        return httpProbe({
+          host: LOOPBACK,
+          port: hostPort(task, check.probe.port),
+          path: check.probe.path,
+          https: check.probe.https,
+          ignoreHttp1xx: false,
+          timeoutMs,
+        });
       case 'TCP':
         return tcpProbe({ host: LOOPBACK, port: hostPort(task, check.probe.port), timeoutMs });
     }
@@ -194,23 +227,45 @@ export class HealthCheckers {
    * `sh -c` (or the argv) in the task's environment: on the host in its sandbox (processes), or by
    * `docker exec`, which inherits the container's own environment (containers).
    */
-  private async command(task: AgentTask, command: CommandInfo, o: { agentId: string; timeoutMs: number }): Promise<ProbeOutcome> {
+  private async command(
+    task: AgentTask,
+    command: CommandInfo,
+    o: { agentId: string; timeoutMs: number },
+  ): Promise<ProbeOutcome> {
     const variables = Object.fromEntries((command.environment?.variables ?? []).map((v) => [v.name, v.value ?? '']));
     try {
       const argv = commandArgv(command);
       const code =
         task.handle?.type === 'docker'
           ? await this.dockerExec(task.handle.id, argv, variables, o.timeoutMs)
-          : await hostExec(task.sandbox, argv, { ...taskEnvironment(task, { agentId: o.agentId, sandbox: task.sandbox, host: this.o.host }), ...variables }, o.timeoutMs);
+          : await hostExec(
+              task.sandbox,
+              argv,
+              {
+                ...taskEnvironment(task, { agentId: o.agentId, sandbox: task.sandbox, host: this.o.host }),
+                ...variables,
+              },
+              o.timeoutMs,
+            );
       return code === 0 ? { kind: 'pass' } : { kind: 'fail', cause: `Command exited with status ${code}` };
     } catch (err) {
       return { kind: 'fail', cause: errorMessage(err) };
     }
   }
 
-  private async dockerExec(containerId: string, argv: string[], env: Record<string, string>, timeoutMs: number): Promise<number> {
+  private async dockerExec(
+    containerId: string,
+    argv: string[],
+    env: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<number> {
     this.docker ??= new Docker();
-    const exec = await this.docker.getContainer(containerId).exec({ Cmd: argv, Env: Object.entries(env).map(([k, v]) => `${k}=${v}`), AttachStdout: true, AttachStderr: true });
+    const exec = await this.docker.getContainer(containerId).exec({
+      Cmd: argv,
+      Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      AttachStdout: true,
+      AttachStderr: true,
+    });
     const stream = await exec.start({ hijack: true, stdin: false });
     const ended = new Promise<void>((resolve) => {
       stream.on('end', resolve);
@@ -219,7 +274,10 @@ export class HealthCheckers {
       stream.resume();
     });
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`Command timed out after ${timeoutMs} ms`)), timeoutMs)));
+    const timeout = new Promise<never>(
+      (_, reject) =>
+        (timer = setTimeout(() => reject(new Error(`Command timed out after ${timeoutMs} ms`)), timeoutMs)),
+    );
     try {
       await Promise.race([ended, timeout]);
     } finally {

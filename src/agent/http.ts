@@ -30,7 +30,11 @@ function attached(o: AgentHttpOptions): Map<string, string> {
 }
 
 /** The real path of `?path=` inside a sandbox, or null after answering 400/403/404. */
-async function sandboxFile(req: Request, res: Response, o: AgentHttpOptions): Promise<{ real: string; virtual: string } | null> {
+async function sandboxFile(
+  req: Request,
+  res: Response,
+  o: AgentHttpOptions,
+): Promise<{ real: string; virtual: string } | null> {
   const virtual = queryParam(req, 'path');
   if (virtual === undefined || virtual === '') {
     fail(res, 400, "Expecting 'path=value' in query.\n");
@@ -117,6 +121,8 @@ export function agentApp(o: AgentHttpOptions): express.Express {
     if (handler === undefined) return next();
     Promise.resolve(handler(req, res, o)).catch(next);
   });
-  app.use((err: unknown, _req: Request, res: Response, _next: express.NextFunction) => fail(res, 500, `${errorMessage(err)}\n`));
+  app.use((err: unknown, _req: Request, res: Response, _next: express.NextFunction) =>
+    fail(res, 500, `${errorMessage(err)}\n`),
+  );
   return app;
 }

@@ -32,7 +32,8 @@ export class MasterLinks {
     socket.on('error', (err) => this.logger.warn({ url, err: errorMessage(err) }, 'Agent link error'));
     socket.on('close', (code, reason) => {
       this.sockets.delete(connection);
-      if (reason.length > 0) this.logger.info({ url, code, reason: reason.toString() }, 'The master closed the agent link');
+      if (reason.length > 0)
+        this.logger.info({ url, code, reason: reason.toString() }, 'The master closed the agent link');
       this.events.closed(connection);
     });
   }

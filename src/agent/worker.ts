@@ -19,7 +19,9 @@ function isStop(message: unknown): message is AgentStopMessage {
   return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'stop';
 }
 
-const agent = await Agent.start(workerData as AgentWorkerConfig, { onStatus: (status) => post({ type: 'state', ...status }) });
+const agent = await Agent.start(workerData as AgentWorkerConfig, {
+  onStatus: (status) => post({ type: 'state', ...status }),
+});
 post({ type: 'ready' });
 post({ type: 'state', ...agent.status });
 parentPort?.on('message', (message: unknown) => {

@@ -38,7 +38,9 @@ export function sandboxPath(frameworkId: string, taskId: string, file: SandboxFi
 
 /** The live (non-terminal) tasks of an agent state, with the container each runs in. */
 export function liveTasks(state: AgentStateJson): { task: TaskJson; container: string }[] {
-  return state.frameworks.flatMap((fw) => fw.executors.flatMap((e) => e.tasks.map((task) => ({ task, container: e.container }))));
+  return state.frameworks.flatMap((fw) =>
+    fw.executors.flatMap((e) => e.tasks.map((task) => ({ task, container: e.container }))),
+  );
 }
 
 export class AgentClient {

@@ -62,7 +62,11 @@ export class ControlClient {
   private async request(method: string, path: string, signal?: AbortSignal): Promise<Response> {
     let res: Response;
     try {
-      res = await fetch(`${this.url}${path}`, { method, headers: { authorization: `Bearer ${this.token}` }, signal: signal ?? null });
+      res = await fetch(`${this.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.token}` },
+        signal: signal ?? null,
+      });
     } catch (err) {
       throw new UserError(`cannot reach the cluster supervisor at ${this.url}: ${errorMessage(err)}`);
     }

@@ -2,7 +2,15 @@
 // when missing) or a group (PUT /v2/groups), then following the deployment until it is gone, reporting
 // steps, task state changes and, while it does not progress, why (queue, health checks, last failure).
 import { setTimeout as delay } from 'node:timers/promises';
-import { type MarathonClient, MarathonHttpError, type AppInfoJson, type DeploymentJson, type DeploymentResult, type Json, type TaskJson } from './marathon.js';
+import {
+  type MarathonClient,
+  MarathonHttpError,
+  type AppInfoJson,
+  type DeploymentJson,
+  type DeploymentResult,
+  type Json,
+  type TaskJson,
+} from './marathon.js';
 
 export type DeployProgress =
   | { type: 'warning'; message: string }
@@ -31,11 +39,17 @@ export function isGroupDefinition(json: Json): boolean {
 }
 
 /** Creates or replaces what `definition` describes (an app or a group); resolves with the deployment and Marathon's warnings. */
-export async function startDeployment(client: MarathonClient, definition: unknown, force: boolean): Promise<DeploymentResult & { warnings: string[] }> {
+export async function startDeployment(
+  client: MarathonClient,
+  definition: unknown,
+  force: boolean,
+): Promise<DeploymentResult & { warnings: string[] }> {
   const json = asObject(definition);
   const id = typeof json['id'] === 'string' ? json['id'] : '';
   if (id === '') throw new DeployError('the definition has no "id"');
-  return isGroupDefinition(json) ? client.putGroup(id, json, { force }) : client.putApp(id, json, { force, partialUpdate: false });
+  return isGroupDefinition(json)
+    ? client.putGroup(id, json, { force })
+    : client.putApp(id, json, { force, partialUpdate: false });
 }
 
 /** Creates or replaces what `definition` describes and waits for its deployment; resolves with the apps it touched. */
@@ -46,7 +60,11 @@ export async function deploy(client: MarathonClient, definition: unknown, o: Dep
 }
 
 /** Follows a running deployment until it is gone; resolves with the apps it touched (with their tasks). */
-export async function follow(client: MarathonClient, deploymentId: string, o: Omit<DeployOptions, 'force'>): Promise<AppInfoJson[]> {
+export async function follow(
+  client: MarathonClient,
+  deploymentId: string,
+  o: Omit<DeployOptions, 'force'>,
+): Promise<AppInfoJson[]> {
   const deadline = Date.now() + o.timeoutMs;
   const watch = new DeploymentWatch(client, o.onProgress);
   let apps: string[] | null = null;
@@ -59,7 +77,10 @@ export async function follow(client: MarathonClient, deploymentId: string, o: Om
     if (running !== undefined) watch.step(running);
     await watch.tasks(apps ?? []);
     if (running === undefined) return remaining(client, apps ?? []);
-    if (Date.now() >= deadline) throw new DeployError(`deployment ${deploymentId} did not finish within ${o.timeoutMs / 1000} s${await watch.why(apps ?? [])}`);
+    if (Date.now() >= deadline)
+      throw new DeployError(
+        `deployment ${deploymentId} did not finish within ${o.timeoutMs / 1000} s${await watch.why(apps ?? [])}`,
+      );
     await watch.explain(apps ?? []);
     await delay(o.pollMs ?? POLL_MS);
   }
@@ -68,7 +89,11 @@ export async function follow(client: MarathonClient, deploymentId: string, o: Om
 /** The apps that still exist (a removed one answers 404), with their tasks. */
 async function remaining(client: MarathonClient, apps: readonly string[]): Promise<AppInfoJson[]> {
   const found = await Promise.all(
-    apps.map((app) => client.app(app, ['app.tasks']).catch((err: unknown) => (err instanceof MarathonHttpError && err.status === 404 ? null : Promise.reject(err)))),
+    apps.map((app) =>
+      client
+        .app(app, ['app.tasks'])
+        .catch((err: unknown) => (err instanceof MarathonHttpError && err.status === 404 ? null : Promise.reject(err))),
+    ),
   );
   return found.filter((a): a is AppInfoJson => a !== null);
 }
@@ -122,8 +147,12 @@ class DeploymentWatch {
   }
 
   private async reasonFor(appId: string): Promise<string | null> {
-    const queued = (await this.client.queue().catch(() => [])).find((q) => (q['app'] as Json | undefined)?.['id'] === appId);
-    const app = await this.client.app(appId, ['app.lastTaskFailure']).catch((err: unknown) => (err instanceof MarathonHttpError ? null : Promise.reject(err)));
+    const queued = (await this.client.queue().catch(() => [])).find(
+      (q) => (q['app'] as Json | undefined)?.['id'] === appId,
+    );
+    const app = await this.client
+      .app(appId, ['app.lastTaskFailure'])
+      .catch((err: unknown) => (err instanceof MarathonHttpError ? null : Promise.reject(err)));
     const reasons = [queueReason(queued), healthReason(app), failureReason(app)].filter((r): r is string => r !== null);
     return reasons.length === 0 ? null : reasons.join('; ');
   }
@@ -132,10 +161,17 @@ class DeploymentWatch {
 function queueReason(entry: Json | undefined): string | null {
   if (entry === undefined) return null;
   const delayJson = entry['delay'] as { timeLeftSeconds?: number; overdue?: boolean } | undefined;
-  if (delayJson !== undefined && delayJson.overdue === false && (delayJson.timeLeftSeconds ?? 0) > 0) return 'launches delayed by backoff after task failures';
-  const summary = entry['processedOffersSummary'] as { rejectSummaryLaunchAttempt?: { reason: string; declined: number; processed: number }[] } | undefined;
-  const declined = (summary?.rejectSummaryLaunchAttempt ?? []).filter((r) => r.declined > 0).map((r) => `${r.reason} (${r.declined}/${r.processed} offers)`);
-  return declined.length === 0 ? `${String(entry['count'] ?? '?')} instance(s) waiting for offers` : `offers declined: ${declined.join(', ')}`;
+  if (delayJson !== undefined && delayJson.overdue === false && (delayJson.timeLeftSeconds ?? 0) > 0)
+    return 'launches delayed by backoff after task failures';
+  const summary = entry['processedOffersSummary'] as
+    | { rejectSummaryLaunchAttempt?: { reason: string; declined: number; processed: number }[] }
+    | undefined;
+  const declined = (summary?.rejectSummaryLaunchAttempt ?? [])
+    .filter((r) => r.declined > 0)
+    .map((r) => `${r.reason} (${r.declined}/${r.processed} offers)`);
+  return declined.length === 0
+    ? `${String(entry['count'] ?? '?')} instance(s) waiting for offers`
+    : `offers declined: ${declined.join(', ')}`;
 }
 
 function healthReason(app: AppInfoJson | null): string | null {
@@ -150,6 +186,7 @@ function failureReason(app: AppInfoJson | null): string | null {
 }
 
 function asObject(value: unknown): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DeployError('the definition must be one JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new DeployError('the definition must be one JSON object');
   return value as Json;
 }

@@ -16,11 +16,16 @@ export function fourLetterWord(options: FourLetterOptions): Promise<string> {
     let received = 0;
     const socket = connect({ host: options.host, port: options.port }, () => socket.write(options.word));
     socket.setTimeout(options.timeoutMs, () =>
-      socket.destroy(new Error(`${options.word} on ${options.host}:${options.port} got no answer within ${options.timeoutMs / 1000} s`)),
+      socket.destroy(
+        new Error(
+          `${options.word} on ${options.host}:${options.port} got no answer within ${options.timeoutMs / 1000} s`,
+        ),
+      ),
     );
     socket.on('data', (chunk: Buffer) => {
       received += chunk.length;
-      if (received > MAX_FOUR_LETTER_REPLY_BYTES) socket.destroy(new Error(`${options.word} answer exceeds ${MAX_FOUR_LETTER_REPLY_BYTES} bytes`));
+      if (received > MAX_FOUR_LETTER_REPLY_BYTES)
+        socket.destroy(new Error(`${options.word} answer exceeds ${MAX_FOUR_LETTER_REPLY_BYTES} bytes`));
       else chunks.push(chunk);
     });
     socket.on('error', reject);

@@ -16,7 +16,8 @@ export class MarathonHttpError extends Error {
 }
 
 function messageOf(body: unknown): string {
-  if (typeof body === 'object' && body !== null && typeof (body as Json)['message'] === 'string') return String((body as Json)['message']);
+  if (typeof body === 'object' && body !== null && typeof (body as Json)['message'] === 'string')
+    return String((body as Json)['message']);
   return typeof body === 'string' ? body : JSON.stringify(body);
 }
 
@@ -119,14 +120,26 @@ export class MarathonClient {
   }
 
   /** POST /v2/apps: the created app and the id of the deployment that starts it. */
-  async createApp(app: unknown, opts: ForceOption = {}): Promise<{ app: AppInfoJson; deploymentId: string; warnings: string[] }> {
+  async createApp(
+    app: unknown,
+    opts: ForceOption = {},
+  ): Promise<{ app: AppInfoJson; deploymentId: string; warnings: string[] }> {
     const answer = await this.send<AppInfoJson>({ method: 'POST', path: '/v2/apps', body: app, query: { ...opts } });
     return { app: answer.body, deploymentId: deploymentIdOf(answer), warnings: warningsOf(answer.headers) };
   }
 
   /** PUT /v2/apps/{id}: update (partial by default) or create; `created` when the answer was 201. */
-  async putApp(id: string, app: unknown, opts: ForceOption & { partialUpdate?: boolean } = {}): Promise<DeploymentResult & { created: boolean; warnings: string[] }> {
-    const answer = await this.send<DeploymentResult>({ method: 'PUT', path: appPath(id), body: app, query: { ...opts } });
+  async putApp(
+    id: string,
+    app: unknown,
+    opts: ForceOption & { partialUpdate?: boolean } = {},
+  ): Promise<DeploymentResult & { created: boolean; warnings: string[] }> {
+    const answer = await this.send<DeploymentResult>({
+      method: 'PUT',
+      path: appPath(id),
+      body: app,
+      query: { ...opts },
+    });
     return { ...answer.body, created: answer.status === 201, warnings: warningsOf(answer.headers) };
   }
 
@@ -167,13 +180,29 @@ export class MarathonClient {
    * Kills tasks by id (POST /v2/tasks/delete) or all of an app's tasks (DELETE /v2/apps/{id}/tasks,
    * optionally on one host). With `scale` the answer is the deployment that lowers `instances`.
    */
-  async killTasks(target: string[] | { appId: string; host?: string }, opts: KillOptions = {}): Promise<{ tasks: TaskJson[] } | DeploymentResult> {
-    if (Array.isArray(target)) return this.json({ method: 'POST', path: '/v2/tasks/delete', body: { ids: target }, query: { ...opts } });
-    return this.json({ method: 'DELETE', path: `${appPath(target.appId)}/tasks`, query: { ...opts, host: target.host } });
+  async killTasks(
+    target: string[] | { appId: string; host?: string },
+    opts: KillOptions = {},
+  ): Promise<{ tasks: TaskJson[] } | DeploymentResult> {
+    if (Array.isArray(target))
+      return this.json({ method: 'POST', path: '/v2/tasks/delete', body: { ids: target }, query: { ...opts } });
+    return this.json({
+      method: 'DELETE',
+      path: `${appPath(target.appId)}/tasks`,
+      query: { ...opts, host: target.host },
+    });
   }
 
-  async killTask(appId: string, taskId: string, opts: KillOptions = {}): Promise<{ task: TaskJson } | DeploymentResult> {
-    return this.json({ method: 'DELETE', path: `${appPath(appId)}/tasks/${encodeURIComponent(taskId)}`, query: { ...opts } });
+  async killTask(
+    appId: string,
+    taskId: string,
+    opts: KillOptions = {},
+  ): Promise<{ task: TaskJson } | DeploymentResult> {
+    return this.json({
+      method: 'DELETE',
+      path: `${appPath(appId)}/tasks/${encodeURIComponent(taskId)}`,
+      query: { ...opts },
+    });
   }
 
   async deployments(): Promise<DeploymentJson[]> {
@@ -182,7 +211,11 @@ export class MarathonClient {
 
   /** Rolls the deployment back (the rollback's result), or with force only stops it (null). */
   async cancelDeployment(id: string, opts: ForceOption = {}): Promise<DeploymentResult | null> {
-    const answer = await this.send<DeploymentResult | string>({ method: 'DELETE', path: `/v2/deployments/${encodeURIComponent(id)}`, query: { ...opts } });
+    const answer = await this.send<DeploymentResult | string>({
+      method: 'DELETE',
+      path: `/v2/deployments/${encodeURIComponent(id)}`,
+      query: { ...opts },
+    });
     return typeof answer.body === 'object' ? answer.body : null;
   }
 
@@ -202,8 +235,17 @@ export class MarathonClient {
     return this.json({ method: 'POST', path: '/v2/groups', body: group, query: { ...opts } });
   }
 
-  async putGroup(id: string, group: unknown, opts: ForceOption = {}): Promise<DeploymentResult & { warnings: string[] }> {
-    const answer = await this.send<DeploymentResult>({ method: 'PUT', path: groupPath(id), body: group, query: { ...opts } });
+  async putGroup(
+    id: string,
+    group: unknown,
+    opts: ForceOption = {},
+  ): Promise<DeploymentResult & { warnings: string[] }> {
+    const answer = await this.send<DeploymentResult>({
+      method: 'PUT',
+      path: groupPath(id),
+      body: group,
+      query: { ...opts },
+    });
     return { ...answer.body, warnings: warningsOf(answer.headers) };
   }
 
@@ -226,7 +268,10 @@ export class MarathonClient {
   /** The /v2/events stream (optionally only some event types) until `signal` aborts or the server closes it. */
   async *events(opts: { eventTypes?: string[]; signal?: AbortSignal } = {}): AsyncGenerator<MarathonEventJson> {
     const url = this.url('/v2/events', { event_type: opts.eventTypes });
-    const res = await fetch(url, { headers: { Accept: 'text/event-stream' }, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const res = await fetch(url, {
+      headers: { Accept: 'text/event-stream' },
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
     if (!res.ok || res.body === null) throw new MarathonHttpError(res.status, await bodyOf(res));
     try {
       for await (const frame of sseFrames(res.body)) yield JSON.parse(frame.data) as MarathonEventJson;
@@ -317,7 +362,9 @@ export interface SseFrame {
 }
 
 /** Server-sent events of a byte stream; an event longer than MAX_SSE_EVENT_BYTES ends it with an error. */
-export async function* sseFrames(stream: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>): AsyncGenerator<SseFrame> {
+export async function* sseFrames(
+  stream: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>,
+): AsyncGenerator<SseFrame> {
   const decoder = new TextDecoder();
   let buffer = '';
   for await (const chunk of stream as AsyncIterable<Uint8Array>) {
@@ -327,7 +374,8 @@ export async function* sseFrames(stream: AsyncIterable<Uint8Array> | ReadableStr
       buffer = buffer.slice(end + 2);
       if (frame !== undefined) yield frame;
     }
-    if (buffer.length > MAX_SSE_EVENT_BYTES) throw new Error(`an event of the stream is longer than ${MAX_SSE_EVENT_BYTES} bytes`);
+    if (buffer.length > MAX_SSE_EVENT_BYTES)
+      throw new Error(`an event of the stream is longer than ${MAX_SSE_EVENT_BYTES} bytes`);
   }
 }
 

@@ -116,7 +116,8 @@ export class MesosMasterClient {
     const res = await fetch(`${this.url}/master/redirect`, { redirect: 'manual' });
     if (res.status === 503) return null;
     const location = res.headers.get('location');
-    if (res.status !== 307 || location === null) throw new MesosHttpError(res.status, `/master/redirect answered ${res.status}`);
+    if (res.status !== 307 || location === null)
+      throw new MesosHttpError(res.status, `/master/redirect answered ${res.status}`);
     return new URL(location, this.url).origin;
   }
 
@@ -138,7 +139,8 @@ export interface SubscribeOptions {
 }
 
 /** A call of a subscribed framework; its framework_id is added by the subscription. */
-export type CallWithoutFramework = Exclude<Call, { type: 'SUBSCRIBE' }> extends infer C ? (C extends unknown ? Omit<C, 'framework_id'> : never) : never;
+export type CallWithoutFramework =
+  Exclude<Call, { type: 'SUBSCRIBE' }> extends infer C ? (C extends unknown ? Omit<C, 'framework_id'> : never) : never;
 
 const MAX_REDIRECTS = 5;
 const JSON_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json' };
@@ -162,12 +164,14 @@ export class SchedulerClient {
     const abort = new AbortController();
     const { res, master } = await post(this.options.master, call, {}, abort.signal);
     const streamId = res.headers.get('mesos-stream-id');
-    if (streamId === null || res.body === null) throw new MesosHttpError(res.status, 'SUBSCRIBE answered without a Mesos-Stream-Id');
+    if (streamId === null || res.body === null)
+      throw new MesosHttpError(res.status, 'SUBSCRIBE answered without a Mesos-Stream-Id');
     const events = readEvents(res.body);
     const first = await events.next();
     if (first.done === true || first.value.type !== 'SUBSCRIBED') {
       abort.abort();
-      const message = first.done !== true && first.value.type === 'ERROR' ? first.value.error.message : 'no SUBSCRIBED event';
+      const message =
+        first.done !== true && first.value.type === 'ERROR' ? first.value.error.message : 'no SUBSCRIBED event';
       throw new MesosHttpError(res.status, `SUBSCRIBE failed: ${message}`);
     }
     return new Subscription({ master, streamId, subscribed: first.value.subscribed, events, abort });
@@ -213,7 +217,12 @@ export class Subscription {
 }
 
 /** POSTs a call to /api/v1/scheduler, following 307s; resolves with the 2xx response and the master that gave it. */
-async function post(master: string, call: Call, headers: Record<string, string>, signal?: AbortSignal): Promise<{ res: Response; master: string }> {
+async function post(
+  master: string,
+  call: Call,
+  headers: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<{ res: Response; master: string }> {
   let base = master;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const res = await fetch(`${base}/api/v1/scheduler`, {
@@ -228,7 +237,8 @@ async function post(master: string, call: Call, headers: Record<string, string>,
       base = new URL(location, base).origin;
       continue;
     }
-    if (res.status < 200 || res.status > 299) throw new MesosHttpError(res.status, (await res.text()) || `${call.type} answered ${res.status}`);
+    if (res.status < 200 || res.status > 299)
+      throw new MesosHttpError(res.status, (await res.text()) || `${call.type} answered ${res.status}`);
     return { res, master: base };
   }
   throw new MesosHttpError(307, `${call.type}: more than ${MAX_REDIRECTS} redirects`);

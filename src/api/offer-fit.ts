@@ -65,7 +65,12 @@ function lowestPorts(ranges: readonly Range[], count: number): number[] | null {
   return ports.length === count ? ports : null;
 }
 
-function taskInfo(offer: Offer, id: string, request: TaskRequest, taken: { wanted: Resources; ports: number[] }): TaskInfo {
+function taskInfo(
+  offer: Offer,
+  id: string,
+  request: TaskRequest,
+  taken: { wanted: Resources; ports: number[] },
+): TaskInfo {
   const base = {
     name: request.name,
     task_id: { value: id },
@@ -79,9 +84,22 @@ function taskInfo(offer: Offer, id: string, request: TaskRequest, taken: { wante
 
 function dockerContainer(docker: DockerRequest, ports: number[]): ContainerInfo {
   const network = docker.network ?? 'HOST';
-  const mappings = network === 'BRIDGE' ? (docker.containerPorts ?? []).flatMap((containerPort, i) => {
-    const hostPort = ports[i];
-    return hostPort === undefined ? [] : [{ host_port: hostPort, container_port: containerPort, protocol: 'tcp' }];
-  }) : [];
-  return { type: 'DOCKER', docker: { image: docker.image, network, ...(mappings.length === 0 ? {} : { port_mappings: mappings }), force_pull_image: false } };
+  const mappings =
+    network === 'BRIDGE'
+      ? (docker.containerPorts ?? []).flatMap((containerPort, i) => {
+          const hostPort = ports[i];
+          return hostPort === undefined
+            ? []
+            : [{ host_port: hostPort, container_port: containerPort, protocol: 'tcp' }];
+        })
+      : [];
+  return {
+    type: 'DOCKER',
+    docker: {
+      image: docker.image,
+      network,
+      ...(mappings.length === 0 ? {} : { port_mappings: mappings }),
+      force_pull_image: false,
+    },
+  };
 }

@@ -34,7 +34,11 @@ export class LaunchedTask {
   readonly statuses: TaskStatus[] = [];
   /** When this framework first heard of each state (ms since the epoch). */
   readonly heardAt = new Map<TaskState, number>();
-  private readonly waiters = new Set<{ wanted: TaskState | null; resolve(s: TaskStatus): void; reject(e: Error): void }>();
+  private readonly waiters = new Set<{
+    wanted: TaskState | null;
+    resolve(s: TaskStatus): void;
+    reject(e: Error): void;
+  }>();
 
   constructor(
     readonly id: string,
@@ -50,7 +54,8 @@ export class LaunchedTask {
     const seen = this.statuses.find((s) => (state === null ? isTerminalState(s.state) : s.state === state));
     if (seen !== undefined) return Promise.resolve(seen);
     const ended = this.statuses.find((s) => isTerminalState(s.state));
-    if (ended !== undefined) return Promise.reject(new Error(`task ${this.id} ended ${ended.state} before ${state ?? 'ending'}`));
+    if (ended !== undefined)
+      return Promise.reject(new Error(`task ${this.id} ended ${ended.state} before ${state ?? 'ending'}`));
     return new Promise((resolve, reject) => this.waiters.add({ wanted: state, resolve, reject }));
   }
 
@@ -60,7 +65,12 @@ export class LaunchedTask {
     const terminal = isTerminalState(status.state);
     for (const w of this.waiters) {
       if (w.wanted === status.state || (w.wanted === null && terminal)) w.resolve(status);
-      else if (terminal) w.reject(new Error(`task ${this.id} ended ${status.state}${status.message === undefined ? '' : ` (${status.message})`} before ${w.wanted}`));
+      else if (terminal)
+        w.reject(
+          new Error(
+            `task ${this.id} ended ${status.state}${status.message === undefined ? '' : ` (${status.message})`} before ${w.wanted}`,
+          ),
+        );
       else continue;
       this.waiters.delete(w);
     }
@@ -125,7 +135,10 @@ export class TaskFramework {
   }
 
   kill(task: LaunchedTask): void {
-    this.send({ type: 'KILL', kill: { task_id: { value: task.id }, ...(task.agentId === null ? {} : { agent_id: { value: task.agentId } }) } });
+    this.send({
+      type: 'KILL',
+      kill: { task_id: { value: task.id }, ...(task.agentId === null ? {} : { agent_id: { value: task.agentId } }) },
+    });
   }
 
   /** Removes the framework: the masters kill its tasks. */
@@ -167,7 +180,8 @@ export class TaskFramework {
       for await (const event of this.subscription.events) {
         if (event.type === 'OFFERS') this.onOffers(event.offers.offers);
         else if (event.type === 'UPDATE') this.onUpdate(event.update.status);
-        else if (event.type === 'ERROR') return new Error(`the master removed framework ${this.frameworkId}: ${event.error.message}`);
+        else if (event.type === 'ERROR')
+          return new Error(`the master removed framework ${this.frameworkId}: ${event.error.message}`);
       }
     } catch {
       // the stream broke off inside a record: as good as ended
@@ -179,17 +193,29 @@ export class TaskFramework {
     for (const offer of offers) {
       const placements = placeTasks(offer, this.queue);
       if (placements.length === 0) {
-        this.send({ type: 'DECLINE', decline: { offer_ids: [offer.id], filters: { refuse_seconds: BUSY_REFUSE_SECONDS } } });
+        this.send({
+          type: 'DECLINE',
+          decline: { offer_ids: [offer.id], filters: { refuse_seconds: BUSY_REFUSE_SECONDS } },
+        });
         continue;
       }
       const placed = new Set(placements.map((p) => p.id));
       const taken = this.queue.filter((q) => placed.has(q.id));
       this.queue.splice(0, this.queue.length, ...this.queue.filter((q) => !placed.has(q.id)));
       const acceptedAt = Date.now();
-      for (const p of placements) Object.assign(this.task(p.id), { agentId: offer.agent_id.value, agentUrl: agentUrl(offer), ports: p.ports, acceptedAt });
+      for (const p of placements)
+        Object.assign(this.task(p.id), {
+          agentId: offer.agent_id.value,
+          agentUrl: agentUrl(offer),
+          ports: p.ports,
+          acceptedAt,
+        });
       const launch = { type: 'LAUNCH' as const, launch: { task_infos: placements.map((p) => p.info) } };
       // The unused rest of the offer comes back at once (Mesos filters it for 5 s by default).
-      this.send({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [launch], filters: { refuse_seconds: 0 } } }, () => this.queue.unshift(...taken));
+      this.send(
+        { type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [launch], filters: { refuse_seconds: 0 } } },
+        () => this.queue.unshift(...taken),
+      );
     }
     if (this.queue.length === 0 && !this.suppressed) {
       this.suppressed = true;
@@ -199,7 +225,10 @@ export class TaskFramework {
 
   private onUpdate(status: TaskStatus): void {
     if (status.uuid !== undefined && status.agent_id !== undefined) {
-      this.send({ type: 'ACKNOWLEDGE', acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid } });
+      this.send({
+        type: 'ACKNOWLEDGE',
+        acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid },
+      });
     }
     const task = this.tasks.get(status.task_id.value);
     if (task === undefined) return;
@@ -209,9 +238,14 @@ export class TaskFramework {
 
   /** After a re-subscription: the latest state of every launched task that has not ended. */
   private reconcile(): void {
-    const open = [...this.tasks.values()].filter((t) => t.agentId !== null && (t.state === null || !isTerminalState(t.state)));
+    const open = [...this.tasks.values()].filter(
+      (t) => t.agentId !== null && (t.state === null || !isTerminalState(t.state)),
+    );
     if (open.length === 0) return;
-    this.send({ type: 'RECONCILE', reconcile: { tasks: open.map((t) => ({ task_id: { value: t.id }, agent_id: { value: t.agentId ?? '' } })) } });
+    this.send({
+      type: 'RECONCILE',
+      reconcile: { tasks: open.map((t) => ({ task_id: { value: t.id }, agent_id: { value: t.agentId ?? '' } })) },
+    });
   }
 
   /** Sends a call without waiting; a failed one runs `onError` (a lost stream is noticed by follow()). */
@@ -232,14 +266,21 @@ export class TaskFramework {
 }
 
 /** SUBSCRIBE through each master in turn until one takes it or the time is up. */
-async function subscribe(options: TaskFrameworkOptions, info: FrameworkInfo, frameworkId: string | undefined): Promise<Subscription> {
+async function subscribe(
+  options: TaskFrameworkOptions,
+  info: FrameworkInfo,
+  frameworkId: string | undefined,
+): Promise<Subscription> {
   const deadline = Date.now() + options.subscribeTimeoutMs;
   let lastError: unknown = new Error('no master to subscribe with');
   for (let attempt = 0; Date.now() < deadline; attempt++) {
     const master = options.masters[attempt % options.masters.length];
     if (master === undefined) break;
     try {
-      return await new SchedulerClient({ master }).subscribe({ frameworkInfo: info, ...(frameworkId === undefined ? {} : { frameworkId }) });
+      return await new SchedulerClient({ master }).subscribe({
+        frameworkInfo: info,
+        ...(frameworkId === undefined ? {} : { frameworkId }),
+      });
     } catch (err) {
       lastError = err;
       if ((attempt + 1) % options.masters.length === 0) await delay(RETRY_MS);

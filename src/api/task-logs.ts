@@ -17,7 +17,10 @@ const AGENT_STATE_TIMEOUT_MS = 2_000;
 /** The task with this id (or, failing that, the newest one with this name) on any of the agents. */
 export async function locateTask(agentUrls: readonly string[], query: string): Promise<TaskLocation | null> {
   const states = await Promise.all(
-    agentUrls.map(async (url) => ({ url, state: await new AgentClient(url).state({ timeoutMs: AGENT_STATE_TIMEOUT_MS }).catch(() => null) })),
+    agentUrls.map(async (url) => ({
+      url,
+      state: await new AgentClient(url).state({ timeoutMs: AGENT_STATE_TIMEOUT_MS }).catch(() => null),
+    })),
   );
   const found = states.flatMap(({ url, state }) => (state === null ? [] : tasksOf(url, state)));
   const byId = found.find((t) => t.location.taskId === query);
@@ -60,7 +63,9 @@ export async function* sandboxOutput(task: TaskLocation, options: FollowOptions)
       if (text !== '') yield { file, text };
     }
     if (ended || options.signal?.aborted === true) return;
-    await delay(options.pollMs, undefined, options.signal === undefined ? {} : { signal: options.signal }).catch(() => undefined);
+    await delay(options.pollMs, undefined, options.signal === undefined ? {} : { signal: options.signal }).catch(
+      () => undefined,
+    );
     ended = await hasEnded(agent, task);
   }
 }

@@ -17,9 +17,24 @@ export function table(header: readonly string[], rows: readonly (readonly string
 
 export function formatStatus(status: ClusterStatus): string {
   const dash = (v: string | number | null): string => (v === null ? '-' : String(v));
-  const ensemble = status.ensemble.map((m) => [m.name, dash(m.role), m.state, dash(m.pid), String(m.clientPort), String(m.quorumPort), String(m.electionPort), dash(m.zxid)]);
+  const ensemble = status.ensemble.map((m) => [
+    m.name,
+    dash(m.role),
+    m.state,
+    dash(m.pid),
+    String(m.clientPort),
+    String(m.quorumPort),
+    String(m.electionPort),
+    dash(m.zxid),
+  ]);
   const masters = status.masters.map((m) => [m.name, dash(m.role), m.state, dash(m.pid), m.url]);
-  const schedulers = status.schedulers.map((s) => [s.name, dash(s.role), s.state, s.subscribed ? `subscribed as ${s.frameworkId ?? '?'}` : 'not subscribed', s.url]);
+  const schedulers = status.schedulers.map((s) => [
+    s.name,
+    dash(s.role),
+    s.state,
+    s.subscribed ? `subscribed as ${s.frameworkId ?? '?'}` : 'not subscribed',
+    s.url,
+  ]);
   const agents = status.agents.map((a) => [
     a.name,
     a.registered ? `registered with ${a.master ?? '?'}` : 'not registered',
@@ -35,9 +50,13 @@ export function formatStatus(status: ClusterStatus): string {
     `zk: ${status.zk}`,
     ...(status.marathon === null ? [] : [`marathon: ${status.marathon}`]),
     ...(status.dashboard === null ? [] : [`dashboard: ${status.dashboard}`]),
-    ...(ensemble.length === 0 ? [] : ['', table(['NAME', 'ROLE', 'STATE', 'PID', 'CLIENT', 'QUORUM', 'ELECTION', 'ZXID'], ensemble)]),
+    ...(ensemble.length === 0
+      ? []
+      : ['', table(['NAME', 'ROLE', 'STATE', 'PID', 'CLIENT', 'QUORUM', 'ELECTION', 'ZXID'], ensemble)]),
     ...(masters.length === 0 ? [] : ['', table(['MASTER', 'ROLE', 'STATE', 'PID', 'URL'], masters)]),
-    ...(agents.length === 0 ? [] : ['', table(['AGENT', 'REGISTRATION', 'STATE', 'URL', 'ID', 'RESOURCES', 'TASKS'], agents)]),
+    ...(agents.length === 0
+      ? []
+      : ['', table(['AGENT', 'REGISTRATION', 'STATE', 'URL', 'ID', 'RESOURCES', 'TASKS'], agents)]),
     ...(schedulers.length === 0 ? [] : ['', table(['SCHEDULER', 'ROLE', 'STATE', 'FRAMEWORK', 'URL'], schedulers)]),
   ].join('\n');
 }

@@ -1,7 +1,13 @@
 // What `up` in the foreground shows about the cluster while it runs: a compact block (one line per
 // kind of component, for a terminal) or a single line (for a pipe or a file). Pure.
 import type { AppInfoJson } from '../api/marathon.js';
-import type { AgentStatus, ClusterStatus, EnsembleMemberStatus, MasterStatus, SchedulerStatus } from '../cluster/status.js';
+import type {
+  AgentStatus,
+  ClusterStatus,
+  EnsembleMemberStatus,
+  MasterStatus,
+  SchedulerStatus,
+} from '../cluster/status.js';
 
 export interface LiveSnapshot {
   status: ClusterStatus;
@@ -14,7 +20,10 @@ const LABEL_WIDTH = 11;
 /** The block a terminal keeps on screen, each line cut to `columns`. */
 export function statusBlock(snapshot: LiveSnapshot, columns: number): string[] {
   const { status, apps } = snapshot;
-  const endpoints = [status.marathon === null ? null : `marathon ${status.marathon}`, status.dashboard === null ? null : `dashboard ${status.dashboard}`];
+  const endpoints = [
+    status.marathon === null ? null : `marathon ${status.marathon}`,
+    status.dashboard === null ? null : `dashboard ${status.dashboard}`,
+  ];
   const rows: [string, string[]][] = [
     ['ensemble', status.ensemble.map(roleText)],
     ['masters', status.masters.map(roleText)],
@@ -24,7 +33,9 @@ export function statusBlock(snapshot: LiveSnapshot, columns: number): string[] {
   ];
   return [
     [`cluster ${status.name} (${status.profile}) ${status.phase}`, ...endpoints.filter((e) => e !== null)].join(' · '),
-    ...rows.filter(([, items]) => items.length > 0).map(([label, items]) => `${label.padEnd(LABEL_WIDTH)}${items.join(' · ')}`),
+    ...rows
+      .filter(([, items]) => items.length > 0)
+      .map(([label, items]) => `${label.padEnd(LABEL_WIDTH)}${items.join(' · ')}`),
   ].map((line) => fitToWidth(line, columns));
 }
 
@@ -32,9 +43,15 @@ export function statusBlock(snapshot: LiveSnapshot, columns: number): string[] {
 export function statusLine(snapshot: LiveSnapshot): string {
   const { status, apps } = snapshot;
   const parts = [
-    status.ensemble.length === 0 ? null : `zk: ${leaderOf(status.ensemble, (m) => m.role === 'leader')}, ${up(status.ensemble)} up`,
-    status.masters.length === 0 ? null : `masters: ${leaderOf(status.masters, (m) => m.role === 'leading')}, ${up(status.masters)} up`,
-    status.agents.length === 0 ? null : `agents: ${status.agents.filter((a) => a.registered).length}/${status.agents.length} registered, ${tasks(status.agents)}`,
+    status.ensemble.length === 0
+      ? null
+      : `zk: ${leaderOf(status.ensemble, (m) => m.role === 'leader')}, ${up(status.ensemble)} up`,
+    status.masters.length === 0
+      ? null
+      : `masters: ${leaderOf(status.masters, (m) => m.role === 'leading')}, ${up(status.masters)} up`,
+    status.agents.length === 0
+      ? null
+      : `agents: ${status.agents.filter((a) => a.registered).length}/${status.agents.length} registered, ${tasks(status.agents)}`,
     status.schedulers.length === 0 ? null : `schedulers: ${schedulerSummary(status.schedulers)}`,
     apps === null ? null : `apps: ${apps.length === 0 ? 'none' : apps.map(appText).join(', ')}`,
   ];
@@ -80,12 +97,17 @@ function up(items: readonly { state: string }[]): string {
 }
 
 function tasks(agents: readonly AgentStatus[]): string {
-  return count(agents.reduce((sum, a) => sum + (a.tasks ?? 0), 0), 'task');
+  return count(
+    agents.reduce((sum, a) => sum + (a.tasks ?? 0), 0),
+    'task',
+  );
 }
 
 function schedulerSummary(schedulers: readonly SchedulerStatus[]): string {
   const leading = schedulers.find((s) => s.role === 'leading' && s.state === 'running');
-  return leading === undefined ? 'none leads' : `${leading.name} leads, ${leading.subscribed ? 'subscribed' : 'not subscribed'}`;
+  return leading === undefined
+    ? 'none leads'
+    : `${leading.name} leads, ${leading.subscribed ? 'subscribed' : 'not subscribed'}`;
 }
 
 function count(n: number, noun: string): string {

@@ -13,20 +13,29 @@ import { ProgressLine } from './terminal.js';
 export abstract class MarathonCommand extends ClusterCommand {
   static override baseFlags = {
     ...ClusterCommand.baseFlags,
-    marathon: Flags.string({ description: "a Marathon API to use instead of the cluster's scheduler (http://host:port)" }),
+    marathon: Flags.string({
+      description: "a Marathon API to use instead of the cluster's scheduler (http://host:port)",
+    }),
   };
 
   protected async marathon(flags: { name: string; marathon?: string | undefined }): Promise<MarathonClient> {
     if (flags.marathon !== undefined) return new MarathonClient(flags.marathon);
     const status = await ControlClient.forCluster(this.paths(flags.name)).status();
-    if (status.marathon === null) throw new UserError(`cluster ${status.name} has no scheduler (start it with up --schedulers 1)`);
+    if (status.marathon === null)
+      throw new UserError(`cluster ${status.name} has no scheduler (start it with up --schedulers 1)`);
     return new MarathonClient(status.marathon);
   }
 
   /** Follows a deployment with progress on stderr; prints where the apps' tasks answer when it is done. */
-  protected async followDeployment(client: MarathonClient, result: DeploymentResult, timeoutSeconds: number): Promise<void> {
+  protected async followDeployment(
+    client: MarathonClient,
+    result: DeploymentResult,
+    timeoutSeconds: number,
+  ): Promise<void> {
     const timeoutMs = timeoutSeconds * 1000;
-    const apps = await this.withProgress(`deployment ${result.deploymentId}`, (onProgress) => follow(client, result.deploymentId, { timeoutMs, onProgress }));
+    const apps = await this.withProgress(`deployment ${result.deploymentId}`, (onProgress) =>
+      follow(client, result.deploymentId, { timeoutMs, onProgress }),
+    );
     this.log(endpointTable(apps));
   }
 
@@ -37,7 +46,8 @@ export abstract class MarathonCommand extends ClusterCommand {
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
     if (err instanceof MarathonHttpError || err instanceof DeployError) return super.catch(userFacing(err));
-    if (err instanceof TypeError && err.message === 'fetch failed') return super.catch(new UserError(`cannot reach the Marathon API: ${errorMessage(err.cause ?? err)}`));
+    if (err instanceof TypeError && err.message === 'fetch failed')
+      return super.catch(new UserError(`cannot reach the Marathon API: ${errorMessage(err.cause ?? err)}`));
     return super.catch(err);
   }
 }
@@ -51,11 +61,15 @@ function userFacing(err: MarathonHttpError | DeployError): UserError {
     const body = err.body as { message?: string; details?: unknown } | string;
     if (typeof body === 'string') return new UserError(`Marathon answered ${err.status}: ${body}`);
     const details = Array.isArray(body.details)
-      ? (body.details as { path: string; errors: string[] }[]).map((d) => `${d.path}: ${d.errors.join(', ')}`).join('; ')
+      ? (body.details as { path: string; errors: string[] }[])
+          .map((d) => `${d.path}: ${d.errors.join(', ')}`)
+          .join('; ')
       : typeof body.details === 'string'
         ? body.details
         : '';
-    return new UserError(`${body.message ?? `Marathon answered ${err.status}`}${details === '' ? '' : ` (${details})`}`);
+    return new UserError(
+      `${body.message ?? `Marathon answered ${err.status}`}${details === '' ? '' : ` (${details})`}`,
+    );
   }
   return new UserError(err.message);
 }
@@ -78,7 +92,15 @@ export function describeProgress(p: DeployProgress): string {
 /** Each task's host:port and the app's service ports. */
 export function endpointTable(apps: readonly AppInfoJson[]): string {
   const rows = apps.flatMap((app) =>
-    (app.tasks ?? []).map((t) => [app.id, t.id, t.state, t.ports.map((p) => `${t.host}:${p}`).join(' ') || t.host, servicePorts(t).map((p) => `127.0.0.1:${p}`).join(' ') || '-']),
+    (app.tasks ?? []).map((t) => [
+      app.id,
+      t.id,
+      t.state,
+      t.ports.map((p) => `${t.host}:${p}`).join(' ') || t.host,
+      servicePorts(t)
+        .map((p) => `127.0.0.1:${p}`)
+        .join(' ') || '-',
+    ]),
   );
   if (apps.length === 0) return 'done';
   if (rows.length === 0) return apps.map((a) => `${a.id}: no tasks (instances ${a.instances})`).join('\n');

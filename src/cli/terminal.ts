@@ -194,7 +194,9 @@ class PinnedStatus implements LiveScreen {
     // The first draw scrolls what the screen shows into the scrollback and starts the events right
     // under the block; later the events go on at the bottom of the new region.
     const first = this.height === 0;
-    this.out.write(`${first ? '\n'.repeat(rows) : ''}${scrollRegion(block.length + 1, rows)}${lines}${moveTo(first ? block.length + 1 : rows)}`);
+    this.out.write(
+      `${first ? '\n'.repeat(rows) : ''}${scrollRegion(block.length + 1, rows)}${lines}${moveTo(first ? block.length + 1 : rows)}`,
+    );
     this.height = block.length;
   }
 

@@ -23,11 +23,12 @@ const ZKCLI_WORDS: Record<string, string> = {
 
 export async function withZk<T>(paths: ClusterPaths, path: string, op: (client: ZkClient) => Promise<T>): Promise<T> {
   const connect = zkServers(requireRunning(paths));
-  const client = await ZkClient.connect(connect, { sessionTimeoutMs: SESSION_TIMEOUT_MS, initialConnectTimeoutMs: STEP_TIMEOUT_MS }).catch(
-    (err: unknown) => {
-      throw new UserError(`cannot connect to ZooKeeper at ${connect}: ${errorMessage(err)}`);
-    },
-  );
+  const client = await ZkClient.connect(connect, {
+    sessionTimeoutMs: SESSION_TIMEOUT_MS,
+    initialConnectTimeoutMs: STEP_TIMEOUT_MS,
+  }).catch((err: unknown) => {
+    throw new UserError(`cannot connect to ZooKeeper at ${connect}: ${errorMessage(err)}`);
+  });
   try {
     return await withTimeout(op(client), { ms: STEP_TIMEOUT_MS, what: `the request on ${path}` });
   } catch (err) {

@@ -28,7 +28,9 @@ export async function* componentLog(file: string, options: LogFollowOptions): As
     partial = lines.pop() ?? '';
     for (const line of lines) if (line.trim() !== '') yield parse(line);
     if (!options.follow || options.signal?.aborted === true) return;
-    await delay(options.pollMs, undefined, options.signal === undefined ? {} : { signal: options.signal }).catch(() => undefined);
+    await delay(options.pollMs, undefined, options.signal === undefined ? {} : { signal: options.signal }).catch(
+      () => undefined,
+    );
   }
 }
 

@@ -166,7 +166,11 @@ export class ForkHost extends HostBase {
     try {
       // Own process group: a Ctrl-C in the terminal reaches the supervisor only, which then stops
       // members in order. Members still die with the supervisor (IPC disconnect, see member-config).
-      const child = fork(modulePath, args, { stdio: ['ignore', out, out, 'ipc'], detached: true, execArgv: [...execArgv] });
+      const child = fork(modulePath, args, {
+        stdio: ['ignore', out, out, 'ipc'],
+        detached: true,
+        execArgv: [...execArgv],
+      });
       child.on('message', wiring.message);
       child.on('error', wiring.error);
       child.on('exit', (code, signal) => wiring.exit({ code, signal }));

@@ -42,12 +42,20 @@ const DETACH_SLACK_MS = 5_000;
 export async function superviseHere(options: SuperviseOptions): Promise<void> {
   const { paths, spec } = options;
   assertNotRunning(paths);
-  const log = createLogger({ component: 'supervisor', file: paths.log('supervisor'), terminal: options.terminal, sync: true });
+  const log = createLogger({
+    component: 'supervisor',
+    file: paths.log('supervisor'),
+    terminal: options.terminal,
+    sync: true,
+  });
   const supervisor = await Supervisor.prepare({
     paths,
     spec,
     log,
-    probeWrite: ensembleWriteProbe({ sessionTimeoutMs: spec.clientSessionTimeoutMs, stepTimeoutMs: spec.memberStartTimeoutMs }),
+    probeWrite: ensembleWriteProbe({
+      sessionTimeoutMs: spec.clientSessionTimeoutMs,
+      stepTimeoutMs: spec.memberStartTimeoutMs,
+    }),
   });
   const stop = (): void => void supervisor.down().then(() => supervisor.close());
   process.on('SIGINT', stop);
@@ -69,13 +77,16 @@ export async function upDetached(options: DetachOptions): Promise<ClusterStatus>
     const file = readClusterFile(paths);
     if (file !== null && file.supervisor.pid === child.pid) {
       if (file.supervisor.phase === 'ready') return clientOf(file).status();
-      if (file.supervisor.phase === 'failed') throw new UserError(file.supervisor.error ?? 'the cluster failed to start');
+      if (file.supervisor.phase === 'failed')
+        throw new UserError(file.supervisor.error ?? 'the cluster failed to start');
       options.onWaiting?.((await waitingOf(file)) ?? SUPERVISOR_STARTING);
     } else {
       options.onWaiting?.(SUPERVISOR_STARTING);
     }
-    if (seen.exit !== null) throw new UserError(`the supervisor exited (${seen.exit}) before the cluster was ready${outputHint(paths)}`);
-    if (Date.now() > deadline) throw new UserError(`cluster ${paths.name} was not ready in time; see ${paths.log('supervisor')}`);
+    if (seen.exit !== null)
+      throw new UserError(`the supervisor exited (${seen.exit}) before the cluster was ready${outputHint(paths)}`);
+    if (Date.now() > deadline)
+      throw new UserError(`cluster ${paths.name} was not ready in time; see ${paths.log('supervisor')}`);
     await delay(POLL_MS);
   }
 }
@@ -83,7 +94,13 @@ export async function upDetached(options: DetachOptions): Promise<ClusterStatus>
 /** What the starting cluster waits for, as its supervisor tells; null while its control API does not answer. */
 async function waitingOf(file: ClusterFile): Promise<string | null> {
   if (file.supervisor.controlUrl === '') return null;
-  return (await clientOf(file).status().catch(() => null))?.waiting ?? null;
+  return (
+    (
+      await clientOf(file)
+        .status()
+        .catch(() => null)
+    )?.waiting ?? null
+  );
 }
 
 function spawnSupervisor({ paths, spec }: UpOptions): ChildProcess {
@@ -91,7 +108,10 @@ function spawnSupervisor({ paths, spec }: UpOptions): ChildProcess {
   const out = openSync(paths.output('supervisor'), 'a');
   try {
     const args = ['up', '--supervise', '--name', paths.name, ...specArgs(spec)];
-    const child = spawn(process.execPath, [packagePath('bin', 'run.js'), ...args], { detached: true, stdio: ['ignore', out, out] });
+    const child = spawn(process.execPath, [packagePath('bin', 'run.js'), ...args], {
+      detached: true,
+      stdio: ['ignore', out, out],
+    });
     child.unref();
     return child;
   } finally {
@@ -103,7 +123,14 @@ function spawnSupervisor({ paths, spec }: UpOptions): ChildProcess {
 function specArgs(spec: ClusterSpec): string[] {
   const zk = spec.externalZk === null ? [] : ['--zk', spec.externalZk];
   const counts = [
-    ...['--observers', String(spec.ensemble.observers), '--masters', String(spec.mesos.masters), '--agents', String(spec.mesos.agents)],
+    ...[
+      '--observers',
+      String(spec.ensemble.observers),
+      '--masters',
+      String(spec.mesos.masters),
+      '--agents',
+      String(spec.mesos.agents),
+    ],
     ...['--schedulers', String(spec.marathon.schedulers)],
   ];
   return ['--profile', spec.profile, ...counts, ...(spec.marathon.loadBalancer ? [] : ['--no-lb']), ...zk];
@@ -133,7 +160,8 @@ export async function downCluster(paths: ClusterPaths): Promise<DownResult> {
   }
   const deadline = Date.now() + stopGraceMs(clusterSpec({ profile: file.profile })) + DETACH_SLACK_MS;
   while (isAlive(pid)) {
-    if (Date.now() > deadline) throw new UserError(`the supervisor (pid ${pid}) did not exit; see ${paths.log('supervisor')}`);
+    if (Date.now() > deadline)
+      throw new UserError(`the supervisor (pid ${pid}) did not exit; see ${paths.log('supervisor')}`);
     await delay(POLL_MS);
   }
   return { stopped: true };
@@ -142,7 +170,9 @@ export async function downCluster(paths: ClusterPaths): Promise<DownResult> {
 function assertNotRunning(paths: ClusterPaths): void {
   const file = runningCluster(paths);
   if (file !== null) {
-    throw new UserError(`cluster ${paths.name} is already running (supervisor pid ${file.supervisor.pid}); see: minicluster status${nameFlag(paths.name)}`);
+    throw new UserError(
+      `cluster ${paths.name} is already running (supervisor pid ${file.supervisor.pid}); see: minicluster status${nameFlag(paths.name)}`,
+    );
   }
 }
 

@@ -31,7 +31,11 @@ export interface MesosLayout {
 /** Agent port slices first: the supervisor reserves them before it hands out listening ports. */
 export function agentSlices(spec: ClusterSpec, previous: ClusterFile | null, taken: readonly PortRange[]): PortRange[] {
   const names = agentNames(spec.mesos.agents);
-  return agentPortSlices({ count: names.length, previous: names.map((n) => previous?.agents?.find((a) => a.name === n)?.portRange), taken });
+  return agentPortSlices({
+    count: names.length,
+    previous: names.map((n) => previous?.agents?.find((a) => a.name === n)?.portRange),
+    taken,
+  });
 }
 
 export interface LayoutOptions {
@@ -145,7 +149,13 @@ export class MesosComponents {
   async status(): Promise<{ masters: MasterStatus[]; agents: AgentStatus[] }> {
     const masters = this.options.layout.masters.map((m): MasterStatus => {
       const view = this.view.master(m.name);
-      return { name: m.name, url: urlOf(m.port), role: view?.role ?? null, state: view?.process ?? 'exited', pid: this.component(m.name).host.pid };
+      return {
+        name: m.name,
+        url: urlOf(m.port),
+        role: view?.role ?? null,
+        state: view?.process ?? 'exited',
+        pid: this.component(m.name).host.pid,
+      };
     });
     const agents = await Promise.all(this.options.layout.agents.map((a) => this.agentStatus(a)));
     return { masters, agents };
@@ -154,7 +164,10 @@ export class MesosComponents {
   private async agentStatus(a: AgentLayout): Promise<AgentStatus> {
     const view = this.view.agent(a.name);
     const pid = this.component(a.name).host.pid;
-    const own = pid === null ? null : await new AgentClient(urlOf(a.port)).state({ timeoutMs: AGENT_STATE_TIMEOUT_MS }).catch(() => null);
+    const own =
+      pid === null
+        ? null
+        : await new AgentClient(urlOf(a.port)).state({ timeoutMs: AGENT_STATE_TIMEOUT_MS }).catch(() => null);
     return {
       name: a.name,
       url: urlOf(a.port),
@@ -174,7 +187,10 @@ export class MesosComponents {
       try {
         await this.launch(name);
       } catch (err) {
-        this.options.log.warn({ agent: name, err: errorMessage(err) }, 'could not start the agent to stop its tasks; they keep running');
+        this.options.log.warn(
+          { agent: name, err: errorMessage(err) },
+          'could not start the agent to stop its tasks; they keep running',
+        );
         return;
       }
     }
@@ -208,11 +224,22 @@ export class MesosComponents {
 
   private masterHost(m: MasterLayout): WorkerHost {
     const { spec, paths, zk } = this.options;
-    const config: MasterWorkerConfig = { name: m.name, port: m.port, zk, timing: spec.masterTiming, logFile: paths.log(m.name), cluster: paths.name };
-    return this.workerHost(m.name, { entry: packagePath('dist', 'master', 'worker.js'), workerData: config, stopGraceMs: spec.memberStopGraceMs }, (raw) => {
-      const message = parseMasterMessage(raw);
-      return message === null ? null : { type: 'master-message', name: m.name, message };
-    });
+    const config: MasterWorkerConfig = {
+      name: m.name,
+      port: m.port,
+      zk,
+      timing: spec.masterTiming,
+      logFile: paths.log(m.name),
+      cluster: paths.name,
+    };
+    return this.workerHost(
+      m.name,
+      { entry: packagePath('dist', 'master', 'worker.js'), workerData: config, stopGraceMs: spec.memberStopGraceMs },
+      (raw) => {
+        const message = parseMasterMessage(raw);
+        return message === null ? null : { type: 'master-message', name: m.name, message };
+      },
+    );
   }
 
   private agentHost(a: AgentLayout): WorkerHost {
@@ -229,10 +256,14 @@ export class MesosComponents {
     };
     const stopMessage: AgentStopMessage = { type: 'stop', shutdownTasks: true };
     const entry = packagePath('dist', 'agent', 'worker.js');
-    return this.workerHost(a.name, { entry, workerData: config, stopGraceMs: spec.agentStopGraceMs, stopMessage }, (raw) => {
-      const message = parseAgentMessage(raw);
-      return message === null ? null : { type: 'agent-message', name: a.name, message };
-    });
+    return this.workerHost(
+      a.name,
+      { entry, workerData: config, stopGraceMs: spec.agentStopGraceMs, stopMessage },
+      (raw) => {
+        const message = parseAgentMessage(raw);
+        return message === null ? null : { type: 'agent-message', name: a.name, message };
+      },
+    );
   }
 
   private workerHost(
@@ -248,7 +279,8 @@ export class MesosComponents {
         onLaunch: () => this.apply({ type: 'launched', name }),
         onMessage: (raw) => {
           const input = parse(raw);
-          if (input === null) this.options.log.warn({ component: name, message: raw }, 'ignored malformed worker message');
+          if (input === null)
+            this.options.log.warn({ component: name, message: raw }, 'ignored malformed worker message');
           else this.apply(input);
         },
         onExit: (exit) => this.apply({ type: 'exited', name, code: exit.code }),
@@ -269,5 +301,10 @@ function urlOf(port: number): string {
 
 function v0Resources(r: Record<string, number | string>): AgentResources {
   const num = (key: string): number => (typeof r[key] === 'number' ? r[key] : 0);
-  return { cpus: num('cpus'), mem: num('mem'), disk: num('disk'), ports: typeof r['ports'] === 'string' ? r['ports'] : '' };
+  return {
+    cpus: num('cpus'),
+    mem: num('mem'),
+    disk: num('disk'),
+    ports: typeof r['ports'] === 'string' ? r['ports'] : '',
+  };
 }

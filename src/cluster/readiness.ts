@@ -15,7 +15,10 @@ export interface ProbeOptions {
 export function ensembleWriteProbe(options: ProbeOptions): WriteProbe {
   return async (connect) => {
     const ms = options.stepTimeoutMs;
-    const client = await ZkClient.connect(connect, { sessionTimeoutMs: options.sessionTimeoutMs, initialConnectTimeoutMs: ms });
+    const client = await ZkClient.connect(connect, {
+      sessionTimeoutMs: options.sessionTimeoutMs,
+      initialConnectTimeoutMs: ms,
+    });
     try {
       await withTimeout(client.create(PROBE_NODE, null, { mode: 'ephemeral' }), { ms, what: `creating ${PROBE_NODE}` });
     } catch (err) {

@@ -21,7 +21,11 @@ import { parseSchedulerMessage } from './worker-messages.js';
 /** `minicluster kill scheduler` ends the leading scheduler. */
 export const LEADING_SCHEDULER = 'scheduler';
 
-export async function layoutSchedulers(o: { spec: ClusterSpec; previous: ClusterFile | null; ports: PortAllocator }): Promise<SchedulerLayout[]> {
+export async function layoutSchedulers(o: {
+  spec: ClusterSpec;
+  previous: ClusterFile | null;
+  ports: PortAllocator;
+}): Promise<SchedulerLayout[]> {
   const out: SchedulerLayout[] = [];
   for (let i = 1; i <= o.spec.marathon.schedulers; i++) {
     const name = `scheduler-${i}`;
@@ -86,7 +90,9 @@ export class SchedulerComponents {
     if (this.options.layout.length === 0) return null;
     const leading = this.leading();
     if (leading === null) return 'no scheduler is leading yet';
-    return this.views.get(leading)?.subscribed === true ? null : `${leading} has not subscribed with the leading master yet`;
+    return this.views.get(leading)?.subscribed === true
+      ? null
+      : `${leading} has not subscribed with the leading master yet`;
   }
 
   startAll(): Promise<void> {
@@ -122,7 +128,15 @@ export class SchedulerComponents {
   status(): SchedulerStatus[] {
     return this.options.layout.map((s) => {
       const view = this.viewOf(s.name);
-      return { name: s.name, url: urlOf(s.port), role: view.role, state: view.process, pid: this.hostOf(s.name).pid, subscribed: view.subscribed, frameworkId: view.frameworkId };
+      return {
+        name: s.name,
+        url: urlOf(s.port),
+        role: view.role,
+        state: view.process,
+        pid: this.hostOf(s.name).pid,
+        subscribed: view.subscribed,
+        frameworkId: view.frameworkId,
+      };
     });
   }
 
@@ -166,7 +180,8 @@ export class SchedulerComponents {
 
   private onMessage(s: SchedulerLayout, raw: unknown): void {
     const message = parseSchedulerMessage(raw);
-    if (message === null) return void this.options.log.warn({ component: s.name, message: raw }, 'ignored malformed worker message');
+    if (message === null)
+      return void this.options.log.warn({ component: s.name, message: raw }, 'ignored malformed worker message');
     const at = Date.now();
     switch (message.type) {
       case 'ready':
@@ -182,11 +197,19 @@ export class SchedulerComponents {
 
   private onState(name: string, message: SchedulerReport, at: number): TimelineEntry[] {
     const before = this.viewOf(name);
-    this.update(name, { process: 'running', role: message.role, subscribed: message.subscribed, frameworkId: message.frameworkId });
+    this.update(name, {
+      process: 'running',
+      role: message.role,
+      subscribed: message.subscribed,
+      frameworkId: message.frameworkId,
+    });
     const entries: TimelineEntry[] = [];
-    if (message.role === 'leading' && before.role !== 'leading') entries.push({ type: 'scheduler-elected', at, scheduler: name, leaderlessMs: at - this.leaderlessSince });
-    if (message.role !== 'leading' && before.role === 'leading') entries.push({ type: 'scheduler-deposed', at, scheduler: name });
-    if (message.subscribed && !before.subscribed && message.frameworkId !== null) entries.push({ type: 'scheduler-subscribed', at, scheduler: name, frameworkId: message.frameworkId });
+    if (message.role === 'leading' && before.role !== 'leading')
+      entries.push({ type: 'scheduler-elected', at, scheduler: name, leaderlessMs: at - this.leaderlessSince });
+    if (message.role !== 'leading' && before.role === 'leading')
+      entries.push({ type: 'scheduler-deposed', at, scheduler: name });
+    if (message.subscribed && !before.subscribed && message.frameworkId !== null)
+      entries.push({ type: 'scheduler-subscribed', at, scheduler: name, frameworkId: message.frameworkId });
     if (!message.subscribed && before.subscribed) entries.push({ type: 'scheduler-disconnected', at, scheduler: name });
     return entries;
   }
@@ -213,10 +236,13 @@ export class SchedulerComponents {
   private scheduleSummary(): void {
     const due = this.taskEvents.dueAt();
     if (due === null || this.summaryTimer !== null) return;
-    this.summaryTimer = setTimeout(() => {
-      this.summaryTimer = null;
-      this.options.observe(this.taskEvents.flush(Date.now()));
-    }, Math.max(0, due - Date.now()));
+    this.summaryTimer = setTimeout(
+      () => {
+        this.summaryTimer = null;
+        this.options.observe(this.taskEvents.flush(Date.now()));
+      },
+      Math.max(0, due - Date.now()),
+    );
   }
 
   private onExit(name: string, code: number | null): void {

@@ -68,7 +68,9 @@ function timing(tickMs: number): EnsembleTiming {
   return { tickMs, initLimit: 10, syncLimit: 5, minSessionTimeoutMs: 2 * tickMs, maxSessionTimeoutMs: 20 * tickMs };
 }
 
-type Preset = Omit<ClusterSpec, 'ensemble' | 'externalZk' | 'mesos' | 'marathon'> & { marathonSession: { zkSessionTimeoutMs: number } };
+type Preset = Omit<ClusterSpec, 'ensemble' | 'externalZk' | 'mesos' | 'marathon'> & {
+  marathonSession: { zkSessionTimeoutMs: number };
+};
 
 /** Marathon's default --failover_timeout (a week). */
 const FAILOVER_TIMEOUT_SECONDS = 604_800;
@@ -124,15 +126,28 @@ export function clusterSpec(options: SpecOptions = {}): ClusterSpec {
   const agents = count('--agents', options.agents ?? 2, MAX_AGENTS);
   const schedulers = count('--schedulers', options.schedulers ?? (masters > 0 ? 1 : 0), MAX_SCHEDULERS);
   if (agents > 0 && masters === 0) throw new UserError('agents need a master: use --masters 1 or more with --agents');
-  if (schedulers > 0 && masters === 0) throw new UserError('the scheduler needs a master: use --masters 1 or more, or --schedulers 0');
+  if (schedulers > 0 && masters === 0)
+    throw new UserError('the scheduler needs a master: use --masters 1 or more, or --schedulers 0');
   const externalZk = options.zk === undefined ? null : parseExternalZk(options.zk);
   const { marathonSession, ...preset } = PRESETS[profile];
-  const marathon = { schedulers, loadBalancer: options.loadBalancer ?? true, failoverTimeoutSeconds: FAILOVER_TIMEOUT_SECONDS, ...marathonSession };
-  return { ...preset, ensemble: { participants: PARTICIPANTS, observers }, externalZk, mesos: { masters, agents }, marathon };
+  const marathon = {
+    schedulers,
+    loadBalancer: options.loadBalancer ?? true,
+    failoverTimeoutSeconds: FAILOVER_TIMEOUT_SECONDS,
+    ...marathonSession,
+  };
+  return {
+    ...preset,
+    ensemble: { participants: PARTICIPANTS, observers },
+    externalZk,
+    mesos: { masters, agents },
+    marathon,
+  };
 }
 
 function count(flag: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value < 0 || value > max) throw new UserError(`${flag} must be a whole number from 0 to ${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < 0 || value > max)
+    throw new UserError(`${flag} must be a whole number from 0 to ${max}, got ${value}`);
   return value;
 }
 

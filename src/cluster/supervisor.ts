@@ -25,7 +25,13 @@ import type { PortRange } from './core/layout.js';
 import { describeEvent, type TimelineEntry, type TimelineEventBody } from './core/timeline.js';
 import { startDashboard, type Dashboard } from './dashboard/server.js';
 import { ForkHost } from './host.js';
-import { MEMBER_NODE_FLAGS, memberArgs, parseMemberMessage, type MemberProcessConfig, type ServerEntry } from './member-config.js';
+import {
+  MEMBER_NODE_FLAGS,
+  memberArgs,
+  parseMemberMessage,
+  type MemberProcessConfig,
+  type ServerEntry,
+} from './member-config.js';
 import { MesosComponents, agentSlices, layoutMesos, type MesosLayout } from './mesos.js';
 import { packagePath, type ClusterPaths } from './paths.js';
 import { LEADING_SCHEDULER, SchedulerComponents, layoutSchedulers } from './schedulers.js';
@@ -78,7 +84,10 @@ export class Supervisor implements ControlTarget {
     const previous = readClusterFile(paths);
     const others = otherClusters(paths);
     // A slice must not hold a port another cluster's components listen on.
-    const slices = agentSlices(spec, previous, [...others.portRanges, ...others.ports.map((p) => ({ begin: p, end: p }))]);
+    const slices = agentSlices(spec, previous, [
+      ...others.portRanges,
+      ...others.ports.map((p) => ({ begin: p, end: p })),
+    ]);
     const ports = new PortAllocator([...others.ports, ...portsIn([...others.portRanges, ...slices])]);
     const members = spec.externalZk === null ? await layoutEnsemble(spec, previous?.members ?? [], ports) : [];
     const mesos = await layoutMesos({ paths, spec, previous, ports, slices });
@@ -94,7 +103,10 @@ export class Supervisor implements ControlTarget {
     private readonly dashboardPort: number,
   ) {
     this.timeline = new TimelineStore(options.paths.eventsFile);
-    this.view = new EnsembleView(layout.map((m) => m.name), Date.now());
+    this.view = new EnsembleView(
+      layout.map((m) => m.name),
+      Date.now(),
+    );
     this.closed = new Promise((resolve) => (this.markClosed = resolve));
     for (const member of layout) this.hosts.set(member.name, this.createHost(member));
     this.zk = options.spec.externalZk ?? `zk://${connectString(layout)}/mesos`;
@@ -121,7 +133,13 @@ export class Supervisor implements ControlTarget {
     const { paths, spec } = this.options;
     this.record({ type: 'cluster-starting', cluster: paths.name, profile: spec.profile });
     this.control = await startControlServer({ target: this, token: this.token, log: this.options.log });
-    this.dashboard = await startDashboard({ target: this, changes: this.changes, port: this.dashboardPort, token: this.token, log: this.options.log });
+    this.dashboard = await startDashboard({
+      target: this,
+      changes: this.changes,
+      port: this.dashboardPort,
+      token: this.token,
+      log: this.options.log,
+    });
     this.writeFile();
     const deadline = this.startedAt + spec.readyTimeoutMs;
     try {
@@ -292,7 +310,11 @@ export class Supervisor implements ControlTarget {
   private lastOutput(member: MemberLayout): string {
     const file = this.options.paths.output(member.name);
     if (!existsSync(file)) return '';
-    const lines = readFileSync(file, 'utf8').slice(-OUTPUT_TAIL_BYTES).split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const lines = readFileSync(file, 'utf8')
+      .slice(-OUTPUT_TAIL_BYTES)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
     const line = lines.find((l) => /error/i.test(l)) ?? lines.at(-1);
     return line === undefined ? '' : `: ${line}`;
   }
@@ -305,7 +327,9 @@ export class Supervisor implements ControlTarget {
       const gone = this.view.members().find((m) => m.process === 'exited' || m.process === 'killed');
       if (gone !== undefined) {
         const member = this.layout.find((m) => m.name === gone.name);
-        throw new UserError(`${gone.name} exited while the ensemble was forming${member === undefined ? '' : this.lastOutput(member)}`);
+        throw new UserError(
+          `${gone.name} exited while the ensemble was forming${member === undefined ? '' : this.lastOutput(member)}`,
+        );
       }
       if (this.layout.length > 0 && !this.view.settled()) {
         problem = this.unsettled();
@@ -342,15 +366,21 @@ export class Supervisor implements ControlTarget {
   }
 
   private notReadyError(problem: string): UserError {
-    return new UserError(`cluster ${this.options.paths.name} was not ready within ${this.options.spec.readyTimeoutMs / 1000} s: ${problem}`);
+    return new UserError(
+      `cluster ${this.options.paths.name} was not ready within ${this.options.spec.readyTimeoutMs / 1000} s: ${problem}`,
+    );
   }
 
   private unsettled(): string {
     const members = this.view.members();
     const leaders = members.filter((m) => m.serverState === 'LEADING');
     if (leaders.length > 1) return `${leaders.map((m) => m.name).join(' and ')} claim to lead`;
-    const waiting = members.filter((m) => m.serverState === null || m.serverState === 'LOOKING' || m.phase !== 'broadcast');
-    return waiting.length === 0 ? 'no member leads' : waiting.map((m) => `${m.name} is ${serverStateText(m)}`).join(', ');
+    const waiting = members.filter(
+      (m) => m.serverState === null || m.serverState === 'LOOKING' || m.phase !== 'broadcast',
+    );
+    return waiting.length === 0
+      ? 'no member leads'
+      : waiting.map((m) => `${m.name} is ${serverStateText(m)}`).join(', ');
   }
 
   private async nextChange(timeoutMs: number): Promise<void> {
@@ -389,7 +419,8 @@ export class Supervisor implements ControlTarget {
   private resolve(target: string, leaderAllowed: boolean): string {
     if (target === ZK_LEADER && leaderAllowed && this.layout.length > 0) {
       const leader = this.view.leader();
-      if (leader === undefined) throw new UserError('no ensemble member is leading right now (an election is under way)');
+      if (leader === undefined)
+        throw new UserError('no ensemble member is leading right now (an election is under way)');
       return leader.name;
     }
     if (target === LEADING_MASTER && leaderAllowed && this.mesosLayout.masters.length > 0) {
@@ -452,7 +483,9 @@ export class Supervisor implements ControlTarget {
 /** `LOOKING`, `FOLLOWING (synchronization)`: a member's state, with its Zab phase while it does not serve yet. */
 function serverStateText(m: MemberView): string {
   if (m.serverState === null) return 'not reporting a state';
-  return m.serverState === 'LOOKING' || m.phase === 'broadcast' ? m.serverState : `${m.serverState} (${m.phase ?? 'starting'})`;
+  return m.serverState === 'LOOKING' || m.phase === 'broadcast'
+    ? m.serverState
+    : `${m.serverState} (${m.phase ?? 'starting'})`;
 }
 
 function memberStatus(member: MemberLayout, view: MemberView): EnsembleMemberStatus {
@@ -470,7 +503,11 @@ function memberStatus(member: MemberLayout, view: MemberView): EnsembleMemberSta
   };
 }
 
-async function layoutEnsemble(spec: ClusterSpec, previous: readonly MemberLayout[], ports: PortAllocator): Promise<MemberLayout[]> {
+async function layoutEnsemble(
+  spec: ClusterSpec,
+  previous: readonly MemberLayout[],
+  ports: PortAllocator,
+): Promise<MemberLayout[]> {
   const { participants, observers } = spec.ensemble;
   const layout: MemberLayout[] = [];
   for (let sid = 1; sid <= participants + observers; sid++) {

@@ -18,7 +18,8 @@ export function parseMasterMessage(raw: unknown): MasterWorkerMessage | null {
   const m = fields(raw);
   if (m?.['type'] === 'ready' && typeof m['url'] === 'string') return { type: 'ready', url: m['url'] };
   const role = m?.['role'];
-  if (m?.['type'] !== 'state' || (role !== 'leading' && role !== 'standby') || !isNullableString(m['leader'])) return null;
+  if (m?.['type'] !== 'state' || (role !== 'leading' && role !== 'standby') || !isNullableString(m['leader']))
+    return null;
   return { type: 'state', role, leader: m['leader'] };
 }
 
@@ -26,7 +27,14 @@ export function parseAgentMessage(raw: unknown): AgentWorkerMessage | null {
   const m = fields(raw);
   if (m?.['type'] === 'ready') return { type: 'ready' };
   const { registered, agentId, master, tasks } = m ?? {};
-  if (m?.['type'] !== 'state' || typeof registered !== 'boolean' || !isNullableString(agentId) || !isNullableString(master) || !isCount(tasks)) return null;
+  if (
+    m?.['type'] !== 'state' ||
+    typeof registered !== 'boolean' ||
+    !isNullableString(agentId) ||
+    !isNullableString(master) ||
+    !isCount(tasks)
+  )
+    return null;
   return { type: 'state', registered, agentId, master, tasks };
 }
 

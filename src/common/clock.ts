@@ -13,7 +13,10 @@ export interface TimeoutOptions {
 /** Settles like `promise`, or rejects with TimeoutError after `ms` (a later result is dropped). */
 export function withTimeout<T>(promise: Promise<T>, options: TimeoutOptions): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new TimeoutError(`${options.what} timed out after ${options.ms / 1000} s`)), options.ms);
+    const timer = setTimeout(
+      () => reject(new TimeoutError(`${options.what} timed out after ${options.ms / 1000} s`)),
+      options.ms,
+    );
     promise.then(
       (value) => {
         clearTimeout(timer);

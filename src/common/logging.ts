@@ -21,7 +21,10 @@ export function createLogger(options: LoggerOptions): Logger {
   const file = pino.destination({ dest: options.file, mkdir: true, sync: options.sync ?? false });
   const streams: pino.StreamEntry[] = [{ level, stream: file }];
   if (options.terminal === true) {
-    streams.push({ level: 'warn', stream: pretty({ destination: 2, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) });
+    streams.push({
+      level: 'warn',
+      stream: pretty({ destination: 2, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }),
+    });
   }
   return pino({ level, base: { component: options.component } }, pino.multistream(streams));
 }

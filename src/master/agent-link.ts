@@ -32,7 +32,11 @@ export class AgentLink {
   private count = 0;
 
   constructor(private readonly options: AgentLinkOptions) {
-    this.wss = new WebSocketServer({ server: options.server, path: AGENT_LINK_PATH, maxPayload: MAX_AGENT_MESSAGE_BYTES });
+    this.wss = new WebSocketServer({
+      server: options.server,
+      path: AGENT_LINK_PATH,
+      maxPayload: MAX_AGENT_MESSAGE_BYTES,
+    });
     this.wss.on('connection', (ws, req) => this.accept(ws, req));
   }
 

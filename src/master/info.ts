@@ -10,7 +10,8 @@ export const MASTER_CAPABILITIES = ['AGENT_UPDATE', 'AGENT_DRAINING', 'QUOTA_V2'
 /** IPv4 in network byte order read as a little-endian integer, as Mesos stores it (127.0.0.1 → 16777343). */
 export function ipToMesosInt(ip: string): number {
   const parts = ip.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) throw new Error(`not an IPv4 address: '${ip}'`);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
+    throw new Error(`not an IPv4 address: '${ip}'`);
   const [a = 0, b = 0, c = 0, d = 0] = parts;
   return (a | (b << 8) | (c << 16) | (d << 24)) >>> 0;
 }

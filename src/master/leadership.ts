@@ -241,7 +241,9 @@ export class Leadership extends EventEmitter<{ change: [LeaderState] }> {
     this.expiryTimer = setTimeout(() => {
       if (session !== this.session || session.state === 'connected') return;
       const id = `0x${session.sessionId.toString(16)}`;
-      this.options.log.warn(`Timed out waiting to connect to ZooKeeper. Forcing ZooKeeper session (sessionId=${id}) expiration`);
+      this.options.log.warn(
+        `Timed out waiting to connect to ZooKeeper. Forcing ZooKeeper session (sessionId=${id}) expiration`,
+      );
       this.renew(session, 'session expiration forced');
     }, session.sessionTimeoutMs);
   }

@@ -35,7 +35,10 @@ export interface MasterOptions {
   onReport?: (report: MasterReport) => void;
 }
 
-type Role = { kind: 'standby' } | { kind: 'recovering'; term: number } | { kind: 'leading'; term: number; leading: LeadingMaster };
+type Role =
+  | { kind: 'standby' }
+  | { kind: 'recovering'; term: number }
+  | { kind: 'leading'; term: number; leading: LeadingMaster };
 
 const BUILD_USER = 'minicluster';
 
@@ -67,7 +70,12 @@ export class Master implements MasterHttpTarget {
       onMessage: (connection, message, remoteIp) => this.submit(agentInput(connection, message, remoteIp)),
       onClose: (connection) => this.submit({ kind: 'agentDisconnected', connection }),
     });
-    this.leadership = new Leadership({ url: this.zk, sessionTimeoutMs: config.timing.zkSessionTimeoutMs, info: this.info, log });
+    this.leadership = new Leadership({
+      url: this.zk,
+      sessionTimeoutMs: config.timing.zkSessionTimeoutMs,
+      info: this.info,
+      log,
+    });
     this.leadership.on('change', (state) => this.leadershipChanged(state));
   }
 
@@ -101,7 +109,8 @@ export class Master implements MasterHttpTarget {
 
   schedulerCall(streamId: string | null, call: Call): Promise<CallAnswer | null> {
     const role = this.current;
-    if (role.kind !== 'leading') return Promise.reject(new NotLeadingError('This master is no longer the leading master'));
+    if (role.kind !== 'leading')
+      return Promise.reject(new NotLeadingError('This master is no longer the leading master'));
     return role.leading.submit({ kind: 'schedulerCall', streamId, call });
   }
 
@@ -122,8 +131,14 @@ export class Master implements MasterHttpTarget {
       this.server.once('error', reject);
       this.server.listen(port, host ?? LOOPBACK, () => {
         this.server.off('error', reject);
-        this.options.log.info(`Master ${this.info.id} (${this.info.hostname ?? ''}) started on ${this.info.address?.ip ?? ''}:${port}`);
-        this.options.log.info(`Flags at startup: ${Object.entries(this.identity.flags).map(([k, v]) => `--${k}="${v}"`).join(' ')}`);
+        this.options.log.info(
+          `Master ${this.info.id} (${this.info.hostname ?? ''}) started on ${this.info.address?.ip ?? ''}:${port}`,
+        );
+        this.options.log.info(
+          `Flags at startup: ${Object.entries(this.identity.flags)
+            .map(([k, v]) => `--${k}="${v}"`)
+            .join(' ')}`,
+        );
         resolve();
       });
     });
@@ -136,13 +151,15 @@ export class Master implements MasterHttpTarget {
 
   private agentRefusal(): Refusal | null {
     if (this.current.kind === 'leading') return null;
-    if (this.current.kind === 'recovering') return { code: RECOVERING_CLOSE_CODE, reason: 'Master has not finished recovery' };
+    if (this.current.kind === 'recovering')
+      return { code: RECOVERING_CLOSE_CODE, reason: 'Master has not finished recovery' };
     return { code: NOT_LEADER_CLOSE_CODE, reason: this.leadership.state.leader?.pid ?? '' };
   }
 
   private leadershipChanged(state: LeaderState): void {
     if (state.leading && this.current.kind === 'standby') void this.recover(++this.term);
-    if (!state.leading && this.current.kind !== 'standby') this.depose({ code: NOT_LEADER_CLOSE_CODE, reason: state.leader?.pid ?? '' });
+    if (!state.leading && this.current.kind !== 'standby')
+      this.depose({ code: NOT_LEADER_CLOSE_CODE, reason: state.leader?.pid ?? '' });
     this.reportChange();
   }
 
@@ -167,14 +184,19 @@ export class Master implements MasterHttpTarget {
           closeStream: (streamId) => this.streams.close(streamId),
         },
         log,
-        tickMs: Math.min(config.timing.allocationIntervalMs, config.timing.agentPingTimeoutMs, config.timing.heartbeatIntervalMs),
+        tickMs: Math.min(
+          config.timing.allocationIntervalMs,
+          config.timing.agentPingTimeoutMs,
+          config.timing.heartbeatIntervalMs,
+        ),
         now: () => this.now(),
         onFailure: (err) => this.abdicate(`Failed to update the registry: ${errorMessage(err)}`),
       });
       this.current = { kind: 'leading', term, leading };
       this.reportChange();
     } catch (err) {
-      if (this.current.kind === 'recovering' && this.current.term === term) this.abdicate(`Failed to recover the registry: ${errorMessage(err)}`);
+      if (this.current.kind === 'recovering' && this.current.term === term)
+        this.abdicate(`Failed to recover the registry: ${errorMessage(err)}`);
     }
   }
 
@@ -198,7 +220,10 @@ export class Master implements MasterHttpTarget {
   /** Role and known leader right now. */
   get report(): MasterReport {
     const leader = this.leadership.state.leader;
-    return { role: this.current.kind === 'leading' ? 'leading' : 'standby', leader: leader === null ? null : masterUrl(leader) };
+    return {
+      role: this.current.kind === 'leading' ? 'leading' : 'standby',
+      leader: leader === null ? null : masterUrl(leader),
+    };
   }
 
   private reportChange(): void {
@@ -217,7 +242,13 @@ function agentPid(remoteIp: string, agent: { port?: number }): string {
 function agentInput(connection: string, message: AgentToMaster, remoteIp: string): LeadingInput {
   switch (message.type) {
     case 'REGISTER':
-      return { kind: 'agentRegister', connection, agent: message.agent, pid: agentPid(remoteIp, message.agent), version: message.version };
+      return {
+        kind: 'agentRegister',
+        connection,
+        agent: message.agent,
+        pid: agentPid(remoteIp, message.agent),
+        version: message.version,
+      };
     case 'REREGISTER': {
       const { agent, version, tasks, frameworks } = message;
       return { kind: 'agentReregister', connection, agent, pid: agentPid(remoteIp, agent), version, tasks, frameworks };

@@ -50,9 +50,14 @@ export class RegistryStore {
   async store(registry: Registry): Promise<void> {
     const started = Date.now();
     try {
-      this.version = (await this.options.client.setData(this.path, encodeRegistry(registry, this.options.log), this.version)).version;
+      this.version = (
+        await this.options.client.setData(this.path, encodeRegistry(registry, this.options.log), this.version)
+      ).version;
     } catch (err) {
-      if (isZkError(err, Err.BadVersion)) throw new RegistryConflictError(`the registry was changed by another master (expected version ${this.version})`);
+      if (isZkError(err, Err.BadVersion))
+        throw new RegistryConflictError(
+          `the registry was changed by another master (expected version ${this.version})`,
+        );
       throw err;
     }
     this.options.log.info(`Successfully updated the registry in ${Date.now() - started}ms`);
@@ -64,21 +69,25 @@ export function encodeRegistry(registry: Registry, log: Logger): Buffer {
   const full = Buffer.from(JSON.stringify(registry));
   if (full.length <= MAX_REGISTRY_BYTES) return full;
   const base = Buffer.byteLength(JSON.stringify({ ...registry, unreachable: [] }));
-  if (base > MAX_REGISTRY_BYTES) throw new Error(`the registry's admitted agents need ${base} bytes, more than ${MAX_REGISTRY_BYTES}`);
+  if (base > MAX_REGISTRY_BYTES)
+    throw new Error(`the registry's admitted agents need ${base} bytes, more than ${MAX_REGISTRY_BYTES}`);
   const newestFirst = [...registry.unreachable].sort((a, b) => b.timestamp.nanoseconds - a.timestamp.nanoseconds);
   let bytes = base;
   const kept = newestFirst.filter((u) => {
     bytes += Buffer.byteLength(JSON.stringify(u)) + 1;
     return bytes <= MAX_REGISTRY_BYTES;
   });
-  log.warn(`Forgetting ${registry.unreachable.length - kept.length} unreachable agents: the registry is limited to ${MAX_REGISTRY_BYTES} bytes`);
+  log.warn(
+    `Forgetting ${registry.unreachable.length - kept.length} unreachable agents: the registry is limited to ${MAX_REGISTRY_BYTES} bytes`,
+  );
   return Buffer.from(JSON.stringify({ ...registry, unreachable: kept }));
 }
 
 function decodeRegistry(data: Buffer | null, log: Logger): Registry {
   try {
     const value = JSON.parse(data?.toString('utf8') ?? '') as Partial<Registry> | null;
-    if (Array.isArray(value?.admitted) && Array.isArray(value.unreachable)) return { admitted: value.admitted, unreachable: value.unreachable };
+    if (Array.isArray(value?.admitted) && Array.isArray(value.unreachable))
+      return { admitted: value.admitted, unreachable: value.unreachable };
   } catch {
     // reported below
   }

@@ -70,7 +70,10 @@ const resource = obj(
   { name: str, type: oneOf(['SCALAR', 'RANGES', 'SET']) },
   { scalar, ranges, set, role: str, allocation_info: obj({ role: str }) },
 );
-const attribute = obj({ name: str, type: oneOf(['SCALAR', 'RANGES', 'SET', 'TEXT']) }, { scalar, ranges, set, text: obj({ value: str }) });
+const attribute = obj(
+  { name: str, type: oneOf(['SCALAR', 'RANGES', 'SET', 'TEXT']) },
+  { scalar, ranges, set, text: obj({ value: str }) },
+);
 
 export const frameworkInfo = obj(
   { user: str, name: str },
@@ -88,7 +91,10 @@ export const frameworkInfo = obj(
   },
 );
 
-export const agentInfo = obj({ hostname: str }, { port: num, resources: list(resource), attributes: list(attribute), id });
+export const agentInfo = obj(
+  { hostname: str },
+  { port: num, resources: list(resource), attributes: list(attribute), id },
+);
 
 export const taskState = oneOf(TASK_STATES);
 
@@ -110,8 +116,14 @@ export const taskStatus = obj(
   },
 );
 
-const commandInfo = obj({}, { value: str, shell: bool, arguments: strings, environment: anyObject, uris: list(obj({ value: str })), user: str });
-const containerInfo = obj({ type: oneOf(['DOCKER', 'MESOS']) }, { docker: obj({ image: str }), volumes: list(obj({ container_path: str })), hostname: str });
+const commandInfo = obj(
+  {},
+  { value: str, shell: bool, arguments: strings, environment: anyObject, uris: list(obj({ value: str })), user: str },
+);
+const containerInfo = obj(
+  { type: oneOf(['DOCKER', 'MESOS']) },
+  { docker: obj({ image: str }), volumes: list(obj({ container_path: str })), hostname: str },
+);
 export const killPolicy = obj({}, { grace_period: obj({ nanoseconds: num }) });
 
 export const taskInfo = obj(

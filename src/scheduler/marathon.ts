@@ -57,7 +57,12 @@ export class Marathon {
     if (options.onEvent !== undefined) this.bus.subscribe(options.onEvent);
     const zk = parseZkUrl(config.zk);
     this.flags = flagsOf(config);
-    this.election = new SchedulerElection({ zk, sessionTimeoutMs: config.zkSessionTimeoutMs, participant: this.hostPort, log });
+    this.election = new SchedulerElection({
+      zk,
+      sessionTimeoutMs: config.zkSessionTimeoutMs,
+      participant: this.hostPort,
+      log,
+    });
     this.election.on('change', (state) => this.electionChanged(state));
     this.server = createServer(
       createMarathonApp({
@@ -118,7 +123,9 @@ export class Marathon {
       this.server.once('error', reject);
       this.server.listen(config.port, config.host ?? LOOPBACK, () => {
         this.server.off('error', reject);
-        log.info(`Started the Marathon v2 API on ${this.hostPort} (framework ${config.frameworkName}, --master ${config.master}, --zk ${config.zk})`);
+        log.info(
+          `Started the Marathon v2 API on ${this.hostPort} (framework ${config.frameworkName}, --master ${config.master}, --zk ${config.zk})`,
+        );
         resolve();
       });
     });
@@ -145,7 +152,15 @@ export class Marathon {
       const store = new StateStore({ client, path: `${parseZkUrl(config.zk).path}/state`, log });
       const state = await store.load();
       if (number !== this.terms || !this.election.state.leading) return;
-      this.term = new LeadingTerm({ config, log, store, state, bus: this.bus, onChange: () => this.reportChange(), onStoreFailure: () => this.abdicate() });
+      this.term = new LeadingTerm({
+        config,
+        log,
+        store,
+        state,
+        bus: this.bus,
+        onChange: () => this.reportChange(),
+        onStoreFailure: () => this.abdicate(),
+      });
       this.term.start();
       this.reportChange();
     } catch (err) {
@@ -225,7 +240,11 @@ class LeadingTerm {
       onStoreFailure: () => options.onStoreFailure(),
     });
     this.probes = new HealthProbes({ onResult: (input) => this.input(input), now: () => Date.now(), logger: log });
-    this.readiness = new ReadinessProbes({ onResult: (input) => this.input(input), now: () => Date.now(), logger: log });
+    this.readiness = new ReadinessProbes({
+      onResult: (input) => this.input(input),
+      now: () => Date.now(),
+      logger: log,
+    });
     this.lb = config.loadBalancer ? new LoadBalancer({ logger: log }) : null;
   }
 
@@ -252,7 +271,12 @@ class LeadingTerm {
   async runCommand<R>(output: Output<R>): Promise<R | ApiError> {
     const stored = await this.runner.run(output.effects);
     this.afterChange();
-    if (!stored) return { ok: false, status: 503, body: { message: 'The scheduler lost its state store; try again on the next leader' } };
+    if (!stored)
+      return {
+        ok: false,
+        status: 503,
+        body: { message: 'The scheduler lost its state store; try again on the next leader' },
+      };
     return output.reply;
   }
 

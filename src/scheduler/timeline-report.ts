@@ -38,7 +38,15 @@ export class TimelineReporter {
     if (this.taskStates.get(taskId) === taskStatus) return null;
     if (isTerminalState(taskStatus)) this.taskStates.delete(taskId);
     else this.taskStates.set(taskId, taskStatus);
-    return { type: 'task', taskId, appId: event.appId, state: taskStatus, host: event.host, ports: event.ports, message: event.message };
+    return {
+      type: 'task',
+      taskId,
+      appId: event.appId,
+      state: taskStatus,
+      host: event.host,
+      ports: event.ports,
+      message: event.message,
+    };
   }
 }
 

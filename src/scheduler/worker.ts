@@ -8,7 +8,10 @@ import { Marathon, type SchedulerReport } from './marathon.js';
 import { TimelineReporter, type TimelineReport } from './timeline-report.js';
 import type { SchedulerWorkerConfig } from './worker-config.js';
 
-export type SchedulerWorkerMessage = { type: 'ready'; url: string } | ({ type: 'state' } & SchedulerReport) | TimelineReport;
+export type SchedulerWorkerMessage =
+  | { type: 'ready'; url: string }
+  | ({ type: 'state' } & SchedulerReport)
+  | TimelineReport;
 
 function post(message: SchedulerWorkerMessage): void {
   parentPort?.postMessage(message);

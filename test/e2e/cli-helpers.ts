@@ -17,13 +17,18 @@ export class CliHome {
   private readonly started = new Set<string>();
 
   run(...args: string[]): ResultPromise<{ reject: false; timeout: number; env: { MINICLUSTER_HOME: string } }> {
-    return execa(process.execPath, [BIN, ...args], { env: { MINICLUSTER_HOME: this.dir }, reject: false, timeout: COMMAND_TIMEOUT_MS });
+    return execa(process.execPath, [BIN, ...args], {
+      env: { MINICLUSTER_HOME: this.dir },
+      reject: false,
+      timeout: COMMAND_TIMEOUT_MS,
+    });
   }
 
   /** Runs a command that must succeed; returns its stdout. */
   async ok(...args: string[]): Promise<string> {
     const result = await this.run(...args);
-    if (result.exitCode !== 0) throw new Error(`minicluster ${args.join(' ')} exited ${result.exitCode}: ${result.stderr}`);
+    if (result.exitCode !== 0)
+      throw new Error(`minicluster ${args.join(' ')} exited ${result.exitCode}: ${result.stderr}`);
     return result.stdout;
   }
 

@@ -25,7 +25,9 @@ function pids(s: ClusterStatus): number[] {
 afterAll(() => home.cleanup(), 120_000);
 
 describe('minicluster CLI', () => {
-  it('survives a leader kill with its data, brings the member back, stops cleanly and restarts with the data', { timeout: 240_000 }, async () => {
+  it('survives a leader kill with its data, brings the member back, stops cleanly and restarts with the data', {
+    timeout: 240_000,
+  }, async () => {
     const first = await up('e2e');
     expect(leaders(first)).toHaveLength(1);
     expect(leaders(await status('e2e'))).toHaveLength(1);
@@ -35,7 +37,9 @@ describe('minicluster CLI', () => {
     expect(await ok('zk', 'create', '/e2e', 'hello', '--name', 'e2e')).toBe('Created /e2e');
     const killedLeader = leaders(first)[0];
     const killed = await ok('kill', 'zk-leader', '--name', 'e2e');
-    expect(killed).toMatch(new RegExp(`^killed ${killedLeader} \\(leader, pid \\d+\\) at \\d\\d:\\d\\d:\\d\\d\\.\\d{3}$`));
+    expect(killed).toMatch(
+      new RegExp(`^killed ${killedLeader} \\(leader, pid \\d+\\) at \\d\\d:\\d\\d:\\d\\d\\.\\d{3}$`),
+    );
 
     const failedOver = await waitUntil(
       'a new leader',
@@ -48,7 +52,9 @@ describe('minicluster CLI', () => {
     expect(failedOver.ensemble.find((m) => m.name === killedLeader)).toMatchObject({ state: 'killed', pid: null });
     expect(await ok('zk', 'get', '/e2e', '--name', 'e2e')).toBe('hello');
 
-    expect(await ok('start', killedLeader ?? '', '--name', 'e2e')).toMatch(new RegExp(`^started ${killedLeader} \\(pid \\d+\\)$`));
+    expect(await ok('start', killedLeader ?? '', '--name', 'e2e')).toMatch(
+      new RegExp(`^started ${killedLeader} \\(pid \\d+\\)$`),
+    );
     const rejoined = await waitUntil(
       `${killedLeader} following`,
       async () => {
@@ -63,7 +69,9 @@ describe('minicluster CLI', () => {
 
     const notYet = await cli('kill', 'leader', '--name', 'e2e');
     expect(notYet.exitCode).toBe(1);
-    expect(notYet.stderr.trim()).toBe('error: no component named "leader" (this cluster has zk-1, zk-2, zk-3, zk-leader)');
+    expect(notYet.stderr.trim()).toBe(
+      'error: no component named "leader" (this cluster has zk-1, zk-2, zk-3, zk-leader)',
+    );
 
     expect(await ok('down', '--name', 'e2e')).toBe('cluster e2e stopped');
     for (const pid of pids(rejoined)) expect(isAlive(pid), `pid ${pid} still running`).toBe(false);
@@ -76,11 +84,15 @@ describe('minicluster CLI', () => {
     const stat = await ok('zk', 'stat', '/e2e', '--name', 'e2e');
     expect(stat).toMatch(/^cZxid = 0x[0-9a-f]+\nctime = \w{3} \w{3} \d\d \d\d:\d\d:\d\d UTC \d{4}\n/);
     expect(stat).toContain('dataLength = 5');
-    expect(await ok('zk', 'srvr', 'zk-1', '--name', 'e2e')).toMatch(/^Zookeeper version: .*\n[\s\S]*Mode: (leader|follower)/);
+    expect(await ok('zk', 'srvr', 'zk-1', '--name', 'e2e')).toMatch(
+      /^Zookeeper version: .*\n[\s\S]*Mode: (leader|follower)/,
+    );
     await ok('down', '--name', 'e2e');
   });
 
-  it('runs two named clusters side by side, and their members die with their supervisor', { timeout: 180_000 }, async () => {
+  it('runs two named clusters side by side, and their members die with their supervisor', {
+    timeout: 180_000,
+  }, async () => {
     const a = await home.up('side-a', '--masters', '1');
     const b = await home.up('side-b', '--masters', '1');
     const portsOf = (s: ClusterStatus) => [
@@ -92,7 +104,8 @@ describe('minicluster CLI', () => {
     const slices = [...a.agents, ...b.agents].map((g) => g.portRange).sort((x, y) => x.begin - y.begin);
     expect(slices.map((r) => r.end - r.begin + 1)).toEqual([500, 500, 500, 500]);
     slices.slice(1).forEach((r, i) => expect(r.begin).toBeGreaterThan(slices[i]?.end ?? 0));
-    for (const s of [a, b]) for (const p of portsOf(s)) expect(slices.some((r) => p >= r.begin && p <= r.end)).toBe(false);
+    for (const s of [a, b])
+      for (const p of portsOf(s)) expect(slices.some((r) => p >= r.begin && p <= r.end)).toBe(false);
 
     await ok('zk', 'create', '/only-in-a', 'a', '--name', 'side-a');
     const missing = await cli('zk', 'get', '/only-in-a', '--name', 'side-b');

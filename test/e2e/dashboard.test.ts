@@ -19,7 +19,10 @@ afterAll(() => home.cleanup(), 60_000);
 
 /** The name of the component row that has `role`, among rows whose name starts with `prefix`. */
 async function withRole(page: Page, prefix: string, role: string): Promise<string | null> {
-  return page.locator(`tr[data-component^="${prefix}"][data-role="${role}"]`).first().getAttribute('data-component', { timeout: WAIT_MS });
+  return page
+    .locator(`tr[data-component^="${prefix}"][data-role="${role}"]`)
+    .first()
+    .getAttribute('data-component', { timeout: WAIT_MS });
 }
 
 describeWithBrowser('the live dashboard', (browser) => {
@@ -35,7 +38,9 @@ describeWithBrowser('the live dashboard', (browser) => {
     const { page, errors, screenshot } = await browser().open(url);
     const members = page.locator('tr[data-component^="zk-"]');
     await expect.poll(() => members.count(), { timeout: WAIT_MS }).toBe(3);
-    await expect.poll(() => page.locator('tr[data-component^="zk-"][data-role="leader"]').count(), { timeout: WAIT_MS }).toBe(1);
+    await expect
+      .poll(() => page.locator('tr[data-component^="zk-"][data-role="leader"]').count(), { timeout: WAIT_MS })
+      .toBe(1);
     await screenshot('dashboard-start');
 
     const lost = await withRole(page, 'master-', 'leading');
@@ -44,25 +49,39 @@ describeWithBrowser('the live dashboard', (browser) => {
     await winner.waitFor({ timeout: WAIT_MS });
     const failover = page.locator('#timeline li.failover').filter({ hasText: `${lost} lost (killed)` });
     await failover.waitFor({ timeout: WAIT_MS });
-    expect(await failover.first().textContent()).toMatch(/leading after \d+\.\d s → 2\/2 agents re-registered after \d+\.\d s/);
+    expect(await failover.first().textContent()).toMatch(
+      /leading after \d+\.\d s → 2\/2 agents re-registered after \d+\.\d s/,
+    );
     expect(await page.locator(`tr[data-component="${lost}"] button[data-action="start"]`).count()).toBe(1);
     await screenshot('dashboard-failover');
 
     await page.fill('#app-json', HELLO);
     await page.click('#deploy-button');
     const hello = page.locator('tr[data-app="/hello"]');
-    await expect.poll(async () => (await hello.locator('td.running').textContent({ timeout: WAIT_MS })) ?? '', { timeout: WAIT_MS }).toMatch(/^2 \//);
-    await expect.poll(() => hello.locator('a', { hasText: /^127\.0\.0\.1:\d+$/ }).count(), { timeout: WAIT_MS }).toBe(2);
+    await expect
+      .poll(async () => (await hello.locator('td.running').textContent({ timeout: WAIT_MS })) ?? '', {
+        timeout: WAIT_MS,
+      })
+      .toMatch(/^2 \//);
+    await expect
+      .poll(() => hello.locator('a', { hasText: /^127\.0\.0\.1:\d+$/ }).count(), { timeout: WAIT_MS })
+      .toBe(2);
     await screenshot('dashboard-deployed');
     expect(errors).toEqual([]);
 
     await page.fill('#app-json', INVALID);
     await page.click('#deploy-button');
-    await expect.poll(async () => (await page.locator('#deploy-errors li[data-path="/cpus"]').allTextContents()).join(), { timeout: WAIT_MS }).toContain('error.min');
+    await expect
+      .poll(async () => (await page.locator('#deploy-errors li[data-path="/cpus"]').allTextContents()).join(), {
+        timeout: WAIT_MS,
+      })
+      .toContain('error.min');
     await screenshot('dashboard-invalid');
 
     // Chromium logs the refused request itself; the page adds nothing.
-    expect(errors).toEqual(['Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)']);
+    expect(errors).toEqual([
+      'Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)',
+    ]);
     await page.close();
   }, 90_000);
 
@@ -70,10 +89,15 @@ describeWithBrowser('the live dashboard', (browser) => {
     const base = url.slice(0, url.indexOf('?'));
     const token = new URL(url).searchParams.get('token') ?? '';
     expect((await fetch(`${base}api/token`)).status).toBe(401);
-    expect((await fetch(`${base}api/components/zk-1/kill`, { method: 'POST', headers: { Authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect(
+      (await fetch(`${base}api/components/zk-1/kill`, { method: 'POST', headers: { Authorization: 'Bearer wrong' } }))
+        .status,
+    ).toBe(401);
     expect((await fetch(`${base}api/token`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
     const { page, errors, screenshot } = await browser().open(base);
-    await page.locator('#notice', { hasText: 'open the URL that `minicluster ui` prints' }).waitFor({ timeout: WAIT_MS });
+    await page
+      .locator('#notice', { hasText: 'open the URL that `minicluster ui` prints' })
+      .waitFor({ timeout: WAIT_MS });
     await screenshot('dashboard-no-token');
     expect(errors).toEqual([]);
     await page.close();

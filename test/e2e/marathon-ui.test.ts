@@ -9,7 +9,14 @@ import { MarathonHarness, startStandby } from '../helpers/marathon-harness.js';
 import { FRAMEWORK_ID } from '../helpers/mesos-sim.js';
 
 /** A process app; the simulated agents answer its TCP health check. */
-const APP = { id: '/ui-demo', cmd: 'sleep 1000', instances: 1, cpus: 0.05, mem: 16, healthChecks: [{ protocol: 'TCP', intervalSeconds: 1, gracePeriodSeconds: 5 }] };
+const APP = {
+  id: '/ui-demo',
+  cmd: 'sleep 1000',
+  instances: 1,
+  cpus: 0.05,
+  mem: 16,
+  healthChecks: [{ protocol: 'TCP', intervalSeconds: 1, gracePeriodSeconds: 5 }],
+};
 const WAIT = { timeout: 10_000 };
 /** What Chromium logs for the answers these tests provoke on purpose (422 invalid app, 409 lock). */
 const PROVOKED = /Failed to load resource: the server responded with a status of (409|422)/;
@@ -30,7 +37,8 @@ class SimClock {
   }
 }
 
-const runningTasks = (page: Page) => page.locator('[data-role=tasks] tr[data-task]', { has: page.locator('.badge.TASK_RUNNING') });
+const runningTasks = (page: Page) =>
+  page.locator('[data-role=tasks] tr[data-task]', { has: page.locator('.badge.TASK_RUNNING') });
 
 describeWithBrowser('the Marathon-style UI', (browser) => {
   let harness: MarathonHarness;
@@ -88,7 +96,11 @@ describeWithBrowser('the Marathon-style UI', (browser) => {
     await started.waitFor(WAIT);
     await page.locator('[data-role=app-deployments]').waitFor(WAIT);
     await page.click('button[data-action=restart]');
-    await page.locator('[data-role=action-result] [data-role=action-error]', { hasText: 'App is locked by one or more deployments' }).waitFor(WAIT);
+    await page
+      .locator('[data-role=action-result] [data-role=action-error]', {
+        hasText: 'App is locked by one or more deployments',
+      })
+      .waitFor(WAIT);
     await page.click('[data-role=action-result] button[data-action=force]');
     await started.waitFor(WAIT);
     const forced = await started.getAttribute('data-deployment');
@@ -105,7 +117,9 @@ describeWithBrowser('the Marathon-style UI', (browser) => {
     await page.locator('[data-role=deployments] tr[data-deployment] button[data-action=stop]').click();
     await page.locator('[data-role=deployments]', { hasText: 'No deployment in progress.' }).waitFor(WAIT);
     await harness.client.putApp(APP.id, { instances: 3 });
-    const scaling = page.locator('[data-role=deployments] tr[data-deployment]', { hasText: 'ScaleApplication /ui-demo' });
+    const scaling = page.locator('[data-role=deployments] tr[data-deployment]', {
+      hasText: 'ScaleApplication /ui-demo',
+    });
     await scaling.locator('button[data-action=rollback]').click(WAIT);
     await page.locator('[data-role=action-result] a[data-deployment]').waitFor(WAIT);
     await scaling.waitFor({ ...WAIT, state: 'detached' });
@@ -134,7 +148,9 @@ describeWithBrowser('the Marathon-style UI', (browser) => {
     await page.click('[data-role=create] button[type=submit]');
     const errors = page.locator('[data-role=create-errors]');
     await errors.locator('li[data-path="/"]').waitFor(WAIT);
-    expect(await errors.textContent()).toContain("AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'.");
+    expect(await errors.textContent()).toContain(
+      "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'.",
+    );
     await ui.screenshot('marathon-ui-create-invalid');
   });
 

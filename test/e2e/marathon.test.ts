@@ -27,7 +27,10 @@ async function page(url: string): Promise<string> {
 }
 
 function running(tasks: readonly TaskJson[]): string[] {
-  return tasks.filter((t) => t.state === 'TASK_RUNNING').map((t) => t.id).sort();
+  return tasks
+    .filter((t) => t.state === 'TASK_RUNNING')
+    .map((t) => t.id)
+    .sort();
 }
 
 async function ourContainers(s: ClusterStatus): Promise<string[]> {
@@ -61,7 +64,8 @@ await describeWithDocker('the Marathon-style scheduler end to end', () => {
       const body = await page(`http://${t.host}:${t.ports[0] ?? 0}/`);
       if (testPage !== null) expect(body).toBe(testPage);
     }
-    const servicePort = ((app['container'] as { portMappings?: { servicePort: number }[] }).portMappings ?? [])[0]?.servicePort ?? 0;
+    const servicePort =
+      ((app['container'] as { portMappings?: { servicePort: number }[] }).portMappings ?? [])[0]?.servicePort ?? 0;
     expect(servicePort).toBeGreaterThanOrEqual(10_000);
     expect(servicePort).toBeLessThanOrEqual(20_000);
     const viaLb = await page(`http://127.0.0.1:${servicePort}/`);
@@ -74,10 +78,18 @@ await describeWithDocker('the Marathon-style scheduler end to end', () => {
     expect(status.schedulers.filter((s) => s.role === 'standby')).toHaveLength(1);
   });
 
-  it("deploys the tutorial's nginx.json and reaches it on its host port and its service port", { timeout: 90_000 }, async () => {
+  it("deploys the tutorial's nginx.json and reaches it on its host port and its service port", {
+    timeout: 90_000,
+  }, async () => {
     const out = await home.ok('deploy', example('nginx.json'), '--name', CLUSTER, '--timeout', '60');
-    expect(out).toMatch(/^\/nginx\s+nginx\.instance-[0-9a-f-]+\._app\.1\s+TASK_RUNNING\s+127\.0\.0\.1:3\d{4}\s+127\.0\.0\.1:1\d{4}$/m);
-    await waitUntil('the load balancer follows the task', async () => (await marathon.app('/nginx')).tasksRunning === 1, 10_000);
+    expect(out).toMatch(
+      /^\/nginx\s+nginx\.instance-[0-9a-f-]+\._app\.1\s+TASK_RUNNING\s+127\.0\.0\.1:3\d{4}\s+127\.0\.0\.1:1\d{4}$/m,
+    );
+    await waitUntil(
+      'the load balancer follows the task',
+      async () => (await marathon.app('/nginx')).tasksRunning === 1,
+      10_000,
+    );
     await serves(await marathon.app('/nginx'), 1);
   });
 
@@ -86,36 +98,60 @@ await describeWithDocker('the Marathon-style scheduler end to end', () => {
     const before = running(await marathon.appTasks('/nginx'));
     expect(before).toHaveLength(3);
     expect(await home.ok('kill', 'leader', '--name', CLUSTER)).toMatch(/^killed master-\d \(leading/);
-    await waitUntil('a new leading master with the scheduler subscribed again', async () => {
-      const s = await home.control(CLUSTER).status();
-      return s.masters.filter((m) => m.role === 'leading').length === 1 && schedulerSettled(s);
-    }, 30_000);
-    await waitUntil('the same 3 tasks running', async () => running(await marathon.appTasks('/nginx')).join() === before.join(), 15_000);
+    await waitUntil(
+      'a new leading master with the scheduler subscribed again',
+      async () => {
+        const s = await home.control(CLUSTER).status();
+        return s.masters.filter((m) => m.role === 'leading').length === 1 && schedulerSettled(s);
+      },
+      30_000,
+    );
+    await waitUntil(
+      'the same 3 tasks running',
+      async () => running(await marathon.appTasks('/nginx')).join() === before.join(),
+      15_000,
+    );
     await serves(await marathon.app('/nginx'), 3);
   });
 
-  it('keeps exactly the same 3 tasks when the leading scheduler is killed and started again', { timeout: 90_000 }, async () => {
+  it('keeps exactly the same 3 tasks when the leading scheduler is killed and started again', {
+    timeout: 90_000,
+  }, async () => {
     const before = running(await marathon.appTasks('/nginx'));
     const killed = /^killed (scheduler-\d) /.exec(await home.ok('kill', 'scheduler', '--name', CLUSTER))?.[1] ?? '';
     expect(killed).not.toBe('');
-    const after = await waitUntil('the standby scheduler leading and subscribed', async () => {
-      const s = await home.control(CLUSTER).status();
-      return schedulerSettled(s, killed) && s;
-    }, 30_000);
+    const after = await waitUntil(
+      'the standby scheduler leading and subscribed',
+      async () => {
+        const s = await home.control(CLUSTER).status();
+        return schedulerSettled(s, killed) && s;
+      },
+      30_000,
+    );
     const standby = new MarathonClient(after.marathon ?? '');
-    await waitUntil('the new leader reconciled', async () => running(await standby.appTasks('/nginx')).join() === before.join(), 15_000);
+    await waitUntil(
+      'the new leader reconciled',
+      async () => running(await standby.appTasks('/nginx')).join() === before.join(),
+      15_000,
+    );
     await home.ok('start', killed, '--name', CLUSTER);
-    await waitUntil(`${killed} back as a standby`, async () => {
-      const s = await home.control(CLUSTER).status();
-      return s.schedulers.some((x) => x.name === killed && x.state === 'running' && x.role === 'standby');
-    }, 30_000);
+    await waitUntil(
+      `${killed} back as a standby`,
+      async () => {
+        const s = await home.control(CLUSTER).status();
+        return s.schedulers.some((x) => x.name === killed && x.state === 'running' && x.role === 'standby');
+      },
+      30_000,
+    );
     expect(running(await standby.appTasks('/nginx'))).toEqual(before);
     const viaRestarted = new MarathonClient(after.schedulers.find((s) => s.name === killed)?.url ?? '');
     expect(running(await viaRestarted.appTasks('/nginx'))).toEqual(before);
     marathon = standby;
   });
 
-  it('restarts an app with health checks without dropping below minimumHealthCapacity', { timeout: 120_000 }, async () => {
+  it('restarts an app with health checks without dropping below minimumHealthCapacity', {
+    timeout: 120_000,
+  }, async () => {
     const app = {
       id: '/web',
       container: { type: 'DOCKER', docker: { image: 'nginx' }, portMappings: [{ containerPort: 80, hostPort: 0 }] },
@@ -123,14 +159,20 @@ await describeWithDocker('the Marathon-style scheduler end to end', () => {
       instances: 3,
       cpus: 0.1,
       mem: 32,
-      healthChecks: [{ protocol: 'HTTP', path: '/', portIndex: 0, gracePeriodSeconds: 30, intervalSeconds: 1, timeoutSeconds: 1 }],
+      healthChecks: [
+        { protocol: 'HTTP', path: '/', portIndex: 0, gracePeriodSeconds: 30, intervalSeconds: 1, timeoutSeconds: 1 },
+      ],
       upgradeStrategy: { minimumHealthCapacity: 0.5, maximumOverCapacity: 0 },
     };
-    const deployed = await execa(process.execPath, [join(REPO_ROOT, 'bin', 'run.js'), 'deploy', '-', '--name', CLUSTER, '--timeout', '60'], {
-      input: JSON.stringify(app),
-      env: { MINICLUSTER_HOME: home.dir },
-      reject: false,
-    });
+    const deployed = await execa(
+      process.execPath,
+      [join(REPO_ROOT, 'bin', 'run.js'), 'deploy', '-', '--name', CLUSTER, '--timeout', '60'],
+      {
+        input: JSON.stringify(app),
+        env: { MINICLUSTER_HOME: home.dir },
+        reject: false,
+      },
+    );
     expect(deployed.exitCode, deployed.stderr).toBe(0);
     await waitUntil('3 healthy', async () => (await marathon.app('/web')).tasksHealthy === 3, 30_000);
     const old = running(await marathon.appTasks('/web'));
@@ -139,7 +181,8 @@ await describeWithDocker('the Marathon-style scheduler end to end', () => {
     for (let done = false; !done; ) {
       const info = await marathon.app('/web');
       lowest = Math.min(lowest, info.tasksHealthy ?? 0);
-      done = (info.deployments ?? []).length === 0 && (await marathon.appTasks('/web')).every((t) => !old.includes(t.id));
+      done =
+        (info.deployments ?? []).length === 0 && (await marathon.appTasks('/web')).every((t) => !old.includes(t.id));
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect((await restart).exitCode).toBe(0);
@@ -153,6 +196,10 @@ await describeWithDocker('the Marathon-style scheduler end to end', () => {
     await home.ok('apps', 'remove', 'nginx', '--name', CLUSTER);
     await home.ok('apps', 'remove', 'web', '--name', CLUSTER);
     expect(await marathon.apps()).toEqual([]);
-    await waitUntil('no container of this cluster left', async () => (await ourContainers(status)).length === 0, 30_000);
+    await waitUntil(
+      'no container of this cluster left',
+      async () => (await ourContainers(status)).length === 0,
+      30_000,
+    );
   });
 });

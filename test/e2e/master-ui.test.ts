@@ -26,7 +26,12 @@ async function shows(watched: WatchedPage, selector: string, text: string | RegE
   await watched.page.locator(selector, { hasText: text }).first().waitFor({ timeout: WAIT_MS });
 }
 
-async function visit(watched: WatchedPage, navLabel: string, check: () => Promise<void>, screenshot: string): Promise<void> {
+async function visit(
+  watched: WatchedPage,
+  navLabel: string,
+  check: () => Promise<void>,
+  screenshot: string,
+): Promise<void> {
   await watched.page.locator('header nav a', { hasText: navLabel }).click();
   await check();
   await watched.screenshot(screenshot);
@@ -42,7 +47,9 @@ describeWithBrowser('the master web UI', (browser) => {
     await home.ok('deploy', file, '--name', CLUSTER);
   }, 120_000);
 
-  it('shows the summary, agents, frameworks, tasks and a sandbox on the leading master', { timeout: 60_000 }, async () => {
+  it('shows the summary, agents, frameworks, tasks and a sandbox on the leading master', {
+    timeout: 60_000,
+  }, async () => {
     const leader = masterUrl(status, 'leading');
     const watched = await browser().open(`${leader}/`);
     await shows(watched, '#leader', new URL(leader).host);
@@ -51,7 +58,12 @@ describeWithBrowser('the master web UI', (browser) => {
     expect(await watched.page.locator('#standby').count()).toBe(0);
     await watched.screenshot('master-ui-summary');
 
-    await visit(watched, 'Agents', () => watched.page.locator('main table tbody tr').nth(1).waitFor({ timeout: WAIT_MS }), 'master-ui-agents');
+    await visit(
+      watched,
+      'Agents',
+      () => watched.page.locator('main table tbody tr').nth(1).waitFor({ timeout: WAIT_MS }),
+      'master-ui-agents',
+    );
     expect(await watched.page.locator('main table tbody tr').count()).toBe(2);
     await visit(watched, 'Frameworks', () => shows(watched, 'main td', /^marathon$/), 'master-ui-frameworks');
     await visit(watched, 'Tasks', () => shows(watched, 'main tr', /printer.*running/), 'master-ui-tasks');

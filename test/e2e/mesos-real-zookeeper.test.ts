@@ -46,24 +46,38 @@ describeWithRealZooKeeper('masters and agents on a real ZooKeeper 3.8', () => {
   it(`runs tasks, and keeps a long-running one across ${KILLS} leader kills`, { timeout: 120_000 }, async () => {
     const hi = await home.run('run', '--name', CLUSTER, '--', 'echo', 'hi');
     expect([hi.exitCode, hi.stdout]).toEqual([0, 'hi']);
-    const framework = await TaskFramework.start({ masters: first.masters.map((m) => m.url), name: 'e2e-real-zk', failoverTimeoutSeconds: 3600, subscribeTimeoutMs: 20_000 });
+    const framework = await TaskFramework.start({
+      masters: first.masters.map((m) => m.url),
+      name: 'e2e-real-zk',
+      failoverTimeoutSeconds: 3600,
+      subscribeTimeoutMs: 20_000,
+    });
     const task = framework.launch({ name: 'sleeper', command: 'sleep 3600', cpus: 0.1, mem: 32 });
     await task.waitFor('TASK_RUNNING');
     const seenOnAgent = async (): Promise<[string, string, number] | undefined> => {
       const agent = first.agents.find((a) => a.id === task.agentId);
       const found = liveTasks(await new AgentClient(agent?.url ?? '').state()).find((t) => t.task.id === task.id);
-      const running = found?.task.statuses.find((st) => st.state === 'TASK_RUNNING') as { container_status?: { executor_pid?: number } } | undefined;
-      return found === undefined ? undefined : [found.task.state, found.container, running?.container_status?.executor_pid ?? 0];
+      const running = found?.task.statuses.find((st) => st.state === 'TASK_RUNNING') as
+        | { container_status?: { executor_pid?: number } }
+        | undefined;
+      return found === undefined
+        ? undefined
+        : [found.task.state, found.container, running?.container_status?.executor_pid ?? 0];
     };
     const before = await seenOnAgent();
     expect(before).toEqual(['TASK_RUNNING', expect.any(String), expect.any(Number)]);
     for (let kill = 1; kill <= KILLS; kill++) {
-      const killed = /^killed (master-\d) \(leading/.exec(await home.ok('kill', 'leader', '--name', CLUSTER))?.[1] ?? '';
-      await waitUntil(`a new leading master and both agents re-registered (kill ${kill})`, async () => {
-        const s = await home.control(CLUSTER).status();
-        const now = leader(s);
-        return now !== undefined && now !== killed && s.agents.every((a) => a.registered && a.master === now);
-      }, 30_000);
+      const killed =
+        /^killed (master-\d) \(leading/.exec(await home.ok('kill', 'leader', '--name', CLUSTER))?.[1] ?? '';
+      await waitUntil(
+        `a new leading master and both agents re-registered (kill ${kill})`,
+        async () => {
+          const s = await home.control(CLUSTER).status();
+          const now = leader(s);
+          return now !== undefined && now !== killed && s.agents.every((a) => a.registered && a.master === now);
+        },
+        30_000,
+      );
       expect(await seenOnAgent()).toEqual(before);
       await home.ok('start', killed, '--name', CLUSTER);
     }

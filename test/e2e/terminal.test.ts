@@ -18,7 +18,9 @@ describe('CLI output that is not a terminal', () => {
     const waits = result.stderr.split('\n').filter((l) => l.startsWith('starting cluster term-d: '));
     expect(waits[0]).toMatch(/^starting cluster term-d: the supervisor is starting {2}\[\d+\.\d s\]$/);
     expect(waits.every((l) => / {2}\[\d+\.\d s\]$/.test(l))).toBe(true);
-    expect(waits.some((l) => /the masters and agents are starting|no master is leading yet|not registered with/.test(l))).toBe(true);
+    expect(
+      waits.some((l) => /the masters and agents are starting|no master is leading yet|not registered with/.test(l)),
+    ).toBe(true);
     expect(result.stderr).not.toContain(ESC);
 
     const events = await home.run('events', '--name', 'term-d');
@@ -27,15 +29,25 @@ describe('CLI output that is not a terminal', () => {
     expect((await home.run('down', '--name', 'term-d')).exitCode).toBe(0);
   });
 
-  it('up in the foreground prints its status line and the events as plain lines until SIGINT', { timeout: 120_000 }, async () => {
+  it('up in the foreground prints its status line and the events as plain lines until SIGINT', {
+    timeout: 120_000,
+  }, async () => {
     const up = home.run('up', '--name', 'term-fg', ...small);
     let stdout = '';
     up.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     try {
-      await waitUntil('the live status line', async () => /^status: zk: zk-\d leads, 3\/3 up \| masters: master-\d leads/m.test(stdout), 60_000);
+      await waitUntil(
+        'the live status line',
+        async () => /^status: zk: zk-\d leads, 3\/3 up \| masters: master-\d leads/m.test(stdout),
+        60_000,
+      );
       const killed = await home.run('kill', 'leader', '--name', 'term-fg');
       expect(killed.exitCode, killed.stderr).toBe(0);
-      await waitUntil('the failover on the event stream', async () => / lost \(killed\) → master-\d leading after \d+\.\d s/.test(stdout), 30_000);
+      await waitUntil(
+        'the failover on the event stream',
+        async () => / lost \(killed\) → master-\d leading after \d+\.\d s/.test(stdout),
+        30_000,
+      );
       up.kill('SIGINT');
       const result = await up;
       expect(result.stdout).toMatch(/^events \(Ctrl-C stops the cluster\):$/m);

@@ -11,14 +11,25 @@ import { AGENT_TIMING, type AgentWorkerConfig } from '../../src/agent/config.js'
 import type { AgentWorkerMessage } from '../../src/agent/worker.js';
 import { LOOPBACK, PortAllocator } from '../../src/common/ports.js';
 import { ZkClient } from '../../src/ensemble/client/index.js';
-import { AGENT_LINK_PATH, type AgentToMaster, type MasterToAgent, type StatusUpdate } from '../../src/master/core/protocol.js';
+import {
+  AGENT_LINK_PATH,
+  type AgentToMaster,
+  type MasterToAgent,
+  type StatusUpdate,
+} from '../../src/master/core/protocol.js';
 import type { FrameworkInfo, KillPolicy, TaskInfo, TaskState } from '../../src/master/core/v1.js';
 import { masterInfo } from '../../src/master/info.js';
 import { TestEnsemble, waitUntil } from './ensemble.js';
 import { REPO_ROOT } from './repo.js';
 
 export const AGENT_ENTRY = join(REPO_ROOT, 'dist', 'agent', 'worker.js');
-export const FRAMEWORK: FrameworkInfo = { user: 'root', name: 'test', id: { value: 'fw-test' }, checkpoint: true, capabilities: [{ type: 'PARTITION_AWARE' }] };
+export const FRAMEWORK: FrameworkInfo = {
+  user: 'root',
+  name: 'test',
+  id: { value: 'fw-test' },
+  checkpoint: true,
+  capabilities: [{ type: 'PARTITION_AWARE' }],
+};
 const PING_MS = 200;
 
 export interface FakeMasterOptions {
@@ -80,11 +91,21 @@ export class FakeMaster {
   }
 
   killTask(taskId: string, killPolicy?: KillPolicy): void {
-    this.send({ type: 'KILL_TASK', framework_id: FRAMEWORK.id ?? { value: '' }, task_id: { value: taskId }, ...(killPolicy === undefined ? {} : { kill_policy: killPolicy }) });
+    this.send({
+      type: 'KILL_TASK',
+      framework_id: FRAMEWORK.id ?? { value: '' },
+      task_id: { value: taskId },
+      ...(killPolicy === undefined ? {} : { kill_policy: killPolicy }),
+    });
   }
 
   acknowledge(update: StatusUpdate): void {
-    this.send({ type: 'ACKNOWLEDGE', framework_id: update.framework_id, task_id: update.status.task_id, uuid: update.status.uuid ?? '' });
+    this.send({
+      type: 'ACKNOWLEDGE',
+      framework_id: update.framework_id,
+      task_id: update.status.task_id,
+      uuid: update.status.uuid ?? '',
+    });
   }
 
   /** States of one task's updates, in the order received. */
@@ -93,11 +114,22 @@ export class FakeMaster {
   }
 
   async waitForState(taskId: string, state: TaskState, timeoutMs = 15_000): Promise<StatusUpdate> {
-    return waitUntil(`${taskId} reaching ${state} (seen: ${this.statesOf(taskId).join(', ')})`, () => this.updates.find((u) => u.status.task_id.value === taskId && u.status.state === state), timeoutMs);
+    return waitUntil(
+      `${taskId} reaching ${state} (seen: ${this.statesOf(taskId).join(', ')})`,
+      () => this.updates.find((u) => u.status.task_id.value === taskId && u.status.state === state),
+      timeoutMs,
+    );
   }
 
-  async waitFor<T extends AgentToMaster['type']>(type: T, timeoutMs = 15_000): Promise<Extract<AgentToMaster, { type: T }>> {
-    return waitUntil(`a ${type} message`, () => this.received.find((m): m is Extract<AgentToMaster, { type: T }> => m.type === type), timeoutMs);
+  async waitFor<T extends AgentToMaster['type']>(
+    type: T,
+    timeoutMs = 15_000,
+  ): Promise<Extract<AgentToMaster, { type: T }>> {
+    return waitUntil(
+      `a ${type} message`,
+      () => this.received.find((m): m is Extract<AgentToMaster, { type: T }> => m.type === type),
+      timeoutMs,
+    );
   }
 
   /** Forgets the messages received so far. */
@@ -210,7 +242,11 @@ export class AgentWorker {
   }
 
   async waitRegistered(timeoutMs = 15_000): Promise<string> {
-    return waitUntil('the agent to register', () => (this.status?.registered === true ? (this.status.agentId ?? undefined) : undefined), timeoutMs);
+    return waitUntil(
+      'the agent to register',
+      () => (this.status?.registered === true ? (this.status.agentId ?? undefined) : undefined),
+      timeoutMs,
+    );
   }
 
   /** Ends the thread abruptly (no goodbye); its tasks keep running. */

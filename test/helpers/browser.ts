@@ -23,7 +23,9 @@ export class BrowserSession {
   private constructor(private readonly browser: Browser) {}
 
   static async launch(): Promise<BrowserSession> {
-    return new BrowserSession(await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] }));
+    return new BrowserSession(
+      await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] }),
+    );
   }
 
   async open(url: string): Promise<WatchedPage> {

@@ -172,7 +172,11 @@ export function clientSuite(name: string, provider: SuiteProvider): void {
       expect(await c.getEphemerals(root)).toEqual(expect.arrayContaining([`${root}/e`, `${root}/s-0000000003`]));
       expect((await c.getData(`${root}/e`)).data).toBeNull();
       expect(await c.getAllChildrenNumber(root)).toBe(4);
-      await expect(c.create(`${root}/p`, null)).rejects.toMatchObject({ code: Err.NodeExists, codeName: 'NodeExists', path: `${root}/p` });
+      await expect(c.create(`${root}/p`, null)).rejects.toMatchObject({
+        code: Err.NodeExists,
+        codeName: 'NodeExists',
+        path: `${root}/p`,
+      });
       await expect(c.create(`${root}/none/x`, null)).rejects.toMatchObject({ code: Err.NoNode });
       await expect(c.create(`${root}/e/x`, null)).rejects.toMatchObject({ code: Err.NoChildrenForEphemerals });
       await expect(c.create(`${root}/p/`, null)).rejects.toMatchObject({ code: Err.BadArguments });
@@ -319,7 +323,9 @@ export function clientSuite(name: string, provider: SuiteProvider): void {
       await expect(stranger.getData(secret)).rejects.toMatchObject({ code: Err.NoAuth, path: secret });
       await expect(stranger.setData(secret, text('x'))).rejects.toMatchObject({ code: Err.NoAuth });
       expect(await stranger.exists(secret)).not.toBeNull();
-      await expect(stranger.create(`${root}/x`, null, { acl: CREATOR_ALL_ACL })).rejects.toMatchObject({ code: Err.InvalidACL });
+      await expect(stranger.create(`${root}/x`, null, { acl: CREATOR_ALL_ACL })).rejects.toMatchObject({
+        code: Err.InvalidACL,
+      });
       await stranger.addAuth('digest', 'alice:secret');
       expect((await stranger.getData(secret)).data?.toString()).toBe('s');
 
@@ -458,7 +464,11 @@ export function clientSuite(name: string, provider: SuiteProvider): void {
       await b.start();
       await c.start();
       expect([a.isLeader, b.isLeader, c.isLeader]).toEqual([true, false, false]);
-      expect([a.nodeName, b.nodeName, c.nodeName]).toEqual(['json.info_0000000000', 'json.info_0000000001', 'json.info_0000000002']);
+      expect([a.nodeName, b.nodeName, c.nodeName]).toEqual([
+        'json.info_0000000000',
+        'json.info_0000000001',
+        'json.info_0000000002',
+      ]);
       expect((await c.leaderData())?.toString()).toBe('a');
 
       const cLeads = once(c, 'leader');
@@ -498,8 +508,18 @@ export function clientSuite(name: string, provider: SuiteProvider): void {
     it('drops leadership on session expiry and contends again on a new session', async () => {
       const admin = await env.client({ direct: true });
       const path = `${await env.root(admin)}/election`;
-      const first = new LeaderElection({ connect: () => env.client({ sessionTimeoutMs: 1000 }), path, prefix: 'n_', data: text('1') });
-      const second = new LeaderElection({ connect: () => env.client({ direct: true }), path, prefix: 'n_', data: text('2') });
+      const first = new LeaderElection({
+        connect: () => env.client({ sessionTimeoutMs: 1000 }),
+        path,
+        prefix: 'n_',
+        data: text('1'),
+      });
+      const second = new LeaderElection({
+        connect: () => env.client({ direct: true }),
+        path,
+        prefix: 'n_',
+        data: text('2'),
+      });
       await first.start();
       await second.start();
       const oldSession = first.client?.sessionId;

@@ -39,7 +39,11 @@ export async function describeWithDocker(name: string, body: () => void): Promis
 
 /** The tutorials' image name; without a registry, the test image stands in for it, serving TEST_PAGE on port 80. */
 export const NGINX_IMAGE = 'nginx:latest';
-const NGINX_CHANGES = ['CMD ["httpd", "-f", "-p", "80", "-h", "/www"]', 'EXPOSE 80/tcp', 'LABEL minicluster.test-image=busybox-httpd'];
+const NGINX_CHANGES = [
+  'CMD ["httpd", "-f", "-p", "80", "-h", "/www"]',
+  'EXPOSE 80/tcp',
+  'LABEL minicluster.test-image=busybox-httpd',
+];
 
 /** Imports TEST_IMAGE unless it exists already; resolves to its name. */
 export function ensureTestImage(): Promise<string> {
@@ -100,8 +104,14 @@ async function ensureImage(name: string, changes: readonly string[]): Promise<st
     const tarFile = `${root}.tar`;
     await execa('tar', ['-C', root, '-cf', tarFile, '.']);
     const [repo = '', tag = ''] = name.split(':');
-    const progress = await docker.importImage(tarFile, { repo, tag, ...(changes.length === 0 ? {} : { changes: [...changes] }) });
-    await new Promise<void>((resolve, reject) => docker.modem.followProgress(progress, (err: Error | null) => (err === null ? resolve() : reject(err))));
+    const progress = await docker.importImage(tarFile, {
+      repo,
+      tag,
+      ...(changes.length === 0 ? {} : { changes: [...changes] }),
+    });
+    await new Promise<void>((resolve, reject) =>
+      docker.modem.followProgress(progress, (err: Error | null) => (err === null ? resolve() : reject(err))),
+    );
     rmSync(tarFile, { force: true });
   } finally {
     rmSync(root, { recursive: true, force: true });

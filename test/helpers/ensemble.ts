@@ -5,7 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MEMBER_NODE_FLAGS, memberArgs, type MemberProcessConfig, type ServerEntry, type ServerState } from '../../src/cluster/member-config.js';
+import {
+  MEMBER_NODE_FLAGS,
+  memberArgs,
+  type MemberProcessConfig,
+  type ServerEntry,
+  type ServerState,
+} from '../../src/cluster/member-config.js';
 import { LOOPBACK, PortAllocator } from '../../src/common/ports.js';
 import { REPO_ROOT } from './repo.js';
 
@@ -29,7 +35,11 @@ export interface EnsembleOptions {
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitUntil<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -131,16 +141,23 @@ export class TestEnsemble {
 
   /** Waits until the running members serve: one LEADING, every other one FOLLOWING (or OBSERVING) it. */
   async waitForQuorum(timeoutMs = START_TIMEOUT_MS): Promise<number> {
-    return waitUntil(`a leader and followers among ${this.describe()}`, () => {
-      const running = this.sids.filter((sid) => this.member(sid).child !== null);
-      const leaders = running.filter((sid) => this.status(sid)?.state === 'LEADING');
-      const settled = running.every((sid) => {
-        const s = this.status(sid);
-        if (s?.phase !== 'broadcast') return false;
-        return s.state === 'LEADING' || (s.state === (this.config(sid).role === 'observer' ? 'OBSERVING' : 'FOLLOWING') && s.leader === leaders[0]);
-      });
-      return leaders.length === 1 && settled ? leaders[0] : undefined;
-    }, timeoutMs);
+    return waitUntil(
+      `a leader and followers among ${this.describe()}`,
+      () => {
+        const running = this.sids.filter((sid) => this.member(sid).child !== null);
+        const leaders = running.filter((sid) => this.status(sid)?.state === 'LEADING');
+        const settled = running.every((sid) => {
+          const s = this.status(sid);
+          if (s?.phase !== 'broadcast') return false;
+          return (
+            s.state === 'LEADING' ||
+            (s.state === (this.config(sid).role === 'observer' ? 'OBSERVING' : 'FOLLOWING') && s.leader === leaders[0])
+          );
+        });
+        return leaders.length === 1 && settled ? leaders[0] : undefined;
+      },
+      timeoutMs,
+    );
   }
 
   /** SIGKILL, as `kill -9` does; resolves once the process is gone. */
@@ -177,7 +194,10 @@ export class TestEnsemble {
   private launch(sid: number): Promise<void> {
     const m = this.member(sid);
     m.status = null;
-    const child = fork(MEMBER_ENTRY, memberArgs(m.config), { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [...MEMBER_NODE_FLAGS] });
+    const child = fork(MEMBER_ENTRY, memberArgs(m.config), {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      execArgv: [...MEMBER_NODE_FLAGS],
+    });
     m.child = child;
     const collect = (chunk: Buffer): void => {
       m.output += chunk.toString('utf8');
@@ -185,9 +205,22 @@ export class TestEnsemble {
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
     child.on('message', (raw) => {
-      const msg = raw as { type?: string; state?: ServerState; phase?: string; zxid?: string; leader?: number | null; epoch?: number };
+      const msg = raw as {
+        type?: string;
+        state?: ServerState;
+        phase?: string;
+        zxid?: string;
+        leader?: number | null;
+        epoch?: number;
+      };
       if (msg.type === 'state' && msg.state !== undefined && msg.zxid !== undefined) {
-        m.status = { state: msg.state, phase: msg.phase ?? '', zxid: BigInt(msg.zxid), leader: msg.leader ?? null, epoch: msg.epoch ?? 0 };
+        m.status = {
+          state: msg.state,
+          phase: msg.phase ?? '',
+          zxid: BigInt(msg.zxid),
+          leader: msg.leader ?? null,
+          epoch: msg.epoch ?? 0,
+        };
       }
     });
     child.once('exit', () => {
@@ -197,7 +230,10 @@ export class TestEnsemble {
       }
     });
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`zk-${sid} not ready within ${START_TIMEOUT_MS} ms:\n${m.output}`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`zk-${sid} not ready within ${START_TIMEOUT_MS} ms:\n${m.output}`)),
+        START_TIMEOUT_MS,
+      );
       child.on('message', (raw) => {
         if ((raw as { type?: string }).type !== 'ready') return;
         clearTimeout(timer);

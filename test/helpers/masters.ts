@@ -38,7 +38,8 @@ export class TestMasters {
   static async start(options: TestMastersOptions): Promise<TestMasters> {
     const ports = new PortAllocator();
     const slots: Slot[] = [];
-    for (let i = 1; i <= (options.count ?? 3); i++) slots.push({ name: `master-${i}`, port: await ports.allocate(), master: null, logs: [] });
+    for (let i = 1; i <= (options.count ?? 3); i++)
+      slots.push({ name: `master-${i}`, port: await ports.allocate(), master: null, logs: [] });
     const masters = new TestMasters(slots, options);
     await Promise.all(slots.map((_, i) => masters.start(i)));
     return masters;
@@ -71,7 +72,10 @@ export class TestMasters {
     const slot = this.slot(i);
     const timing = { ...MASTER_TIMING.demo, ...this.options.timing };
     const log = pino({ level: 'info', base: { component: slot.name } }, collect(slot.logs));
-    slot.master = await Master.start({ config: { name: slot.name, port: slot.port, zk: this.options.zk, timing, logFile: '' }, log });
+    slot.master = await Master.start({
+      config: { name: slot.name, port: slot.port, zk: this.options.zk, timing, logFile: '' },
+      log,
+    });
     return slot.master;
   }
 
@@ -111,7 +115,8 @@ export class TestMasters {
 function collect(lines: string[]): Writable {
   return new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') lines.push((JSON.parse(line) as { msg: string }).msg);
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line !== '') lines.push((JSON.parse(line) as { msg: string }).msg);
       done();
     },
   });
@@ -148,11 +153,17 @@ export class EventLog {
   }
 
   /** The first event of `type` (matching `where`) not taken yet. */
-  async next<T extends Event['type']>(type: T, where: (e: Extract<Event, { type: T }>) => boolean = () => true, timeoutMs = 10_000): Promise<Extract<Event, { type: T }>> {
+  async next<T extends Event['type']>(
+    type: T,
+    where: (e: Extract<Event, { type: T }>) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<Extract<Event, { type: T }>> {
     return waitUntil(
       `a ${type} event`,
       () => {
-        const i = this.events.findIndex((e, n) => e.type === type && !this.taken.has(n) && where(e as Extract<Event, { type: T }>));
+        const i = this.events.findIndex(
+          (e, n) => e.type === type && !this.taken.has(n) && where(e as Extract<Event, { type: T }>),
+        );
         if (i < 0) return undefined;
         this.taken.add(i);
         return this.events[i] as Extract<Event, { type: T }>;
@@ -200,10 +211,21 @@ export class FakeAgent {
       ws.once('error', reject);
     });
     if (ws.readyState !== WebSocket.OPEN) return agent;
-    const info = { hostname: options.hostname ?? LOOPBACK, port: 5051, resources: parseResourceText(options.resources ?? 'cpus:2;mem:1024;disk:1000;ports:[31000-31099]') };
+    const info = {
+      hostname: options.hostname ?? LOOPBACK,
+      port: 5051,
+      resources: parseResourceText(options.resources ?? 'cpus:2;mem:1024;disk:1000;ports:[31000-31099]'),
+    };
     const re = options.reregister;
     if (re === undefined) agent.send({ type: 'REGISTER', agent: info, version: '1.11.0' });
-    else agent.send({ type: 'REREGISTER', agent: { ...info, id: { value: re.agentId } }, version: '1.11.0', tasks: re.tasks, frameworks: re.frameworks });
+    else
+      agent.send({
+        type: 'REREGISTER',
+        agent: { ...info, id: { value: re.agentId } },
+        version: '1.11.0',
+        tasks: re.tasks,
+        frameworks: re.frameworks,
+      });
     return agent;
   }
 
@@ -218,12 +240,21 @@ export class FakeAgent {
   /** A status update with a fresh uuid (so the master expects an acknowledgement); resolves with the uuid. */
   status(frameworkId: string, taskId: string, state: TaskState): string {
     const uuid = Buffer.from(randomUUID()).toString('base64');
-    const status = { task_id: { value: taskId }, state, source: 'SOURCE_EXECUTOR' as const, timestamp: Date.now() / 1000, uuid };
+    const status = {
+      task_id: { value: taskId },
+      state,
+      source: 'SOURCE_EXECUTOR' as const,
+      timestamp: Date.now() / 1000,
+      uuid,
+    };
     this.send({ type: 'STATUS_UPDATE', update: { framework_id: { value: frameworkId }, status } });
     return uuid;
   }
 
-  async next<T extends MasterToAgent['type']>(type: T, timeoutMs = 10_000): Promise<Extract<MasterToAgent, { type: T }>> {
+  async next<T extends MasterToAgent['type']>(
+    type: T,
+    timeoutMs = 10_000,
+  ): Promise<Extract<MasterToAgent, { type: T }>> {
     return waitUntil(
       `${type} on the agent link`,
       () => {
@@ -237,7 +268,11 @@ export class FakeAgent {
   }
 
   async closed(timeoutMs = 10_000): Promise<{ code: number; reason: string }> {
-    return waitUntil('the agent link to close', () => (this.closeCode === null ? undefined : { code: this.closeCode, reason: this.closeReason }), timeoutMs);
+    return waitUntil(
+      'the agent link to close',
+      () => (this.closeCode === null ? undefined : { code: this.closeCode, reason: this.closeReason }),
+      timeoutMs,
+    );
   }
 
   /** Drops the link without a goodbye. */

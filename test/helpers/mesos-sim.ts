@@ -11,14 +11,28 @@ import {
   sumResources,
   type Resources,
 } from '../../src/master/core/resources.js';
-import { isTerminalState, type Offer, type TaskInfo, type TaskState, type TaskStatus } from '../../src/master/core/v1.js';
+import {
+  isTerminalState,
+  type Offer,
+  type TaskInfo,
+  type TaskState,
+  type TaskStatus,
+} from '../../src/master/core/v1.js';
 import type { CallWithoutFramework } from '../../src/api/mesos.js';
 import { SCHEDULER_TIMING, type SchedulerTiming } from '../../src/scheduler/config.js';
 import { normalizeApp } from '../../src/scheduler/core/app.js';
 import type { AppDefinition } from '../../src/scheduler/core/app-types.js';
 import { isMarathonLevel } from '../../src/scheduler/core/health.js';
 import type { DeployRequest, Effect, Output, StoredState, StoreWrite } from '../../src/scheduler/core/messages.js';
-import type { AppVersion, DeploymentPlan, Instance, LaunchDelay, MarathonEvent, RootGroup, TaskFailure } from '../../src/scheduler/core/model.js';
+import type {
+  AppVersion,
+  DeploymentPlan,
+  Instance,
+  LaunchDelay,
+  MarathonEvent,
+  RootGroup,
+  TaskFailure,
+} from '../../src/scheduler/core/model.js';
 import { SchedulerCore, type SchedulerOptions } from '../../src/scheduler/core/scheduler.js';
 import { Rng } from '../sim/prng.js';
 
@@ -57,7 +71,18 @@ export function appDef(json: Record<string, unknown>): AppDefinition {
 }
 
 export function deployRequest(now: number, o: Partial<DeployRequest> = {}): DeployRequest {
-  return { upsert: [], remove: [], removeGroups: [], upsertGroups: [], restart: [], killInstances: [], force: false, createOnly: false, now, ...o };
+  return {
+    upsert: [],
+    remove: [],
+    removeGroups: [],
+    upsertGroups: [],
+    restart: [],
+    killInstances: [],
+    force: false,
+    createOnly: false,
+    now,
+    ...o,
+  };
 }
 
 export function offerOf(o: { id: string; agentId: string; hostname?: string; resources?: string }): Offer {
@@ -66,7 +91,10 @@ export function offerOf(o: { id: string; agentId: string; hostname?: string; res
     framework_id: { value: FRAMEWORK_ID },
     agent_id: { value: o.agentId },
     hostname: o.hostname ?? `host-${o.agentId}`,
-    resources: resourcesToV1(resourcesFromV1(parseResourceText(o.resources ?? 'cpus:4;mem:4096;disk:10000;ports:[31000-31099]')), '*'),
+    resources: resourcesToV1(
+      resourcesFromV1(parseResourceText(o.resources ?? 'cpus:4;mem:4096;disk:10000;ports:[31000-31099]')),
+      '*',
+    ),
     attributes: [],
     executor_ids: [],
     allocation_info: { role: '*' },
@@ -91,7 +119,8 @@ const RANK: Record<Effect['type'], number> = { persist: 0, call: 1, event: 2, lo
 export function assertEffectOrder(effects: readonly Effect[]): void {
   effects.forEach((e, i) => {
     const previous = effects[i - 1];
-    if (previous !== undefined && RANK[previous.type] > RANK[e.type]) throw new Error(`effect ${e.type} after ${previous.type}`);
+    if (previous !== undefined && RANK[previous.type] > RANK[e.type])
+      throw new Error(`effect ${e.type} after ${previous.type}`);
   });
 }
 
@@ -115,7 +144,10 @@ export class SimStore {
         return;
       case 'app-version': {
         const kept = [w.app, ...(this.versions.get(w.app.id) ?? []).filter((v) => v.version !== w.app.version)];
-        this.versions.set(w.app.id, kept.sort((a, b) => b.version.localeCompare(a.version)).slice(0, MARATHON_MAX_VERSIONS));
+        this.versions.set(
+          w.app.id,
+          kept.sort((a, b) => b.version.localeCompare(a.version)).slice(0, MARATHON_MAX_VERSIONS),
+        );
         return;
       }
       case 'delete-app':
@@ -232,7 +264,11 @@ export class MesosSim {
     this.agents = Array.from({ length: o.agents ?? 2 }, (_, i) => ({
       id: `sim-master-S${i}`,
       hostname: `agent-${i + 1}`,
-      total: resourcesFromV1(parseResourceText(o.agentResources ?? `cpus:4;mem:4096;disk:10000;ports:[${31000 + i * 500}-${31499 + i * 500}]`)),
+      total: resourcesFromV1(
+        parseResourceText(
+          o.agentResources ?? `cpus:4;mem:4096;disk:10000;ports:[${31000 + i * 500}-${31499 + i * 500}]`,
+        ),
+      ),
       offered: false,
       filteredUntil: 0,
     }));
@@ -284,7 +320,14 @@ export class MesosSim {
   injectUnknownTask(taskId: string): void {
     const agent = this.rng.pick(this.agents);
     const info: TaskInfo = { name: 'stray', task_id: { value: taskId }, agent_id: { value: agent.id }, resources: [] };
-    this.tasks.set(taskId, { info, appId: '/stray', agentId: agent.id, state: 'TASK_RUNNING', resources: resourcesFromV1([]), behaviour: { healthy: true } });
+    this.tasks.set(taskId, {
+      info,
+      appId: '/stray',
+      agentId: agent.id,
+      state: 'TASK_RUNNING',
+      resources: resourcesFromV1([]),
+      behaviour: { healthy: true },
+    });
     this.send(taskId, 'TASK_RUNNING', { uuid: true });
   }
 
@@ -345,7 +388,11 @@ export class MesosSim {
     if (!this.connected) throw new Error(`call ${call.type} while not subscribed`);
     switch (call.type) {
       case 'ACCEPT':
-        this.accept(call.accept.offer_ids.map((o) => o.value), call.accept.operations ?? [], call.accept.filters?.refuse_seconds);
+        this.accept(
+          call.accept.offer_ids.map((o) => o.value),
+          call.accept.operations ?? [],
+          call.accept.filters?.refuse_seconds,
+        );
         return;
       case 'DECLINE':
         call.decline.offer_ids.forEach((o) => this.answerOffer(o.value, call.decline.filters?.refuse_seconds));
@@ -381,22 +428,36 @@ export class MesosSim {
     return agent;
   }
 
-  private accept(offerIds: string[], operations: { type: string; launch?: { task_infos: TaskInfo[] } }[], refuseSeconds: number | undefined): void {
+  private accept(
+    offerIds: string[],
+    operations: { type: string; launch?: { task_infos: TaskInfo[] } }[],
+    refuseSeconds: number | undefined,
+  ): void {
     const agent = this.answerOffer(offerIds[0] ?? '', refuseSeconds);
     for (const info of operations.flatMap((op) => op.launch?.task_infos ?? [])) {
       const resources = resourcesFromV1(info.resources);
-      if (!containsResources(this.free(agent), resources)) throw new Error(`task ${info.task_id.value} does not fit agent ${agent.id}`);
+      if (!containsResources(this.free(agent), resources))
+        throw new Error(`task ${info.task_id.value} does not fit agent ${agent.id}`);
       if (this.tasks.has(info.task_id.value)) throw new Error(`duplicate task id ${info.task_id.value}`);
       const behaviour = this.o.behaviour?.(info) ?? { healthy: true };
       const appId = `/${info.task_id.value.split('.instance-')[0]?.replaceAll('_', '/') ?? ''}`;
-      this.tasks.set(info.task_id.value, { info, appId, agentId: agent.id, state: 'TASK_STAGING', resources, behaviour });
+      this.tasks.set(info.task_id.value, {
+        info,
+        appId,
+        agentId: agent.id,
+        state: 'TASK_STAGING',
+        resources,
+        behaviour,
+      });
       this.later(10, 60, () => this.transition(info.task_id.value, 'TASK_STARTING'));
       this.later(60, 300, () => this.transition(info.task_id.value, 'TASK_RUNNING'));
     }
   }
 
   private free(agent: SimAgent): Resources {
-    const used = [...this.tasks.values()].filter((t) => t.agentId === agent.id && !isTerminalState(t.state)).map((t) => t.resources);
+    const used = [...this.tasks.values()]
+      .filter((t) => t.agentId === agent.id && !isTerminalState(t.state))
+      .map((t) => t.resources);
     return subtractResources(agent.total, sumResources(used));
   }
 
@@ -410,7 +471,8 @@ export class MesosSim {
         a.offered = true;
         return { ...offerOf({ id, agentId: a.id, hostname: a.hostname }), resources: resourcesToV1(this.free(a), '*') };
       });
-    if (offers.length > 0) this.feed({ type: 'offers', offers: this.rng.chance(0.5) ? offers : offers.reverse(), now: this.now });
+    if (offers.length > 0)
+      this.feed({ type: 'offers', offers: this.rng.chance(0.5) ? offers : offers.reverse(), now: this.now });
   }
 
   private kill(taskId: string): void {
@@ -434,7 +496,8 @@ export class MesosSim {
   private started(task: SimTask): void {
     task.runningAt = this.now;
     const { exitAfterMs, exitState } = task.behaviour;
-    if (exitAfterMs !== undefined) this.at(this.now + exitAfterMs, () => this.transition(task.info.task_id.value, exitState ?? 'TASK_FAILED'));
+    if (exitAfterMs !== undefined)
+      this.at(this.now + exitAfterMs, () => this.transition(task.info.task_id.value, exitState ?? 'TASK_FAILED'));
     const app = this.core.root.apps[task.appId];
     app?.healthChecks.forEach((check, index) => {
       if (isMarathonLevel(check.protocol)) this.probe(task, index, check.intervalSeconds * 1000);
@@ -445,14 +508,25 @@ export class MesosSim {
     this.at(this.now + intervalMs, () => {
       if (task.state !== 'TASK_RUNNING' || !this.connected) return;
       const alive = task.behaviour.healthy;
-      this.feed({ type: 'health', taskId: task.info.task_id.value, checkIndex, alive, cause: alive ? null : 'HTTP 503', now: this.now });
+      this.feed({
+        type: 'health',
+        taskId: task.info.task_id.value,
+        checkIndex,
+        alive,
+        cause: alive ? null : 'HTTP 503',
+        now: this.now,
+      });
       this.probe(task, checkIndex, intervalMs);
     });
   }
 
   private reconcile(taskIds: string[]): void {
-    const ids = taskIds.length > 0 ? taskIds : [...this.tasks.values()].filter((t) => !isTerminalState(t.state)).map((t) => t.info.task_id.value);
-    for (const id of ids) this.later(1, 20, () => this.send(id, this.tasks.get(id)?.state ?? 'TASK_GONE', { uuid: false }));
+    const ids =
+      taskIds.length > 0
+        ? taskIds
+        : [...this.tasks.values()].filter((t) => !isTerminalState(t.state)).map((t) => t.info.task_id.value);
+    for (const id of ids)
+      this.later(1, 20, () => this.send(id, this.tasks.get(id)?.state ?? 'TASK_GONE', { uuid: false }));
   }
 
   private send(taskId: string, state: TaskState, o: { uuid: boolean }): void {

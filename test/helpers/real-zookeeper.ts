@@ -2,7 +2,18 @@
 // on free loopback ports with a temp dataDir, so tests can compare against the real thing.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -115,7 +126,12 @@ export async function startRealZooKeeper(options: RealZooKeeperOptions = {}): Pr
   const ports = new PortAllocator();
   const specs: MemberSpec[] = [];
   for (let id = 1; id <= count; id++) {
-    specs.push({ id, clientPort: await ports.allocate(), quorumPort: await ports.allocate(), electionPort: await ports.allocate() });
+    specs.push({
+      id,
+      clientPort: await ports.allocate(),
+      quorumPort: await ports.allocate(),
+      electionPort: await ports.allocate(),
+    });
   }
   const jvmFlags = options.jvmFlags === undefined ? TEST_JVM_FLAGS : options.jvmFlags;
   const cluster = new Cluster({ root, specs, tickTimeMs: options.tickTimeMs ?? 250, jvmFlags });
@@ -206,7 +222,8 @@ function writeMemberConfig(root: string, spec: MemberSpec, all: MemberSpec[], ti
   if (all.length === 1) {
     lines.push(`clientPort=${spec.clientPort}`, `clientPortAddress=${LOOPBACK}`);
   } else {
-    for (const s of all) lines.push(`server.${s.id}=${LOOPBACK}:${s.quorumPort}:${s.electionPort};${LOOPBACK}:${s.clientPort}`);
+    for (const s of all)
+      lines.push(`server.${s.id}=${LOOPBACK}:${s.quorumPort}:${s.electionPort};${LOOPBACK}:${s.clientPort}`);
     writeFileSync(join(dir, 'data', 'myid'), `${spec.id}\n`);
   }
   writeFileSync(join(dir, 'zoo.cfg'), `${lines.join('\n')}\n`);

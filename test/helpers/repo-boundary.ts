@@ -67,7 +67,8 @@ class Evaluator {
     const collect = (node: ts.Node): void => {
       if (ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.Const) !== 0) {
         for (const decl of node.declarations) {
-          if (ts.isIdentifier(decl.name) && decl.initializer !== undefined) this.consts.set(decl.name.text, decl.initializer);
+          if (ts.isIdentifier(decl.name) && decl.initializer !== undefined)
+            this.consts.set(decl.name.text, decl.initializer);
         }
       }
       ts.forEachChild(node, collect);
@@ -76,7 +77,8 @@ class Evaluator {
   }
 
   value(node: ts.Expression): PathValue | undefined {
-    if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node)) return this.value(node.expression);
+    if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node))
+      return this.value(node.expression);
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return literal(node.text);
     if (ts.isIdentifier(node)) return this.identifier(node.text);
     if (ts.isPropertyAccessExpression(node)) return this.importMeta(node);
@@ -101,7 +103,8 @@ class Evaluator {
   }
 
   private importMeta(node: ts.PropertyAccessExpression): PathValue | undefined {
-    if (!ts.isMetaProperty(node.expression) || node.expression.keywordToken !== ts.SyntaxKind.ImportKeyword) return undefined;
+    if (!ts.isMetaProperty(node.expression) || node.expression.keywordToken !== ts.SyntaxKind.ImportKeyword)
+      return undefined;
     switch (node.name.text) {
       case 'url':
       case 'filename':

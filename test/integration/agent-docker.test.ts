@@ -88,11 +88,16 @@ await describeWithDocker('agent with the Docker containerizer', () => {
     const finished = await master.waitForState('hello', 'TASK_FINISHED');
     expect(finished.status.message).toBe('Container exited with status 0');
     expect((await master.waitForState('exit2', 'TASK_FAILED')).status.message).toBe('Container exited with status 2');
-    const state = (await (await fetch(`${agent.url}/slave(1)/state`)).json()) as { frameworks: { completed_executors: { id: string; directory: string }[] }[] };
-    const sandbox = state.frameworks.flatMap((f) => f.completed_executors).find((e) => e.id === 'hello')?.directory ?? '';
+    const state = (await (await fetch(`${agent.url}/slave(1)/state`)).json()) as {
+      frameworks: { completed_executors: { id: string; directory: string }[] }[];
+    };
+    const sandbox =
+      state.frameworks.flatMap((f) => f.completed_executors).find((e) => e.id === 'hello')?.directory ?? '';
     expect(readFileSync(join(sandbox, 'stdout'), 'utf8')).toBe('hello hello from /mnt/mesos/sandbox\n');
     expect(readFileSync(join(sandbox, 'stderr'), 'utf8')).toBe('oops\n');
-    await waitUntil('finished containers to be removed', async () => (await containersOf(agent.config.workDir)).every((c) => c.Labels[LABELS.task] === 'web'));
+    await waitUntil('finished containers to be removed', async () =>
+      (await containersOf(agent.config.workDir)).every((c) => c.Labels[LABELS.task] === 'web'),
+    );
   });
 
   it('fails a task whose forced pull fails', async () => {
@@ -129,12 +134,18 @@ await describeWithDocker('agent with the Docker containerizer', () => {
     expect(after.Id).toBe(before.Id);
     expect(after.State).toBe('running');
     expect(await httpGet('http://127.0.0.1:31020/')).toBe(TEST_PAGE);
-    await waitUntil('the orphan to be removed', async () => !(await containersOf(agent.config.workDir)).some((c) => c.Id === orphan.id));
+    await waitUntil(
+      'the orphan to be removed',
+      async () => !(await containersOf(agent.config.workDir)).some((c) => c.Id === orphan.id),
+    );
   });
 
   it('leaves no container behind once its tasks are killed', async () => {
     master.killTask('web', { grace_period: { nanoseconds: 0 } });
     await master.waitForState('web', 'TASK_KILLED');
-    await waitUntil('every container to be removed', async () => (await containersOf(agent.config.workDir)).length === 0);
+    await waitUntil(
+      'every container to be removed',
+      async () => (await containersOf(agent.config.workDir)).length === 0,
+    );
   });
 });

@@ -52,9 +52,16 @@ function sleepTask(offer: Offer, id: string): TaskInfo {
 
 /** The next UPDATE of `taskId` in `state`, acknowledged on `on`. */
 async function acknowledged(on: Subscription, log: EventLog, taskId: string, state: TaskState): Promise<void> {
-  const event = await log.next('UPDATE', (e) => e.update.status.task_id.value === taskId && e.update.status.state === state);
+  const event = await log.next(
+    'UPDATE',
+    (e) => e.update.status.task_id.value === taskId && e.update.status.state === state,
+  );
   const { status } = event.update;
-  if (status.uuid !== undefined) await on.call({ type: 'ACKNOWLEDGE', acknowledge: { agent_id: status.agent_id ?? { value: '' }, task_id: status.task_id, uuid: status.uuid } });
+  if (status.uuid !== undefined)
+    await on.call({
+      type: 'ACKNOWLEDGE',
+      acknowledge: { agent_id: status.agent_id ?? { value: '' }, task_id: status.task_id, uuid: status.uuid },
+    });
 }
 
 describe('an agent with real masters', () => {
@@ -64,7 +71,13 @@ describe('an agent with real masters', () => {
     const offer = offers.offers.offers.find((o) => o.agent_id.value === agentId);
     if (offer === undefined) throw new Error('no offer');
     expect(offer.resources.map((r) => r.name).sort()).toEqual(['cpus', 'disk', 'mem', 'ports']);
-    await sub.call({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [sleepTask(offer, 'sleeper')] } }] } });
+    await sub.call({
+      type: 'ACCEPT',
+      accept: {
+        offer_ids: [offer.id],
+        operations: [{ type: 'LAUNCH', launch: { task_infos: [sleepTask(offer, 'sleeper')] } }],
+      },
+    });
     await acknowledged(sub, events, 'sleeper', 'TASK_STARTING');
     await acknowledged(sub, events, 'sleeper', 'TASK_RUNNING');
   });
@@ -73,17 +86,28 @@ describe('an agent with real masters', () => {
     const old = masters.indexOf(leader);
     await masters.stop(old);
     leader = await masters.leading();
-    await waitUntil('the agent to re-register with the new leader', () => agent.status?.registered === true && agent.status.master === leader.info.pid);
-    const state = (await (await fetch(`${leader.url}/master/state`)).json()) as { frameworks: { tasks: { id: string; state: string; slave_id: string }[] }[] };
+    await waitUntil(
+      'the agent to re-register with the new leader',
+      () => agent.status?.registered === true && agent.status.master === leader.info.pid,
+    );
+    const state = (await (await fetch(`${leader.url}/master/state`)).json()) as {
+      frameworks: { tasks: { id: string; state: string; slave_id: string }[] }[];
+    };
     const task = state.frameworks.flatMap((f) => f.tasks).find((t) => t.id === 'sleeper');
     expect(task).toMatchObject({ state: 'TASK_RUNNING', slave_id: agent.status?.agentId });
   });
 
   it('kills the task for the re-subscribed framework', async () => {
     sub.close();
-    sub = await new SchedulerClient({ master: leader.url }).subscribe({ frameworkInfo: FRAMEWORK, frameworkId: sub.frameworkId });
+    sub = await new SchedulerClient({ master: leader.url }).subscribe({
+      frameworkInfo: FRAMEWORK,
+      frameworkId: sub.frameworkId,
+    });
     events = new EventLog(sub);
-    await sub.call({ type: 'KILL', kill: { task_id: { value: 'sleeper' }, agent_id: { value: agent.status?.agentId ?? '' } } });
+    await sub.call({
+      type: 'KILL',
+      kill: { task_id: { value: 'sleeper' }, agent_id: { value: agent.status?.agentId ?? '' } },
+    });
     await acknowledged(sub, events, 'sleeper', 'TASK_KILLING');
     await acknowledged(sub, events, 'sleeper', 'TASK_KILLED');
   });

@@ -25,7 +25,9 @@ interface ExecutorJson {
 }
 
 async function sandboxOf(agent: AgentWorker, taskId: string): Promise<string> {
-  const state = (await (await fetch(`${agent.url}/slave(1)/state`)).json()) as { frameworks: { executors: ExecutorJson[]; completed_executors: ExecutorJson[] }[] };
+  const state = (await (await fetch(`${agent.url}/slave(1)/state`)).json()) as {
+    frameworks: { executors: ExecutorJson[]; completed_executors: ExecutorJson[] }[];
+  };
   const executors = state.frameworks.flatMap((f) => [...f.executors, ...f.completed_executors]);
   const found = executors.find((e) => e.id === taskId);
   if (found === undefined) throw new Error(`no executor for ${taskId}`);
@@ -86,7 +88,9 @@ describe('agent with the process containerizer', () => {
     master.runTask(shellTask('polite', 'sleep 30'));
     await master.waitForState('polite', 'TASK_RUNNING');
     master.killTask('polite');
-    expect((await master.waitForState('polite', 'TASK_KILLED')).status.message).toBe('Command terminated with signal SIGTERM');
+    expect((await master.waitForState('polite', 'TASK_KILLED')).status.message).toBe(
+      'Command terminated with signal SIGTERM',
+    );
   });
 
   it('retries an unacknowledged update until it is acknowledged, in order per task', async () => {
@@ -126,16 +130,24 @@ describe('agent with the process containerizer', () => {
   });
 
   it('serves sandbox files and refuses `..`, symlinks out of the sandbox and other absolute paths', async () => {
-    master.runTask(shellTask('files', 'printf "0123456789" > data.txt; ln -s /etc/hostname leak; mkdir sub; echo done'));
+    master.runTask(
+      shellTask('files', 'printf "0123456789" > data.txt; ln -s /etc/hostname leak; mkdir sub; echo done'),
+    );
     await master.waitForState('files', 'TASK_FINISHED');
     const sandbox = await sandboxOf(agent, 'files');
-    const get = (endpoint: string, path: string, extra = ''): Promise<Response> => fetch(`${agent.url}/files/${endpoint}?path=${encodeURIComponent(path)}${extra}`);
+    const get = (endpoint: string, path: string, extra = ''): Promise<Response> =>
+      fetch(`${agent.url}/files/${endpoint}?path=${encodeURIComponent(path)}${extra}`);
 
     const listing = (await (await get('browse', sandbox)).json()) as { path: string; mode: string }[];
-    expect(listing.map((f) => f.path)).toEqual(['data.txt', 'leak', 'stderr', 'stdout', 'sub'].map((n) => `${sandbox}/${n}`));
+    expect(listing.map((f) => f.path)).toEqual(
+      ['data.txt', 'leak', 'stderr', 'stdout', 'sub'].map((n) => `${sandbox}/${n}`),
+    );
     expect(listing.find((f) => f.path.endsWith('/sub'))?.mode).toMatch(/^d/);
 
-    expect(await (await get('read', `${sandbox}/data.txt`, '&offset=2&length=3')).json()).toEqual({ offset: 2, data: '234' });
+    expect(await (await get('read', `${sandbox}/data.txt`, '&offset=2&length=3')).json()).toEqual({
+      offset: 2,
+      data: '234',
+    });
     expect(await (await get('read', `${sandbox}/data.txt`)).json()).toEqual({ offset: 10, data: '' });
     const virtual = `/frameworks/fw-test/executors/files/runs/latest/data.txt`;
     expect(await (await get('read', virtual, '&offset=0')).json()).toEqual({ offset: 0, data: '0123456789' });
@@ -160,14 +172,20 @@ describe('agent with the process containerizer', () => {
     master = next;
     const rereg = await master.waitFor('REREGISTER');
     expect(rereg.tasks.map((t) => [t.task_id.value, t.state])).toEqual([['survivor', 'TASK_RUNNING']]);
-    await waitUntil('the agent to re-register', () => agent.status?.registered === true && agent.status.master?.endsWith(`:${next.port}`));
+    await waitUntil(
+      'the agent to re-register',
+      () => agent.status?.registered === true && agent.status.master?.endsWith(`:${next.port}`),
+    );
     master.killTask('survivor');
     await master.waitForState('survivor', 'TASK_KILLED');
   });
 
   it('serves its state, health and metrics', async () => {
     expect((await fetch(`${agent.url}/slave(1)/health`)).status).toBe(200);
-    const state = (await (await fetch(`${agent.url}/state`)).json()) as { id: string; resources: Record<string, unknown> };
+    const state = (await (await fetch(`${agent.url}/state`)).json()) as {
+      id: string;
+      resources: Record<string, unknown>;
+    };
     expect(state.id).toBe(agent.status?.agentId);
     expect(state.resources['ports']).toBe('[31000-31499]');
     const metrics = (await (await fetch(`${agent.url}/metrics/snapshot`)).json()) as Record<string, number>;

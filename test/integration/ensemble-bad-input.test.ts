@@ -16,7 +16,14 @@ import {
 } from '../../src/ensemble/wire/index.js';
 import { TestEnsemble, waitUntil } from '../helpers/ensemble.js';
 
-const CONNECT = { protocolVersion: 0, lastZxidSeen: 0n, timeOut: 2_000, sessionId: 0n, passwd: Buffer.alloc(16), readOnly: false };
+const CONNECT = {
+  protocolVersion: 0,
+  lastZxidSeen: 0n,
+  timeOut: 2_000,
+  sessionId: 0n,
+  passwd: Buffer.alloc(16),
+  readOnly: false,
+};
 
 /** A raw connection that records every frame it receives and whether the server closed it. */
 class RawConnection {
@@ -134,7 +141,11 @@ describe('bad client input', () => {
     raw.send(1, { op: 'create', path: 'relative', data: null, acl: OPEN_ACL_UNSAFE, flags: 0 });
     raw.send(2, { op: 'create', path: '/zookeeper/', data: null, acl: OPEN_ACL_UNSAFE, flags: 0 });
     raw.send(3, { op: 'exists', path: '/zookeeper', watch: false });
-    expect([await raw.replyErr(1), await raw.replyErr(2), await raw.replyErr(3)]).toEqual([Err.BadArguments, Err.BadArguments, Err.Ok]);
+    expect([await raw.replyErr(1), await raw.replyErr(2), await raw.replyErr(3)]).toEqual([
+      Err.BadArguments,
+      Err.BadArguments,
+      Err.Ok,
+    ]);
     expect(raw.closed).toBe(false);
     raw.socket.destroy();
     await bystanderWorks();

@@ -40,7 +40,9 @@ describe('a three-member ensemble', () => {
     const leader = ensemble.leader();
     for (const sid of ensemble.sids) {
       const config = ensemble.config(sid);
-      expect(await probePort(config.quorumPort), `quorum port of zk-${sid}`).toBe(sid === leader ? null : config.quorumPort);
+      expect(await probePort(config.quorumPort), `quorum port of zk-${sid}`).toBe(
+        sid === leader ? null : config.quorumPort,
+      );
       expect(await probePort(config.clientPort)).toBeNull();
       expect(await probePort(config.electionPort)).toBeNull();
     }
@@ -48,7 +50,9 @@ describe('a three-member ensemble', () => {
 
   it('makes a write through any member visible on every member after sync', async () => {
     const clients = await Promise.all(
-      ensemble.sids.map((sid) => ZkClient.connect(`${LOOPBACK}:${ensemble.clientPort(sid)}`, { sessionTimeoutMs: 2_000 })),
+      ensemble.sids.map((sid) =>
+        ZkClient.connect(`${LOOPBACK}:${ensemble.clientPort(sid)}`, { sessionTimeoutMs: 2_000 }),
+      ),
     );
     try {
       await Promise.all(clients.map((c, i) => c.create(`/basic-${i}`, Buffer.from(`written via member ${i}`))));
@@ -64,7 +68,9 @@ describe('a three-member ensemble', () => {
       await Promise.all(clients.map((c) => c.close()));
     }
     await waitUntil('every member at the same zxid', async () => {
-      const zxids = await Promise.all(ensemble.sids.map(async (sid) => srvrZxid(await fourLetterWord(ensemble.clientPort(sid), 'srvr'))));
+      const zxids = await Promise.all(
+        ensemble.sids.map(async (sid) => srvrZxid(await fourLetterWord(ensemble.clientPort(sid), 'srvr'))),
+      );
       return new Set(zxids).size === 1;
     });
   });

@@ -9,7 +9,8 @@ import { TestEnsemble, fourLetterWord, waitUntil } from '../helpers/ensemble.js'
 const WRITE_RETRY_MS = 20;
 const NEW_LEADER_WITHIN_MS = 5_000;
 
-const srvrZxid = async (port: number): Promise<string | undefined> => /^Zxid: (0x[0-9a-f]+)$/m.exec(await fourLetterWord(port, 'srvr'))?.[1];
+const srvrZxid = async (port: number): Promise<string | undefined> =>
+  /^Zxid: (0x[0-9a-f]+)$/m.exec(await fourLetterWord(port, 'srvr'))?.[1];
 
 /**
  * Writes /f/n-<i> one after another until stopped, remembering every write the ensemble acknowledged.
@@ -53,7 +54,8 @@ describe('ensemble failover', () => {
     await ensemble?.stop();
   });
 
-  const connectTo = (sid: number): Promise<ZkClient> => ZkClient.connect(`${LOOPBACK}:${ensemble.clientPort(sid)}`, { sessionTimeoutMs: 2_000 });
+  const connectTo = (sid: number): Promise<ZkClient> =>
+    ZkClient.connect(`${LOOPBACK}:${ensemble.clientPort(sid)}`, { sessionTimeoutMs: 2_000 });
 
   async function expectAllPresent(sid: number, paths: string[]): Promise<void> {
     const client = await connectTo(sid);
@@ -70,7 +72,10 @@ describe('ensemble failover', () => {
   async function expectCaughtUp(sid: number): Promise<void> {
     const leader = await waitUntil('a leader', () => ensemble.leader());
     await waitUntil(`zk-${sid} at the leader's zxid`, async () => {
-      const [mine, leaders] = await Promise.all([srvrZxid(ensemble.clientPort(sid)), srvrZxid(ensemble.clientPort(leader))]);
+      const [mine, leaders] = await Promise.all([
+        srvrZxid(ensemble.clientPort(sid)),
+        srvrZxid(ensemble.clientPort(leader)),
+      ]);
       return mine !== undefined && mine === leaders;
     });
   }
@@ -109,13 +114,17 @@ describe('ensemble failover', () => {
     if (follower === undefined) throw new Error('no follower');
     await ensemble.kill(follower);
     const others = ensemble.sids.filter((sid) => sid !== follower);
-    const client = await ZkClient.connect(others.map((sid) => `${LOOPBACK}:${ensemble.clientPort(sid)}`).join(','), { sessionTimeoutMs: 2_000 });
+    const client = await ZkClient.connect(others.map((sid) => `${LOOPBACK}:${ensemble.clientPort(sid)}`).join(','), {
+      sessionTimeoutMs: 2_000,
+    });
     const batches = 12;
     const perBatch = 50;
     try {
       await client.create('/many', null);
       for (let b = 0; b < batches; b++) {
-        await Promise.all(Array.from({ length: perBatch }, (_, i) => client.create(`/many/n-${b * perBatch + i}`, Buffer.from('x'))));
+        await Promise.all(
+          Array.from({ length: perBatch }, (_, i) => client.create(`/many/n-${b * perBatch + i}`, Buffer.from('x'))),
+        );
       }
     } finally {
       await client.close();

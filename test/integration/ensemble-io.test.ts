@@ -11,7 +11,13 @@ import type { Txn } from '../../src/ensemble/core/txn.js';
 import { ClientListener } from '../../src/ensemble/io/client-listener.js';
 import { ElectionLinks, QuorumLinks } from '../../src/ensemble/io/peer-links.js';
 import { MemberRuntime } from '../../src/ensemble/io/runtime.js';
-import { FrameDecoder, decodeConnectResponse, decodeReplyHeader, encodeConnectRequest, encodeRequest } from '../../src/ensemble/wire/index.js';
+import {
+  FrameDecoder,
+  decodeConnectResponse,
+  decodeReplyHeader,
+  encodeConnectRequest,
+  encodeRequest,
+} from '../../src/ensemble/wire/index.js';
 import type { ElectionNotification } from '../../src/ensemble/wire/peer.js';
 import { fourLetterWord, waitUntil } from '../helpers/ensemble.js';
 
@@ -22,7 +28,14 @@ afterEach(() => {
   while (cleanups.length > 0) cleanups.pop()?.();
 });
 
-const CONNECT = { protocolVersion: 0, lastZxidSeen: 0n, timeOut: 30_000, sessionId: 0n, passwd: Buffer.alloc(16), readOnly: false };
+const CONNECT = {
+  protocolVersion: 0,
+  lastZxidSeen: 0n,
+  timeOut: 30_000,
+  sessionId: 0n,
+  passwd: Buffer.alloc(16),
+  readOnly: false,
+};
 const SESSION = { protocolVersion: 0, timeOut: 4_000, sessionId: 0x42n, passwd: Buffer.alloc(16, 7), readOnly: false };
 
 /** A core that answers connects and requests at once unless told to hold replies. */
@@ -41,7 +54,11 @@ class ScriptedCore {
       case 'clientFourLetterWord':
         return [{ kind: 'fourLetterReply', conn: input.conn, text: input.word === 'ruok' ? 'imok' : `${input.word}?` }];
       case 'clientRequest': {
-        const reply: Effect = { kind: 'reply', conn: input.conn, reply: { xid: input.xid, zxid: 5n, err: 0, response: { kind: 'empty' } } };
+        const reply: Effect = {
+          kind: 'reply',
+          conn: input.conn,
+          reply: { xid: input.xid, zxid: 5n, err: 0, response: { kind: 'empty' } },
+        };
         if (!this.holdReplies) return [reply];
         this.held.push(reply);
         return [];
@@ -87,9 +104,23 @@ class RecordingStorage implements MemberStorage {
 
 async function startClientPort(core: ScriptedCore): Promise<{ port: number; runtime: MemberRuntime }> {
   const port = await ports.allocate();
-  const runtime = new MemberRuntime({ core, storage: new RecordingStorage(), tickMs: 1000, now: Date.now, log, report: () => {}, onFatal: (e) => { throw e; } });
+  const runtime = new MemberRuntime({
+    core,
+    storage: new RecordingStorage(),
+    tickMs: 1000,
+    now: Date.now,
+    log,
+    report: () => {},
+    onFatal: (e) => {
+      throw e;
+    },
+  });
   const clients = new ClientListener({ host: LOOPBACK, port, submit: (i) => runtime.submit(i), now: Date.now, log });
-  runtime.attach({ clients, election: { send: () => {} }, quorum: { listen: () => {}, connectToLeader: () => {}, send: () => {}, closeLink: () => {} } });
+  runtime.attach({
+    clients,
+    election: { send: () => {} },
+    quorum: { listen: () => {}, connectToLeader: () => {}, send: () => {}, closeLink: () => {} },
+  });
   await clients.listen();
   cleanups.push(() => clients.close());
   return { port, runtime };
@@ -187,10 +218,26 @@ describe('runtime', () => {
       { kind: 'persistEpochs', currentEpoch: 1 },
       { kind: 'persistTxns', txns: [txn(3n)] },
     ];
-    const runtime = new MemberRuntime({ core: { handle: () => effects }, storage, tickMs: 1000, now: Date.now, log, report: () => {}, onFatal: (e) => { throw e; } });
+    const runtime = new MemberRuntime({
+      core: { handle: () => effects },
+      storage,
+      tickMs: 1000,
+      now: Date.now,
+      log,
+      report: () => {},
+      onFatal: (e) => {
+        throw e;
+      },
+    });
     const record = (what: string) => () => order.push(`${what} after ${storage.calls.length} writes`);
     runtime.attach({
-      clients: { connectResponse: () => {}, reply: record('reply'), notify: () => {}, fourLetterReply: () => {}, closeClient: () => {} },
+      clients: {
+        connectResponse: () => {},
+        reply: record('reply'),
+        notify: () => {},
+        fourLetterReply: () => {},
+        closeClient: () => {},
+      },
       election: { send: () => {} },
       quorum: { listen: () => {}, connectToLeader: () => {}, send: record('send'), closeLink: () => {} },
     });
@@ -215,10 +262,29 @@ describe('runtime snapshots', () => {
         return steps < 4;
       },
     });
-    const core = { handle: (i: MemberInput): Effect[] => (i.kind !== 'tick' ? [] : i.now === 0 ? [{ kind: 'takeSnapshot', snapshot }] : [reply]) };
-    const runtime = new MemberRuntime({ core, storage, tickMs: 1000, now: Date.now, log, report: () => {}, onFatal: (e) => { throw e; } });
+    const core = {
+      handle: (i: MemberInput): Effect[] =>
+        i.kind !== 'tick' ? [] : i.now === 0 ? [{ kind: 'takeSnapshot', snapshot }] : [reply],
+    };
+    const runtime = new MemberRuntime({
+      core,
+      storage,
+      tickMs: 1000,
+      now: Date.now,
+      log,
+      report: () => {},
+      onFatal: (e) => {
+        throw e;
+      },
+    });
     runtime.attach({
-      clients: { connectResponse: () => {}, reply: () => order.push('reply'), notify: () => {}, fourLetterReply: () => {}, closeClient: () => {} },
+      clients: {
+        connectResponse: () => {},
+        reply: () => order.push('reply'),
+        notify: () => {},
+        fourLetterReply: () => {},
+        closeClient: () => {},
+      },
       election: { send: () => {} },
       quorum: { listen: () => {}, connectToLeader: () => {}, send: () => {}, closeLink: () => {} },
     });
@@ -231,18 +297,41 @@ describe('runtime snapshots', () => {
 async function servers(n: number): Promise<ServerEntry[]> {
   const out: ServerEntry[] = [];
   for (let sid = 1; sid <= n; sid++) {
-    out.push({ sid, host: LOOPBACK, clientPort: await ports.allocate(), quorumPort: await ports.allocate(), electionPort: await ports.allocate(), role: 'participant' });
+    out.push({
+      sid,
+      host: LOOPBACK,
+      clientPort: await ports.allocate(),
+      quorumPort: await ports.allocate(),
+      electionPort: await ports.allocate(),
+      role: 'participant',
+    });
   }
   return out;
 }
 
-const vote = (leader: number): ElectionNotification => ({ state: 'LOOKING', leader, zxid: 0n, electionEpoch: 1n, peerEpoch: 0n, config: '' });
+const vote = (leader: number): ElectionNotification => ({
+  state: 'LOOKING',
+  leader,
+  zxid: 0n,
+  electionEpoch: 1n,
+  peerEpoch: 0n,
+  config: '',
+});
 
 describe('peer links', () => {
   it('forms the election mesh from the higher sids and delivers both ways, also before links exist', async () => {
     const all = await servers(3);
     const inbox = new Map<number, MemberInput[]>(all.map((s) => [s.sid, []]));
-    const links = all.map((self) => new ElectionLinks({ self, servers: all, submit: (i) => inbox.get(self.sid)?.push(i), log, leaderDialTimeoutMs: 1000 }));
+    const links = all.map(
+      (self) =>
+        new ElectionLinks({
+          self,
+          servers: all,
+          submit: (i) => inbox.get(self.sid)?.push(i),
+          log,
+          leaderDialTimeoutMs: 1000,
+        }),
+    );
     cleanups.push(() => links.forEach((l) => l.close()));
     await Promise.all(links.map((l) => l.listen()));
     // sid 1 speaks first to higher sids, which have not dialled yet: its knock brings them.
@@ -251,7 +340,8 @@ describe('peer links', () => {
     links.forEach((l) => l.start());
     links[2]?.send(1, vote(3));
     links[1]?.send(3, vote(2));
-    const got = (sid: number, from: number): boolean => (inbox.get(sid) ?? []).some((i) => i.kind === 'electionMessage' && i.from === from);
+    const got = (sid: number, from: number): boolean =>
+      (inbox.get(sid) ?? []).some((i) => i.kind === 'electionMessage' && i.from === from);
     await waitUntil('all notifications delivered', () => got(3, 1) && got(2, 1) && got(1, 3) && got(3, 2));
     links[2]?.close();
     await waitUntil('link down seen by 1 and 2', () =>
@@ -265,21 +355,43 @@ describe('peer links', () => {
     const all = [leaderEntry, learnerEntry];
     const leaderInbox: MemberInput[] = [];
     const learnerInbox: MemberInput[] = [];
-    const leader = new QuorumLinks({ self: leaderEntry, servers: all, submit: (i) => leaderInbox.push(i), log, leaderDialTimeoutMs: 5000 });
-    const learner = new QuorumLinks({ self: learnerEntry, servers: all, submit: (i) => learnerInbox.push(i), log, leaderDialTimeoutMs: 5000 });
+    const leader = new QuorumLinks({
+      self: leaderEntry,
+      servers: all,
+      submit: (i) => leaderInbox.push(i),
+      log,
+      leaderDialTimeoutMs: 5000,
+    });
+    const learner = new QuorumLinks({
+      self: learnerEntry,
+      servers: all,
+      submit: (i) => learnerInbox.push(i),
+      log,
+      leaderDialTimeoutMs: 5000,
+    });
     cleanups.push(() => [leader, learner].forEach((l) => l.close()));
     learner.connectToLeader(leaderEntry.sid);
     // Let a few dials be refused before the leader opens its port.
     await new Promise((resolve) => setTimeout(resolve, 3 * QUORUM_REDIAL_MS));
     leader.listen(true);
-    const up = (inbox: MemberInput[]): number | undefined => inbox.flatMap((i) => (i.kind === 'quorumLinkUp' ? [i.link] : []))[0];
+    const up = (inbox: MemberInput[]): number | undefined =>
+      inbox.flatMap((i) => (i.kind === 'quorumLinkUp' ? [i.link] : []))[0];
     const leaderLink = await waitUntil('leader accepted the learner', () => up(leaderInbox));
     const learnerLink = await waitUntil('learner connected', () => up(learnerInbox));
     learner.send(learnerLink, { type: 'FOLLOWERINFO', sid: 2, acceptedEpoch: 0 });
     leader.send(leaderLink, { type: 'LEADERINFO', newEpoch: 1 });
-    await waitUntil('messages both ways', () => leaderInbox.some((i) => i.kind === 'quorumMessage') && learnerInbox.some((i) => i.kind === 'quorumMessage'));
-    expect(leaderInbox.find((i) => i.kind === 'quorumMessage')).toMatchObject({ msg: { type: 'FOLLOWERINFO', sid: 2, acceptedEpoch: 0 } });
+    await waitUntil(
+      'messages both ways',
+      () => leaderInbox.some((i) => i.kind === 'quorumMessage') && learnerInbox.some((i) => i.kind === 'quorumMessage'),
+    );
+    expect(leaderInbox.find((i) => i.kind === 'quorumMessage')).toMatchObject({
+      msg: { type: 'FOLLOWERINFO', sid: 2, acceptedEpoch: 0 },
+    });
     leader.listen(false);
-    await waitUntil('both sides see the link go', () => leaderInbox.some((i) => i.kind === 'quorumLinkDown') && learnerInbox.some((i) => i.kind === 'quorumLinkDown'));
+    await waitUntil(
+      'both sides see the link go',
+      () =>
+        leaderInbox.some((i) => i.kind === 'quorumLinkDown') && learnerInbox.some((i) => i.kind === 'quorumLinkDown'),
+    );
   });
 });

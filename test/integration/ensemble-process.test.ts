@@ -56,11 +56,15 @@ describe('the member process', () => {
     const config = await singleMemberConfig();
     const child = fork(MEMBER_ENTRY, memberArgs(config), { stdio: 'pipe' });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    await new Promise<void>((resolve) => child.on('message', (m) => (m as { type?: string }).type === 'ready' && resolve()));
+    await new Promise<void>((resolve) =>
+      child.on('message', (m) => (m as { type?: string }).type === 'ready' && resolve()),
+    );
     expect(readFileSync(join(config.dataDir, 'myid'), 'utf8')).toBe('1\n');
     const zooCfg = readFileSync(join(config.dataDir, 'zoo.cfg'), 'utf8');
     expect(zooCfg).toContain('tickTime=100\n');
-    expect(zooCfg).toContain(`server.1=${LOOPBACK}:${config.quorumPort}:${config.electionPort}:participant;${LOOPBACK}:${config.clientPort}\n`);
+    expect(zooCfg).toContain(
+      `server.1=${LOOPBACK}:${config.quorumPort}:${config.electionPort}:participant;${LOOPBACK}:${config.clientPort}\n`,
+    );
     expect(existsSync(join(config.dataDir, 'zk.sqlite'))).toBe(true);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
@@ -72,7 +76,9 @@ describe('the member process', () => {
     await new Promise<void>((resolve) => squatter.listen(config.clientPort, LOOPBACK, resolve));
     try {
       const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [MEMBER_ENTRY, ...memberArgs(config)], { stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawn(process.execPath, [MEMBER_ENTRY, ...memberArgs(config)], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
         let stderr = '';
         child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         child.once('exit', (code) => resolve({ code, stderr }));
@@ -96,7 +102,9 @@ describe('the member process', () => {
     const supervisor = execFile(process.execPath, ['-e', script, MEMBER_ENTRY, JSON.stringify(config)]);
     let out = '';
     supervisor.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const memberPid = await waitUntil('the member to be ready', () => (out.includes('\n') ? Number(out.trim()) : undefined));
+    const memberPid = await waitUntil('the member to be ready', () =>
+      out.includes('\n') ? Number(out.trim()) : undefined,
+    );
     expect(alive(memberPid)).toBe(true);
     supervisor.kill('SIGKILL');
     await waitUntil('the member to exit', () => !alive(memberPid), 5_000);

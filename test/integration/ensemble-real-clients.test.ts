@@ -29,7 +29,10 @@ function zkCli(port: number, ...args: string[]): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(ZKCLI, ['-server', `${LOOPBACK}:${port}`, ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
-      const cleaned = stderr.split('\n').filter((line) => !line.startsWith('SLF4J:')).join('\n');
+      const cleaned = stderr
+        .split('\n')
+        .filter((line) => !line.startsWith('SLF4J:'))
+        .join('\n');
       resolve({ stdout, stderr: cleaned, code });
     });
   });
@@ -86,7 +89,10 @@ interface NzkClient {
   transaction(): NzkTransaction;
 }
 interface Nzk {
-  createClient(connectString: string, options: { sessionTimeout: number; spinDelay: number; retries: number }): NzkClient;
+  createClient(
+    connectString: string,
+    options: { sessionTimeout: number; spinDelay: number; retries: number },
+  ): NzkClient;
   ACL: { new (perms: number, id: unknown): unknown; OPEN_ACL_UNSAFE: unknown[] };
   Id: new (scheme: string, id: string) => unknown;
   Permission: { ALL: number; READ: number };
@@ -132,7 +138,9 @@ describe('real clients against the ensemble', () => {
     await ensemble?.stop();
   });
 
-  const zkCliMissing = existsSync(ZKCLI) ? null : `there is no ${ZKCLI} (apt-get install zookeeper, or set ZOOKEEPER_HOME)`;
+  const zkCliMissing = existsSync(ZKCLI)
+    ? null
+    : `there is no ${ZKCLI} (apt-get install zookeeper, or set ZOOKEEPER_HOME)`;
   describeRequiring({ switch: ZOOKEEPER_SWITCH, missing: zkCliMissing }, `zkCli.sh (${ZKCLI})`, () => {
     it('creates, reads and lists like against a real server', async () => {
       const port = ensemble.clientPort(ensemble.sids[1] ?? 1);
@@ -169,11 +177,17 @@ describe('real clients against the ensemble', () => {
     it('creates and reads nodes, ephemeral and sequential ones too', async () => {
       const client = await nodeClient();
       const { PERSISTENT, EPHEMERAL_SEQUENTIAL } = nzk.CreateMode;
-      await call<[string]>((cb) => client.create('/nzk', Buffer.from('hello'), nzk.ACL.OPEN_ACL_UNSAFE, PERSISTENT, cb));
+      await call<[string]>((cb) =>
+        client.create('/nzk', Buffer.from('hello'), nzk.ACL.OPEN_ACL_UNSAFE, PERSISTENT, cb),
+      );
       const [data] = await call<[Buffer, NzkStat]>((cb) => client.getData('/nzk', undefined, cb));
       expect(data.toString()).toBe('hello');
-      const [first] = await call<[string]>((cb) => client.create('/nzk/e-', Buffer.from(''), nzk.ACL.OPEN_ACL_UNSAFE, EPHEMERAL_SEQUENTIAL, cb));
-      const [second] = await call<[string]>((cb) => client.create('/nzk/e-', Buffer.from(''), nzk.ACL.OPEN_ACL_UNSAFE, EPHEMERAL_SEQUENTIAL, cb));
+      const [first] = await call<[string]>((cb) =>
+        client.create('/nzk/e-', Buffer.from(''), nzk.ACL.OPEN_ACL_UNSAFE, EPHEMERAL_SEQUENTIAL, cb),
+      );
+      const [second] = await call<[string]>((cb) =>
+        client.create('/nzk/e-', Buffer.from(''), nzk.ACL.OPEN_ACL_UNSAFE, EPHEMERAL_SEQUENTIAL, cb),
+      );
       expect([first, second]).toEqual(['/nzk/e-0000000000', '/nzk/e-0000000001']);
       const [stat] = await call<[NzkStat | null]>((cb) => client.exists(first, undefined, cb));
       expect(stat?.ephemeralOwner.equals(client.getSessionId())).toBe(true);
@@ -182,12 +196,16 @@ describe('real clients against the ensemble', () => {
     it('delivers data and child watches set through another member', async () => {
       const watcher = await nodeClient();
       const writer = await nodeClient();
-      await call<[string]>((cb) => writer.create('/watched', Buffer.from('v1'), nzk.ACL.OPEN_ACL_UNSAFE, nzk.CreateMode.PERSISTENT, cb));
+      await call<[string]>((cb) =>
+        writer.create('/watched', Buffer.from('v1'), nzk.ACL.OPEN_ACL_UNSAFE, nzk.CreateMode.PERSISTENT, cb),
+      );
       const events: NzkEvent[] = [];
       await call<[Buffer, NzkStat]>((cb) => watcher.getData('/watched', (e) => events.push(e), cb));
       await call<[string[], NzkStat]>((cb) => watcher.getChildren('/watched', (e) => events.push(e), cb));
       await call<[NzkStat]>((cb) => writer.setData('/watched', Buffer.from('v2'), -1, cb));
-      await call<[string]>((cb) => writer.create('/watched/kid', Buffer.from(''), nzk.ACL.OPEN_ACL_UNSAFE, nzk.CreateMode.PERSISTENT, cb));
+      await call<[string]>((cb) =>
+        writer.create('/watched/kid', Buffer.from(''), nzk.ACL.OPEN_ACL_UNSAFE, nzk.CreateMode.PERSISTENT, cb),
+      );
       await waitUntil('both watches fired', () => events.length === 2);
       expect(events.map((e) => [e.type, e.path])).toEqual([
         [nzk.Event.NODE_DATA_CHANGED, '/watched'],
@@ -196,18 +214,24 @@ describe('real clients against the ensemble', () => {
     });
 
     it('moves its session to another member when its connection drops; ephemerals and watches survive', async () => {
-      const proxies = await Promise.all(ensemble.sids.slice(0, 2).map((sid) => TcpProxy.start(ensemble.clientPort(sid))));
+      const proxies = await Promise.all(
+        ensemble.sids.slice(0, 2).map((sid) => TcpProxy.start(ensemble.clientPort(sid))),
+      );
       try {
         const client = await nodeClient(proxies.map((p) => `${LOOPBACK}:${p.port}`).join(','));
         const writer = await nodeClient();
         const session = client.getSessionId();
-        await call<[string]>((cb) => client.create('/moving', Buffer.from('a'), nzk.ACL.OPEN_ACL_UNSAFE, nzk.CreateMode.EPHEMERAL, cb));
+        await call<[string]>((cb) =>
+          client.create('/moving', Buffer.from('a'), nzk.ACL.OPEN_ACL_UNSAFE, nzk.CreateMode.EPHEMERAL, cb),
+        );
         const events: NzkEvent[] = [];
         await call<[Buffer, NzkStat]>((cb) => client.getData('/moving', (e) => events.push(e), cb));
 
         const through = proxies.find((p) => p.connections === 1);
         const other = proxies.find((p) => p !== through);
-        const moved = new Promise<void>((resolve) => client.once('disconnected', () => client.once('connected', resolve)));
+        const moved = new Promise<void>((resolve) =>
+          client.once('disconnected', () => client.once('connected', resolve)),
+        );
         through?.cut({ block: true });
         await moved;
         expect(other?.connections).toBe(1);
@@ -226,15 +250,24 @@ describe('real clients against the ensemble', () => {
     it('runs a transaction all-or-nothing', async () => {
       const client = await nodeClient();
       const [results] = await call<[{ type: number }[]]>((cb) =>
-        client.transaction().create('/tx', Buffer.from('a')).create('/tx/1').setData('/tx', Buffer.from('b'), 0).commit(cb),
+        client
+          .transaction()
+          .create('/tx', Buffer.from('a'))
+          .create('/tx/1')
+          .setData('/tx', Buffer.from('b'), 0)
+          .commit(cb),
       );
       expect(results).toHaveLength(3);
       const [data, stat] = await call<[Buffer, NzkStat]>((cb) => client.getData('/tx', undefined, cb));
       expect([data.toString(), stat.version]).toEqual(['b', 1]);
       // (version 0 would not do: this client library sends 0 as -1, "any version")
-      const failed = call<[{ type: number }[]]>((cb) => client.transaction().create('/tx/2').check('/tx', 7).commit(cb));
+      const failed = call<[{ type: number }[]]>((cb) =>
+        client.transaction().create('/tx/2').check('/tx', 7).commit(cb),
+      );
       expect(await errorCode(failed)).toBe(nzk.Exception.BAD_VERSION);
-      expect(await errorCode(call<[Buffer, NzkStat]>((cb) => client.getData('/tx/2', undefined, cb)))).toBe(nzk.Exception.NO_NODE);
+      expect(await errorCode(call<[Buffer, NzkStat]>((cb) => client.getData('/tx/2', undefined, cb)))).toBe(
+        nzk.Exception.NO_NODE,
+      );
     });
 
     it('enforces digest ACLs', async () => {
@@ -243,9 +276,13 @@ describe('real clients against the ensemble', () => {
       const onlyUser = [new nzk.ACL(nzk.Permission.ALL, new nzk.Id('digest', 'user:smGaoVKd/cQkjm7b88GyorAUz20='))];
       await call<[string]>((cb) => owner.create('/secret', Buffer.from('s3'), onlyUser, nzk.CreateMode.PERSISTENT, cb));
       const [acl] = await call<[NzkAcl[], NzkStat]>((cb) => owner.getACL('/secret', cb));
-      expect(acl).toEqual([{ permission: nzk.Permission.ALL, id: { scheme: 'digest', id: 'user:smGaoVKd/cQkjm7b88GyorAUz20=' } }]);
+      expect(acl).toEqual([
+        { permission: nzk.Permission.ALL, id: { scheme: 'digest', id: 'user:smGaoVKd/cQkjm7b88GyorAUz20=' } },
+      ]);
       const stranger = await nodeClient();
-      expect(await errorCode(call<[Buffer, NzkStat]>((cb) => stranger.getData('/secret', undefined, cb)))).toBe(nzk.Exception.NO_AUTH);
+      expect(await errorCode(call<[Buffer, NzkStat]>((cb) => stranger.getData('/secret', undefined, cb)))).toBe(
+        nzk.Exception.NO_AUTH,
+      );
       stranger.addAuthInfo('digest', Buffer.from('user:pass'));
       const [data] = await call<[Buffer, NzkStat]>((cb) => stranger.getData('/secret', undefined, cb));
       expect(data.toString()).toBe('s3');

@@ -13,7 +13,9 @@ afterEach(async () => {
 
 function serve(onWord: (word: string, socket: Socket) => void): Promise<number> {
   return new Promise((resolve) => {
-    const server = createServer((socket) => socket.once('data', (chunk) => onWord(chunk.toString('latin1', 0, 4), socket)));
+    const server = createServer((socket) =>
+      socket.once('data', (chunk) => onWord(chunk.toString('latin1', 0, 4), socket)),
+    );
     servers.push(server);
     server.listen(0, LOOPBACK, () => resolve((server.address() as { port: number }).port));
   });
@@ -25,12 +27,16 @@ describe('fourLetterWord', () => {
       socket.write(`Zookeeper version: test\n`);
       socket.end(`Mode: ${word === 'srvr' ? 'leader' : '?'}\n`);
     });
-    expect(await fourLetterWord({ host: LOOPBACK, port, word: 'srvr', timeoutMs: 2_000 })).toBe('Zookeeper version: test\nMode: leader\n');
+    expect(await fourLetterWord({ host: LOOPBACK, port, word: 'srvr', timeoutMs: 2_000 })).toBe(
+      'Zookeeper version: test\nMode: leader\n',
+    );
   });
 
   it('fails when no answer comes in time', async () => {
     const port = await serve(() => undefined);
-    await expect(fourLetterWord({ host: LOOPBACK, port, word: 'ruok', timeoutMs: 200 })).rejects.toThrow('got no answer within 0.2 s');
+    await expect(fourLetterWord({ host: LOOPBACK, port, word: 'ruok', timeoutMs: 200 })).rejects.toThrow(
+      'got no answer within 0.2 s',
+    );
   });
 
   it('gives up on an answer longer than the limit', async () => {

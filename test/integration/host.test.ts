@@ -18,7 +18,11 @@ function script(name: string, text: string): string {
 function recorder() {
   const messages: unknown[] = [];
   const exits: ExitInfo[] = [];
-  const events: HostEvents = { onLaunch: () => undefined, onMessage: (m) => messages.push(m), onExit: (e) => exits.push(e) };
+  const events: HostEvents = {
+    onLaunch: () => undefined,
+    onMessage: (m) => messages.push(m),
+    onExit: (e) => exits.push(e),
+  };
   return { messages, exits, events };
 }
 
@@ -31,7 +35,14 @@ parentPort.postMessage({ type: 'ready', echo: workerData });
 describe('WorkerHost', () => {
   it('starts on ready, stops on request, and can be killed after a restart', async () => {
     const { messages, exits, events } = recorder();
-    const host = new WorkerHost({ name: 'w', entry: script('worker.mjs', WORKER), workerData: { n: 7 }, readyTimeoutMs: 5_000, stopGraceMs: 5_000, events });
+    const host = new WorkerHost({
+      name: 'w',
+      entry: script('worker.mjs', WORKER),
+      workerData: { n: 7 },
+      readyTimeoutMs: 5_000,
+      stopGraceMs: 5_000,
+      events,
+    });
     await host.start();
     expect(host.state).toBe('running');
     expect(host.pid).toBe(process.pid);
@@ -71,7 +82,10 @@ describe('ForkHost', () => {
     const { exits, events } = recorder();
     const host = new ForkHost({
       name: 'stubborn',
-      modulePath: script('stubborn.mjs', "process.on('SIGTERM', () => {}); process.send({ type: 'ready' }); setInterval(() => {}, 1000);"),
+      modulePath: script(
+        'stubborn.mjs',
+        "process.on('SIGTERM', () => {}); process.send({ type: 'ready' }); setInterval(() => {}, 1000);",
+      ),
       args: [],
       outputFile: join(dir, 'stubborn.out'),
       execArgv: [],

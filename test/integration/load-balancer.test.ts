@@ -50,7 +50,11 @@ async function client(port: number): Promise<{ socket: Socket; received: () => s
 async function ask(port: number, message: string): Promise<string> {
   const c = await client(port);
   c.socket.write(message);
-  const answer = await waitUntil(`an answer to ${message}`, () => (c.received().endsWith(message) ? c.received() : undefined), 5_000);
+  const answer = await waitUntil(
+    `an answer to ${message}`,
+    () => (c.received().endsWith(message) ? c.received() : undefined),
+    5_000,
+  );
   c.socket.destroy();
   return answer;
 }
@@ -83,7 +87,9 @@ describe('LoadBalancer', () => {
     const answers = [];
     for (let i = 0; i < 4; i++) answers.push(await ask(port, `m${i}`));
     expect(answers).toEqual(['a:m0', 'b:m1', 'a:m2', 'b:m3']);
-    expect(lb.status()).toEqual([{ servicePort: port, appId: '/web', bound: true, backends: 2, connections: expect.any(Number) as number }]);
+    expect(lb.status()).toEqual([
+      { servicePort: port, appId: '/web', bound: true, backends: 2, connections: expect.any(Number) as number },
+    ]);
   });
 
   it('keeps an open connection when its backend is removed; new connections go to the rest', async () => {
@@ -136,7 +142,16 @@ describe('LoadBalancer', () => {
     const lb = balancer();
     expect(() => lb.update([service(port, [a.port])])).not.toThrow();
     await waitUntil('the bind failure', () => lb.status()[0]?.error);
-    expect(lb.status()).toEqual([{ servicePort: port, appId: '/web', bound: false, error: expect.stringContaining('EADDRINUSE') as string, backends: 1, connections: 0 }]);
+    expect(lb.status()).toEqual([
+      {
+        servicePort: port,
+        appId: '/web',
+        bound: false,
+        error: expect.stringContaining('EADDRINUSE') as string,
+        backends: 1,
+        connections: 0,
+      },
+    ]);
     await new Promise((resolve) => blocker.close(resolve));
     lb.update([service(port, [a.port])]);
     await bound(lb, port);
@@ -151,7 +166,14 @@ describe('LoadBalancer', () => {
     await bound(lb, port);
     expect(lb.status()).toEqual([
       { servicePort: port, appId: '/one', bound: true, backends: 1, connections: 0 },
-      { servicePort: port, appId: '/two', bound: false, error: `service port ${port} is used by /one`, backends: 1, connections: 0 },
+      {
+        servicePort: port,
+        appId: '/two',
+        bound: false,
+        error: `service port ${port} is used by /one`,
+        backends: 1,
+        connections: 0,
+      },
     ]);
     lb.update([]);
     expect(lb.status()).toEqual([]);

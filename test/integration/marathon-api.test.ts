@@ -27,7 +27,8 @@ async function send(method: string, path: string, body?: unknown, headers: Recor
   if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
   const res = await fetch(`${h.url}${path}`, init);
   const text = await res.text();
-  const json = (res.headers.get('content-type') ?? '').includes('json') && text !== '' ? (JSON.parse(text) as unknown) : undefined;
+  const json =
+    (res.headers.get('content-type') ?? '').includes('json') && text !== '' ? (JSON.parse(text) as unknown) : undefined;
   return { status: res.status, headers: res.headers, body: json, text };
 }
 
@@ -80,7 +81,12 @@ describe('apps', () => {
     expect(servicePort).toBeLessThanOrEqual(20000);
     const tasks = app['tasks'] as Json[];
     expect(tasks).toHaveLength(1);
-    expect(tasks[0]).toMatchObject({ appId: '/web', state: 'TASK_RUNNING', servicePorts: [servicePort], version: app['version'] });
+    expect(tasks[0]).toMatchObject({
+      appId: '/web',
+      state: 'TASK_RUNNING',
+      servicePorts: [servicePort],
+      version: app['version'],
+    });
     expect(String(tasks[0]?.['id'])).toMatch(/^web\.instance-[^_.]+\._app\.\d+$/);
     expect(tasks[0]?.['ports']).toEqual([expect.any(Number)]);
     expect(tasks[0]).toHaveProperty('slaveId');
@@ -118,7 +124,10 @@ describe('apps', () => {
     h.settle();
     const mixed = await send('PUT', '/v2/apps/filters/b', { version: first, cmd: 'sleep 3' });
     expect(mixed.status).toBe(422);
-    expect(mixed.body).toEqual({ message: 'Object is not valid', details: [{ path: '/', errors: ["The 'version' field may only be combined with the 'id' field."] }] });
+    expect(mixed.body).toEqual({
+      message: 'Object is not valid',
+      details: [{ path: '/', errors: ["The 'version' field may only be combined with the 'id' field."] }],
+    });
     const back = await send('PUT', '/v2/apps/filters/b', { id: '/filters/b', version: first });
     expect(back.status).toBe(200);
     h.settle();
@@ -140,10 +149,7 @@ describe('apps', () => {
   });
 
   it('updates several apps with PUT /v2/apps in one deployment', async () => {
-    const res = await send('PUT', '/v2/apps', [
-      { id: 'made-by-put', instances: 0 },
-      sleeper('bulk-new'),
-    ]);
+    const res = await send('PUT', '/v2/apps', [{ id: 'made-by-put', instances: 0 }, sleeper('bulk-new')]);
     expect(res.status).toBe(200);
     h.settle();
     expect((await h.client.app('/made-by-put')).instances).toBe(0);
@@ -155,7 +161,9 @@ describe('apps', () => {
     const res = await send('PUT', '/v2/apps/locked', { instances: 1 });
     expect(res.status).toBe(409);
     const body = res.body as { message: string; deployments: { id: string }[] };
-    expect(body.message).toMatch(/^App is locked by one or more deployments\. Override with the option '\?force=true'\./);
+    expect(body.message).toMatch(
+      /^App is locked by one or more deployments\. Override with the option '\?force=true'\./,
+    );
     expect(body.deployments).toHaveLength(1);
     const forced = await send('PUT', '/v2/apps/locked?force=true', { instances: 1 });
     expect(forced.status).toBe(200);
@@ -211,7 +219,9 @@ describe('errors of §10', () => {
     expect(nothing.status).toBe(422);
     expect(nothing.body).toEqual({
       message: 'Object is not valid',
-      details: [{ path: '/', errors: ["AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'."] }],
+      details: [
+        { path: '/', errors: ["AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'."] },
+      ],
     });
   });
 
@@ -227,9 +237,15 @@ describe('errors of §10', () => {
   });
 
   it('404s for unknown tasks, deployments and queue entries', async () => {
-    expect((await send('DELETE', '/v2/apps/web/tasks/web.instance-nope._app.1')).body).toEqual({ message: "Task 'web.instance-nope._app.1' does not exist" });
-    expect((await send('DELETE', '/v2/deployments/abc')).body).toEqual({ message: 'DeploymentPlan abc does not exist' });
-    expect((await send('DELETE', '/v2/queue/nope/delay')).body).toEqual({ message: 'Application /nope not found in tasks queue.' });
+    expect((await send('DELETE', '/v2/apps/web/tasks/web.instance-nope._app.1')).body).toEqual({
+      message: "Task 'web.instance-nope._app.1' does not exist",
+    });
+    expect((await send('DELETE', '/v2/deployments/abc')).body).toEqual({
+      message: 'DeploymentPlan abc does not exist',
+    });
+    expect((await send('DELETE', '/v2/queue/nope/delay')).body).toEqual({
+      message: 'Application /nope not found in tasks queue.',
+    });
     expect((await send('GET', '/v2/groups/nope')).body).toEqual({ message: "Group '/nope' does not exist" });
   });
 });
@@ -249,7 +265,12 @@ describe('tasks', () => {
     const hosts = (web.tasks ?? []).map((t) => `${t.host}:${t.ports[0]}\t`).sort();
     const line = text.split('\n').find((l) => l.startsWith('web\t'));
     expect(line?.startsWith(`web\t${port}\t`)).toBe(true);
-    expect(line?.slice(`web\t${port}\t`.length).match(/[^\t]+\t/g)?.sort()).toEqual(hosts);
+    expect(
+      line
+        ?.slice(`web\t${port}\t`.length)
+        .match(/[^\t]+\t/g)
+        ?.sort(),
+    ).toEqual(hosts);
     expect(text).toContain('filters_a\t');
   });
 
@@ -273,7 +294,10 @@ describe('tasks', () => {
 
   it('kills with scale=true through a deployment that lowers instances', async () => {
     const tasks = await h.client.appTasks('/web');
-    const res = await h.client.killTasks(tasks.slice(0, 1).map((t) => t.id), { scale: true });
+    const res = await h.client.killTasks(
+      tasks.slice(0, 1).map((t) => t.id),
+      { scale: true },
+    );
     expect(res).toHaveProperty('deploymentId');
     h.settle();
     expect((await h.client.app('/web')).instances).toBe(1);
@@ -294,12 +318,20 @@ describe('deployments and queue', () => {
       id: deploymentId,
       affectedApps: ['/slow'],
       affectedPods: [],
-      steps: [{ actions: [{ action: 'StartApplication', app: '/slow' }] }, { actions: [{ action: 'ScaleApplication', app: '/slow' }] }],
+      steps: [
+        { actions: [{ action: 'StartApplication', app: '/slow' }] },
+        { actions: [{ action: 'ScaleApplication', app: '/slow' }] },
+      ],
       totalSteps: 2,
     });
     expect(plan?.['currentActions']).toEqual(expect.any(Array));
     const queue = await h.client.queue();
-    expect(queue[0]).toMatchObject({ app: { id: '/slow' }, count: expect.any(Number), delay: { timeLeftSeconds: 0, overdue: true }, role: '*' });
+    expect(queue[0]).toMatchObject({
+      app: { id: '/slow' },
+      count: expect.any(Number),
+      delay: { timeLeftSeconds: 0, overdue: true },
+      role: '*',
+    });
     const stopped = await send('DELETE', `/v2/deployments/${deploymentId}?force=true`);
     expect(stopped.status).toBe(202);
     expect(stopped.text).toBe('');
@@ -312,7 +344,11 @@ describe('deployments and queue', () => {
     const { deploymentId } = await h.client.createApp(sleeper('waited'));
     const seen: number[] = [];
     h.startClock();
-    await h.client.waitForDeployment(deploymentId, { timeoutMs: 5000, intervalMs: 10, onProgress: (d) => seen.push(d.currentStep) });
+    await h.client.waitForDeployment(deploymentId, {
+      timeoutMs: 5000,
+      intervalMs: 10,
+      onProgress: (d) => seen.push(d.currentStep),
+    });
     expect(await h.client.deployments()).toEqual([]);
     expect(seen.length).toBeGreaterThan(0);
     expect((await h.client.app('/waited')).tasksRunning).toBe(1);
@@ -343,7 +379,12 @@ describe('groups', () => {
     expect(res.status).toBe(422);
     expect(res.body).toEqual({
       message: 'Object is not valid',
-      details: [{ path: '/apps(0)/id', errors: ['identifier /elsewhere/app is not child of /other. Hint: use relative paths.'] }],
+      details: [
+        {
+          path: '/apps(0)/id',
+          errors: ['identifier /elsewhere/app is not child of /other. Hint: use relative paths.'],
+        },
+      ],
     });
   });
 
@@ -360,8 +401,17 @@ describe('groups', () => {
 describe('system endpoints', () => {
   it('/v2/info, /v2/leader, /ping, /metrics', async () => {
     const info = await h.client.info();
-    expect(info).toMatchObject({ name: 'marathon', elected: true, leader: h.url.replace('http://', ''), frameworkId: expect.any(String) });
-    expect(info['marathon_config']).toMatchObject({ local_port_min: 10000, local_port_max: 20000, mesos_leader_ui_url: 'http://127.0.0.1:5050' });
+    expect(info).toMatchObject({
+      name: 'marathon',
+      elected: true,
+      leader: h.url.replace('http://', ''),
+      frameworkId: expect.any(String),
+    });
+    expect(info['marathon_config']).toMatchObject({
+      local_port_min: 10000,
+      local_port_max: 20000,
+      mesos_leader_ui_url: 'http://127.0.0.1:5050',
+    });
     expect(await h.client.leader()).toBe(h.url.replace('http://', ''));
     const ping = await send('GET', '/ping');
     expect(ping.text).toBe('pong');
@@ -374,7 +424,14 @@ describe('tutorial inputs', () => {
   it('nginx.json: BRIDGE networking with hostPort 0, migrated to the 1.5+ shape with a Warning', async () => {
     const nginx = {
       id: 'nginx',
-      container: { type: 'DOCKER', docker: { image: 'nginx', network: 'BRIDGE', portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }] } },
+      container: {
+        type: 'DOCKER',
+        docker: {
+          image: 'nginx',
+          network: 'BRIDGE',
+          portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }],
+        },
+      },
       instances: 1,
       cpus: 0.1,
       mem: 64,
@@ -387,7 +444,9 @@ describe('tutorial inputs', () => {
     expect(app).not.toHaveProperty('portDefinitions');
     const container = app['container'] as Json;
     expect(container['docker']).not.toHaveProperty('network');
-    expect(container['portMappings']).toEqual([expect.objectContaining({ containerPort: 80, hostPort: 0, protocol: 'tcp' })]);
+    expect(container['portMappings']).toEqual([
+      expect.objectContaining({ containerPort: 80, hostPort: 0, protocol: 'tcp' }),
+    ]);
     h.settle();
     const [task] = await h.client.appTasks('/nginx');
     expect(task?.ports[0]).toBeGreaterThanOrEqual(31000);
@@ -429,12 +488,20 @@ describe('event stream', () => {
     h.settle();
     await collected;
     abort.abort();
-    const index = (type: string, where: (e: MarathonEventJson) => boolean = () => true): number => events.findIndex((e) => e.eventType === type && where(e));
+    const index = (type: string, where: (e: MarathonEventJson) => boolean = () => true): number =>
+      events.findIndex((e) => e.eventType === type && where(e));
     const post = index('api_post_event');
-    expect(events[post]).toMatchObject({ uri: '/v2/apps', clientIp: expect.any(String), appDefinition: { id: '/evented' } });
+    expect(events[post]).toMatchObject({
+      uri: '/v2/apps',
+      clientIp: expect.any(String),
+      appDefinition: { id: '/evented' },
+    });
     const start = index('deployment_info', (e) => JSON.stringify(e['currentStep']).includes('StartApplication'));
     const scale = index('deployment_info', (e) => JSON.stringify(e['currentStep']).includes('ScaleApplication'));
-    const running = index('status_update_event', (e) => e['taskStatus'] === 'TASK_RUNNING' && e['appId'] === '/evented');
+    const running = index(
+      'status_update_event',
+      (e) => e['taskStatus'] === 'TASK_RUNNING' && e['appId'] === '/evented',
+    );
     const success = index('deployment_success', (e) => e['id'] === deploymentId);
     expect([post, start, scale, running, success].every((i) => i >= 0)).toBe(true);
     expect(post).toBeLessThan(start);
@@ -446,7 +513,10 @@ describe('event stream', () => {
 
   it('filters by event_type', async () => {
     const abort = new AbortController();
-    const stream = h.client.events({ eventTypes: ['event_stream_attached', 'deployment_success'], signal: abort.signal });
+    const stream = h.client.events({
+      eventTypes: ['event_stream_attached', 'deployment_success'],
+      signal: abort.signal,
+    });
     expect((await stream.next()).value).toMatchObject({ eventType: 'event_stream_attached' });
     await h.client.putApp('/evented', { instances: 2 });
     h.settle();

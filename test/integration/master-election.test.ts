@@ -30,11 +30,18 @@ describe('masters contending through the ensemble', () => {
     const i = masters.indexOf(leader);
     expect(masters.running().filter((m) => m.report.role === 'leading')).toHaveLength(1);
     expect(masters.logs(i)).toContain('Elected as the leading master!');
-    expect(masters.logs(i).some((l) => /^A new leading master \(UPID=master@127\.0\.0\.1:\d+\) is detected$/.test(l))).toBe(true);
+    expect(
+      masters.logs(i).some((l) => /^A new leading master \(UPID=master@127\.0\.0\.1:\d+\) is detected$/.test(l)),
+    ).toBe(true);
     for (const [n, m] of masters.running().entries()) {
       expect(masters.logs(n)).toContain('Joining the ZK group');
-      expect(masters.logs(n).some((l) => /^New candidate \(id='\d+'\) has entered the contest for leadership$/.test(l))).toBe(true);
-      if (m !== leader) expect(masters.logs(n)).toContain(`The newly elected leader is ${leader.info.pid ?? ''} with id ${leader.info.id}`);
+      expect(
+        masters.logs(n).some((l) => /^New candidate \(id='\d+'\) has entered the contest for leadership$/.test(l)),
+      ).toBe(true);
+      if (m !== leader)
+        expect(masters.logs(n)).toContain(
+          `The newly elected leader is ${leader.info.pid ?? ''} with id ${leader.info.id}`,
+        );
     }
   });
 
@@ -52,7 +59,9 @@ describe('masters contending through the ensemble', () => {
       expect(info['pid']).toBe(`master@127.0.0.1:${String(info['port'])}`);
       expect(info['address']).toEqual({ hostname: '127.0.0.1', ip: '127.0.0.1', port: info['port'] });
     }
-    const lowest = JSON.parse((await zk.getData(`/mesos/${children[0] ?? ''}`)).data?.toString('utf8') ?? '') as { id: string };
+    const lowest = JSON.parse((await zk.getData(`/mesos/${children[0] ?? ''}`)).data?.toString('utf8') ?? '') as {
+      id: string;
+    };
     expect(lowest.id).toBe(leader.info.id);
   });
 
@@ -71,7 +80,11 @@ describe('masters contending through the ensemble', () => {
       expect([path, res.status]).toEqual([path, 307]);
       expect(res.headers.get('location')).toBe(location);
     }
-    const scheduler = await fetch(`${standby.url}/api/v1/scheduler`, { method: 'POST', redirect: 'manual', body: '{}' });
+    const scheduler = await fetch(`${standby.url}/api/v1/scheduler`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: '{}',
+    });
     expect(scheduler.status).toBe(307);
     expect(scheduler.headers.get('location')).toBe(`${base}/master/api/v1/scheduler`);
     const state = await new MesosMasterClient(standby.url).state();
@@ -97,7 +110,11 @@ describe('masters contending through the ensemble', () => {
     expect((await agent.closed()).code).toBe(NOT_LEADER_CLOSE_CODE);
     const next = await masters.leading(5_000);
     expect(next.info.id).not.toBe(old.info.id);
-    expect(masters.logs(masters.indexOf(old)).some((l) => /^Failed to update the registry: .*changed by another master/.test(l))).toBe(true);
+    expect(
+      masters
+        .logs(masters.indexOf(old))
+        .some((l) => /^Failed to update the registry: .*changed by another master/.test(l)),
+    ).toBe(true);
   });
 
   it('fail over within seconds when the leading master loses its session', async () => {
@@ -108,7 +125,10 @@ describe('masters contending through the ensemble', () => {
     const i = masters.indexOf(old);
     expect(old.report.role).toBe('standby');
     expect(masters.logs(i).some((l) => l.startsWith('Lost leadership: session closed'))).toBe(true);
-    await waitUntil('the old leading master to contend again', () => masters.logs(i).filter((l) => l === 'Joining the ZK group').length === 2);
+    await waitUntil(
+      'the old leading master to contend again',
+      () => masters.logs(i).filter((l) => l === 'Joining the ZK group').length === 2,
+    );
   });
 });
 
@@ -125,7 +145,9 @@ describe('a master cut off from the ensemble', () => {
       await waitUntil('the standby to lead', () => standby.report.role === 'leading', 8_000);
       await waitUntil('the cut-off master to stop leading', () => leader.report.role === 'standby', 5_000);
       expect(cut.logs(0)).toContain('Lost connection to ZooKeeper, attempting to reconnect ...');
-      expect(cut.logs(0).some((l) => l.startsWith('Timed out waiting to connect to ZooKeeper. Forcing ZooKeeper session'))).toBe(true);
+      expect(
+        cut.logs(0).some((l) => l.startsWith('Timed out waiting to connect to ZooKeeper. Forcing ZooKeeper session')),
+      ).toBe(true);
       proxy.open();
       await waitUntil('the cut-off master to follow the new leader', () => leader.report.leader === standby.url, 8_000);
     } finally {

@@ -33,7 +33,10 @@ describeWithRealZooKeeper('masters against a real ZooKeeper 3.8', () => {
     try {
       const children = (await zk.getChildren('/mesos')).filter((c) => c.startsWith('json.info_')).sort();
       expect(children).toHaveLength(3);
-      const lowest = JSON.parse((await zk.getData(`/mesos/${children[0] ?? ''}`)).data?.toString('utf8') ?? '') as { id: string; ip: number };
+      const lowest = JSON.parse((await zk.getData(`/mesos/${children[0] ?? ''}`)).data?.toString('utf8') ?? '') as {
+        id: string;
+        ip: number;
+      };
       expect(lowest).toMatchObject({ id: leader.info.id, ip: 16777343 });
     } finally {
       await zk.close();
@@ -49,7 +52,11 @@ describeWithRealZooKeeper('masters against a real ZooKeeper 3.8', () => {
     const offer = (await events.next('OFFERS')).offers.offers[0];
     if (offer === undefined) throw new Error('no offer');
     const resources = parseResourceText('cpus:0.1;mem:32').map((r) => ({ ...r, allocation_info: { role: '*' } }));
-    const launch = { task_infos: [{ name: 't', task_id: { value: 't' }, agent_id: offer.agent_id, resources, command: { value: 'true' } }] };
+    const launch = {
+      task_infos: [
+        { name: 't', task_id: { value: 't' }, agent_id: offer.agent_id, resources, command: { value: 'true' } },
+      ],
+    };
     await sub.call({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch }] } });
     await agent.next('RUN_TASK');
     const uuid = agent.status(sub.frameworkId, 't', 'TASK_RUNNING');

@@ -23,7 +23,9 @@ beforeAll(async () => {
   agent = await FakeAgent.connect(leader.url, { hostname: 'agent-1.local' });
   await agent.next('REGISTERED');
   const standby = masters.running().find((m) => m !== leader);
-  sub = await new SchedulerClient({ master: standby?.url ?? leader.url }).subscribe({ frameworkInfo: frameworkInfo('minimarathon') });
+  sub = await new SchedulerClient({ master: standby?.url ?? leader.url }).subscribe({
+    frameworkInfo: frameworkInfo('minimarathon'),
+  });
   events = new EventLog(sub);
 });
 
@@ -46,8 +48,16 @@ function task(offer: Offer, id: string): TaskInfo {
   };
 }
 
-async function post(master: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
-  const res = await fetch(`${master}/api/v1/scheduler`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
+async function post(
+  master: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${master}/api/v1/scheduler`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body,
+  });
   return { status: res.status, text: await res.text() };
 }
 
@@ -65,7 +75,13 @@ describe('a v1 framework on the leading master', () => {
     if (offer === undefined) throw new Error('no offer');
     expect(offer.agent_id.value).toBe(agent.agentId);
     expect(offer.hostname).toBe('agent-1.local');
-    await sub.call({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [task(offer, 'web.1')] } }] } });
+    await sub.call({
+      type: 'ACCEPT',
+      accept: {
+        offer_ids: [offer.id],
+        operations: [{ type: 'LAUNCH', launch: { task_infos: [task(offer, 'web.1')] } }],
+      },
+    });
     const run = await agent.next('RUN_TASK');
     expect(run.task.task_id.value).toBe('web.1');
     expect(run.framework.id?.value).toBe(sub.frameworkId);
@@ -73,8 +89,16 @@ describe('a v1 framework on the leading master', () => {
     const uuid = agent.status(sub.frameworkId, 'web.1', 'TASK_RUNNING');
     const update = (await events.next('UPDATE')).update.status;
     expect(update).toMatchObject({ state: 'TASK_RUNNING', uuid, agent_id: { value: agent.agentId } });
-    await sub.call({ type: 'ACKNOWLEDGE', acknowledge: { agent_id: { value: agent.agentId ?? '' }, task_id: { value: 'web.1' }, uuid } });
-    expect(await agent.next('ACKNOWLEDGE')).toEqual({ type: 'ACKNOWLEDGE', framework_id: { value: sub.frameworkId }, task_id: { value: 'web.1' }, uuid });
+    await sub.call({
+      type: 'ACKNOWLEDGE',
+      acknowledge: { agent_id: { value: agent.agentId ?? '' }, task_id: { value: 'web.1' }, uuid },
+    });
+    expect(await agent.next('ACKNOWLEDGE')).toEqual({
+      type: 'ACKNOWLEDGE',
+      framework_id: { value: sub.frameworkId },
+      task_id: { value: 'web.1' },
+      uuid,
+    });
   });
 
   it('answers DECLINE, REVIVE, SUPPRESS, RECONCILE and KILL with 202', async () => {
@@ -85,10 +109,17 @@ describe('a v1 framework on the leading master', () => {
     await sub.call({ type: 'DECLINE', decline: { offer_ids: [offer.id], filters: { refuse_seconds: 0 } } });
     await sub.call({ type: 'RECONCILE', reconcile: { tasks: [] } });
     const reconciled = (await events.next('UPDATE')).update.status;
-    expect(reconciled).toMatchObject({ task_id: { value: 'web.1' }, state: 'TASK_RUNNING', reason: 'REASON_RECONCILIATION' });
+    expect(reconciled).toMatchObject({
+      task_id: { value: 'web.1' },
+      state: 'TASK_RUNNING',
+      reason: 'REASON_RECONCILIATION',
+    });
     expect(reconciled.uuid).toBeUndefined();
     await sub.call({ type: 'KILL', kill: { task_id: { value: 'no-such-task' } } });
-    expect((await events.next('UPDATE')).update.status).toMatchObject({ task_id: { value: 'no-such-task' }, state: 'TASK_UNKNOWN' });
+    expect((await events.next('UPDATE')).update.status).toMatchObject({
+      task_id: { value: 'no-such-task' },
+      state: 'TASK_UNKNOWN',
+    });
   });
 
   it('sends HEARTBEAT events', async () => {
@@ -108,16 +139,26 @@ describe('a v1 framework on the leading master', () => {
 });
 
 describe('the scheduler API refuses bad calls as Mesos does', () => {
-  const call = (type: string, extra: object = {}): string => JSON.stringify({ type, framework_id: { value: sub.frameworkId }, ...extra });
+  const call = (type: string, extra: object = {}): string =>
+    JSON.stringify({ type, framework_id: { value: sub.frameworkId }, ...extra });
 
   it('400 on bodies that are not calls', async () => {
     for (const [body, message] of [
       ['{not json', /^Failed to parse body into JSON/],
       ['{"type":"FROB"}', /^Failed to convert JSON into Call protobuf: Unknown call type 'FROB'/],
-      ['{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"root"}}}', /Missing required fields: subscribe\.framework_info\.name/],
-      ['{"type":"ACCEPT","accept":{"offer_ids":[]}}', /^Failed to validate scheduler::Call: Expecting 'framework_id' to be present/],
+      [
+        '{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"root"}}}',
+        /Missing required fields: subscribe\.framework_info\.name/,
+      ],
+      [
+        '{"type":"ACCEPT","accept":{"offer_ids":[]}}',
+        /^Failed to validate scheduler::Call: Expecting 'framework_id' to be present/,
+      ],
       [call('DECLINE'), /^Failed to validate scheduler::Call: Expecting 'decline' to be present/],
-      [call('ACCEPT', { accept: { offer_ids: [{ value: 3 }] } }), /Field 'accept\.offer_ids\[0\]\.value' must be a string/],
+      [
+        call('ACCEPT', { accept: { offer_ids: [{ value: 3 }] } }),
+        /Field 'accept\.offer_ids\[0\]\.value' must be a string/,
+      ],
     ] as const) {
       const res = await post(leader.url, body, { 'Mesos-Stream-Id': sub.streamId });
       expect([body, res.status]).toEqual([body, 400]);
@@ -140,11 +181,19 @@ describe('the scheduler API refuses bad calls as Mesos does', () => {
   it('400 for an unknown framework, 403 for one that is not subscribed', async () => {
     const unknown = JSON.stringify({ type: 'REVIVE', framework_id: { value: 'nobody' } });
     expect((await post(leader.url, unknown, { 'Mesos-Stream-Id': sub.streamId })).status).toBe(400);
-    const other = await new SchedulerClient({ master: leader.url }).subscribe({ frameworkInfo: frameworkInfo('short-lived', { failover_timeout: 3600 }) });
+    const other = await new SchedulerClient({ master: leader.url }).subscribe({
+      frameworkInfo: frameworkInfo('short-lived', { failover_timeout: 3600 }),
+    });
     other.close();
     const revive = JSON.stringify({ type: 'REVIVE', framework_id: { value: other.frameworkId } });
-    await waitUntil('the framework to disconnect', async () => (await post(leader.url, revive, { 'Mesos-Stream-Id': other.streamId })).status === 403);
-    await expect(other.call({ type: 'REVIVE' })).rejects.toMatchObject({ status: 403, message: 'Framework is not subscribed' });
+    await waitUntil(
+      'the framework to disconnect',
+      async () => (await post(leader.url, revive, { 'Mesos-Stream-Id': other.streamId })).status === 403,
+    );
+    await expect(other.call({ type: 'REVIVE' })).rejects.toMatchObject({
+      status: 403,
+      message: 'Framework is not subscribed',
+    });
   });
 
   it('405, 415 and 501 where Mesos answers them', async () => {
@@ -161,7 +210,9 @@ describe('the scheduler API refuses bad calls as Mesos does', () => {
     await gone.call({ type: 'TEARDOWN' });
     const again = scheduler.subscribe({ frameworkInfo: frameworkInfo('torn-down'), frameworkId: gone.frameworkId });
     await expect(again).rejects.toThrow(/^SUBSCRIBE failed: Framework has been removed$/);
-    await expect(scheduler.subscribe({ frameworkInfo: { user: 'root' } as never })).rejects.toMatchObject({ status: 400 });
+    await expect(scheduler.subscribe({ frameworkInfo: { user: 'root' } as never })).rejects.toMatchObject({
+      status: 400,
+    });
   });
 });
 
@@ -169,14 +220,36 @@ describe('the endpoints of the leading master', () => {
   it('/master/state has the reference shape, also as /state, /state.json and JSONP', async () => {
     const state = await new MesosMasterClient(leader.url).state();
     expect(Object.keys(state)).toEqual(
-      expect.arrayContaining(['version', 'build_date', 'build_time', 'build_user', 'start_time', 'elected_time', 'id', 'pid', 'hostname', 'capabilities']),
+      expect.arrayContaining([
+        'version',
+        'build_date',
+        'build_time',
+        'build_user',
+        'start_time',
+        'elected_time',
+        'id',
+        'pid',
+        'hostname',
+        'capabilities',
+      ]),
     );
-    expect(state).toMatchObject({ id: leader.info.id, leader: leader.info.pid, leader_info: { id: leader.info.id, port: leader.info.port }, activated_slaves: 1 });
+    expect(state).toMatchObject({
+      id: leader.info.id,
+      leader: leader.info.pid,
+      leader_info: { id: leader.info.id, port: leader.info.port },
+      activated_slaves: 1,
+    });
     expect(state.flags['zk']).toBe(`zk://${ensemble.connectString}/mesos`);
     expect(state.slaves[0]).toMatchObject({ id: agent.agentId, hostname: 'agent-1.local', active: true });
     const fw = state.frameworks.find((f) => f.id === sub.frameworkId);
-    expect(fw?.tasks[0]).toMatchObject({ id: 'web.1', state: 'TASK_RUNNING', slave_id: agent.agentId, resources: { cpus: 0.5, mem: 128, gpus: 0, disk: 0 } });
-    for (const path of ['/state', '/state.json']) expect((await (await fetch(`${leader.url}${path}`)).json()) as object).toMatchObject({ id: leader.info.id });
+    expect(fw?.tasks[0]).toMatchObject({
+      id: 'web.1',
+      state: 'TASK_RUNNING',
+      slave_id: agent.agentId,
+      resources: { cpus: 0.5, mem: 128, gpus: 0, disk: 0 },
+    });
+    for (const path of ['/state', '/state.json'])
+      expect((await (await fetch(`${leader.url}${path}`)).json()) as object).toMatchObject({ id: leader.info.id });
     const jsonp = await fetch(`${leader.url}/master/state?jsonp=angular.callbacks._0`);
     expect(jsonp.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(await jsonp.text()).toMatch(/^angular\.callbacks\._0\(\{"version":/);
@@ -185,8 +258,12 @@ describe('the endpoints of the leading master', () => {
   it('/master/state-summary, frameworks, slaves, tasks, flags, version, health', async () => {
     const client = new MesosMasterClient(leader.url);
     const summary = await client.stateSummary();
-    expect(summary['slaves']).toEqual([expect.objectContaining({ id: agent.agentId, TASK_RUNNING: 1, framework_ids: [sub.frameworkId] })]);
-    expect(summary['frameworks']).toContainEqual(expect.objectContaining({ id: sub.frameworkId, TASK_RUNNING: 1, slave_ids: [agent.agentId] }));
+    expect(summary['slaves']).toEqual([
+      expect.objectContaining({ id: agent.agentId, TASK_RUNNING: 1, framework_ids: [sub.frameworkId] }),
+    ]);
+    expect(summary['frameworks']).toContainEqual(
+      expect.objectContaining({ id: sub.frameworkId, TASK_RUNNING: 1, slave_ids: [agent.agentId] }),
+    );
     expect((await client.frameworks(sub.frameworkId)).frameworks.map((f) => f.id)).toEqual([sub.frameworkId]);
     expect((await client.slaves()).slaves[0]).toHaveProperty('unreserved_resources_full');
     expect((await client.tasks({ task_id: 'web.1' })).tasks.map((t) => t.id)).toEqual(['web.1']);
@@ -200,7 +277,12 @@ describe('the endpoints of the leading master', () => {
     for (const state of ['staging', 'starting', 'running', 'killing', 'finished', 'killed', 'failed', 'lost']) {
       expect(typeof metrics[`master/tasks_${state}`]).toBe('number');
     }
-    expect(metrics).toMatchObject({ 'master/elected': 1, 'master/tasks_running': 1, 'master/slaves_active': 1, 'master/frameworks_active': 1 });
+    expect(metrics).toMatchObject({
+      'master/elected': 1,
+      'master/tasks_running': 1,
+      'master/slaves_active': 1,
+      'master/frameworks_active': 1,
+    });
     expect(metrics['master/uptime_secs']).toBeGreaterThan(0);
   });
 
@@ -208,8 +290,12 @@ describe('the endpoints of the leading master', () => {
     const zk = await ZkClient.connect(ensemble.connectString);
     try {
       const { data, stat } = await zk.getData('/mesos/registry');
-      const registry = JSON.parse(data?.toString('utf8') ?? '') as { admitted: { id: { value: string }; hostname: string }[] };
-      expect(registry.admitted).toEqual([expect.objectContaining({ id: { value: agent.agentId }, hostname: 'agent-1.local' })]);
+      const registry = JSON.parse(data?.toString('utf8') ?? '') as {
+        admitted: { id: { value: string }; hostname: string }[];
+      };
+      expect(registry.admitted).toEqual([
+        expect.objectContaining({ id: { value: agent.agentId }, hostname: 'agent-1.local' }),
+      ]);
       expect(stat.version).toBeGreaterThan(0);
     } finally {
       await zk.close();
@@ -236,15 +322,28 @@ describe('after the leading master crashes', () => {
       resources: task({ agent_id: { value: agentId } } as Offer, 'web.1').resources,
       statuses: [],
     };
-    const back = await FakeAgent.connect(next.url, { hostname: 'agent-1.local', reregister: { agentId, tasks: [running], frameworks: [{ ...frameworkInfo('minimarathon'), id: { value: sub.frameworkId } }] } });
+    const back = await FakeAgent.connect(next.url, {
+      hostname: 'agent-1.local',
+      reregister: {
+        agentId,
+        tasks: [running],
+        frameworks: [{ ...frameworkInfo('minimarathon'), id: { value: sub.frameworkId } }],
+      },
+    });
     await back.next('REREGISTERED');
     await waitUntil('the stream of the crashed master to end', () => events.closed);
 
-    const again = await new SchedulerClient({ master: next.url }).subscribe({ frameworkInfo: frameworkInfo('minimarathon'), frameworkId: sub.frameworkId });
+    const again = await new SchedulerClient({ master: next.url }).subscribe({
+      frameworkInfo: frameworkInfo('minimarathon'),
+      frameworkId: sub.frameworkId,
+    });
     try {
       const log = new EventLog(again);
       await again.call({ type: 'RECONCILE', reconcile: { tasks: [] } });
-      expect((await log.next('UPDATE')).update.status).toMatchObject({ task_id: { value: 'web.1' }, state: 'TASK_RUNNING' });
+      expect((await log.next('UPDATE')).update.status).toMatchObject({
+        task_id: { value: 'web.1' },
+        state: 'TASK_RUNNING',
+      });
       const state = await new MesosMasterClient(next.url).state();
       expect(state.frameworks.find((f) => f.id === sub.frameworkId)?.tasks.map((t) => t.id)).toEqual(['web.1']);
       expect(state.recovered_slaves).toEqual([]);

@@ -47,7 +47,11 @@ beforeAll(async () => {
       workerData: config,
       readyTimeoutMs: 10_000,
       stopGraceMs: 5_000,
-      events: { onLaunch: () => undefined, onMessage: (m) => h.messages.push(m as MasterWorkerMessage), onExit: (e) => h.exits.push(e.code) },
+      events: {
+        onLaunch: () => undefined,
+        onMessage: (m) => h.messages.push(m as MasterWorkerMessage),
+        onExit: (e) => h.exits.push(e.code),
+      },
     });
     hosted.push(h);
   }
@@ -65,7 +69,10 @@ describe('masters in worker threads', () => {
     for (const h of hosted) expect(h.messages[0]).toEqual({ type: 'ready', url: `http://127.0.0.1:${h.config.port}` });
     const leader = await waitUntil('one leading master', () => {
       const leading = hosted.filter((h) => lastState(h)?.role === 'leading');
-      return leading.length === 1 && hosted.every((h) => lastState(h)?.leader === `http://127.0.0.1:${leading[0]?.config.port}`) ? leading[0] : undefined;
+      return leading.length === 1 &&
+        hosted.every((h) => lastState(h)?.leader === `http://127.0.0.1:${leading[0]?.config.port}`)
+        ? leading[0]
+        : undefined;
     });
     expect(readFileSync(leader.config.logFile, 'utf8')).toContain('Elected as the leading master!');
   });

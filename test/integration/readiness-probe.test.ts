@@ -6,7 +6,13 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { READINESS_CHECK_DEFAULTS, type ReadinessCheck } from '../../src/scheduler/core/app-types.js';
 import type { SchedulerInput } from '../../src/scheduler/core/messages.js';
-import type { AppVersion, DeploymentActionName, DeploymentPlan, Instance, RootGroup } from '../../src/scheduler/core/model.js';
+import type {
+  AppVersion,
+  DeploymentActionName,
+  DeploymentPlan,
+  Instance,
+  RootGroup,
+} from '../../src/scheduler/core/model.js';
 import { ReadinessProbes, type ReadinessView } from '../../src/scheduler/io/readiness.js';
 import { waitUntil } from '../helpers/ensemble.js';
 import { VERSION, appVersion, instance } from '../unit/scheduler/health-fixtures.js';
@@ -22,26 +28,50 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 function listen(server: Server): Promise<number> {
   cleanups.push(() => new Promise((resolve) => server.close(resolve)));
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+  );
 }
 
 function probes(): { probes: ReadinessProbes; results: ReadinessInput[] } {
   const results: ReadinessInput[] = [];
-  const probes = new ReadinessProbes({ onResult: (input) => input.type === 'readiness' && results.push(input), now: () => Date.now(), logger: pino({ level: 'silent' }) });
+  const probes = new ReadinessProbes({
+    onResult: (input) => input.type === 'readiness' && results.push(input),
+    now: () => Date.now(),
+    logger: pino({ level: 'silent' }),
+  });
   cleanups.push(() => probes.close());
   return { probes, results };
 }
 
 /** /web with one port named `http-api` and a fast readiness check on it. */
 function app(check: Partial<ReadinessCheck> = {}): AppVersion {
-  const readiness: ReadinessCheck = { ...READINESS_CHECK_DEFAULTS, httpStatusCodesForReady: [200], path: '/ready', intervalSeconds: 0.05, timeoutSeconds: 1, ...check };
-  return { ...appVersion({ id: '/web', cmd: 'serve', portDefinitions: [{ port: 10080, name: 'http-api' }] }), readinessChecks: [readiness] };
+  const readiness: ReadinessCheck = {
+    ...READINESS_CHECK_DEFAULTS,
+    httpStatusCodesForReady: [200],
+    path: '/ready',
+    intervalSeconds: 0.05,
+    timeoutSeconds: 1,
+    ...check,
+  };
+  return {
+    ...appVersion({ id: '/web', cmd: 'serve', portDefinitions: [{ port: 10080, name: 'http-api' }] }),
+    readinessChecks: [readiness],
+  };
 }
 
 /** A plan whose current step runs `action` on `target`. */
 function plan(target: AppVersion, action: DeploymentActionName): DeploymentPlan {
   const root: RootGroup = { version: VERSION, apps: { [target.id]: target }, groups: {} };
-  return { id: 'plan-1', version: VERSION, original: root, target: root, steps: [{ actions: [{ action, app: target.id }] }], currentStep: 1, killInstances: [] };
+  return {
+    id: 'plan-1',
+    version: VERSION,
+    original: root,
+    target: root,
+    steps: [{ actions: [{ action, app: target.id }] }],
+    currentStep: 1,
+    killInstances: [],
+  };
 }
 
 function view(plans: DeploymentPlan[], instances: Instance[]): ReadinessView {
@@ -51,7 +81,9 @@ function view(plans: DeploymentPlan[], instances: Instance[]): ReadinessView {
 describe('ReadinessProbes', () => {
   it('a server answering 503 then 200 becomes ready, after which it is probed no more', async () => {
     let requests = 0;
-    const port = await listen(createServer((req, res) => res.writeHead(req.url === '/ready' && ++requests > 2 ? 200 : 503).end()));
+    const port = await listen(
+      createServer((req, res) => res.writeHead(req.url === '/ready' && ++requests > 2 ? 200 : 503).end()),
+    );
     const web = instance({ appId: '/web', hostPorts: [port] });
     const restart = plan(app(), 'RestartApplication');
     const { probes: p, results } = probes();
@@ -104,8 +136,16 @@ describe('ReadinessProbes', () => {
     const silent = instance({ appId: '/api', hostPorts: [mute] });
     const api = { ...app({ timeoutSeconds: 0.1, intervalSeconds: 0.2 }), id: '/api' };
     const { probes: p, results } = probes();
-    p.sync(view([plan(app({ httpStatusCodesForReady: [204] }), 'RestartApplication'), plan(api, 'RestartApplication')], [wants204, silent]));
-    await waitUntil('results from both', () => results.some((r) => r.taskId === wants204.taskId) && results.some((r) => r.taskId === silent.taskId));
+    p.sync(
+      view(
+        [plan(app({ httpStatusCodesForReady: [204] }), 'RestartApplication'), plan(api, 'RestartApplication')],
+        [wants204, silent],
+      ),
+    );
+    await waitUntil(
+      'results from both',
+      () => results.some((r) => r.taskId === wants204.taskId) && results.some((r) => r.taskId === silent.taskId),
+    );
     expect(results.every((r) => !r.ready)).toBe(true);
   });
 });

@@ -25,7 +25,9 @@ afterEach(async () => {
 
 function listen<S extends Server | HttpServer>(server: S): Promise<number> {
   cleanups.push(() => new Promise((resolve) => server.close(resolve)));
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+  );
 }
 
 /** Probes whose health results are collected; `onHealth` runs as each one arrives. */
@@ -42,16 +44,28 @@ function probes(onHealth: () => void = () => undefined): { probes: HealthProbes;
 }
 
 function app(check: Partial<HealthCheck>): AppVersion {
-  const healthCheck: HealthCheck = { ...HEALTH_CHECK_DEFAULTS, portIndex: 0, intervalSeconds: 0.05, timeoutSeconds: 1, ...check };
-  return { ...appVersion({ id: '/web', cmd: 'serve', portDefinitions: [{ port: 10080 }] }), healthChecks: [healthCheck] };
+  const healthCheck: HealthCheck = {
+    ...HEALTH_CHECK_DEFAULTS,
+    portIndex: 0,
+    intervalSeconds: 0.05,
+    timeoutSeconds: 1,
+    ...check,
+  };
+  return {
+    ...appVersion({ id: '/web', cmd: 'serve', portDefinitions: [{ port: 10080 }] }),
+    healthChecks: [healthCheck],
+  };
 }
 
-const lastOf = (results: HealthInput[], taskId: string): HealthInput | undefined => results.filter((r) => r.taskId === taskId).at(-1);
+const lastOf = (results: HealthInput[], taskId: string): HealthInput | undefined =>
+  results.filter((r) => r.taskId === taskId).at(-1);
 
 describe('HealthProbes', () => {
   it('HTTP: 200–399 is alive, other statuses are not, and the change is reported', async () => {
     let status = 200;
-    const port = await listen(createHttpServer((req, res) => res.writeHead(req.url === '/health' ? status : 404).end()));
+    const port = await listen(
+      createHttpServer((req, res) => res.writeHead(req.url === '/health' ? status : 404).end()),
+    );
     const web = instance({ appId: '/web', hostPorts: [port] });
     const { probes: p, results } = probes();
     p.sync(view([app({ protocol: 'HTTP', path: '/health' })], [web]));
@@ -126,15 +140,38 @@ describe('HealthProbes', () => {
     }
   })();
 
-  it.skipIf(!openssl)(`HTTPS: a self-signed certificate is accepted${openssl ? '' : ' (skipped: no openssl to make the certificate)'}`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'probe-tls-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
-    const port = await listen(createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_, res) => res.writeHead(204).end()));
-    const secure = instance({ appId: '/web', hostPorts: [port] });
-    const { probes: p, results } = probes();
-    p.sync(view([app({ protocol: 'HTTPS' })], [secure]));
-    expect(await waitUntil('a result', () => results[0])).toMatchObject({ alive: true });
-  });
+  it.skipIf(!openssl)(
+    `HTTPS: a self-signed certificate is accepted${openssl ? '' : ' (skipped: no openssl to make the certificate)'}`,
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'probe-tls-'));
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          key,
+          '-out',
+          cert,
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+        ],
+        { stdio: 'ignore' },
+      );
+      const port = await listen(
+        createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_, res) => res.writeHead(204).end()),
+      );
+      const secure = instance({ appId: '/web', hostPorts: [port] });
+      const { probes: p, results } = probes();
+      p.sync(view([app({ protocol: 'HTTPS' })], [secure]));
+      expect(await waitUntil('a result', () => results[0])).toMatchObject({ alive: true });
+    },
+  );
 });

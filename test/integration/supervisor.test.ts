@@ -83,7 +83,12 @@ describe('Supervisor', () => {
       fourLetterWords: '*',
       supervisorPid: process.pid,
     });
-    expect(config.servers.map((s: { sid: number; role: string }) => `${s.sid}:${s.role}`)).toEqual(['1:participant', '2:participant', '3:participant', '4:observer']);
+    expect(config.servers.map((s: { sid: number; role: string }) => `${s.sid}:${s.role}`)).toEqual([
+      '1:participant',
+      '2:participant',
+      '3:participant',
+      '4:observer',
+    ]);
   });
 
   it('kills the leader, sees the next one elected, starts the member again and stops everything on down', async () => {
@@ -106,8 +111,12 @@ describe('Supervisor', () => {
     expect(elected.map((e) => e.type === 'leader-elected' && e.member).slice(-2)).toEqual(['zk-3', 'zk-2']);
 
     await expect(control.kill('zk-3')).rejects.toThrow('zk-3 is not running');
-    await expect(control.kill('master-1')).rejects.toThrow('no component named "master-1" (this cluster has zk-1, zk-2, zk-3, zk-leader)');
-    await expect(control.kill('scheduler')).rejects.toThrow('no component named "scheduler" (this cluster has zk-1, zk-2, zk-3, zk-leader)');
+    await expect(control.kill('master-1')).rejects.toThrow(
+      'no component named "master-1" (this cluster has zk-1, zk-2, zk-3, zk-leader)',
+    );
+    await expect(control.kill('scheduler')).rejects.toThrow(
+      'no component named "scheduler" (this cluster has zk-1, zk-2, zk-3, zk-leader)',
+    );
     await expect(control.start('zk-1')).rejects.toThrow(/zk-1 is already running/);
     await expect(control.start('zk-9')).rejects.toThrow(/no component named "zk-9"/);
 

@@ -89,7 +89,14 @@ export class SimClient implements ClientEnd {
   private connect(): void {
     if (this.conn !== null) return;
     const sid = this.rng.pick(this.world.sids);
-    const request = { protocolVersion: 0, lastZxidSeen: this.lastZxid, timeOut: this.opts.sessionTimeoutMs, sessionId: this.sessionId, passwd: this.passwd, readOnly: false };
+    const request = {
+      protocolVersion: 0,
+      lastZxidSeen: this.lastZxid,
+      timeOut: this.opts.sessionTimeoutMs,
+      sessionId: this.sessionId,
+      passwd: this.passwd,
+      readOnly: false,
+    };
     this.conn = this.world.openConn(this, sid, request);
     if (this.conn === null) this.world.after(this.rng.int(5, 60), () => this.connect());
   }

@@ -30,7 +30,9 @@ function agreedRunning(world: World): string[] {
   const onAgents = world.agents.flatMap((a) => a.runningTaskIds());
   expect(new Set(onAgents).size, 'a task runs on two agents').toBe(onAgents.length);
   const fw = world.leader?.core.view().state.frameworks.get(world.scheduler.frameworkId ?? '');
-  const inMaster = [...(fw?.tasks.values() ?? [])].filter((r) => r.task.state === 'TASK_RUNNING').map((r) => r.task.task_id.value);
+  const inMaster = [...(fw?.tasks.values() ?? [])]
+    .filter((r) => r.task.state === 'TASK_RUNNING')
+    .map((r) => r.task.task_id.value);
   expect(inMaster.sort()).toEqual([...onAgents].sort());
   expect(world.scheduler.runningTaskIds().sort()).toEqual([...onAgents].sort());
   expect(onAgents).toHaveLength(world.scheduler.wanted);

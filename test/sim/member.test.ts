@@ -51,7 +51,14 @@ function ticks(m: Member, storage: MemoryStorage, from: number, ms: number): Eff
   return out;
 }
 
-const CONNECT = { protocolVersion: 0, lastZxidSeen: 0n, timeOut: 1000, sessionId: 0n, passwd: Buffer.alloc(16), readOnly: undefined };
+const CONNECT = {
+  protocolVersion: 0,
+  lastZxidSeen: 0n,
+  timeOut: 1000,
+  sessionId: 0n,
+  passwd: Buffer.alloc(16),
+  readOnly: undefined,
+};
 
 describe('a member alone', () => {
   it('starts LOOKING, leads after finalizeWait, and opens its quorum port only then', () => {
@@ -59,7 +66,14 @@ describe('a member alone', () => {
     const m = single(storage, T0);
     const first = feed(m, storage, { kind: 'tick', now: T0 });
     expect(logs(first)).toEqual(['LOOKING']);
-    expect(first).toContainEqual({ kind: 'stateChanged', state: 'LOOKING', phase: 'election', leader: null, zxid: 0n, epoch: 0 });
+    expect(first).toContainEqual({
+      kind: 'stateChanged',
+      state: 'LOOKING',
+      phase: 'election',
+      leader: null,
+      zxid: 0n,
+      epoch: 0,
+    });
     expect(first.some((e) => e.kind === 'listenQuorum')).toBe(false);
     const later = ticks(m, storage, T0, 300);
     expect(logs(later)).toEqual([
@@ -67,11 +81,9 @@ describe('a member alone', () => {
       'Have quorum of supporters, sids: [ 1 ]; starting up and setting last processed zxid: 0x100000000',
     ]);
     expect(later).toContainEqual({ kind: 'listenQuorum', listen: true });
-    expect(later.filter((e) => e.kind === 'stateChanged').map((e) => e.kind === 'stateChanged' && `${e.state}/${e.phase}`)).toEqual([
-      'LEADING/discovery',
-      'LEADING/synchronization',
-      'LEADING/broadcast',
-    ]);
+    expect(
+      later.filter((e) => e.kind === 'stateChanged').map((e) => e.kind === 'stateChanged' && `${e.state}/${e.phase}`),
+    ).toEqual(['LEADING/discovery', 'LEADING/synchronization', 'LEADING/broadcast']);
     expect(storage.load()).toMatchObject({ acceptedEpoch: 1, currentEpoch: 1 });
     expect(m.replicated.lastZxid).toBe(0x100000000n);
   });
@@ -81,7 +93,9 @@ describe('a member alone', () => {
     const m = single(storage, T0);
     const word = (w: string, now: number): string => {
       feed(m, storage, { kind: 'clientOpened', conn: 9, ip: '127.0.0.1', port: 5009, now });
-      const e = feed(m, storage, { kind: 'clientFourLetterWord', conn: 9, word: w, now }).find((x) => x.kind === 'fourLetterReply');
+      const e = feed(m, storage, { kind: 'clientFourLetterWord', conn: 9, word: w, now }).find(
+        (x) => x.kind === 'fourLetterReply',
+      );
       return e?.kind === 'fourLetterReply' ? e.text : '';
     };
     expect(word('srvr', T0)).toBe('This ZooKeeper instance is not currently serving requests\n');
@@ -121,7 +135,11 @@ describe('a member alone', () => {
     const snaps: Effect[] = [];
     for (let conn = 1; conn <= 4; conn++) {
       feed(m, storage, { kind: 'clientOpened', conn, ip: '127.0.0.1', port: 5000 + conn, now: T0 + 400 });
-      snaps.push(...feed(m, storage, { kind: 'clientConnect', conn, request: CONNECT, now: T0 + 400 }).filter((e) => e.kind === 'takeSnapshot'));
+      snaps.push(
+        ...feed(m, storage, { kind: 'clientConnect', conn, request: CONNECT, now: T0 + 400 }).filter(
+          (e) => e.kind === 'takeSnapshot',
+        ),
+      );
     }
     expect(snaps).toHaveLength(1);
     expect(storage.load()).toMatchObject({ snapshot: { lastZxid: 0x100000003n }, txns: [{ zxid: 0x100000004n }] });
@@ -151,22 +169,37 @@ describe('members in a simulated ensemble', () => {
     expect(msgs).toContain('3 LEADING - LEADER ELECTION TOOK - N MS');
     expect(msgs).toContain('1 FOLLOWING - LEADER ELECTION TOOK - N MS');
     expect(msgs).toContain('1 FOLLOWING - leader is sid 3');
-    expect(msgs.find((x) => x.startsWith('3 Have quorum'))).toMatch(/^3 Have quorum of supporters, sids: \[ (1,)?(2,)?3 \]; starting up and setting last processed zxid: 0x100000000$/);
+    expect(msgs.find((x) => x.startsWith('3 Have quorum'))).toMatch(
+      /^3 Have quorum of supporters, sids: \[ (1,)?(2,)?3 \]; starting up and setting last processed zxid: 0x100000000$/,
+    );
   });
 
   it('a leader cut off from its followers gives up, closes the quorum port and its clients, and the rest elect anew', () => {
     const world = new World({ seed: 12, participants: 3 });
     world.runUntil('a leader', () => world.stableLeader() !== undefined, 5000);
     let closed = false;
-    const client = { onConnectResponse: () => undefined, onReply: () => undefined, onNotify: () => undefined, onClosed: () => (closed = true) };
+    const client = {
+      onConnectResponse: () => undefined,
+      onReply: () => undefined,
+      onNotify: () => undefined,
+      onClosed: () => (closed = true),
+    };
     world.openConn(client, 3, CONNECT);
     world.run(50);
     const effects: { sid: number; e: Effect }[] = [];
     world.tap = (sid, e) => effects.push({ sid, e });
     world.partition([[3], [1, 2]]);
-    world.runUntil('a new leader', () => world.member(2)?.peerState === 'LEADING' && world.member(2)?.zabPhase === 'broadcast', 10_000);
+    world.runUntil(
+      'a new leader',
+      () => world.member(2)?.peerState === 'LEADING' && world.member(2)?.zabPhase === 'broadcast',
+      10_000,
+    );
     const old = effects.filter((x) => x.sid === 3).map((x) => x.e);
-    expect(old).toContainEqual({ kind: 'log', level: 'warn', msg: 'Not sufficient followers synced, only synced with sids: [ 3 ]' });
+    expect(old).toContainEqual({
+      kind: 'log',
+      level: 'warn',
+      msg: 'Not sufficient followers synced, only synced with sids: [ 3 ]',
+    });
     expect(old).toContainEqual({ kind: 'listenQuorum', listen: false });
     expect(world.member(3)?.peerState).toBe('LOOKING');
     expect(closed).toBe(true);

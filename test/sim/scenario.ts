@@ -35,7 +35,11 @@ export function runScenario(seed: number, s: Scenario): ScenarioResult {
   console.log('sim seed', seed);
   const world = new World({ seed, participants: s.participants, observers: s.observers, snapCount: s.snapCount });
   const sessionTimeoutMs = 10 * world.tickMs;
-  const clients = Array.from({ length: s.clients }, (_, i) => new SimClient(world, i + 1, world.rng.fork(), { writeEveryMs: s.writeEveryMs, maxInFlight: 4, sessionTimeoutMs }));
+  const clients = Array.from(
+    { length: s.clients },
+    (_, i) =>
+      new SimClient(world, i + 1, world.rng.fork(), { writeEveryMs: s.writeEveryMs, maxInFlight: 4, sessionTimeoutMs }),
+  );
   for (const c of clients) c.start();
   world.runUntil('the first leader', () => world.stableLeader() !== undefined, 20_000);
 
@@ -75,11 +79,13 @@ function check(world: World, clients: SimClient[]): void {
     digests.set(sid, m.replicated.digest());
     for (const c of clients) {
       for (const path of c.acked) {
-        if (m.replicated.exists(path) === undefined) throw new Error(`acknowledged write ${path} is missing on member ${sid}`);
+        if (m.replicated.exists(path) === undefined)
+          throw new Error(`acknowledged write ${path} is missing on member ${sid}`);
       }
     }
   }
-  if (new Set(digests.values()).size !== 1) throw new Error(`replicas differ: ${[...digests].map(([sid, d]) => `${sid}=${d.slice(0, 12)}`).join(' ')}`);
+  if (new Set(digests.values()).size !== 1)
+    throw new Error(`replicas differ: ${[...digests].map(([sid, d]) => `${sid}=${d.slice(0, 12)}`).join(' ')}`);
   checkLogsAgree(world);
 }
 
@@ -90,7 +96,8 @@ function checkLogsAgree(world: World): void {
     for (const t of world.storage(sid).load().txns) {
       const bytes = encodeTxn(t).toString('hex');
       const other = seen.get(t.zxid);
-      if (other !== undefined && other.bytes !== bytes) throw new Error(`members ${other.sid} and ${sid} logged different txns at 0x${t.zxid.toString(16)}`);
+      if (other !== undefined && other.bytes !== bytes)
+        throw new Error(`members ${other.sid} and ${sid} logged different txns at 0x${t.zxid.toString(16)}`);
       seen.set(t.zxid, { sid, bytes });
     }
   }

@@ -6,7 +6,8 @@ import type { Scenario } from './scenario.js';
 import type { World } from './world.js';
 
 /** The member leading right now, if any. */
-const leaderOf = (world: World): number | undefined => world.sids.find((sid) => world.member(sid)?.peerState === 'LEADING');
+const leaderOf = (world: World): number | undefined =>
+  world.sids.find((sid) => world.member(sid)?.peerState === 'LEADING');
 
 export const leaderCrashes: Scenario = {
   participants: 3,
@@ -81,7 +82,10 @@ export const majorityCrashes: Scenario = {
     for (let i = 0; i < 3; i++) {
       world.after(500 + i * 4000 + rng.int(0, 500), () => {
         const leader = leaderOf(world) ?? rng.pick(world.sids);
-        const [follower, lagging] = world.sids.filter((sid) => sid !== leader).sort(() => rng.next() - 0.5) as [number, number];
+        const [follower, lagging] = world.sids.filter((sid) => sid !== leader).sort(() => rng.next() - 0.5) as [
+          number,
+          number,
+        ];
         world.partition([[lagging], world.sids.filter((sid) => sid !== lagging)]);
         world.after(rng.int(100, 300), () => {
           world.crash(leader);

@@ -47,7 +47,12 @@ function report(sim: MesosSim, taskId: string, ready: boolean): ReturnType<typeo
 }
 
 /** Runs `ms` of simulated time with a probe round every PROBE_MS; `ready` decides each answer. */
-function runProbing(sim: MesosSim, ms: number, ready: (taskId: string) => boolean, until: () => boolean = () => false): void {
+function runProbing(
+  sim: MesosSim,
+  ms: number,
+  ready: (taskId: string) => boolean,
+  until: () => boolean = () => false,
+): void {
   const deadline = sim.now + ms;
   while (sim.now < deadline && !until()) {
     for (const spec of awaitingReadiness(sim.core)) report(sim, spec.taskId, ready(spec.taskId));
@@ -58,7 +63,12 @@ function runProbing(sim: MesosSim, ms: number, ready: (taskId: string) => boolea
 const deploying = (sim: MesosSim): boolean => sim.core.deployments().length > 0;
 
 function settleReady(sim: MesosSim, what: string): void {
-  runProbing(sim, 30_000, () => true, () => !deploying(sim));
+  runProbing(
+    sim,
+    30_000,
+    () => true,
+    () => !deploying(sim),
+  );
   if (deploying(sim)) throw new Error(`not finished: ${what}`);
 }
 
@@ -88,31 +98,40 @@ describe('readiness checks in deployments', () => {
     expect(sim.core.instance(late)?.ready).toBeUndefined();
   });
 
-  it.each(seedsToRun(SEEDS))('a rolling restart kills old instances only as new ones become ready (seed %i)', (seed) => {
-    for (const maximumOverCapacity of [1, 0]) {
-      const sim = start(seed);
-      const app = { ...WEB, upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity } };
-      deployed(sim, app);
-      settleReady(sim, 'the first deployment');
-      const old = new Set(sim.core.instancesOf('/web').map((i) => i.taskId));
-      sim.invariants.push(() => {
-        const killedOld = [...old].filter((id) => sim.core.instance(id)?.killSentAt !== undefined || sim.core.instance(id) === undefined);
-        const readyFresh = sim.core.instancesOf('/web').filter((i) => !old.has(i.taskId) && i.ready === true);
-        if (deploying(sim)) expect(killedOld.length).toBeLessThanOrEqual(readyFresh.length);
-      });
-      deployed(sim, { ...app, cmd: 'serve v2' });
-      runProbing(sim, 5_000, () => false);
-      const { fresh } = versionsOf(sim);
-      expect(fresh).toHaveLength(maximumOverCapacity === 1 ? 2 : 1);
-      expect([...old].every((id) => sim.core.instance(id)?.killSentAt === undefined)).toBe(true);
-      runProbing(sim, 2_000, (taskId) => taskId === fresh[0]);
-      expect([...old].filter((id) => sim.core.instance(id)?.killSentAt !== undefined || sim.core.instance(id) === undefined)).toHaveLength(1);
-      settleReady(sim, 'the rolling restart');
-      expect(versionsOf(sim)).toEqual({ old: [], fresh: expect.any(Array) });
-      expect(sim.core.instancesOf('/web')).toHaveLength(2);
-      expect(sim.core.instancesOf('/web').every((i) => i.ready === undefined)).toBe(true);
-    }
-  });
+  it.each(seedsToRun(SEEDS))(
+    'a rolling restart kills old instances only as new ones become ready (seed %i)',
+    (seed) => {
+      for (const maximumOverCapacity of [1, 0]) {
+        const sim = start(seed);
+        const app = { ...WEB, upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity } };
+        deployed(sim, app);
+        settleReady(sim, 'the first deployment');
+        const old = new Set(sim.core.instancesOf('/web').map((i) => i.taskId));
+        sim.invariants.push(() => {
+          const killedOld = [...old].filter(
+            (id) => sim.core.instance(id)?.killSentAt !== undefined || sim.core.instance(id) === undefined,
+          );
+          const readyFresh = sim.core.instancesOf('/web').filter((i) => !old.has(i.taskId) && i.ready === true);
+          if (deploying(sim)) expect(killedOld.length).toBeLessThanOrEqual(readyFresh.length);
+        });
+        deployed(sim, { ...app, cmd: 'serve v2' });
+        runProbing(sim, 5_000, () => false);
+        const { fresh } = versionsOf(sim);
+        expect(fresh).toHaveLength(maximumOverCapacity === 1 ? 2 : 1);
+        expect([...old].every((id) => sim.core.instance(id)?.killSentAt === undefined)).toBe(true);
+        runProbing(sim, 2_000, (taskId) => taskId === fresh[0]);
+        expect(
+          [...old].filter(
+            (id) => sim.core.instance(id)?.killSentAt !== undefined || sim.core.instance(id) === undefined,
+          ),
+        ).toHaveLength(1);
+        settleReady(sim, 'the rolling restart');
+        expect(versionsOf(sim)).toEqual({ old: [], fresh: expect.any(Array) });
+        expect(sim.core.instancesOf('/web')).toHaveLength(2);
+        expect(sim.core.instancesOf('/web').every((i) => i.ready === undefined)).toBe(true);
+      }
+    },
+  );
 });
 
 describe('readiness results in the API', () => {
@@ -121,7 +140,8 @@ describe('readiness results in the API', () => {
     deployed(sim, WEB);
     settleReady(sim, 'the first deployment');
     const readiness = { ...NO_EMBED, readiness: true };
-    const appResults = () => renderAppInfo(sim.core, sim.core.root.apps['/web']!, readiness, { now: sim.now })['readinessCheckResults'];
+    const appResults = () =>
+      renderAppInfo(sim.core, sim.core.root.apps['/web']!, readiness, { now: sim.now })['readinessCheckResults'];
     expect(appResults()).toEqual([]);
     deployed(sim, { ...WEB, cmd: 'serve v2' });
     runProbing(sim, 3_000, () => false);
@@ -132,7 +152,9 @@ describe('readiness results in the API', () => {
       { taskId: second, name: 'warm', ready: false },
     ];
     const [deployment] = renderDeployments(sim.core);
-    expect(deployment?.['currentActions']).toEqual([{ action: 'RestartApplication', app: '/web', readinessCheckResults: expect.arrayContaining(results) }]);
+    expect(deployment?.['currentActions']).toEqual([
+      { action: 'RestartApplication', app: '/web', readinessCheckResults: expect.arrayContaining(results) },
+    ]);
     expect(appResults()).toEqual(expect.arrayContaining(results));
     expect(appResults()).toHaveLength(2);
     settleReady(sim, 'the rolling restart');

@@ -41,12 +41,20 @@ function expectConsistent(sim: MesosSim, appId: string, count: number): void {
   const instances = sim.core.instancesOf(appId);
   expect(instances).toHaveLength(count);
   expect(instances.every((i) => i.state === 'TASK_RUNNING')).toBe(true);
-  expect(sim.liveTasks(appId).map((t) => t.info.task_id.value).sort()).toEqual(instances.map((i) => i.taskId).sort());
+  expect(
+    sim
+      .liveTasks(appId)
+      .map((t) => t.info.task_id.value)
+      .sort(),
+  ).toEqual(instances.map((i) => i.taskId).sort());
   expect(sim.unacknowledged).toBe(0);
 }
 
 /** §6 at every step of a restart: live tasks ≤ maxCapacity, running (here: healthy) tasks ≥ minHealthy. */
-function watchRestart(sim: MesosSim, o: { appId: string; n: number; minimumHealthCapacity: number; maximumOverCapacity: number }): { steps: number } {
+function watchRestart(
+  sim: MesosSim,
+  o: { appId: string; n: number; minimumHealthCapacity: number; maximumOverCapacity: number },
+): { steps: number } {
   const minHealthy = Math.ceil(o.n * o.minimumHealthCapacity);
   const floorCapacity = Math.floor(o.n * (1 + o.maximumOverCapacity));
   const maxCapacity = minHealthy === floorCapacity ? floorCapacity + 1 : floorCapacity;
@@ -61,15 +69,18 @@ function watchRestart(sim: MesosSim, o: { appId: string; n: number; minimumHealt
 }
 
 describe('simulated scheduler', () => {
-  it.each(seedsToRun(SEEDS))('deploys an app with 3 instances until all run and the deployment is gone (seed %i)', (seed) => {
-    const sim = start(seed);
-    deployed(sim, NGINX);
-    settle(sim, 'the first deployment');
-    expectConsistent(sim, '/nginx', 3);
-    const kinds = sim.events.map((e) => e.eventType);
-    expect(kinds.filter((k) => k === 'deployment_success')).toHaveLength(1);
-    expect(kinds.indexOf('deployment_success')).toBeGreaterThan(kinds.lastIndexOf('deployment_step_success'));
-  });
+  it.each(seedsToRun(SEEDS))(
+    'deploys an app with 3 instances until all run and the deployment is gone (seed %i)',
+    (seed) => {
+      const sim = start(seed);
+      deployed(sim, NGINX);
+      settle(sim, 'the first deployment');
+      expectConsistent(sim, '/nginx', 3);
+      const kinds = sim.events.map((e) => e.eventType);
+      expect(kinds.filter((k) => k === 'deployment_success')).toHaveLength(1);
+      expect(kinds.indexOf('deployment_success')).toBeGreaterThan(kinds.lastIndexOf('deployment_step_success'));
+    },
+  );
 
   it.each(seedsToRun(SEEDS))('scales up, then down killing per killSelection (seed %i)', (seed) => {
     for (const killSelection of ['YOUNGEST_FIRST', 'OLDEST_FIRST'] as const) {
@@ -77,22 +88,35 @@ describe('simulated scheduler', () => {
       deployed(sim, { ...NGINX, instances: 5, killSelection });
       settle(sim, 'scale up');
       expectConsistent(sim, '/nginx', 5);
-      const byStart = [...sim.core.instancesOf('/nginx')].sort((a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? '') || a.instanceId.localeCompare(b.instanceId));
+      const byStart = [...sim.core.instancesOf('/nginx')].sort(
+        (a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? '') || a.instanceId.localeCompare(b.instanceId),
+      );
       const expectedSurvivors = killSelection === 'YOUNGEST_FIRST' ? byStart.slice(0, 2) : byStart.slice(3);
       deployed(sim, { ...NGINX, instances: 2, killSelection });
       settle(sim, 'scale down');
       sim.runFor(1_000);
       expectConsistent(sim, '/nginx', 2);
-      const survivors = sim.core.instancesOf('/nginx').map((i) => i.instanceId).sort();
+      const survivors = sim.core
+        .instancesOf('/nginx')
+        .map((i) => i.instanceId)
+        .sort();
       const startedAt = (id: string) => byStart.find((i) => i.instanceId === id)?.startedAt;
       expect(survivors.map(startedAt).sort()).toEqual(expectedSurvivors.map((i) => i.startedAt).sort());
     }
   });
 
   it.each(seedsToRun(SEEDS))('restarts rolling within the upgrade strategy bounds (seed %i)', (seed) => {
-    for (const [minimumHealthCapacity, maximumOverCapacity] of [[1, 0], [0.5, 0]] as const) {
+    for (const [minimumHealthCapacity, maximumOverCapacity] of [
+      [1, 0],
+      [0.5, 0],
+    ] as const) {
       const sim = start(seed);
-      const app = { ...NGINX, instances: 4, healthChecks: [CHECK], upgradeStrategy: { minimumHealthCapacity, maximumOverCapacity } };
+      const app = {
+        ...NGINX,
+        instances: 4,
+        healthChecks: [CHECK],
+        upgradeStrategy: { minimumHealthCapacity, maximumOverCapacity },
+      };
       deployed(sim, app);
       settle(sim, 'the first deployment');
       const watched = watchRestart(sim, { appId: '/nginx', n: 4, minimumHealthCapacity, maximumOverCapacity });
@@ -102,13 +126,23 @@ describe('simulated scheduler', () => {
       expect(watched.steps).toBeGreaterThan(10);
       expectConsistent(sim, '/nginx', 4);
       const version = sim.core.root.apps['/nginx']?.version;
-      expect(sim.core.instancesOf('/nginx').every((i) => i.version === version && i.health[0]?.alive === true)).toBe(true);
+      expect(sim.core.instancesOf('/nginx').every((i) => i.version === version && i.health[0]?.alive === true)).toBe(
+        true,
+      );
     }
   });
 
   it.each(seedsToRun(SEEDS))('relaunches a failing task with growing backoff delays (seed %i)', (seed) => {
     const sim = start(seed);
-    deployed(sim, { id: '/crash', cmd: 'crash now', instances: 1, cpus: 0.1, mem: 32, backoffSeconds: 1, backoffFactor: 2 });
+    deployed(sim, {
+      id: '/crash',
+      cmd: 'crash now',
+      instances: 1,
+      cpus: 0.1,
+      mem: 32,
+      backoffSeconds: 1,
+      backoffFactor: 2,
+    });
     sim.runFor(20_000);
     const delays = sim.writes.flatMap(({ write }) => (write.kind === 'delay' ? [write.delay.delayMs] : []));
     expect(delays.slice(0, 4)).toEqual([1000, 2000, 4000, 8000]);
@@ -124,29 +158,49 @@ describe('simulated scheduler', () => {
     deployed(sim, NGINX);
     settle(sim, 'the first deployment');
     const victim = sim.core.instancesOf('/nginx')[1]?.taskId ?? '';
-    const reply = sim.command((core, now) => core.killTasks({ ids: [victim], scale: false, wipe: false, force: false, now }));
+    const reply = sim.command((core, now) =>
+      core.killTasks({ ids: [victim], scale: false, wipe: false, force: false, now }),
+    );
     expect(reply.ok).toBe(true);
-    sim.runUntil(() => sim.core.instancesOf('/nginx').filter((i) => i.state === 'TASK_RUNNING').length === 3 && sim.core.instance(victim) === undefined, 10_000, { what: 'a replacement' });
+    sim.runUntil(
+      () =>
+        sim.core.instancesOf('/nginx').filter((i) => i.state === 'TASK_RUNNING').length === 3 &&
+        sim.core.instance(victim) === undefined,
+      10_000,
+      { what: 'a replacement' },
+    );
     expect(sim.tasks.get(victim)?.state).toBe('TASK_KILLED');
     sim.runFor(500);
     expectConsistent(sim, '/nginx', 3);
   });
 
-  it.each(seedsToRun(SEEDS))('fails over mid-deployment and finishes without duplicating or losing instances (seed %i)', (seed) => {
-    const sim = start(seed);
-    const app = { ...NGINX, instances: 4, healthChecks: [CHECK], upgradeStrategy: { minimumHealthCapacity: 0.5, maximumOverCapacity: 0.5 } };
-    deployed(sim, app);
-    settle(sim, 'the first deployment');
-    deployed(sim, { ...app, cmd: 'nginx -g daemon-off -v2' });
-    const version = sim.core.root.apps['/nginx']?.version;
-    sim.runUntil(() => sim.core.instancesOf('/nginx').some((i) => i.version === version && i.state === 'TASK_RUNNING'), 10_000, { what: 'a new instance' });
-    sim.failover();
-    settle(sim, 'the resumed deployment', 60_000);
-    sim.runFor(1_000);
-    expectConsistent(sim, '/nginx', 4);
-    expect(sim.core.instancesOf('/nginx').every((i) => i.version === version)).toBe(true);
-    expect(sim.events.some((e) => e.eventType === 'scheduler_reregistered_event')).toBe(true);
-  });
+  it.each(seedsToRun(SEEDS))(
+    'fails over mid-deployment and finishes without duplicating or losing instances (seed %i)',
+    (seed) => {
+      const sim = start(seed);
+      const app = {
+        ...NGINX,
+        instances: 4,
+        healthChecks: [CHECK],
+        upgradeStrategy: { minimumHealthCapacity: 0.5, maximumOverCapacity: 0.5 },
+      };
+      deployed(sim, app);
+      settle(sim, 'the first deployment');
+      deployed(sim, { ...app, cmd: 'nginx -g daemon-off -v2' });
+      const version = sim.core.root.apps['/nginx']?.version;
+      sim.runUntil(
+        () => sim.core.instancesOf('/nginx').some((i) => i.version === version && i.state === 'TASK_RUNNING'),
+        10_000,
+        { what: 'a new instance' },
+      );
+      sim.failover();
+      settle(sim, 'the resumed deployment', 60_000);
+      sim.runFor(1_000);
+      expectConsistent(sim, '/nginx', 4);
+      expect(sim.core.instancesOf('/nginx').every((i) => i.version === version)).toBe(true);
+      expect(sim.events.some((e) => e.eventType === 'scheduler_reregistered_event')).toBe(true);
+    },
+  );
 
   it.each(seedsToRun(SEEDS))('kills a task it does not know (seed %i)', (seed) => {
     const sim = start(seed);
@@ -204,6 +258,8 @@ describe('simulated scheduler', () => {
     expect(sim.core.root.apps['/nginx']?.cmd).toBe(NGINX.cmd);
     expectConsistent(sim, '/nginx', 3);
     const version = sim.core.root.apps['/nginx']?.version;
-    expect(sim.core.instancesOf('/nginx').every((i) => i.version === version && i.health[0]?.alive === true)).toBe(true);
+    expect(sim.core.instancesOf('/nginx').every((i) => i.version === version && i.health[0]?.alive === true)).toBe(
+      true,
+    );
   });
 });

@@ -2,11 +2,25 @@
 // reorders and drops election messages, keeps quorum and client links FIFO (stalled, not lost, by a
 // partition), and crashes and restarts members from what their storage kept.
 
-import { effectStage, type ConnId, type Effect, type LinkId, type MemberInput, type ServerSpec, type SnapshotJob } from '../../src/ensemble/core/effects.js';
+import {
+  effectStage,
+  type ConnId,
+  type Effect,
+  type LinkId,
+  type MemberInput,
+  type ServerSpec,
+  type SnapshotJob,
+} from '../../src/ensemble/core/effects.js';
 import { Member } from '../../src/ensemble/core/member.js';
 import { MemoryStorage } from '../../src/ensemble/storage/memory.js';
 import type { ElectionNotification, ZabMessage } from '../../src/ensemble/wire/peer.js';
-import type { ConnectRequest, ConnectResponse, ClientRequest, Reply, WatcherEvent } from '../../src/ensemble/wire/records.js';
+import type {
+  ConnectRequest,
+  ConnectResponse,
+  ClientRequest,
+  Reply,
+  WatcherEvent,
+} from '../../src/ensemble/wire/records.js';
 import { Rng } from './prng.js';
 
 export interface WorldOptions {
@@ -203,7 +217,16 @@ export class World {
       role: i < opts.participants ? 'participant' : 'observer',
     }));
     for (const spec of this.servers) {
-      const m: SimMember = { spec, storage: new MemoryStorage(), member: null, life: 0, listening: false, nextLink: 1, links: new Map(), dialGeneration: 0 };
+      const m: SimMember = {
+        spec,
+        storage: new MemoryStorage(),
+        member: null,
+        life: 0,
+        listening: false,
+        nextLink: 1,
+        links: new Map(),
+        dialGeneration: 0,
+      };
       this.members.set(spec.sid, m);
       this.start(m);
     }
@@ -264,7 +287,9 @@ export class World {
   /** The sid that is LEADING in broadcast with every running member settled behind it, if any. */
   stableLeader(): number | undefined {
     const running = this.sids.filter((sid) => this.up(sid));
-    const leader = running.find((sid) => this.member(sid)?.peerState === 'LEADING' && this.member(sid)?.zabPhase === 'broadcast');
+    const leader = running.find(
+      (sid) => this.member(sid)?.peerState === 'LEADING' && this.member(sid)?.zabPhase === 'broadcast',
+    );
     if (leader === undefined) return undefined;
     const settled = running.every((sid) => {
       const m = this.member(sid);
@@ -277,7 +302,9 @@ export class World {
     return this.sids
       .map((sid) => {
         const m = this.member(sid);
-        return m === null ? `${sid}:down` : `${sid}:${m.peerState}/${m.zabPhase}/L${m.leaderSid ?? '-'}/0x${m.replicated.lastZxid.toString(16)}`;
+        return m === null
+          ? `${sid}:down`
+          : `${sid}:${m.peerState}/${m.zabPhase}/L${m.leaderSid ?? '-'}/0x${m.replicated.lastZxid.toString(16)}`;
       })
       .join(' ');
   }
@@ -344,10 +371,15 @@ export class World {
         },
         () => false,
       ),
-      toClient: new Pipe<Effect>(this, (e) => this.toClient(client, e), () => {
-        this.conns.delete(id);
-        client.onClosed();
-      }, () => false),
+      toClient: new Pipe<Effect>(
+        this,
+        (e) => this.toClient(client, e),
+        () => {
+          this.conns.delete(id);
+          client.onClosed();
+        },
+        () => false,
+      ),
     };
     this.conns.set(id, conn);
     conn.toServer.push({ kind: 'clientOpened', conn: id, ip: '127.0.0.1', port: 40000 + id, now: 0 });
@@ -464,7 +496,9 @@ export class World {
         return this.sendElection(sid, e.to, e.msg);
       case 'listenQuorum':
         m.listening = e.listen;
-        if (!e.listen) for (const link of [...m.links.values()]) if (link.accepted && link.ends[1].sid === sid) this.endLink(link, 1);
+        if (!e.listen)
+          for (const link of [...m.links.values()])
+            if (link.accepted && link.ends[1].sid === sid) this.endLink(link, 1);
         return;
       case 'connectToLeader':
         return this.dial(m, e.sid);

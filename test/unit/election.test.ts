@@ -65,7 +65,8 @@ class Net {
   }
 }
 
-const participants = (n: number): ServerSpec[] => Array.from({ length: n }, (_, i) => ({ sid: i + 1, role: 'participant' }));
+const participants = (n: number): ServerSpec[] =>
+  Array.from({ length: n }, (_, i) => ({ sid: i + 1, role: 'participant' }));
 
 describe('vote order', () => {
   it('orders by peerEpoch, then zxid, then sid', () => {
@@ -122,10 +123,19 @@ describe('FastLeaderElection', () => {
     const net = new Net(participants(3));
     const a = net.peer(1).fle;
     a.lookForLeader({ lastZxid: 0x100000005n, currentEpoch: 1n, now: 0 });
-    const out = a.receive(2, { state: 'LOOKING', leader: 2, zxid: 0x100000001n, electionEpoch: 7n, peerEpoch: 1n, config: '' }, 0);
+    const out = a.receive(
+      2,
+      { state: 'LOOKING', leader: 2, zxid: 0x100000001n, electionEpoch: 7n, peerEpoch: 1n, config: '' },
+      0,
+    );
     expect(a.round).toBe(7n);
     expect(a.vote).toMatchObject({ leader: 1, zxid: 0x100000005n });
-    expect(out.filter((x) => x.kind === 'send').map((x) => x.kind === 'send' && x.to).sort()).toEqual([2, 3]);
+    expect(
+      out
+        .filter((x) => x.kind === 'send')
+        .map((x) => x.kind === 'send' && x.to)
+        .sort(),
+    ).toEqual([2, 3]);
   });
 
   it('answers a LOOKING peer of an older round with its own vote', () => {
@@ -133,8 +143,14 @@ describe('FastLeaderElection', () => {
     const a = net.peer(1).fle;
     a.lookForLeader({ lastZxid: 0n, currentEpoch: 0n, now: 0 });
     a.receive(2, { state: 'LOOKING', leader: 2, zxid: 0n, electionEpoch: 3n, peerEpoch: 0n, config: '' }, 0);
-    const out = a.receive(3, { state: 'LOOKING', leader: 3, zxid: 0n, electionEpoch: 1n, peerEpoch: 0n, config: '' }, 0);
-    expect(out).toEqual([{ kind: 'send', to: 3, msg: expect.objectContaining({ state: 'LOOKING', leader: 2, electionEpoch: 3n }) }]);
+    const out = a.receive(
+      3,
+      { state: 'LOOKING', leader: 3, zxid: 0n, electionEpoch: 1n, peerEpoch: 0n, config: '' },
+      0,
+    );
+    expect(out).toEqual([
+      { kind: 'send', to: 3, msg: expect.objectContaining({ state: 'LOOKING', leader: 2, electionEpoch: 3n }) },
+    ]);
   });
 
   it('restarts finalizeWait when a better vote arrives inside it', () => {
@@ -145,7 +161,11 @@ describe('FastLeaderElection', () => {
     net.deliver();
     net.advance(FINALIZE - 50);
     const one = net.peer(1).fle;
-    one.receive(3, { state: 'LOOKING', leader: 3, zxid: 0n, electionEpoch: one.round, peerEpoch: 0n, config: '' }, net.now);
+    one.receive(
+      3,
+      { state: 'LOOKING', leader: 3, zxid: 0n, electionEpoch: one.round, peerEpoch: 0n, config: '' },
+      net.now,
+    );
     net.advance(100);
     expect(net.peer(1).decided).toBeNull();
     expect(one.vote.leader).toBe(3);
@@ -176,9 +196,20 @@ describe('FastLeaderElection', () => {
     net.advance(FINALIZE + 20);
     const leader = net.peer(3).fle;
     leader.updatePeerEpoch(1n);
-    const looking: ElectionNotification = { state: 'LOOKING', leader: 1, zxid: 0n, electionEpoch: 1n, peerEpoch: 0n, config: '' };
+    const looking: ElectionNotification = {
+      state: 'LOOKING',
+      leader: 1,
+      zxid: 0n,
+      electionEpoch: 1n,
+      peerEpoch: 0n,
+      config: '',
+    };
     expect(leader.receive(1, looking, net.now)).toEqual([
-      { kind: 'send', to: 1, msg: { state: 'LEADING', leader: 3, zxid: 0n, electionEpoch: 1n, peerEpoch: 1n, config: 'version=0' } },
+      {
+        kind: 'send',
+        to: 1,
+        msg: { state: 'LEADING', leader: 3, zxid: 0n, electionEpoch: 1n, peerEpoch: 1n, config: 'version=0' },
+      },
     ]);
     expect(leader.receive(1, { ...looking, state: 'FOLLOWING', leader: 3 }, net.now)).toEqual([]);
   });
@@ -187,9 +218,18 @@ describe('FastLeaderElection', () => {
     const net = new Net(participants(3));
     const three = net.peer(3).fle;
     three.lookForLeader({ lastZxid: 0n, currentEpoch: 0n, now: 0 });
-    const following: ElectionNotification = { state: 'FOLLOWING', leader: 2, zxid: 0n, electionEpoch: 4n, peerEpoch: 1n, config: '' };
+    const following: ElectionNotification = {
+      state: 'FOLLOWING',
+      leader: 2,
+      zxid: 0n,
+      electionEpoch: 4n,
+      peerEpoch: 1n,
+      config: '',
+    };
     expect(three.receive(1, following, 0)).toEqual([]);
-    expect(three.receive(2, { ...following, state: 'LEADING' }, 0)).toEqual([{ kind: 'decided', state: 'FOLLOWING', leader: 2, tookMs: 0 }]);
+    expect(three.receive(2, { ...following, state: 'LEADING' }, 0)).toEqual([
+      { kind: 'decided', state: 'FOLLOWING', leader: 2, tookMs: 0 },
+    ]);
     expect(three.round).toBe(4n);
   });
 });

@@ -54,7 +54,9 @@ describe('the repository boundary', () => {
   it('no file of src, test, bench or bin reaches outside the repository', () => {
     const files = SCANNED.flatMap((dir) => codeFiles(path.join(REPO_ROOT, dir)));
     expect(files.length).toBeGreaterThan(100);
-    const escapes = files.flatMap((file) => findEscapes({ root: REPO_ROOT, file, source: readFileSync(file, 'utf8'), known: KNOWN }));
+    const escapes = files.flatMap((file) =>
+      findEscapes({ root: REPO_ROOT, file, source: readFileSync(file, 'utf8'), known: KNOWN }),
+    );
     expect(escapes.map((e) => `${e.file}:${e.line} ${e.code} → ${e.target}`)).toEqual([]);
   });
 });

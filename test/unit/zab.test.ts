@@ -40,7 +40,11 @@ class Node implements ZabHost {
   ) {
     this.applied = [];
     const applied = init.applied ?? [];
-    this.log = new ZabLog({ appliedZxid: 0n, pending: [...applied, ...(init.pending ?? [])], committedLogSize: init.committedLogSize });
+    this.log = new ZabLog({
+      appliedZxid: 0n,
+      pending: [...applied, ...(init.pending ?? [])],
+      committedLogSize: init.committedLogSize,
+    });
     this.log.commitThrough(applied.at(-1)?.zxid ?? 0n, (t) => this.apply(t));
     this.epochs = { acceptedEpoch: init.accepted ?? 0, currentEpoch: init.current ?? 0 };
   }
@@ -52,7 +56,11 @@ class Node implements ZabHost {
     this.applied.push(t.zxid);
   }
   snapshot(): SnapshotData {
-    return { lastZxid: this.applied.at(-1) ?? 0n, nodes: this.applied.map((z) => ({ path: `/${z}` }) as never), sessions: [] };
+    return {
+      lastZxid: this.applied.at(-1) ?? 0n,
+      nodes: this.applied.map((z) => ({ path: `/${z}` }) as never),
+      sessions: [],
+    };
   }
   installSnapshot(s: SnapshotData): void {
     this.applied = s.nodes.map((n) => BigInt(n.path.slice(1)));
@@ -82,12 +90,30 @@ class Cluster {
 
   constructor(leaderNode: Node) {
     this.leaderNode = leaderNode;
-    this.leader = new Leader({ sid: leaderNode.sid, servers: SERVERS, config: 'version=0', log: leaderNode.log, epochs: leaderNode.epochs, host: leaderNode, now: 0, ...TIMING });
+    this.leader = new Leader({
+      sid: leaderNode.sid,
+      servers: SERVERS,
+      config: 'version=0',
+      log: leaderNode.log,
+      epochs: leaderNode.epochs,
+      host: leaderNode,
+      now: 0,
+      ...TIMING,
+    });
     this.leader.start();
   }
 
   join(node: Node): Learner {
-    const learner = new Learner({ sid: node.sid, observer: node.sid === 4, leaderSid: this.leaderNode.sid, log: node.log, epochs: node.epochs, host: node, now: this.now, ...TIMING });
+    const learner = new Learner({
+      sid: node.sid,
+      observer: node.sid === 4,
+      leaderSid: this.leaderNode.sid,
+      log: node.log,
+      epochs: node.epochs,
+      host: node,
+      now: this.now,
+      ...TIMING,
+    });
     this.learners.set(node.sid, { node, learner, cursor: 0 });
     learner.start();
     this.leader.linkUp(node.sid, this.now);
@@ -279,15 +305,25 @@ describe('broadcast', () => {
     c.leader.propose({ sessionId: 5n, cxid: 1, body: { type: 'closeSession' } }, 1234);
     const la = c.leaderNode.actions;
     const persisted = la.findIndex((a) => a.kind === 'persistTxns');
-    const proposed = la.findIndex((a) => a.kind === 'sendQuorum' && a.msg.type === 'PROPOSAL' && a.msg.txn.zxid === zxidOf(1, 1));
+    const proposed = la.findIndex(
+      (a) => a.kind === 'sendQuorum' && a.msg.type === 'PROPOSAL' && a.msg.txn.zxid === zxidOf(1, 1),
+    );
     expect(persisted).toBeGreaterThan(-1);
     expect(persisted).toBeLessThan(proposed);
     c.pump();
     expect(c.leaderNode.applied).toEqual([zxidOf(1, 1)]);
     expect(c.node(2).applied).toEqual([zxidOf(1, 1)]);
     expect(c.node(4).applied).toEqual([zxidOf(1, 1)]);
-    expect(c.node(4).sent().filter((m) => m.type === 'ACK' && m.zxid === zxidOf(1, 1))).toEqual([]);
-    expect(c.leaderNode.sent()).toContainEqual({ type: 'INFORM', txn: expect.objectContaining({ zxid: zxidOf(1, 1), time: 1234 }) });
+    expect(
+      c
+        .node(4)
+        .sent()
+        .filter((m) => m.type === 'ACK' && m.zxid === zxidOf(1, 1)),
+    ).toEqual([]);
+    expect(c.leaderNode.sent()).toContainEqual({
+      type: 'INFORM',
+      txn: expect.objectContaining({ zxid: zxidOf(1, 1), time: 1234 }),
+    });
   });
 
   it('does not commit without a quorum, and commits in zxid order once acks arrive', () => {
@@ -333,7 +369,10 @@ describe('broadcast', () => {
     c.leader.sync({ kind: 'local' });
     c.leader.receive(3, { type: 'ACK', zxid: zxidOf(1, 1) }, 0);
     const toTwo = c.leaderNode.actions.flatMap((a) => (a.kind === 'sendQuorum' && a.link === 2 ? [a.msg] : []));
-    expect(toTwo.slice(-2)).toEqual([{ type: 'COMMIT', zxid: zxidOf(1, 1) }, { type: 'SYNC', path: '/a' }]);
+    expect(toTwo.slice(-2)).toEqual([
+      { type: 'COMMIT', zxid: zxidOf(1, 1) },
+      { type: 'SYNC', path: '/a' },
+    ]);
     expect(c.leaderNode.actions.filter((a) => a.kind === 'syncDone')).toHaveLength(1);
     c.leader.sync({ kind: 'local' });
     expect(c.leaderNode.actions.filter((a) => a.kind === 'syncDone')).toHaveLength(2);
@@ -343,7 +382,10 @@ describe('broadcast', () => {
     const c = running();
     c.node(2).touched = [{ sessionId: 9n, timeoutMs: 4000 }];
     c.tick(50);
-    expect(c.leaderNode.actions).toContainEqual({ kind: 'touchSessions', sessions: [{ sessionId: 9n, timeoutMs: 4000 }] });
+    expect(c.leaderNode.actions).toContainEqual({
+      kind: 'touchSessions',
+      sessions: [{ sessionId: 9n, timeoutMs: 4000 }],
+    });
   });
 
   it('keeps leading with one follower gone and gives up when no quorum is synced', () => {
@@ -366,7 +408,9 @@ describe('broadcast', () => {
     expect(c.node(2).lost()).toBe('Read timed out');
     c.learners.get(3)?.learner.linkDown(3);
     expect(c.node(3).lost()).toBe('Connection to the leader closed');
-    expect(c.node(3).actions).toContainEqual(expect.objectContaining({ kind: 'log', msg: 'Exception when following the leader' }));
+    expect(c.node(3).actions).toContainEqual(
+      expect.objectContaining({ kind: 'log', msg: 'Exception when following the leader' }),
+    );
   });
 
   it('rolls over to a new epoch before the zxid counter overflows', () => {
@@ -383,7 +427,11 @@ describe('ZabLog.planSync', () => {
   log.commitThrough(zxidOf(1, 5), () => undefined);
 
   it('diffs from a zxid inside the window, truncates past its end, snaps below it', () => {
-    expect(log.planSync(zxidOf(1, 4), true)).toMatchObject({ mode: 'DIFF', zxid: zxidOf(1, 6), entries: [{ committed: true }, { committed: false }] });
+    expect(log.planSync(zxidOf(1, 4), true)).toMatchObject({
+      mode: 'DIFF',
+      zxid: zxidOf(1, 6),
+      entries: [{ committed: true }, { committed: false }],
+    });
     expect(log.planSync(zxidOf(1, 6), false)).toMatchObject({ mode: 'TRUNC', zxid: zxidOf(1, 5), entries: [] });
     expect(log.planSync(zxidOf(1, 2), true)).toMatchObject({ mode: 'DIFF', entries: [{}, {}, {}, {}] });
     expect(log.planSync(zxidOf(1, 1), true)).toMatchObject({ mode: 'SNAP', entries: [{ committed: false }] });
@@ -394,4 +442,3 @@ describe('ZabLog.planSync', () => {
     expect(log.truncateAfter(zxidOf(1, 4))).toBe(false);
   });
 });
-

@@ -1,7 +1,14 @@
 // What the agent asks of a containerizer (launch, follow, kill, recover, remove orphans) and the
 // environment every task gets (MESOS_* variables, HOST, PORT/PORTS/PORTn, then the task's own).
 import { resourcesFromV1 } from '../../master/core/resources.js';
-import type { AgentTask, ContainerHandle, ContainerizerType, ContainerReport, ExitStatus, OrphanContainer } from '../core/protocol.js';
+import type {
+  AgentTask,
+  ContainerHandle,
+  ContainerizerType,
+  ContainerReport,
+  ExitStatus,
+  OrphanContainer,
+} from '../core/protocol.js';
 
 export interface ContainerEvents {
   /** A launched or followed container ended; null when it left no exit status. */

@@ -6,10 +6,21 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { withTimeout } from '../../common/clock.js';
 import { errorMessage } from '../../common/errors.js';
-import { DOCKER_LOG_DRAIN_TIMEOUT_MS, DOCKER_PING_TIMEOUT_MS, DOCKER_PULL_PROGRESS_INTERVAL_MS } from '../../common/limits.js';
+import {
+  DOCKER_LOG_DRAIN_TIMEOUT_MS,
+  DOCKER_PING_TIMEOUT_MS,
+  DOCKER_PULL_PROGRESS_INTERVAL_MS,
+} from '../../common/limits.js';
 import type { Logger } from '../../common/logging.js';
 import type { AgentTask, ContainerReport, ExitStatus, OrphanContainer } from '../core/protocol.js';
-import { exitStatusOf, taskEnvironment, type ContainerEvents, type Containerizer, type Launched, type Recovered } from './containerizer.js';
+import {
+  exitStatusOf,
+  taskEnvironment,
+  type ContainerEvents,
+  type Containerizer,
+  type Launched,
+  type Recovered,
+} from './containerizer.js';
 
 /** Where the sandbox is mounted inside containers (Mesos --sandbox_directory). */
 const CONTAINER_SANDBOX = '/mnt/mesos/sandbox';
@@ -49,7 +60,10 @@ function dockerCommand(task: AgentTask): { Entrypoint?: string[]; Cmd?: string[]
   if (command?.shell !== false && command?.value !== undefined && command.value !== '') {
     return { Entrypoint: ['/bin/sh', '-c'], Cmd: [command.value] };
   }
-  const argv = [...(command?.value === undefined || command.value === '' ? [] : [command.value]), ...(command?.arguments ?? [])];
+  const argv = [
+    ...(command?.value === undefined || command.value === '' ? [] : [command.value]),
+    ...(command?.arguments ?? []),
+  ];
   return argv.length === 0 ? {} : { Cmd: argv };
 }
 
@@ -101,7 +115,10 @@ export class DockerContainerizer implements Containerizer {
       await withTimeout(docker.ping(), { ms: DOCKER_PING_TIMEOUT_MS, what: 'pinging the Docker engine' });
       return new DockerContainerizer(docker, options);
     } catch (err) {
-      options.logger.warn({ err: errorMessage(err) }, 'No Docker engine is reachable: DOCKER tasks cannot run on this agent; process tasks still run');
+      options.logger.warn(
+        { err: errorMessage(err) },
+        'No Docker engine is reachable: DOCKER tasks cannot run on this agent; process tasks still run',
+      );
       return null;
     }
   }
@@ -123,7 +140,10 @@ export class DockerContainerizer implements Containerizer {
     const networkInfos = Object.entries(info.NetworkSettings.Networks)
       .filter(([, n]) => n.IPAddress !== '')
       .map(([name, n]) => ({ name, ip_addresses: [{ protocol: 'IPv4', ip_address: n.IPAddress }] }));
-    return { handle: { type: 'docker', id: container.id }, containerStatus: { executor_pid: info.State.Pid, network_infos: networkInfos } };
+    return {
+      handle: { type: 'docker', id: container.id },
+      containerStatus: { executor_pid: info.State.Pid, network_infos: networkInfos },
+    };
   }
 
   watch(task: AgentTask): void {
@@ -141,7 +161,10 @@ export class DockerContainerizer implements Containerizer {
   }
 
   async recover(tasks: readonly AgentTask[]): Promise<Recovered> {
-    const listed = await this.docker.listContainers({ all: true, filters: { label: [`${LABELS.workDir}=${this.options.workDir}`] } });
+    const listed = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`${LABELS.workDir}=${this.options.workDir}`] },
+    });
     const byId = new Map(listed.map((c) => [c.Id, c]));
     const containers = new Map<string, ContainerReport>();
     const known = new Set<string>();
@@ -150,7 +173,11 @@ export class DockerContainerizer implements Containerizer {
       known.add(task.handle.id);
       const found = byId.get(task.handle.id);
       if (found?.State === 'running') containers.set(task.containerId, { kind: 'running' });
-      else containers.set(task.containerId, { kind: 'exited', status: found === undefined ? null : await this.collectEnded(task, found.Id) });
+      else
+        containers.set(task.containerId, {
+          kind: 'exited',
+          status: found === undefined ? null : await this.collectEnded(task, found.Id),
+        });
     }
     const orphans: OrphanContainer[] = listed
       .filter((c) => !known.has(c.Id) && (c.Names[0] ?? '').replace(/^\//, '').startsWith(NAME_PREFIX))
@@ -174,16 +201,25 @@ export class DockerContainerizer implements Containerizer {
   private createOptions(task: AgentTask, agentId: string): Docker.ContainerCreateOptions {
     const docker = task.info.container?.docker;
     const name = `${NAME_PREFIX}${task.containerId}`;
-    const env = { ...taskEnvironment(task, { agentId, sandbox: CONTAINER_SANDBOX, host: this.options.host }), MESOS_CONTAINER_NAME: name };
+    const env = {
+      ...taskEnvironment(task, { agentId, sandbox: CONTAINER_SANDBOX, host: this.options.host }),
+      MESOS_CONTAINER_NAME: name,
+    };
     const mappings = docker?.port_mappings ?? [];
-    const portKey = (m: { container_port: number; protocol?: string }): string => `${m.container_port}/${(m.protocol ?? 'tcp').toLowerCase()}`;
+    const portKey = (m: { container_port: number; protocol?: string }): string =>
+      `${m.container_port}/${(m.protocol ?? 'tcp').toLowerCase()}`;
     const portBindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
     for (const m of mappings) {
       const key = portKey(m);
       portBindings[key] = [...(portBindings[key] ?? []), { HostIp: this.options.host, HostPort: String(m.host_port) }];
     }
     const volumes = (task.info.container?.volumes ?? []).map((v) => {
-      const host = v.host_path === undefined ? join(task.sandbox, v.container_path) : v.host_path.startsWith('/') ? v.host_path : join(task.sandbox, v.host_path);
+      const host =
+        v.host_path === undefined
+          ? join(task.sandbox, v.container_path)
+          : v.host_path.startsWith('/')
+            ? v.host_path
+            : join(task.sandbox, v.host_path);
       return `${host}:${v.container_path}:${(v.mode ?? 'RW').toLowerCase()}`;
     });
     return {
@@ -235,7 +271,11 @@ export class DockerContainerizer implements Containerizer {
         lastLog = Date.now();
         logger.info({ image, layer: event.id, status: event.status, progress: event.progress }, 'Pulling image');
       };
-      this.docker.modem.followProgress(stream, (err: Error | null) => (err === null ? resolve() : reject(err)), onProgress);
+      this.docker.modem.followProgress(
+        stream,
+        (err: Error | null) => (err === null ? resolve() : reject(err)),
+        onProgress,
+      );
     });
     logger.info({ image }, 'Pulled image');
   }
@@ -244,12 +284,14 @@ export class DockerContainerizer implements Containerizer {
   private follow(task: AgentTask, id: string, sinceMs: number): void {
     const container = this.docker.getContainer(id);
     const logs = this.copyLogs(container, task.sandbox, { follow: true, sinceMs }).catch((err: unknown) => {
-      if (!this.closed) this.options.logger.warn({ container: id, err: errorMessage(err) }, 'Copying the container log failed');
+      if (!this.closed)
+        this.options.logger.warn({ container: id, err: errorMessage(err) }, 'Copying the container log failed');
     });
     void this.waitForExit(container).then(async (status) => {
       if (this.closed) return;
-      await withTimeout(logs, { ms: DOCKER_LOG_DRAIN_TIMEOUT_MS, what: 'copying the container log' }).catch((err: unknown) =>
-        this.options.logger.warn({ container: id, err: errorMessage(err) }, 'Container log copy incomplete'),
+      await withTimeout(logs, { ms: DOCKER_LOG_DRAIN_TIMEOUT_MS, what: 'copying the container log' }).catch(
+        (err: unknown) =>
+          this.options.logger.warn({ container: id, err: errorMessage(err) }, 'Container log copy incomplete'),
       );
       await this.destroy({ containerizer: 'docker', id, name: '' }).catch((err: unknown) =>
         this.options.logger.warn({ container: id, err: errorMessage(err) }, 'Could not remove the container'),
@@ -266,7 +308,10 @@ export class DockerContainerizer implements Containerizer {
         return exitStatusOf({ exitCode: result.StatusCode });
       } catch (err) {
         if (statusCode(err) === 404 || this.closed) return null;
-        this.options.logger.warn({ container: container.id, err: errorMessage(err) }, 'waiting for the container failed; trying again');
+        this.options.logger.warn(
+          { container: container.id, err: errorMessage(err) },
+          'waiting for the container failed; trying again',
+        );
         await new Promise((resolve) => setTimeout(resolve, this.options.retryMs));
       }
     }
@@ -276,21 +321,33 @@ export class DockerContainerizer implements Containerizer {
   /** A container that ended while the agent was down: its last log lines, its exit code, then it goes. */
   private async collectEnded(task: AgentTask, id: string): Promise<ExitStatus> {
     const container = this.docker.getContainer(id);
-    await this.copyLogs(container, task.sandbox, { follow: false, sinceMs: lastLogWrite(task.sandbox) }).catch(() => undefined);
+    await this.copyLogs(container, task.sandbox, { follow: false, sinceMs: lastLogWrite(task.sandbox) }).catch(
+      () => undefined,
+    );
     const info = await container.inspect();
     await this.destroy({ containerizer: 'docker', id, name: '' });
     return exitStatusOf({ exitCode: info.State.ExitCode });
   }
 
   /** Appends the container's stdout and stderr (since `sinceMs`) to the sandbox files. */
-  private async copyLogs(container: Docker.Container, sandbox: string, o: { follow: boolean; sinceMs: number }): Promise<void> {
+  private async copyLogs(
+    container: Docker.Container,
+    sandbox: string,
+    o: { follow: boolean; sinceMs: number },
+  ): Promise<void> {
     const stdout = createWriteStream(join(sandbox, 'stdout'), { flags: 'a' });
     const stderr = createWriteStream(join(sandbox, 'stderr'), { flags: 'a' });
     try {
       // Docker takes fractional seconds as text; lines already copied are older than the files' mtime.
       const since = (o.sinceMs / 1000).toFixed(9) as unknown as number;
       if (o.follow) {
-        const stream = await container.logs({ follow: true, stdout: true, stderr: true, since, abortSignal: this.following.signal });
+        const stream = await container.logs({
+          follow: true,
+          stdout: true,
+          stderr: true,
+          since,
+          abortSignal: this.following.signal,
+        });
         this.docker.modem.demuxStream(stream, stdout, stderr);
         await once(stream, 'end');
       } else {

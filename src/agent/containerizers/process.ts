@@ -8,14 +8,22 @@ import { execa } from 'execa';
 import type { Logger } from '../../common/logging.js';
 import type { CommandInfo } from '../../master/core/v1.js';
 import type { AgentTask, ContainerHandle, ContainerReport, ExitStatus } from '../core/protocol.js';
-import { exitStatusOf, taskEnvironment, type ContainerEvents, type Containerizer, type Launched, type Recovered } from './containerizer.js';
+import {
+  exitStatusOf,
+  taskEnvironment,
+  type ContainerEvents,
+  type Containerizer,
+  type Launched,
+  type Recovered,
+} from './containerizer.js';
 
 /**
  * Runs in the sandbox; `$1` is the status file, the rest the task's argv; exits with the task's status.
  * It traps TERM (a trap, unlike an ignored signal, is not inherited), so a kill's TERM reaches the task
  * while the wrapper waits for the task to end, however long it takes to.
  */
-const WRAPPER = 'trap : TERM; status_file=$1; shift; "$@" >>stdout 2>>stderr; status=$?; echo "$status" >"$status_file"; exit "$status"';
+const WRAPPER =
+  'trap : TERM; status_file=$1; shift; "$@" >>stdout 2>>stderr; status=$?; echo "$status" >"$status_file"; exit "$status"';
 
 export interface ProcessContainerizerOptions {
   /** Where exit status files live (outside every sandbox). */
@@ -117,7 +125,10 @@ export class ProcessContainerizer implements Containerizer {
     const check = async (): Promise<void> => {
       if (this.closed) return;
       if (await isRunning(handle)) {
-        this.timers.set(task.containerId, setTimeout(() => void check(), this.options.pollMs));
+        this.timers.set(
+          task.containerId,
+          setTimeout(() => void check(), this.options.pollMs),
+        );
         return;
       }
       this.timers.delete(task.containerId);
@@ -132,10 +143,15 @@ export class ProcessContainerizer implements Containerizer {
     signalGroup(handle.pid, 'SIGTERM');
     const deadline = Date.now() + graceMs;
     while (Date.now() < deadline && (await isRunning(handle))) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(this.options.pollMs, Math.max(1, deadline - Date.now()))));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(this.options.pollMs, Math.max(1, deadline - Date.now()))),
+      );
     }
     if (await isRunning(handle)) {
-      this.options.logger.info({ task: task.info.task_id.value, pid: handle.pid }, 'grace period over; sending SIGKILL');
+      this.options.logger.info(
+        { task: task.info.task_id.value, pid: handle.pid },
+        'grace period over; sending SIGKILL',
+      );
       signalGroup(handle.pid, 'SIGKILL');
     }
   }
@@ -146,7 +162,10 @@ export class ProcessContainerizer implements Containerizer {
       const handle = handleOf(task);
       if (handle === null) continue;
       const running = await isRunning(handle);
-      containers.set(task.containerId, running ? { kind: 'running' } : { kind: 'exited', status: this.recordedStatus(task.containerId) });
+      containers.set(
+        task.containerId,
+        running ? { kind: 'running' } : { kind: 'exited', status: this.recordedStatus(task.containerId) },
+      );
     }
     return { containers, orphans: [] };
   }

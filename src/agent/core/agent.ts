@@ -5,7 +5,16 @@ import type { AgentCoreOptions, AgentInput, AgentOutput } from './protocol.js';
 import { applyRecovery, planRecovery } from './recovery.js';
 import { checkLink, connected, disconnected, leaderDetected, pinged, registeredWith } from './registration.js';
 import { isRegistered, newState, warn, type AgentState, type Ctx } from './state.js';
-import { exited, healthChanged, killAll, killTask, launched, launchFailed, runTask, shutdownFramework } from './tasks.js';
+import {
+  exited,
+  healthChanged,
+  killAll,
+  killTask,
+  launched,
+  launchFailed,
+  runTask,
+  shutdownFramework,
+} from './tasks.js';
 import { acknowledge, retryUpdates } from './updates.js';
 
 /** What the endpoints and the worker's state messages are computed from; callers must not change it. */

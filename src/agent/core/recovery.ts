@@ -67,10 +67,18 @@ export function applyRecovery(ctx: Ctx, plan: RecoveryPlan): void {
   for (const { task, status } of plan.ended) updateStatus(ctx, task, terminalStatus(task, status));
   for (const task of plan.interrupted) {
     const state = hasCapability(task.framework, 'PARTITION_AWARE') ? 'TASK_DROPPED' : 'TASK_LOST';
-    updateStatus(ctx, task, { state, source: 'SOURCE_AGENT', reason: 'REASON_AGENT_RESTARTED', message: 'The agent restarted before the task was launched' });
+    updateStatus(ctx, task, {
+      state,
+      source: 'SOURCE_AGENT',
+      reason: 'REASON_AGENT_RESTARTED',
+      message: 'The agent restarted before the task was launched',
+    });
   }
   for (const container of plan.orphans) {
-    warn(ctx, `Removing orphaned container ${container.name} (${container.id}): this agent's checkpoint does not know it`);
+    warn(
+      ctx,
+      `Removing orphaned container ${container.name} (${container.id}): this agent's checkpoint does not know it`,
+    );
     ctx.out.push({ kind: 'destroyOrphan', container });
   }
   const summary = `${plan.running.length} running, ${plan.ended.length} ended meanwhile, ${plan.interrupted.length} interrupted`;

@@ -41,7 +41,10 @@ export function connected(ctx: Ctx, connection: string): void {
 export function disconnected(ctx: Ctx, connection: string): void {
   const { link } = ctx.s;
   if (connection !== link.connection) return;
-  warn(ctx, `Disconnected from master ${link.master === null ? '' : describeMaster(link.master)}; detecting the leader again`);
+  warn(
+    ctx,
+    `Disconnected from master ${link.master === null ? '' : describeMaster(link.master)}; detecting the leader again`,
+  );
   link.connection = null;
   waitThenDetect(ctx);
 }
@@ -61,7 +64,12 @@ export function registeredWith(ctx: Ctx, m: Registered): void {
   link.nextAttemptAt = null;
   link.backoff = ctx.options.ticks.registrationBackoffMin;
   const master = describeMaster(m.master_info);
-  log(ctx, m.type === 'REGISTERED' ? `Registered with master ${master}; given agent ID ${id}` : `Re-registered with master ${master}`);
+  log(
+    ctx,
+    m.type === 'REGISTERED'
+      ? `Registered with master ${master}; given agent ID ${id}`
+      : `Re-registered with master ${master}`,
+  );
   flushUpdates(ctx);
 }
 

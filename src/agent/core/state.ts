@@ -63,7 +63,15 @@ export function newState(): AgentState {
   return {
     agentId: null,
     tick: 0,
-    link: { phase: 'detecting', master: null, connection: null, nextAttemptAt: null, backoff: 0, lastPingAt: 0, connections: 0 },
+    link: {
+      phase: 'detecting',
+      master: null,
+      connection: null,
+      nextAttemptAt: null,
+      backoff: 0,
+      lastPingAt: 0,
+      connections: 0,
+    },
     tasks: new Map(),
     completed: [],
     retries: new Map(),

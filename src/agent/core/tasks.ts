@@ -9,8 +9,24 @@ import { findByContainer, frameworkIdOf, log, persistTask, taskKey, warn, type C
 import { completeTask, updateStatus, type StatusOptions } from './updates.js';
 
 /** Where Mesos puts a run's sandbox: `<work_dir>/slaves/<agent>/frameworks/<fw>/executors/<executor>/runs/<container>`. */
-function sandboxPath(o: { workDir: string; agentId: string; frameworkId: string; executorId: string; containerId: string }): string {
-  return posix.join(o.workDir, 'slaves', o.agentId, 'frameworks', o.frameworkId, 'executors', o.executorId, 'runs', o.containerId);
+function sandboxPath(o: {
+  workDir: string;
+  agentId: string;
+  frameworkId: string;
+  executorId: string;
+  containerId: string;
+}): string {
+  return posix.join(
+    o.workDir,
+    'slaves',
+    o.agentId,
+    'frameworks',
+    o.frameworkId,
+    'executors',
+    o.executorId,
+    'runs',
+    o.containerId,
+  );
 }
 
 /** Ids become directory names: no separators, no `.`/`..`, no NUL. */
@@ -23,7 +39,10 @@ export function runTask(ctx: Ctx, framework: FrameworkInfo, info: TaskInfo): voi
   const frameworkId = framework.id?.value;
   const taskId = info.task_id.value;
   if (frameworkId === undefined || s.agentId === null) {
-    warn(ctx, `Ignoring run task ${taskId}: ${frameworkId === undefined ? 'the framework has no id' : 'this agent is not registered'}`);
+    warn(
+      ctx,
+      `Ignoring run task ${taskId}: ${frameworkId === undefined ? 'the framework has no id' : 'this agent is not registered'}`,
+    );
     return;
   }
   const key = taskKey(frameworkId, taskId);
@@ -33,15 +52,36 @@ export function runTask(ctx: Ctx, framework: FrameworkInfo, info: TaskInfo): voi
   }
   const containerId = options.ids.containerId();
   const safe = isSafeId(frameworkId) && isSafeId(taskId);
-  const sandbox = safe ? sandboxPath({ workDir: options.workDir, agentId: s.agentId, frameworkId, executorId: taskId, containerId }) : '';
+  const sandbox = safe
+    ? sandboxPath({ workDir: options.workDir, agentId: s.agentId, frameworkId, executorId: taskId, containerId })
+    : '';
   const containerizer = info.container?.type === 'DOCKER' ? 'docker' : 'mesos';
-  const task: AgentTask = { framework, info, containerizer, containerId, sandbox, state: 'TASK_STAGING', statuses: [], pending: [], handle: null, kill: null };
+  const task: AgentTask = {
+    framework,
+    info,
+    containerizer,
+    containerId,
+    sandbox,
+    state: 'TASK_STAGING',
+    statuses: [],
+    pending: [],
+    handle: null,
+    kill: null,
+  };
   s.tasks.set(key, task);
-  log(ctx, `Launching task ${taskId} for framework ${frameworkId} in container ${containerId} (${containerizer} containerizer)`);
+  log(
+    ctx,
+    `Launching task ${taskId} for framework ${frameworkId} in container ${containerId} (${containerizer} containerizer)`,
+  );
   const problem = safe ? launchProblem(ctx, task) : 'Framework and task ids must not contain "/" or be "." or ".."';
   if (problem !== null) {
     s.counters['slave/container_launch_errors']++;
-    updateStatus(ctx, task, { state: 'TASK_FAILED', source: 'SOURCE_AGENT', reason: 'REASON_CONTAINER_LAUNCH_FAILED', message: problem });
+    updateStatus(ctx, task, {
+      state: 'TASK_FAILED',
+      source: 'SOURCE_AGENT',
+      reason: 'REASON_CONTAINER_LAUNCH_FAILED',
+      message: problem,
+    });
     return;
   }
   updateStatus(ctx, task, { state: 'TASK_STARTING' });
@@ -54,7 +94,9 @@ function launchProblem(ctx: Ctx, task: AgentTask): string | null {
   if (info.executor !== undefined) return 'Custom executors are not supported by this agent';
   if (info.command === undefined) return 'The task has no command';
   if (!ctx.options.containerizers.includes(containerizer)) {
-    return containerizer === 'docker' ? 'No containerizer can launch this task: Docker is not available on this agent' : 'The mesos containerizer is not enabled on this agent';
+    return containerizer === 'docker'
+      ? 'No containerizer can launch this task: Docker is not available on this agent'
+      : 'The mesos containerizer is not enabled on this agent';
   }
   return containerizer === 'docker' ? dockerProblem(info) : null;
 }
@@ -72,7 +114,12 @@ function dockerProblem(info: TaskInfo): string | null {
   return outside === undefined ? null : `Port [${outside.host_port}] not included in resources`;
 }
 
-export function launched(ctx: Ctx, containerId: string, handle: ContainerHandle, containerStatus: Record<string, unknown> = {}): void {
+export function launched(
+  ctx: Ctx,
+  containerId: string,
+  handle: ContainerHandle,
+  containerStatus: Record<string, unknown> = {},
+): void {
   const task = findByContainer(ctx.s, containerId);
   if (task === undefined || isTerminalState(task.state)) return;
   task.handle = handle;
@@ -81,7 +128,10 @@ export function launched(ctx: Ctx, containerId: string, handle: ContainerHandle,
     ctx.out.push({ kind: 'kill', task, graceMs: task.kill.graceMs });
     return;
   }
-  updateStatus(ctx, task, { state: 'TASK_RUNNING', containerStatus: { container_id: { value: containerId }, ...containerStatus } });
+  updateStatus(ctx, task, {
+    state: 'TASK_RUNNING',
+    containerStatus: { container_id: { value: containerId }, ...containerStatus },
+  });
 }
 
 export function launchFailed(ctx: Ctx, containerId: string, message: string): void {
@@ -89,17 +139,28 @@ export function launchFailed(ctx: Ctx, containerId: string, message: string): vo
   if (task === undefined || isTerminalState(task.state)) return;
   ctx.s.counters['slave/container_launch_errors']++;
   if (task.kill !== null) {
-    updateStatus(ctx, task, { state: 'TASK_KILLED', source: 'SOURCE_AGENT', reason: 'REASON_TASK_KILLED_DURING_LAUNCH', message: 'Task killed during launch' });
+    updateStatus(ctx, task, {
+      state: 'TASK_KILLED',
+      source: 'SOURCE_AGENT',
+      reason: 'REASON_TASK_KILLED_DURING_LAUNCH',
+      message: 'Task killed during launch',
+    });
     return;
   }
-  updateStatus(ctx, task, { state: 'TASK_FAILED', source: 'SOURCE_AGENT', reason: 'REASON_CONTAINER_LAUNCH_FAILED', message: `Failed to launch container: ${message}` });
+  updateStatus(ctx, task, {
+    state: 'TASK_FAILED',
+    source: 'SOURCE_AGENT',
+    reason: 'REASON_CONTAINER_LAUNCH_FAILED',
+    message: `Failed to launch container: ${message}`,
+  });
 }
 
 /** A container ended; one that ended before its launch was reported did run, so RUNNING comes first. */
 export function exited(ctx: Ctx, containerId: string, status: ExitStatus | null): void {
   const task = findByContainer(ctx.s, containerId);
   if (task === undefined || isTerminalState(task.state)) return;
-  if (task.state === 'TASK_STARTING' && task.kill === null) updateStatus(ctx, task, { state: 'TASK_RUNNING', containerStatus: { container_id: { value: containerId } } });
+  if (task.state === 'TASK_STARTING' && task.kill === null)
+    updateStatus(ctx, task, { state: 'TASK_RUNNING', containerStatus: { container_id: { value: containerId } } });
   updateStatus(ctx, task, terminalStatus(task, status));
 }
 
@@ -115,12 +176,21 @@ function signalOf(status: ExitStatus): string | null {
 export function terminalStatus(task: AgentTask, status: ExitStatus | null): StatusOptions {
   if (status === null) {
     const state = task.kill === null ? 'TASK_FAILED' : 'TASK_KILLED';
-    return { state, source: 'SOURCE_AGENT', reason: 'REASON_EXECUTOR_TERMINATED', message: 'Container ended while the agent was not running' };
+    return {
+      state,
+      source: 'SOURCE_AGENT',
+      reason: 'REASON_EXECUTOR_TERMINATED',
+      message: 'Container ended while the agent was not running',
+    };
   }
   const what = task.containerizer === 'docker' ? 'Container' : 'Command';
   const signal = signalOf(status);
-  const message = signal === null ? `${what} exited with status ${'code' in status ? status.code : '?'}` : `${what} terminated with signal ${signal}`;
-  if (task.kill !== null) return { state: 'TASK_KILLED', message, ...(task.unhealthy === true ? { healthy: false } : {}) };
+  const message =
+    signal === null
+      ? `${what} exited with status ${'code' in status ? status.code : '?'}`
+      : `${what} terminated with signal ${signal}`;
+  if (task.kill !== null)
+    return { state: 'TASK_KILLED', message, ...(task.unhealthy === true ? { healthy: false } : {}) };
   return { state: 'code' in status && status.code === 0 ? 'TASK_FINISHED' : 'TASK_FAILED', message };
 }
 
@@ -128,11 +198,19 @@ export function terminalStatus(task: AgentTask, status: ExitStatus | null): Stat
  * A health check changed the task's health: TASK_RUNNING with `healthy`, as Mesos's executors send it;
  * at consecutive_failures the task is killed and its terminal update says unhealthy.
  */
-export function healthChanged(ctx: Ctx, o: { containerId: string; healthy: boolean; kill: boolean; cause: string | null }): void {
+export function healthChanged(
+  ctx: Ctx,
+  o: { containerId: string; healthy: boolean; kill: boolean; cause: string | null },
+): void {
   const task = findByContainer(ctx.s, o.containerId);
   if (task === undefined || task.state !== 'TASK_RUNNING' || task.kill !== null) return;
   const message = o.cause === null ? {} : { message: o.cause };
-  updateStatus(ctx, task, { state: 'TASK_RUNNING', healthy: o.healthy, reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED', ...message });
+  updateStatus(ctx, task, {
+    state: 'TASK_RUNNING',
+    healthy: o.healthy,
+    reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED',
+    ...message,
+  });
   if (!o.kill) return;
   task.unhealthy = true;
   killTask(ctx, frameworkIdOf(task), task.info.task_id.value);

@@ -4,7 +4,18 @@ import { MAX_COMPLETED_TASKS_PER_AGENT, MAX_STATUSES_PER_TASK } from '../../comm
 import { pushBounded } from '../../master/core/state.js';
 import { isTerminalState, type StatusSource, type TaskState, type TaskStatus } from '../../master/core/v1.js';
 import type { AgentTask } from './protocol.js';
-import { frameworkIdOf, isRegistered, keyOf, log, persistTask, send, taskKey, warn, type AgentCounter, type Ctx } from './state.js';
+import {
+  frameworkIdOf,
+  isRegistered,
+  keyOf,
+  log,
+  persistTask,
+  send,
+  taskKey,
+  warn,
+  type AgentCounter,
+  type Ctx,
+} from './state.js';
 
 export interface StatusOptions {
   state: TaskState;
@@ -31,7 +42,10 @@ export function updateStatus(ctx: Ctx, task: AgentTask, o: StatusOptions): void 
     ...(o.containerStatus === undefined ? {} : { container_status: o.containerStatus }),
     ...(o.healthy === undefined ? {} : { healthy: o.healthy }),
   };
-  log(ctx, `Handling status update ${o.state} (Status UUID: ${status.uuid}) for task ${task.info.task_id.value} of framework ${frameworkIdOf(task)}`);
+  log(
+    ctx,
+    `Handling status update ${o.state} (Status UUID: ${status.uuid}) for task ${task.info.task_id.value} of framework ${frameworkIdOf(task)}`,
+  );
   if (!isTerminalState(task.state) && isTerminalState(o.state)) countTerminal(ctx, o.state);
   task.state = o.state;
   pushBounded(task.statuses, status, MAX_STATUSES_PER_TASK);
@@ -56,7 +70,10 @@ function countTerminal(ctx: Ctx, state: TaskState): void {
 function sendHead(ctx: Ctx, task: AgentTask, interval: number): void {
   const head = task.pending[0];
   if (head === undefined || !isRegistered(ctx.s)) return;
-  send(ctx, { type: 'STATUS_UPDATE', update: { framework_id: { value: frameworkIdOf(task) }, status: head, latest_state: task.state } });
+  send(ctx, {
+    type: 'STATUS_UPDATE',
+    update: { framework_id: { value: frameworkIdOf(task) }, status: head, latest_state: task.state },
+  });
   ctx.s.retries.set(keyOf(task), { sentAt: ctx.s.tick, interval });
 }
 
@@ -81,7 +98,10 @@ export function acknowledge(ctx: Ctx, frameworkId: string, taskId: string, uuid:
   const task = ctx.s.tasks.get(key);
   const head = task?.pending[0];
   if (task === undefined || head?.uuid !== uuid) {
-    warn(ctx, `Ignoring unexpected status update acknowledgement (UUID: ${uuid}) for task ${taskId} of framework ${frameworkId}`);
+    warn(
+      ctx,
+      `Ignoring unexpected status update acknowledgement (UUID: ${uuid}) for task ${taskId} of framework ${frameworkId}`,
+    );
     ctx.s.counters['slave/invalid_status_updates']++;
     return;
   }

@@ -38,7 +38,11 @@ function taskJson(task: AgentTask, agentId: string): Record<string, unknown> {
     slave_id: agentId,
     state: task.state,
     resources: resourcesToV0(resourcesFromV1(info.resources)),
-    statuses: task.statuses.map((st) => ({ state: st.state, timestamp: st.timestamp, ...(st.container_status === undefined ? {} : { container_status: st.container_status }) })),
+    statuses: task.statuses.map((st) => ({
+      state: st.state,
+      timestamp: st.timestamp,
+      ...(st.container_status === undefined ? {} : { container_status: st.container_status }),
+    })),
     ...(info.labels === undefined ? {} : { labels: info.labels.labels }),
     ...(info.discovery === undefined ? {} : { discovery: info.discovery }),
     ...(info.container === undefined ? {} : { container: info.container }),

@@ -36,7 +36,9 @@ export default class Deploy extends MarathonCommand {
       return;
     }
     const options = { force: flags.force, timeoutMs: flags.timeout * 1000 };
-    const apps = await this.withProgress(`deploying ${args.file}`, (onProgress) => deploy(client, definition, { ...options, onProgress }));
+    const apps = await this.withProgress(`deploying ${args.file}`, (onProgress) =>
+      deploy(client, definition, { ...options, onProgress }),
+    );
     this.log(endpointTable(apps));
   }
 }

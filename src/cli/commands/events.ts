@@ -8,7 +8,8 @@ import type { TimelineEvent } from '../../cluster/core/timeline.js';
 import { readTimeline } from '../../cluster/timeline-store.js';
 
 export default class Events extends ClusterCommand {
-  static override description = 'print the cluster timeline: elections, failovers, agent registrations, framework subscriptions, deployments, task states, member states, kills, starts';
+  static override description =
+    'print the cluster timeline: elections, failovers, agent registrations, framework subscriptions, deployments, task states, member states, kills, starts';
 
   static override flags = {
     follow: Flags.boolean({ char: 'f', description: 'keep printing new events until the cluster stops or Ctrl-C' }),

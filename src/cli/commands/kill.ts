@@ -6,7 +6,8 @@ import { ClusterCommand } from '../base.js';
 import { clockTime } from '../format.js';
 
 export default class Kill extends ClusterCommand {
-  static override description = "crash a component now: the leading master, a master, an agent (its tasks keep running), an ensemble member or a scheduler";
+  static override description =
+    'crash a component now: the leading master, a master, an agent (its tasks keep running), an ensemble member or a scheduler';
 
   static override examples = [
     '<%= config.bin %> kill leader',
@@ -17,7 +18,11 @@ export default class Kill extends ClusterCommand {
   ];
 
   static override args = {
-    component: Args.string({ description: 'leader (the leading master), master-N, agent-N, zk-leader, zk-N, scheduler (the leading scheduler) or scheduler-N', required: true }),
+    component: Args.string({
+      description:
+        'leader (the leading master), master-N, agent-N, zk-leader, zk-N, scheduler (the leading scheduler) or scheduler-N',
+      required: true,
+    }),
   };
 
   async run(): Promise<void> {

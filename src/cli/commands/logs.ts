@@ -15,14 +15,21 @@ const FOLLOW_POLL_MS = 500;
 export default class Logs extends ClusterCommand {
   static override description = "print a component's log, or a task's stdout and stderr from its sandbox";
 
-  static override examples = ['<%= config.bin %> logs master-1', '<%= config.bin %> logs agent-2 -f', '<%= config.bin %> logs run'];
+  static override examples = [
+    '<%= config.bin %> logs master-1',
+    '<%= config.bin %> logs agent-2 -f',
+    '<%= config.bin %> logs run',
+  ];
 
   static override args = {
     target: Args.string({ description: 'zk-N, master-N, agent-N, supervisor, or a task id or name', required: true }),
   };
 
   static override flags = {
-    follow: Flags.boolean({ char: 'f', description: 'keep printing what is added (a task: until it ends; Ctrl-C stops)' }),
+    follow: Flags.boolean({
+      char: 'f',
+      description: 'keep printing what is added (a task: until it ends; Ctrl-C stops)',
+    }),
   };
 
   async run(): Promise<void> {
@@ -38,7 +45,9 @@ export default class Logs extends ClusterCommand {
     const status = await ControlClient.forCluster(paths).status();
     const agents = status.agents.filter((a) => a.state === 'running').map((a) => a.url);
     const task = await locateTask(agents, args.target);
-    if (task === null) throw new UserError(`no component or task named "${args.target}" (tasks are looked up on the running agents)`);
-    for await (const chunk of sandboxOutput(task, follow)) (chunk.file === 'stdout' ? process.stdout : process.stderr).write(chunk.text);
+    if (task === null)
+      throw new UserError(`no component or task named "${args.target}" (tasks are looked up on the running agents)`);
+    for await (const chunk of sandboxOutput(task, follow))
+      (chunk.file === 'stdout' ? process.stdout : process.stderr).write(chunk.text);
   }
 }

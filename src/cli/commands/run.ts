@@ -29,7 +29,8 @@ export default class Run extends ClusterCommand {
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Run);
     const words = argv.map(String);
-    if (words.length === 0 && flags['docker-image'] === undefined) throw new UserError('give the command to run after --, e.g. minicluster run -- echo hello');
+    if (words.length === 0 && flags['docker-image'] === undefined)
+      throw new UserError('give the command to run after --, e.g. minicluster run -- echo hello');
     const cpus = Number(flags.cpus);
     if (!Number.isFinite(cpus) || cpus <= 0) throw new UserError(`--cpus must be a positive number, got ${flags.cpus}`);
     const status = await ControlClient.forCluster(this.paths(flags.name)).status();
@@ -41,7 +42,13 @@ export default class Run extends ClusterCommand {
     process.once('SIGINT', () => abort.abort());
     const result = await runTask({
       masters,
-      task: { name: flags['name-task'], command: shellCommand(words), cpus, mem: flags.mem, ...(image === undefined ? {} : { docker: { image } }) },
+      task: {
+        name: flags['name-task'],
+        command: shellCommand(words),
+        cpus,
+        mem: flags.mem,
+        ...(image === undefined ? {} : { docker: { image } }),
+      },
       onStatus: (task, s) => this.logToStderr(formatTaskStatus(task.request.name, s, agentName(task.agentId))),
       signal: abort.signal,
     }).catch((err: unknown) => {

@@ -7,7 +7,11 @@ import { ProgressLine } from '../terminal.js';
 export default class Start extends ClusterCommand {
   static override description = 'bring a killed component back (same ports, same data or work dir)';
 
-  static override examples = ['<%= config.bin %> start master-1', '<%= config.bin %> start agent-2', '<%= config.bin %> start zk-3'];
+  static override examples = [
+    '<%= config.bin %> start master-1',
+    '<%= config.bin %> start agent-2',
+    '<%= config.bin %> start zk-3',
+  ];
 
   static override args = {
     component: Args.string({ description: 'master-N, agent-N, zk-N or scheduler-N', required: true }),
@@ -16,10 +20,13 @@ export default class Start extends ClusterCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Start);
     const client = ControlClient.forCluster(this.paths(flags.name));
-    const started = await ProgressLine.around({ out: process.stderr, title: `starting ${args.component}` }, (progress) => {
-      progress.waitingFor('waiting for it to report ready');
-      return client.start(args.component);
-    });
+    const started = await ProgressLine.around(
+      { out: process.stderr, title: `starting ${args.component}` },
+      (progress) => {
+        progress.waitingFor('waiting for it to report ready');
+        return client.start(args.component);
+      },
+    );
     this.log(`started ${started.name} (pid ${started.pid})`);
   }
 }

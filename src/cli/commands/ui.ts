@@ -27,7 +27,8 @@ export default class Ui extends ClusterCommand {
 /** The command that opens a URL here, or null where there is no desktop to open it on. */
 function opener(): string | null {
   if (process.platform === 'darwin') return 'open';
-  if (process.platform === 'linux' && (process.env['DISPLAY'] ?? process.env['WAYLAND_DISPLAY']) !== undefined) return 'xdg-open';
+  if (process.platform === 'linux' && (process.env['DISPLAY'] ?? process.env['WAYLAND_DISPLAY']) !== undefined)
+    return 'xdg-open';
   return null;
 }
 

@@ -11,7 +11,8 @@ import type { ClusterStatus } from '../../cluster/status.js';
 import type { Supervisor } from '../../cluster/supervisor.js';
 
 export default class Up extends ClusterCommand {
-  static override description = 'start a cluster: a three-member coordination ensemble, Mesos masters and agents, and a Marathon-style scheduler on loopback ports';
+  static override description =
+    'start a cluster: a three-member coordination ensemble, Mesos masters and agents, and a Marathon-style scheduler on loopback ports';
 
   static override examples = [
     '<%= config.bin %> up',
@@ -27,8 +28,15 @@ export default class Up extends ClusterCommand {
     observers: Flags.integer({ description: 'non-voting ensemble members to add', default: 0, min: 0 }),
     masters: Flags.integer({ description: 'Mesos masters (one leads, the others stand by)', default: 3, min: 0 }),
     agents: Flags.integer({ description: 'Mesos agents (each with its own slice of host ports)', default: 2, min: 0 }),
-    schedulers: Flags.integer({ description: 'Marathon-style schedulers, one leading, the others standing by (default 1; 0 without masters)', min: 0 }),
-    lb: Flags.boolean({ description: "run the TCP load balancer on the apps' service ports", default: true, allowNo: true }),
+    schedulers: Flags.integer({
+      description: 'Marathon-style schedulers, one leading, the others standing by (default 1; 0 without masters)',
+      min: 0,
+    }),
+    lb: Flags.boolean({
+      description: "run the TCP load balancer on the apps' service ports",
+      default: true,
+      allowNo: true,
+    }),
     zk: Flags.string({ description: 'use this ZooKeeper (zk://host:port,…/mesos) instead of starting the ensemble' }),
     detach: Flags.boolean({ char: 'd', description: 'run in the background; return once the cluster is ready' }),
     json: Flags.boolean({ description: 'print the cluster as one JSON object (and events as JSON lines)' }),
@@ -53,7 +61,9 @@ export default class Up extends ClusterCommand {
     }
     if (flags.detach) {
       const title = `starting cluster ${options.paths.name}`;
-      const status = await ProgressLine.around({ out: process.stderr, title }, (progress) => upDetached({ ...options, onWaiting: (what) => progress.waitingFor(what) }));
+      const status = await ProgressLine.around({ out: process.stderr, title }, (progress) =>
+        upDetached({ ...options, onWaiting: (what) => progress.waitingFor(what) }),
+      );
       this.print(status, flags.json);
       return;
     }
@@ -71,7 +81,11 @@ export default class Up extends ClusterCommand {
       return;
     }
     const screen = liveScreen(process.stdout, 'events (Ctrl-C stops the cluster)');
-    const stop = followCluster({ source: supervisor, onEvent: (event) => screen.event(formatEvent(event)), onSnapshot: (snapshot) => screen.show(snapshot) });
+    const stop = followCluster({
+      source: supervisor,
+      onEvent: (event) => screen.event(formatEvent(event)),
+      onSnapshot: (snapshot) => screen.show(snapshot),
+    });
     void supervisor.closed.then(() => {
       stop();
       screen.close();

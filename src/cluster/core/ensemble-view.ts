@@ -66,7 +66,10 @@ export class EnsembleView {
   settled(): boolean {
     const members = [...this.byName.values()];
     const leaders = members.filter((m) => m.serverState === 'LEADING').length;
-    return leaders === 1 && members.every((m) => m.process === 'running' && m.serverState !== 'LOOKING' && m.phase === 'broadcast');
+    return (
+      leaders === 1 &&
+      members.every((m) => m.process === 'running' && m.serverState !== 'LOOKING' && m.phase === 'broadcast')
+    );
   }
 
   apply(input: ViewInput, now: number): TimelineEntry[] {
@@ -79,10 +82,16 @@ export class EnsembleView {
       case 'message':
         return this.onMessage(m, input.message, now);
       case 'killed':
-        return [{ type: 'member-killed', at: now, member: m.name, pid: m.pid ?? 0, role: roleOf(m) }, ...this.down(m, 'killed', now)];
+        return [
+          { type: 'member-killed', at: now, member: m.name, pid: m.pid ?? 0, role: roleOf(m) },
+          ...this.down(m, 'killed', now),
+        ];
       case 'exited':
         if (m.process === 'killed') return [];
-        return [{ type: 'member-exited', at: now, member: m.name, code: input.code, signal: input.signal }, ...this.down(m, 'exited', now)];
+        return [
+          { type: 'member-exited', at: now, member: m.name, code: input.code, signal: input.signal },
+          ...this.down(m, 'exited', now),
+        ];
       default: {
         const _: never = input;
         return _;
@@ -116,7 +125,12 @@ export class EnsembleView {
     m.serverState = state;
     events.push({ type: 'member-state', at: now, member: m.name, state, zxid: `0x${zxid.toString(16)}` });
     if (state === 'LEADING') {
-      events.push({ type: 'leader-elected', at: now, member: m.name, leaderlessMs: now - (this.leaderlessSince ?? now) });
+      events.push({
+        type: 'leader-elected',
+        at: now,
+        member: m.name,
+        leaderlessMs: now - (this.leaderlessSince ?? now),
+      });
       this.leaderlessSince = null;
     }
     return events;

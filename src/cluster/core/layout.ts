@@ -45,7 +45,10 @@ export function agentPortSlices(request: SliceRequest): PortRange[] {
     }
     while (!free(sliceAt(k))) k++;
     const slice = sliceAt(k);
-    if (slice.end > HIGHEST_PORT) throw new UserError(`no free slice of ${PORTS_PER_AGENT} host ports left for agent-${i + 1} (other clusters in this home hold them)`);
+    if (slice.end > HIGHEST_PORT)
+      throw new UserError(
+        `no free slice of ${PORTS_PER_AGENT} host ports left for agent-${i + 1} (other clusters in this home hold them)`,
+      );
     claimed.push(slice);
     slices.push(slice);
   }

@@ -55,9 +55,21 @@ export class MesosView {
   private leaderlessSince: number | null = null;
   private failover: Failover | null = null;
 
-  constructor(layout: { masters: readonly { name: string; port: number }[]; agents: readonly { name: string; port: number }[] }) {
+  constructor(layout: {
+    masters: readonly { name: string; port: number }[];
+    agents: readonly { name: string; port: number }[];
+  }) {
     for (const { name, port } of layout.masters) this.masters.set(name, { name, port, process: 'exited', role: null });
-    for (const { name, port } of layout.agents) this.agents.set(name, { name, port, process: 'exited', registered: false, agentId: null, master: null, tasks: 0 });
+    for (const { name, port } of layout.agents)
+      this.agents.set(name, {
+        name,
+        port,
+        process: 'exited',
+        registered: false,
+        agentId: null,
+        master: null,
+        tasks: 0,
+      });
   }
 
   master(name: string): MasterView | undefined {
@@ -80,7 +92,9 @@ export class MesosView {
     if (this.masters.size === 0) return null;
     if (this.leader === null) return 'no master is leading yet';
     const waiting = [...this.agents.values()].filter((a) => !a.registered || a.master !== this.leader);
-    return waiting.length === 0 ? null : `${waiting.map((a) => a.name).join(', ')} not registered with ${this.leader} yet`;
+    return waiting.length === 0
+      ? null
+      : `${waiting.map((a) => a.name).join(', ')} not registered with ${this.leader} yet`;
   }
 
   apply(input: MesosInput, now: number): TimelineEntry[] {
@@ -107,7 +121,10 @@ export class MesosView {
       case 'exited':
         if (m.process === 'killed') return [];
         Object.assign(m, { process: 'exited', role: null });
-        return [{ type: 'component-exited', at: now, component: m.name, code: input.code }, ...this.leaderGone(m.name, 'exited', now)];
+        return [
+          { type: 'component-exited', at: now, component: m.name, code: input.code },
+          ...this.leaderGone(m.name, 'exited', now),
+        ];
     }
   }
 
@@ -161,10 +178,18 @@ export class MesosView {
     }
     const before = { ...a };
     const master = message.master === null ? null : this.masterName(message.master);
-    Object.assign(a, { registered: message.registered, agentId: message.agentId ?? a.agentId, master, tasks: message.tasks });
+    Object.assign(a, {
+      registered: message.registered,
+      agentId: message.agentId ?? a.agentId,
+      master,
+      tasks: message.tasks,
+    });
     if (message.registered && (!before.registered || before.master !== master) && message.agentId !== null) {
       const again = before.agentId !== null;
-      return [{ type: 'agent-registered', at: now, agent: a.name, master: master ?? '?', agentId: message.agentId, again }, ...this.failoverDone(now)];
+      return [
+        { type: 'agent-registered', at: now, agent: a.name, master: master ?? '?', agentId: message.agentId, again },
+        ...this.failoverDone(now),
+      ];
     }
     if (!message.registered && before.registered && before.master !== null) {
       return [{ type: 'agent-disconnected', at: now, agent: a.name, master: before.master }];

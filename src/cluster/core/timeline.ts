@@ -120,7 +120,15 @@ function describeSchedulerEvent(event: SchedulerEventBody): string {
 
 type MesosEventBody = Exclude<
   TimelineEventBody,
-  { type: `cluster-${string}` | `member-${string}` | `leader-${string}` | `scheduler-${string}` | `deployment-${string}` | `task-${string}` }
+  {
+    type:
+      | `cluster-${string}`
+      | `member-${string}`
+      | `leader-${string}`
+      | `scheduler-${string}`
+      | `deployment-${string}`
+      | `task-${string}`;
+  }
 >;
 type SchedulerEventBody = Extract<TimelineEventBody, { type: `scheduler-${string}` }>;
 type MarathonEventBody = Extract<TimelineEventBody, { type: `deployment-${string}` | `task-${string}` }>;
@@ -135,11 +143,14 @@ function describeMarathonEvent(event: MarathonEventBody): string {
     case 'deployment-failed':
       return `deployment ${event.deployment} of ${event.apps.join(', ') || '/'} stopped: ${event.reason}`;
     case 'task-state': {
-      const where = event.host === '' ? '' : ` on ${event.host}${event.ports.length === 0 ? '' : `:${event.ports.join(',')}`}`;
+      const where =
+        event.host === '' ? '' : ` on ${event.host}${event.ports.length === 0 ? '' : `:${event.ports.join(',')}`}`;
       return `task ${event.task} of ${event.app} ${event.state}${where}${event.message === '' ? '' : ` (${event.message})`}`;
     }
     case 'task-states-skipped': {
-      const states = Object.entries(event.states).map(([state, n]) => `${state} ${n}`).join(', ');
+      const states = Object.entries(event.states)
+        .map(([state, n]) => `${state} ${n}`)
+        .join(', ');
       return `${event.count} more task state ${event.count === 1 ? 'change' : 'changes'} in ${seconds(event.periodMs)} not listed (${states})`;
     }
   }
@@ -162,7 +173,9 @@ function describeMesosEvent(event: MesosEventBody): string {
     case 'master-deposed':
       return `${event.master} is no longer the leading master`;
     case 'agent-registered':
-      return event.again ? `${event.agent} re-registered with ${event.master}` : `${event.agent} registered with ${event.master} as ${event.agentId}`;
+      return event.again
+        ? `${event.agent} re-registered with ${event.master}`
+        : `${event.agent} registered with ${event.master} as ${event.agentId}`;
     case 'agent-disconnected':
       return `${event.agent} disconnected from ${event.master}`;
     case 'failover':

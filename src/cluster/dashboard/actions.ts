@@ -21,14 +21,24 @@ export function actionsRouter(target: ActionTarget, log: Logger): Router {
   router.use(express.json({ limit: MAX_MARATHON_BODY_BYTES, strict: false }));
   router.get('/token', (_req, res) => void res.json({ ok: true }));
   router.post('/components/:name/kill', async (req, res) => void res.json(await target.kill(req.params['name'] ?? '')));
-  router.post('/components/:name/start', async (req, res) => void res.json(await target.start(req.params['name'] ?? '')));
-  router.post('/apps/deploy', async (req, res) => void res.json(await startDeployment(marathon(target), req.body, false)));
+  router.post(
+    '/components/:name/start',
+    async (req, res) => void res.json(await target.start(req.params['name'] ?? '')),
+  );
+  router.post(
+    '/apps/deploy',
+    async (req, res) => void res.json(await startDeployment(marathon(target), req.body, false)),
+  );
   router.post('/apps/scale', async (req, res) => {
     const { id, instances } = appRequest(req.body);
-    if (typeof instances !== 'number' || !Number.isInteger(instances) || instances < 0) throw new UserError(`instances must be a whole number, got ${String(instances)}`);
+    if (typeof instances !== 'number' || !Number.isInteger(instances) || instances < 0)
+      throw new UserError(`instances must be a whole number, got ${String(instances)}`);
     res.json(await marathon(target).putApp(id, { instances }));
   });
-  router.post('/apps/destroy', async (req, res) => void res.json(await marathon(target).deleteApp(appRequest(req.body).id)));
+  router.post(
+    '/apps/destroy',
+    async (req, res) => void res.json(await marathon(target).deleteApp(appRequest(req.body).id)),
+  );
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const [status, body] = errorAnswer(err);
     if (status === 500) log.error({ err }, 'dashboard action failed');
@@ -51,7 +61,8 @@ function appRequest(body: unknown): { id: string; instances?: unknown } {
 
 /** Marathon's own answer where there is one, else `{message}` with a status that says whose fault it was. */
 export function errorAnswer(err: unknown): [number, unknown] {
-  if (err instanceof MarathonHttpError) return [err.status, typeof err.body === 'object' && err.body !== null ? err.body : { message: String(err.body) }];
+  if (err instanceof MarathonHttpError)
+    return [err.status, typeof err.body === 'object' && err.body !== null ? err.body : { message: String(err.body) }];
   if (err instanceof DeployError) return [422, { message: err.message }];
   if (err instanceof UserError) return [409, { message: err.message }];
   // express.json's errors: 400 for a body that is no JSON, 413 for one too large

@@ -86,9 +86,16 @@ export class SnapshotFeed {
     const status = await this.options.status();
     const sources = await readSources(status);
     const now = Date.now();
-    if (sources.masterState !== null) this.running = addPoint(this.running, { at: now, value: runningTasks(sources.masterState) });
+    if (sources.masterState !== null)
+      this.running = addPoint(this.running, { at: now, value: runningTasks(sources.masterState) });
     const events = this.options.timeline.since(0);
-    return buildSnapshot({ status, ...sources, events, chart: { running: this.running, gaps: gapPoints(events) }, now });
+    return buildSnapshot({
+      status,
+      ...sources,
+      events,
+      chart: { running: this.running, gaps: gapPoints(events) },
+      now,
+    });
   }
 
   /** To new browsers always; to the others only when something besides the time differs. */

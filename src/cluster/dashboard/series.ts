@@ -18,5 +18,7 @@ export function runningTasks(state: MasterStateJson): number {
 
 /** One point per election of a leading master: how long the masters were without a leader. */
 export function gapPoints(events: readonly TimelineEvent[], limit = MAX_DASHBOARD_CHART_POINTS): ChartPoint[] {
-  return events.flatMap((e) => (e.type === 'master-elected' ? [{ at: e.at, value: e.leaderlessMs }] : [])).slice(-limit);
+  return events
+    .flatMap((e) => (e.type === 'master-elected' ? [{ at: e.at, value: e.leaderlessMs }] : []))
+    .slice(-limit);
 }

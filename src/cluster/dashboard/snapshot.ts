@@ -39,7 +39,13 @@ export function buildSnapshot(input: SnapshotInput): DashboardSnapshot {
     members: status.ensemble.map((m) => memberCard(m, input.connections)),
     masters: status.masters.map(({ name, url, role, state }) => ({ name, url, role, state })),
     agents: status.agents.map((a) => agentCard(a, input.masterState)),
-    schedulers: status.schedulers.map(({ name, url, role, state, subscribed }) => ({ name, url, role, state, subscribed })),
+    schedulers: status.schedulers.map(({ name, url, role, state, subscribed }) => ({
+      name,
+      url,
+      role,
+      state,
+      subscribed,
+    })),
     marathon: status.marathon,
     events: timelineLines(input.events),
     apps: input.apps === null ? null : input.apps.map(appCard),
@@ -48,7 +54,14 @@ export function buildSnapshot(input: SnapshotInput): DashboardSnapshot {
 }
 
 function memberCard(m: EnsembleMemberStatus, connections: ReadonlyMap<string, number>): MemberCard {
-  return { name: m.name, kind: m.kind, role: m.role, state: m.state, zxid: m.zxid, connections: connections.get(m.name) ?? null };
+  return {
+    name: m.name,
+    kind: m.kind,
+    role: m.role,
+    state: m.state,
+    zxid: m.zxid,
+    connections: connections.get(m.name) ?? null,
+  };
 }
 
 /** The newest events first, each with its one-line text. */
@@ -77,7 +90,12 @@ function agentTasks(state: MasterStateJson, agent: AgentJson): AgentCard['tasks'
   return state.frameworks
     .flatMap((f) => f.tasks)
     .filter((t) => t.slave_id === agent.id)
-    .map((t) => ({ id: t.id, name: t.name, state: t.state, endpoints: portsIn(t.resources['ports']).map((p) => `${agent.hostname}:${p}`) }));
+    .map((t) => ({
+      id: t.id,
+      name: t.name,
+      state: t.state,
+      endpoints: portsIn(t.resources['ports']).map((p) => `${agent.hostname}:${p}`),
+    }));
 }
 
 function amounts(r: ResourcesJson): ResourceAmounts {
@@ -97,7 +115,9 @@ export function countPorts(text: number | string | undefined): number {
 
 /** Every port of a v0 ranges text (a task's few ports, not an agent's whole slice). */
 export function portsIn(text: number | string | undefined): number[] {
-  return rangesIn(text).flatMap(([begin, end]) => Array.from({ length: Math.max(0, end - begin + 1) }, (_, i) => begin + i));
+  return rangesIn(text).flatMap(([begin, end]) =>
+    Array.from({ length: Math.max(0, end - begin + 1) }, (_, i) => begin + i),
+  );
 }
 
 function appCard(app: AppInfoJson): AppCard {
@@ -113,7 +133,9 @@ function appCard(app: AppInfoJson): AppCard {
 }
 
 function appTask(task: MarathonTaskJson): AppTask {
-  const results = Array.isArray(task['healthCheckResults']) ? (task['healthCheckResults'] as { alive?: unknown }[]) : [];
+  const results = Array.isArray(task['healthCheckResults'])
+    ? (task['healthCheckResults'] as { alive?: unknown }[])
+    : [];
   return {
     id: task.id,
     state: task.state,

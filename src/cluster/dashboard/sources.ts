@@ -17,7 +17,11 @@ export interface Sources {
 }
 
 export async function readSources(status: ClusterStatus): Promise<Sources> {
-  const [masterState, apps, connections] = await Promise.all([leadingMasterState(status), marathonApps(status), memberConnections(status)]);
+  const [masterState, apps, connections] = await Promise.all([
+    leadingMasterState(status),
+    marathonApps(status),
+    memberConnections(status),
+  ]);
   return { masterState, apps, connections };
 }
 
@@ -27,18 +31,30 @@ function leadingMasterState(status: ClusterStatus): Promise<MasterStateJson | nu
 }
 
 function marathonApps(status: ClusterStatus): Promise<AppInfoJson[] | null> {
-  return status.marathon === null ? Promise.resolve(null) : orNull(new MarathonClient(status.marathon).apps({ embed: ['apps.tasks'] }));
+  return status.marathon === null
+    ? Promise.resolve(null)
+    : orNull(new MarathonClient(status.marathon).apps({ embed: ['apps.tasks'] }));
 }
 
 async function memberConnections(status: ClusterStatus): Promise<Map<string, number>> {
   const running = status.ensemble.filter((m) => m.state === 'running');
   const answers = await Promise.all(
-    running.map(async (m) => [m.name, await orNull(fourLetterWord({ host: LOOPBACK, port: m.clientPort, word: 'srvr', timeoutMs: SOURCE_TIMEOUT_MS }))] as const),
+    running.map(
+      async (m) =>
+        [
+          m.name,
+          await orNull(
+            fourLetterWord({ host: LOOPBACK, port: m.clientPort, word: 'srvr', timeoutMs: SOURCE_TIMEOUT_MS }),
+          ),
+        ] as const,
+    ),
   );
-  return new Map(answers.flatMap(([name, text]) => {
-    const count = /^Connections: (\d+)$/m.exec(text ?? '')?.[1];
-    return count === undefined ? [] : [[name, Number(count)] as const];
-  }));
+  return new Map(
+    answers.flatMap(([name, text]) => {
+      const count = /^Connections: (\d+)$/m.exec(text ?? '')?.[1];
+      return count === undefined ? [] : [[name, Number(count)] as const];
+    }),
+  );
 }
 
 /** The answer, or null when it fails or takes longer than SOURCE_TIMEOUT_MS. */

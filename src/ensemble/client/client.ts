@@ -56,7 +56,11 @@ export type PersistentWatchMode = 'persistent' | 'persistent_recursive';
 
 const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
 const PASSWORD_BYTES = 16;
-const WATCHER_TYPE: Record<WatcherKind, number> = { data: WatcherType.Data, children: WatcherType.Children, any: WatcherType.Any };
+const WATCHER_TYPE: Record<WatcherKind, number> = {
+  data: WatcherType.Data,
+  children: WatcherType.Children,
+  any: WatcherType.Any,
+};
 
 interface Session {
   id: bigint;
@@ -144,7 +148,10 @@ export class ZkClient extends EventEmitter<{ state: [ZkState] }> {
   }
 
   async create2(path: string, data: Buffer | null, options: CreateOptions = {}): Promise<{ path: string; stat: Stat }> {
-    const response = expectKind(await this.call(createRequest(this.serverPath(path), data, options, true), path), 'create2');
+    const response = expectKind(
+      await this.call(createRequest(this.serverPath(path), data, options, true), path),
+      'create2',
+    );
     return { path: this.chroot.fromServer(response.path), stat: response.stat };
   }
 
@@ -282,7 +289,11 @@ export class ZkClient extends EventEmitter<{ state: [ZkState] }> {
 
   // ---- requests ----
 
-  private call(request: ClientRequest, path: string | undefined, onReply?: (err: number) => void): Promise<ClientResponse> {
+  private call(
+    request: ClientRequest,
+    path: string | undefined,
+    onReply?: (err: number) => void,
+  ): Promise<ClientResponse> {
     return new Promise((resolve, reject) => {
       this.submit(request, (outcome: ReplyOutcome) => {
         if (outcome.zxid > this.lastZxid) this.lastZxid = outcome.zxid;
@@ -418,7 +429,10 @@ export class ZkClient extends EventEmitter<{ state: [ZkState] }> {
     for (const auth of this.auths) this.send(connection, auth, () => undefined);
     this.restoreWatches();
     for (const { request, settle } of this.queue.splice(0)) this.send(connection, request, settle);
-    this.logger.info({ server: connection.remote, sessionId: `0x${this.session.id.toString(16)}` }, 'session connected');
+    this.logger.info(
+      { server: connection.remote, sessionId: `0x${this.session.id.toString(16)}` },
+      'session connected',
+    );
     this.setState('connected');
   }
 
@@ -462,12 +476,21 @@ export class ZkClient extends EventEmitter<{ state: [ZkState] }> {
   }
 }
 
-function expectKind<K extends ClientResponse['kind']>(response: ClientResponse, ...kinds: K[]): Extract<ClientResponse, { kind: K }> {
+function expectKind<K extends ClientResponse['kind']>(
+  response: ClientResponse,
+  ...kinds: K[]
+): Extract<ClientResponse, { kind: K }> {
   if (!kinds.some((k) => k === response.kind)) throw new ZkError(Err.MarshallingError);
   return response as Extract<ClientResponse, { kind: K }>;
 }
 
-const WATCH_LISTS = ['dataWatches', 'existWatches', 'childWatches', 'persistentWatches', 'persistentRecursiveWatches'] as const;
+const WATCH_LISTS = [
+  'dataWatches',
+  'existWatches',
+  'childWatches',
+  'persistentWatches',
+  'persistentRecursiveWatches',
+] as const;
 
 /** Splits a setWatches request so that no request carries much more than the batch limit of path text. */
 function* setWatchesBatches(all: SetWatchesReq): Generator<SetWatchesReq> {

@@ -91,7 +91,10 @@ export class Connection {
     socket.setNoDelay(true);
     const connection = new Connection(socket, options);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => connection.drop(`no ConnectResponse within ${options.timeoutMs} ms`), options.timeoutMs);
+      const timer = setTimeout(
+        () => connection.drop(`no ConnectResponse within ${options.timeoutMs} ms`),
+        options.timeoutMs,
+      );
       connection.handshake = {
         resolve: (response) => {
           clearTimeout(timer);
@@ -117,7 +120,10 @@ export class Connection {
   attach(link: SessionLink, timing: Timing): void {
     if (this.dropReason !== null) return link.closed(this.dropReason);
     this.link = link;
-    this.readTimer = setTimeout(() => this.drop(`no frame for ${timing.readTimeoutMs} ms`), timing.readTimeoutMs).unref();
+    this.readTimer = setTimeout(
+      () => this.drop(`no frame for ${timing.readTimeoutMs} ms`),
+      timing.readTimeoutMs,
+    ).unref();
     this.pingTimer = setInterval(() => this.write(PING_FRAME), timing.pingIntervalMs).unref();
   }
 

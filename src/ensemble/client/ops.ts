@@ -30,7 +30,12 @@ const FLAGS: Record<CreateMode, number> = {
 };
 
 /** A CreateRequest: op 1 (or 15 when a Stat is wanted), containers always op 19. */
-export function createRequest(serverPath: string, data: Buffer | null, options: CreateOptions, withStat: boolean): CreateReq {
+export function createRequest(
+  serverPath: string,
+  data: Buffer | null,
+  options: CreateOptions,
+  withStat: boolean,
+): CreateReq {
   const mode = options.mode ?? 'persistent';
   const op = mode === 'container' ? 'createContainer' : withStat ? 'create2' : 'create';
   return { op, path: serverPath, data, acl: options.acl ?? OPEN_ACL_UNSAFE, flags: FLAGS[mode] };

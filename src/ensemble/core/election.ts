@@ -103,7 +103,8 @@ export class FastLeaderElection {
     if (this.peerState !== 'LOOKING') return n.state === 'LOOKING' ? [this.answer(from)] : [];
     this.resendAt = now + this.notTimeoutMs;
     const out: ElectionAction[] = [];
-    if (n.state === 'LOOKING' && n.electionEpoch < this.logicalClock && this.isVoter(this.opts.sid)) out.push(this.answer(from));
+    if (n.state === 'LOOKING' && n.electionEpoch < this.logicalClock && this.isVoter(this.opts.sid))
+      out.push(this.answer(from));
     if (!this.isVoter(n.leader)) return out;
     switch (n.state) {
       case 'LOOKING':
@@ -156,10 +157,17 @@ export class FastLeaderElection {
 
   /** A FOLLOWING/LEADING peer reports a leader: join it once a quorum agrees and the leader says LEADING. */
   private onSettled(from: number, n: ElectionNotification, now: number): ElectionAction[] {
-    const theirs: RecordedVote = { leader: n.leader, zxid: n.zxid, peerEpoch: n.peerEpoch, electionEpoch: n.electionEpoch, state: n.state };
+    const theirs: RecordedVote = {
+      leader: n.leader,
+      zxid: n.zxid,
+      peerEpoch: n.peerEpoch,
+      electionEpoch: n.electionEpoch,
+      state: n.state,
+    };
     if (n.electionEpoch === this.logicalClock) {
       this.recvSet.set(from, theirs);
-      if (this.hasQuorum(this.recvSet, theirs) && this.checkLeader(this.recvSet, theirs)) return [this.decide(theirs, now)];
+      if (this.hasQuorum(this.recvSet, theirs) && this.checkLeader(this.recvSet, theirs))
+        return [this.decide(theirs, now)];
     }
     this.outOfElection.set(from, theirs);
     if (this.hasQuorum(this.outOfElection, theirs) && this.checkLeader(this.outOfElection, theirs)) {
@@ -171,7 +179,8 @@ export class FastLeaderElection {
 
   private setProposal(vote: Vote, now: number): void {
     this.proposal = vote;
-    if (this.isVoter(this.opts.sid)) this.recvSet.set(this.opts.sid, { ...vote, electionEpoch: this.logicalClock, state: 'LOOKING' });
+    if (this.isVoter(this.opts.sid))
+      this.recvSet.set(this.opts.sid, { ...vote, electionEpoch: this.logicalClock, state: 'LOOKING' });
     this.decideAt = null;
     this.checkQuorum(now);
   }
@@ -196,9 +205,16 @@ export class FastLeaderElection {
   }
 
   private decide(vote: RecordedVote, now: number): ElectionAction {
-    const state: SettledState = vote.leader === this.opts.sid ? 'LEADING' : this.isVoter(this.opts.sid) ? 'FOLLOWING' : 'OBSERVING';
+    const state: SettledState =
+      vote.leader === this.opts.sid ? 'LEADING' : this.isVoter(this.opts.sid) ? 'FOLLOWING' : 'OBSERVING';
     this.peerState = state;
-    this.current = { leader: vote.leader, zxid: vote.zxid, peerEpoch: vote.peerEpoch, electionEpoch: vote.electionEpoch, state };
+    this.current = {
+      leader: vote.leader,
+      zxid: vote.zxid,
+      peerEpoch: vote.peerEpoch,
+      electionEpoch: vote.electionEpoch,
+      state,
+    };
     this.decideAt = null;
     this.recvSet.clear();
     this.outOfElection.clear();
@@ -242,7 +258,9 @@ export function beats(a: Vote, b: Vote): boolean {
 /** Votes agree fully while either is LOOKING; settled votes agree on leader and epoch. */
 function sameVote(a: RecordedVote, b: RecordedVote): boolean {
   if (a.state === 'LOOKING' || b.state === 'LOOKING') {
-    return a.leader === b.leader && a.zxid === b.zxid && a.electionEpoch === b.electionEpoch && a.peerEpoch === b.peerEpoch;
+    return (
+      a.leader === b.leader && a.zxid === b.zxid && a.electionEpoch === b.electionEpoch && a.peerEpoch === b.peerEpoch
+    );
   }
   return a.leader === b.leader && a.peerEpoch === b.peerEpoch;
 }

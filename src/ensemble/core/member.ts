@@ -81,7 +81,12 @@ export class Member {
     this.state = recovered.snapshot === null ? new ReplicatedState() : ReplicatedState.fromSnapshot(recovered.snapshot);
     this.log = new ZabLog({ appliedZxid: this.state.lastZxid, pending: recovered.txns });
     this.epochs = { acceptedEpoch: recovered.acceptedEpoch, currentEpoch: recovered.currentEpoch };
-    this.election = new FastLeaderElection({ sid: opts.sid, servers: opts.servers, finalizeWaitMs: opts.finalizeWaitMs, config: this.config });
+    this.election = new FastLeaderElection({
+      sid: opts.sid,
+      servers: opts.servers,
+      finalizeWaitMs: opts.finalizeWaitMs,
+      config: this.config,
+    });
     this.server = new ZkServer({
       sid: opts.sid,
       state: this.state,
@@ -211,7 +216,8 @@ export class Member {
     }
     if (now < this.nextContainerCheckAt) return;
     this.nextContainerCheckAt = now + CONTAINER_CHECK_INTERVAL_MS;
-    for (const path of this.state.containersToDelete(now)) leader.propose({ sessionId: 0n, cxid: 0, body: { type: 'deleteContainer', path } }, now);
+    for (const path of this.state.containersToDelete(now))
+      leader.propose({ sessionId: 0n, cxid: 0, body: { type: 'deleteContainer', path } }, now);
   }
 
   private onQuorumLinkUp(link: number): void {
@@ -246,7 +252,16 @@ export class Member {
   private takeRole(state: SettledState, leaderSid: number, tookMs: number): void {
     this.logInfo(`${state} - LEADER ELECTION TOOK - ${tookMs} MS`);
     const { sid, servers, tickMs, initLimit, syncLimit } = this.opts;
-    const common = { sid, log: this.log, epochs: this.epochs, host: this.host, now: this.now, tickMs, initLimit, syncLimit };
+    const common = {
+      sid,
+      log: this.log,
+      epochs: this.epochs,
+      host: this.host,
+      now: this.now,
+      tickMs,
+      initLimit,
+      syncLimit,
+    };
     if (state === 'LEADING') {
       this.out.push({ kind: 'listenQuorum', listen: true });
       const zab = new Leader({ ...common, servers, config: this.config });
@@ -296,7 +311,10 @@ export class Member {
 
   private recordProposalSize(bytes: number): void {
     const p = this.proposalSizes;
-    this.proposalSizes = p === undefined ? { last: bytes, min: bytes, max: bytes } : { last: bytes, min: Math.min(p.min, bytes), max: Math.max(p.max, bytes) };
+    this.proposalSizes =
+      p === undefined
+        ? { last: bytes, min: bytes, max: bytes }
+        : { last: bytes, min: Math.min(p.min, bytes), max: Math.max(p.max, bytes) };
   }
 
   private onPhase(phase: ZabPhase): void {
@@ -417,7 +435,14 @@ export class Member {
   private setPhase(phase: ZabPhase): void {
     this.phase = phase;
     const state = this.election.state;
-    this.out.push({ kind: 'stateChanged', state, phase, leader: this.leaderSid, zxid: this.state.lastZxid, epoch: this.epochs.currentEpoch });
+    this.out.push({
+      kind: 'stateChanged',
+      state,
+      phase,
+      leader: this.leaderSid,
+      zxid: this.state.lastZxid,
+      epoch: this.epochs.currentEpoch,
+    });
   }
 
   private logInfo(msg: string): void {

@@ -52,7 +52,9 @@ export const childNameOf = (path: string): string => path.slice(path.lastIndexOf
 /** `String.format("%010d", counter)` of a signed 32-bit counter, as sequential creates append it. */
 export function sequenceSuffix(counter: number): string {
   const n = counter | 0;
-  const digits = Math.abs(n).toString().padStart(n < 0 ? 9 : 10, '0');
+  const digits = Math.abs(n)
+    .toString()
+    .padStart(n < 0 ? 9 : 10, '0');
   return n < 0 ? `-${digits}` : digits;
 }
 

@@ -2,7 +2,15 @@
 // persistent / persistent-recursive ones, how committed changes trigger them, and their restoration
 // after a reconnect (setWatches/setWatches2), following ZooKeeper's WatchManager.
 
-import { AddWatchMode, EventType, KeeperState, WatcherType, type SetWatchesReq, type Stat, type WatcherEvent } from '../wire/records.js';
+import {
+  AddWatchMode,
+  EventType,
+  KeeperState,
+  WatcherType,
+  type SetWatchesReq,
+  type Stat,
+  type WatcherEvent,
+} from '../wire/records.js';
 import type { ConnId } from './effects.js';
 import { selfAndAncestors } from './paths.js';
 

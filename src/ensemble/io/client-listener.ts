@@ -125,7 +125,9 @@ export class ClientListener {
     this.conns.set(c.id, c);
     socket.on('data', (chunk: Buffer) => this.onData(c, chunk));
     socket.on('end', () => this.onPeerEnd(c));
-    socket.on('error', (err) => this.opts.log.debug({ conn: c.id, err: err.message }, 'Exception causing close of session'));
+    socket.on('error', (err) =>
+      this.opts.log.debug({ conn: c.id, err: err.message }, 'Exception causing close of session'),
+    );
     socket.on('close', () => this.onClose(c));
     const ip = socket.remoteAddress ?? '';
     this.opts.submit({ kind: 'clientOpened', conn: c.id, ip, port: socket.remotePort ?? 0, now: this.opts.now() });
@@ -181,7 +183,11 @@ export class ClientListener {
   private accepting(c: ClientConn): boolean {
     if (c.closing) return false;
     if (c.phase === 'handshake') return true;
-    return c.phase === 'open' && c.outstanding < MAX_OUTSTANDING_PER_CONNECTION && this.outstanding < MAX_OUTSTANDING_PER_MEMBER;
+    return (
+      c.phase === 'open' &&
+      c.outstanding < MAX_OUTSTANDING_PER_CONNECTION &&
+      this.outstanding < MAX_OUTSTANDING_PER_MEMBER
+    );
   }
 
   private feed(c: ClientConn, body: Buffer): void {
@@ -202,7 +208,10 @@ export class ClientListener {
     if (!c.socket.writable) return;
     writeCoalesced(c.socket, bytes);
     if (c.socket.writableLength > MAX_CLIENT_QUEUE_BYTES) {
-      this.opts.log.warn({ conn: c.id, queued: c.socket.writableLength }, 'Client is not reading its replies; closing the connection');
+      this.opts.log.warn(
+        { conn: c.id, queued: c.socket.writableLength },
+        'Client is not reading its replies; closing the connection',
+      );
       c.socket.destroy();
     }
   }
@@ -221,7 +230,10 @@ export class ClientListener {
 
   private fail(c: ClientConn, err: unknown): void {
     const reason = err instanceof Error ? err.message : String(err);
-    this.opts.log.warn({ conn: c.id, ip: c.socket.remoteAddress, reason }, 'Closing connection after a malformed packet');
+    this.opts.log.warn(
+      { conn: c.id, ip: c.socket.remoteAddress, reason },
+      'Closing connection after a malformed packet',
+    );
     c.closing = true;
     c.socket.destroy();
   }

@@ -4,7 +4,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ORPHAN_CHECK_INTERVAL_MS, parseMemberArgs, type MemberMessage, type MemberProcessConfig, type StateMessage } from '../../cluster/member-config.js';
+import {
+  ORPHAN_CHECK_INTERVAL_MS,
+  parseMemberArgs,
+  type MemberMessage,
+  type MemberProcessConfig,
+  type StateMessage,
+} from '../../cluster/member-config.js';
 import { errorMessage } from '../../common/errors.js';
 import { createLogger, type Logger } from '../../common/logging.js';
 import { Member } from '../core/member.js';
@@ -63,7 +69,12 @@ function createMember(config: MemberProcessConfig, storage: SqliteStorage): Memb
     recovered: storage.load(),
     now: Date.now(),
     config: ensembleConfigText(config.servers),
-    env: { 'host.name': hostname(), 'node.version': process.version, 'os.name': process.platform, 'user.dir': process.cwd() },
+    env: {
+      'host.name': hostname(),
+      'node.version': process.version,
+      'os.name': process.platform,
+      'user.dir': process.cwd(),
+    },
   });
 }
 
@@ -86,7 +97,13 @@ async function run(config: MemberProcessConfig, log: Logger): Promise<void> {
     },
   });
   const submit = runtime.submit.bind(runtime);
-  const peers = { self: config, servers: config.servers, submit, log, leaderDialTimeoutMs: config.initLimit * config.tickMs };
+  const peers = {
+    self: config,
+    servers: config.servers,
+    submit,
+    log,
+    leaderDialTimeoutMs: config.initLimit * config.tickMs,
+  };
   const clients = new ClientListener({ host: config.host, port: config.clientPort, submit, now: Date.now, log });
   const election = new ElectionLinks(peers);
   const quorum = new QuorumLinks(peers);

@@ -219,9 +219,11 @@ export class QuorumLinks {
 
   /** Opens the quorum port (leading) or closes it and drops every learner's link. */
   listen(on: boolean): void {
-    this.serverOps = this.serverOps.then(() => (on ? this.open() : this.shut())).catch((err: unknown) => {
-      this.opts.log.error({ reason: String(err) }, 'Quorum port failed');
-    });
+    this.serverOps = this.serverOps
+      .then(() => (on ? this.open() : this.shut()))
+      .catch((err: unknown) => {
+        this.opts.log.error({ reason: String(err) }, 'Quorum port failed');
+      });
   }
 
   /** Dials the leader's quorum port, retrying while it opens; a new call abandons the previous dial. */

@@ -3,7 +3,14 @@
 // sends, then client replies, then logs and state reports. Background snapshots advance one bounded
 // step per turn in between.
 import type { Logger } from 'pino';
-import { effectStage, type Effect, type MemberInput, type MemberStorage, type PeerState, type SnapshotJob } from '../core/effects.js';
+import {
+  effectStage,
+  type Effect,
+  type MemberInput,
+  type MemberStorage,
+  type PeerState,
+  type SnapshotJob,
+} from '../core/effects.js';
 import { hexZxid, type Txn } from '../core/txn.js';
 import type { StateMessage } from '../../cluster/member-config.js';
 import type { ClientListener } from './client-listener.js';
@@ -16,8 +23,10 @@ export interface MemberCore {
   handle(input: MemberInput): Effect[];
 }
 
-
-export type ClientSink = Pick<ClientListener, 'connectResponse' | 'reply' | 'notify' | 'fourLetterReply' | 'closeClient'>;
+export type ClientSink = Pick<
+  ClientListener,
+  'connectResponse' | 'reply' | 'notify' | 'fourLetterReply' | 'closeClient'
+>;
 export type ElectionSink = Pick<ElectionLinks, 'send'>;
 export type QuorumSink = Pick<QuorumLinks, 'listen' | 'connectToLeader' | 'send' | 'closeLink'>;
 
@@ -115,7 +124,8 @@ export class MemberRuntime {
         continue;
       }
       appendRun();
-      if (e.kind === 'persistEpochs') storage.setEpochs({ acceptedEpoch: e.acceptedEpoch, currentEpoch: e.currentEpoch });
+      if (e.kind === 'persistEpochs')
+        storage.setEpochs({ acceptedEpoch: e.acceptedEpoch, currentEpoch: e.currentEpoch });
       else if (e.kind === 'truncateLog') storage.truncateAfter(e.afterZxid);
       else if (e.kind === 'saveSnapshot') storage.saveSnapshot(e.snapshot);
       else if (e.kind === 'takeSnapshot') this.startSnapshot(storage.beginSnapshot(e.snapshot));
@@ -171,8 +181,18 @@ export class MemberRuntime {
       return;
     }
     if (e.kind !== 'stateChanged') return;
-    const report: StateMessage = { type: 'state', state: e.state, phase: e.phase, zxid: hexZxid(e.zxid), leader: e.leader, epoch: e.epoch };
-    log.info({ leader: e.leader, zxid: report.zxid, epoch: e.epoch }, `Peer state changed: ${peerStateText(e.state)} - ${e.phase}`);
+    const report: StateMessage = {
+      type: 'state',
+      state: e.state,
+      phase: e.phase,
+      zxid: hexZxid(e.zxid),
+      leader: e.leader,
+      epoch: e.epoch,
+    };
+    log.info(
+      { leader: e.leader, zxid: report.zxid, epoch: e.epoch },
+      `Peer state changed: ${peerStateText(e.state)} - ${e.phase}`,
+    );
     this.opts.report(report);
   }
 

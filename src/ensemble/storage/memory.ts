@@ -55,13 +55,15 @@ export class MemoryStorage implements MemberStorage, SnapshotStore {
 
   putSnapshotPiece(zxid: bigint, index: number, bytes: Buffer): void {
     if (index === 0) this.pieces = { zxid, bytes: [] };
-    if (this.pieces?.zxid !== zxid || this.pieces.bytes.length !== index) throw new Error(`snapshot piece ${index} of 0x${zxid.toString(16)} out of order`);
+    if (this.pieces?.zxid !== zxid || this.pieces.bytes.length !== index)
+      throw new Error(`snapshot piece ${index} of 0x${zxid.toString(16)} out of order`);
     this.pieces.bytes.push(bytes);
   }
 
   completeSnapshot(zxid: bigint, pieces: number): void {
     const stored = this.pieces;
-    if (stored?.zxid !== zxid || stored.bytes.length !== pieces) throw new Error(`snapshot 0x${zxid.toString(16)} is missing pieces`);
+    if (stored?.zxid !== zxid || stored.bytes.length !== pieces)
+      throw new Error(`snapshot 0x${zxid.toString(16)} is missing pieces`);
     this.snapshot = { zxid, data: Buffer.concat(stored.bytes) };
     this.pieces = null;
   }

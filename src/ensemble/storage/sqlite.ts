@@ -47,9 +47,13 @@ export class SqliteStorage implements MemberStorage, SnapshotStore {
     this.db.defaultSafeIntegers(true);
     this.db.exec(SCHEMA);
     this.insertTxn = this.db.prepare('INSERT INTO txns (zxid, body) VALUES (?, ?)');
-    this.setEpoch = this.db.prepare('INSERT INTO epochs (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
+    this.setEpoch = this.db.prepare(
+      'INSERT INTO epochs (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+    );
     this.deleteAfter = this.db.prepare('DELETE FROM txns WHERE zxid > ?');
-    this.deleteThrough = this.db.prepare('DELETE FROM txns WHERE zxid IN (SELECT zxid FROM txns WHERE zxid <= ? ORDER BY zxid LIMIT ?)');
+    this.deleteThrough = this.db.prepare(
+      'DELETE FROM txns WHERE zxid IN (SELECT zxid FROM txns WHERE zxid <= ? ORDER BY zxid LIMIT ?)',
+    );
     this.insertPiece = this.db.prepare('INSERT INTO snapshot_pieces (zxid, piece, data) VALUES (?, ?, ?)');
     this.deletePiecesOf = this.db.prepare('DELETE FROM snapshot_pieces WHERE zxid = ?');
     this.deleteOtherPieces = this.db.prepare('DELETE FROM snapshot_pieces WHERE zxid <> ?');
@@ -122,10 +126,17 @@ export class SqliteStorage implements MemberStorage, SnapshotStore {
   }
 
   private loadSnapshot(): SnapshotData | null {
-    const latest = this.db.prepare('SELECT zxid, pieces FROM snapshots ORDER BY zxid DESC LIMIT 1').get() as { zxid: bigint; pieces: bigint } | undefined;
+    const latest = this.db.prepare('SELECT zxid, pieces FROM snapshots ORDER BY zxid DESC LIMIT 1').get() as
+      | { zxid: bigint; pieces: bigint }
+      | undefined;
     if (latest === undefined) return null;
-    const rows = this.db.prepare('SELECT data FROM snapshot_pieces WHERE zxid = ? ORDER BY piece').all(latest.zxid) as { data: Buffer }[];
-    if (BigInt(rows.length) !== latest.pieces) throw new Error(`snapshot 0x${BigInt.asUintN(64, latest.zxid).toString(16)} has ${rows.length} of its ${latest.pieces} pieces`);
+    const rows = this.db.prepare('SELECT data FROM snapshot_pieces WHERE zxid = ? ORDER BY piece').all(latest.zxid) as {
+      data: Buffer;
+    }[];
+    if (BigInt(rows.length) !== latest.pieces)
+      throw new Error(
+        `snapshot 0x${BigInt.asUintN(64, latest.zxid).toString(16)} has ${rows.length} of its ${latest.pieces} pieces`,
+      );
     return decodeSnapshot(Buffer.concat(rows.map((r) => r.data)));
   }
 }

@@ -248,7 +248,11 @@ const REQUEST_CODECS: { [K in KnownOp]: RecordCodec<K> } = {
       curConfigId: r.readLong(),
     }),
     write: (w, q) =>
-      void w.writeString(q.joiningServers).writeString(q.leavingServers).writeString(q.newMembers).writeLong(q.curConfigId),
+      void w
+        .writeString(q.joiningServers)
+        .writeString(q.leavingServers)
+        .writeString(q.newMembers)
+        .writeLong(q.curConfigId),
   },
   sasl: {
     read: (r, op) => ({ op, token: r.readBuffer() }),

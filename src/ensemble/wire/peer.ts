@@ -274,12 +274,20 @@ const MESSAGE_CODECS: { [T in ZabType]: MessageCodec<T> } = {
   OBSERVERINFO: learnerInfo('OBSERVERINFO'),
   LEADERINFO: {
     code: PacketType.LEADERINFO,
-    toPacket: (m) => packet(epochZxid(m.newEpoch), write((w) => w.writeInt(LEARNER_PROTOCOL_VERSION))),
+    toPacket: (m) =>
+      packet(
+        epochZxid(m.newEpoch),
+        write((w) => w.writeInt(LEARNER_PROTOCOL_VERSION)),
+      ),
     fromPacket: (p) => ({ type: 'LEADERINFO', newEpoch: epochOf(p.zxid) }),
   },
   ACKEPOCH: {
     code: PacketType.ACKEPOCH,
-    toPacket: (m) => packet(m.lastZxid, write((w) => w.writeInt(m.currentEpoch))),
+    toPacket: (m) =>
+      packet(
+        m.lastZxid,
+        write((w) => w.writeInt(m.currentEpoch)),
+      ),
     fromPacket: (p) => ({ type: 'ACKEPOCH', lastZxid: p.zxid, currentEpoch: exactly(p, (r) => r.readInt()) }),
   },
   DIFF: zxidOnly('DIFF'),
@@ -311,7 +319,9 @@ const MESSAGE_CODECS: { [T in ZabType]: MessageCodec<T> } = {
     toPacket: (m) =>
       packet(
         m.zxid,
-        m.sessions.length === 0 ? null : write((w) => m.sessions.forEach((s) => w.writeLong(s.sessionId).writeInt(s.timeoutMs))),
+        m.sessions.length === 0
+          ? null
+          : write((w) => m.sessions.forEach((s) => w.writeLong(s.sessionId).writeInt(s.timeoutMs))),
       ),
     fromPacket: (p) => ({ type: 'PING', zxid: p.zxid, sessions: readPingSessions(p) }),
   },
@@ -330,7 +340,11 @@ const MESSAGE_CODECS: { [T in ZabType]: MessageCodec<T> } = {
   },
   SYNCREQUEST: {
     code: PacketType.REQUEST,
-    toPacket: (m) => packet(-1n, write((w) => w.writeLong(0n).writeInt(m.token).writeInt(OpCode.sync).writeString(m.path))),
+    toPacket: (m) =>
+      packet(
+        -1n,
+        write((w) => w.writeLong(0n).writeInt(m.token).writeInt(OpCode.sync).writeString(m.path)),
+      ),
     fromPacket: requestFromPacket,
   },
   REVALIDATE: {
@@ -354,7 +368,11 @@ const MESSAGE_CODECS: { [T in ZabType]: MessageCodec<T> } = {
   },
   SYNC: {
     code: PacketType.SYNC,
-    toPacket: (m) => packet(-1n, write((w) => w.writeString(m.path))),
+    toPacket: (m) =>
+      packet(
+        -1n,
+        write((w) => w.writeString(m.path)),
+      ),
     fromPacket: (p) => ({ type: 'SYNC', path: exactly(p, (r) => r.requiredString('path')) }),
   },
 };

@@ -118,7 +118,11 @@ function refresh(ctx: Ctx, agent: AgentRecord, m: Reregister): void {
   for (const [fw, rec] of [...activeTasksOn(ctx.s, agent.id)]) {
     if (reported.has(`${fw.id}/${rec.task.task_id.value}`) || isTerminalState(rec.task.state)) continue;
     const state = isPartitionAware(fw) ? 'TASK_DROPPED' : 'TASK_LOST';
-    transitionTask(ctx, fw, rec, { state, reason: 'REASON_RECONCILIATION', message: 'Reconciliation: task unknown to the agent' });
+    transitionTask(ctx, fw, rec, {
+      state,
+      reason: 'REASON_RECONCILIATION',
+      message: 'Reconciliation: task unknown to the agent',
+    });
     removeTask(fw, rec, 'completed');
   }
 }
@@ -145,7 +149,11 @@ function addReportedTasks(ctx: Ctx, agent: AgentRecord, m: Reregister, options: 
     }
     const fw = frameworkFor(ctx, fwId, m.frameworks);
     if (!adoptTask(ctx, fw, agent, reported) || !options.announce) continue;
-    const status = masterStatus(ctx, reported, { state: reported.state, reason: 'REASON_AGENT_REREGISTERED', message: 'Agent reregistered' });
+    const status = masterStatus(ctx, reported, {
+      state: reported.state,
+      reason: 'REASON_AGENT_REREGISTERED',
+      message: 'Agent reregistered',
+    });
     forwardUpdate(ctx, fw, status);
   }
   for (const fwId of shutdown) {
@@ -158,7 +166,11 @@ function adoptTask(ctx: Ctx, fw: FrameworkRecord, agent: AgentRecord, reported: 
   const id = reported.task_id.value;
   const known = fw.tasks.get(id);
   if (known !== undefined) {
-    if (known.task.agent_id.value !== agent.id) warn(ctx, `Agent ${agent.id} reports task ${id} of framework ${fw.id} that runs on agent ${known.task.agent_id.value}`);
+    if (known.task.agent_id.value !== agent.id)
+      warn(
+        ctx,
+        `Agent ${agent.id} reports task ${id} of framework ${fw.id} that runs on agent ${known.task.agent_id.value}`,
+      );
     return false;
   }
   fw.unreachableTasks.delete(id);
@@ -237,7 +249,8 @@ function markUnreachable(ctx: Ctx, agent: AgentRecord, why: string): void {
     }
     removeTask(fw, rec, partitionAware && !isTerminalState(rec.task.state) ? 'unreachable' : 'completed');
   }
-  for (const fw of s.frameworks.values()) sendEvent(ctx, fw, { type: 'FAILURE', failure: { agent_id: { value: agent.id } } });
+  for (const fw of s.frameworks.values())
+    sendEvent(ctx, fw, { type: 'FAILURE', failure: { agent_id: { value: agent.id } } });
   s.allocationPending = true;
 }
 
@@ -263,7 +276,10 @@ function checkRecovery(ctx: Ctx): void {
   if (s.recovered.size === 0) return;
   const within = formatDuration(ctx.options.agentReregisterTimeoutMs);
   for (const [id, info] of s.recovered) {
-    warn(ctx, `Marking agent ${id} (${info.hostname}) unreachable: did not reregister within ${within} after master failover`);
+    warn(
+      ctx,
+      `Marking agent ${id} (${info.hostname}) unreachable: did not reregister within ${within} after master failover`,
+    );
     addUnreachable(ctx, id);
     s.counters['master/recovery_slave_removals']++;
   }

@@ -34,7 +34,8 @@ const MIN_ALLOCATABLE_MEM = 32;
 
 export function refuseMs(filters: Filters | undefined): number {
   const v = filters?.refuse_seconds;
-  const seconds = v === undefined || !Number.isFinite(v) || v < 0 ? DEFAULT_REFUSE_SECONDS : Math.min(v, MAX_REFUSE_SECONDS);
+  const seconds =
+    v === undefined || !Number.isFinite(v) || v < 0 ? DEFAULT_REFUSE_SECONDS : Math.min(v, MAX_REFUSE_SECONDS);
   return seconds * 1000;
 }
 
@@ -48,7 +49,13 @@ export function dominantShare(allocated: Resources, total: Resources): number {
 }
 
 /** Refuses `refused` on the offer's agent for the framework's role; lives at least one allocation interval. */
-export function installFilter(ctx: Ctx, fw: FrameworkRecord, offer: OfferRecord, refused: Resources, filters: Filters | undefined): void {
+export function installFilter(
+  ctx: Ctx,
+  fw: FrameworkRecord,
+  offer: OfferRecord,
+  refused: Resources,
+  filters: Filters | undefined,
+): void {
   const ms = refuseMs(filters);
   if (ms === 0 || isEmptyResources(refused)) return;
   const expiresAt = ctx.now + Math.max(ms, ctx.options.allocation.intervalMs);
@@ -76,7 +83,8 @@ export function removeOffer(ctx: Ctx, offer: OfferRecord, options: { rescind: bo
   ctx.s.offers.delete(offer.id);
   ctx.s.allocationPending = true;
   const fw = ctx.s.frameworks.get(offer.frameworkId);
-  if (options.rescind && fw !== undefined) sendEvent(ctx, fw, { type: 'RESCIND', rescind: { offer_id: { value: offer.id } } });
+  if (options.rescind && fw !== undefined)
+    sendEvent(ctx, fw, { type: 'RESCIND', rescind: { offer_id: { value: offer.id } } });
 }
 
 export function removeOffers(ctx: Ctx, which: (offer: OfferRecord) => boolean, options: { rescind: boolean }): void {
@@ -92,7 +100,9 @@ function offerRole(fw: FrameworkRecord): string | undefined {
 }
 
 function isFiltered(fw: FrameworkRecord, role: string, agentId: string, free: Resources, now: number): boolean {
-  return fw.filters.some((f) => f.expiresAt > now && f.role === role && f.agentId === agentId && containsResources(f.refused, free));
+  return fw.filters.some(
+    (f) => f.expiresAt > now && f.role === role && f.agentId === agentId && containsResources(f.refused, free),
+  );
 }
 
 /** Drops expired filters; what they held back is offered at once rather than at the next interval. */
@@ -114,14 +124,28 @@ function candidates(ctx: Ctx): Candidate[] {
   const offersOf = (id: string): number => [...ctx.s.offers.values()].filter((o) => o.frameworkId === id).length;
   return [...ctx.s.frameworks.values()]
     .filter((fw) => fw.streamId !== null)
-    .map((fw) => ({ fw, allocated: addResources(frameworkUsed(fw), frameworkOffered(ctx.s, fw.id)), offers: offersOf(fw.id) }));
+    .map((fw) => ({
+      fw,
+      allocated: addResources(frameworkUsed(fw), frameworkOffered(ctx.s, fw.id)),
+      offers: offersOf(fw.id),
+    }));
 }
 
 /** The eligible framework with the smallest dominant share (ties: lowest id). */
-function pick(agentId: string, free: Resources, all: Candidate[], total: Resources, now: number): Candidate | undefined {
+function pick(
+  agentId: string,
+  free: Resources,
+  all: Candidate[],
+  total: Resources,
+  now: number,
+): Candidate | undefined {
   const eligible = all.filter((c) => {
     const role = offerRole(c.fw);
-    return role !== undefined && c.offers < MAX_OUTSTANDING_OFFERS_PER_FRAMEWORK && !isFiltered(c.fw, role, agentId, free, now);
+    return (
+      role !== undefined &&
+      c.offers < MAX_OUTSTANDING_OFFERS_PER_FRAMEWORK &&
+      !isFiltered(c.fw, role, agentId, free, now)
+    );
   });
   const share = (c: Candidate): number => dominantShare(c.allocated, total);
   return eligible.sort((a, b) => share(a) - share(b) || (a.fw.id < b.fw.id ? -1 : 1))[0];
@@ -160,14 +184,22 @@ export function allocate(ctx: Ctx): void {
   const all = candidates(ctx);
   const made = new Map<FrameworkRecord, Offer[]>();
   const busy = new Set([...s.offers.values()].map((o) => o.agentId));
-  const agents = [...s.agents.values()].filter((a) => a.connection !== null && !busy.has(a.id)).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const agents = [...s.agents.values()]
+    .filter((a) => a.connection !== null && !busy.has(a.id))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
   for (const agent of agents) {
     const free = agentFree(s, agent);
     if (!allocatable(free)) continue;
     const chosen = pick(agent.id, free, all, total, now);
     const role = chosen === undefined ? undefined : offerRole(chosen.fw);
     if (chosen === undefined || role === undefined) continue;
-    const offer: OfferRecord = { id: ctx.ids.offer(), frameworkId: chosen.fw.id, agentId: agent.id, role, resources: free };
+    const offer: OfferRecord = {
+      id: ctx.ids.offer(),
+      frameworkId: chosen.fw.id,
+      agentId: agent.id,
+      role,
+      resources: free,
+    };
     s.offers.set(offer.id, offer);
     chosen.allocated = addResources(chosen.allocated, free);
     chosen.offers++;

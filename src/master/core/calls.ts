@@ -4,7 +4,16 @@ import { installFilter, removeOffer, revive, suppress } from './allocator.js';
 import { removeFramework, subscribe } from './frameworks.js';
 import { accept } from './launch.js';
 import { reconcile } from './reconcile.js';
-import { answer, describeAgent, describeFramework, log, sendToAgent, warn, type Ctx, type FrameworkRecord } from './state.js';
+import {
+  answer,
+  describeAgent,
+  describeFramework,
+  log,
+  sendToAgent,
+  warn,
+  type Ctx,
+  type FrameworkRecord,
+} from './state.js';
 import { removeTask } from './tasks.js';
 import { isTerminalState, type Call } from './v1.js';
 
@@ -21,7 +30,11 @@ function subscribedFramework(ctx: Ctx, streamId: string | null, id: string | und
     return undefined;
   }
   if (streamId !== fw.streamId) {
-    answer(ctx, 400, `The stream ID '${streamId ?? ''}' included in this request didn't match the stream ID currently associated with framework ID ${fw.id}`);
+    answer(
+      ctx,
+      400,
+      `The stream ID '${streamId ?? ''}' included in this request didn't match the stream ID currently associated with framework ID ${fw.id}`,
+    );
     return undefined;
   }
   return fw;
@@ -86,11 +99,22 @@ function kill(ctx: Ctx, fw: FrameworkRecord, call: CallOf<'KILL'>): void {
   }
   if (isTerminalState(rec.task.state)) return;
   const agent = ctx.s.agents.get(rec.task.agent_id.value);
-  const message = { type: 'KILL_TASK' as const, framework_id: { value: fw.id }, task_id, ...(kill_policy === undefined ? {} : { kill_policy }) };
+  const message = {
+    type: 'KILL_TASK' as const,
+    framework_id: { value: fw.id },
+    task_id,
+    ...(kill_policy === undefined ? {} : { kill_policy }),
+  };
   if (agent !== undefined && sendToAgent(ctx, agent, message)) {
-    log(ctx, `Telling agent ${describeAgent(agent)} to kill task ${task_id.value} of framework ${describeFramework(fw)}`);
+    log(
+      ctx,
+      `Telling agent ${describeAgent(agent)} to kill task ${task_id.value} of framework ${describeFramework(fw)}`,
+    );
   } else {
-    warn(ctx, `Cannot kill task ${task_id.value} of framework ${describeFramework(fw)} because agent ${rec.task.agent_id.value} is disconnected`);
+    warn(
+      ctx,
+      `Cannot kill task ${task_id.value} of framework ${describeFramework(fw)} because agent ${rec.task.agent_id.value} is disconnected`,
+    );
   }
 }
 
@@ -99,12 +123,21 @@ function acknowledge(ctx: Ctx, fw: FrameworkRecord, call: CallOf<'ACKNOWLEDGE'>)
   const { agent_id, task_id, uuid } = call.acknowledge;
   const agent = ctx.s.agents.get(agent_id.value);
   if (agent === undefined || agent.connection === null) {
-    warn(ctx, `Cannot send acknowledgement for status update ${uuid} of task ${task_id.value} of framework ${fw.id} to agent ${agent_id.value} because the agent is not connected`);
+    warn(
+      ctx,
+      `Cannot send acknowledgement for status update ${uuid} of task ${task_id.value} of framework ${fw.id} to agent ${agent_id.value} because the agent is not connected`,
+    );
     return;
   }
   const rec = fw.tasks.get(task_id.value);
   const state = rec?.task.status_update_state;
-  if (rec !== undefined && rec.task.agent_id.value === agent.id && rec.task.status_update_uuid === uuid && state !== undefined && isTerminalState(state)) {
+  if (
+    rec !== undefined &&
+    rec.task.agent_id.value === agent.id &&
+    rec.task.status_update_uuid === uuid &&
+    state !== undefined &&
+    isTerminalState(state)
+  ) {
     removeTask(fw, rec, 'completed');
   }
   sendToAgent(ctx, agent, { type: 'ACKNOWLEDGE', framework_id: { value: fw.id }, task_id, uuid });

@@ -20,7 +20,12 @@ import { isTerminalState, type Call, type FrameworkInfo } from './v1.js';
 
 type SubscribeCall = Extract<Call, { type: 'SUBSCRIBE' }>;
 
-export function newFramework(ctx: Ctx, id: string, info: FrameworkInfo, options: { recovered: boolean }): FrameworkRecord {
+export function newFramework(
+  ctx: Ctx,
+  id: string,
+  info: FrameworkInfo,
+  options: { recovered: boolean },
+): FrameworkRecord {
   const fw: FrameworkRecord = {
     id,
     info: { ...info, id: { value: id } },
@@ -43,10 +48,12 @@ export function newFramework(ctx: Ctx, id: string, info: FrameworkInfo, options:
 
 function subscribeProblem(call: SubscribeCall): string | null {
   const info = call.subscribe.framework_info;
-  if (typeof info.user !== 'string' || typeof info.name !== 'string') return "'framework_info.user' and 'framework_info.name' are required";
+  if (typeof info.user !== 'string' || typeof info.name !== 'string')
+    return "'framework_info.user' and 'framework_info.name' are required";
   const top = call.framework_id?.value;
   const inner = info.id?.value;
-  if (top !== undefined && inner !== undefined && top !== inner) return "'framework_id' differs from 'subscribe.framework_info.id'";
+  if (top !== undefined && inner !== undefined && top !== inner)
+    return "'framework_id' differs from 'subscribe.framework_info.id'";
   return null;
 }
 
@@ -61,7 +68,12 @@ export function subscribe(ctx: Ctx, streamId: string | null, call: SubscribeCall
   log(ctx, `Received SUBSCRIBE call for framework '${info.name}' at stream ${streamId}`);
   answer(ctx, 200);
   if (id !== undefined && isCompletedFramework(ctx.s, id)) {
-    ctx.out.push({ kind: 'toFramework', frameworkId: id, streamId, event: { type: 'ERROR', error: { message: 'Framework has been removed' } } });
+    ctx.out.push({
+      kind: 'toFramework',
+      frameworkId: id,
+      streamId,
+      event: { type: 'ERROR', error: { message: 'Framework has been removed' } },
+    });
     ctx.out.push({ kind: 'closeStream', streamId });
     return;
   }
@@ -97,7 +109,10 @@ function connect(ctx: Ctx, fw: FrameworkRecord, streamId: string, call: Subscrib
   });
   const capabilities = (info.capabilities ?? []).map((c) => c.type).join(', ');
   const checkpointing = info.checkpoint === true ? 'enabled' : 'disabled';
-  log(ctx, `Subscribing framework ${info.name} with checkpointing ${checkpointing} and capabilities [ ${capabilities} ]`);
+  log(
+    ctx,
+    `Subscribing framework ${info.name} with checkpointing ${checkpointing} and capabilities [ ${capabilities} ]`,
+  );
   ctx.s.allocationPending = true;
 }
 
@@ -126,7 +141,15 @@ export function removeFramework(ctx: Ctx, fw: FrameworkRecord): void {
   for (const rec of [...fw.tasks.values()]) {
     agentIds.add(rec.task.agent_id.value);
     if (!isTerminalState(rec.task.state)) {
-      applyStatus(ctx, rec, masterStatus(ctx, rec.task, { state: 'TASK_KILLED', reason: 'REASON_FRAMEWORK_REMOVED', message: 'Framework removed' }));
+      applyStatus(
+        ctx,
+        rec,
+        masterStatus(ctx, rec.task, {
+          state: 'TASK_KILLED',
+          reason: 'REASON_FRAMEWORK_REMOVED',
+          message: 'Framework removed',
+        }),
+      );
     }
     removeTask(fw, rec, 'completed');
   }

@@ -37,7 +37,8 @@ function offersProblem(ctx: Ctx, fw: FrameworkRecord, ids: readonly string[]): s
     seen.add(id);
     const offer = ctx.s.offers.get(id);
     if (offer === undefined) return `Offer ${id} is no longer valid`;
-    if (offer.frameworkId !== fw.id) return `Offer ${id} has invalid framework ${offer.frameworkId} while framework ${fw.id} is expected`;
+    if (offer.frameworkId !== fw.id)
+      return `Offer ${id} has invalid framework ${offer.frameworkId} while framework ${fw.id} is expected`;
     if (agentId !== undefined && offer.agentId !== agentId) return 'Aggregated offers must belong to one single agent';
     agentId = offer.agentId;
   }
@@ -111,7 +112,10 @@ function launch(ctx: Ctx, fw: FrameworkRecord, agent: AgentRecord, info: TaskInf
     },
   });
   sendToAgent(ctx, agent, { type: 'RUN_TASK', framework: fw.info, task: info });
-  log(ctx, `Launching task ${info.task_id.value} of framework ${describeFramework(fw)} with resources ${formatResources(resources)} on agent ${describeAgent(agent)}`);
+  log(
+    ctx,
+    `Launching task ${info.task_id.value} of framework ${describeFramework(fw)} with resources ${formatResources(resources)} on agent ${describeAgent(agent)}`,
+  );
   return subtractResources(available, resources);
 }
 

@@ -1,6 +1,14 @@
 // MasterCore: one synchronous object per leading master. Inputs in, effects out as data; no clocks,
 // sockets or randomness, so a failover can be replayed in one process from a seed.
-import { agentDisconnected, agentPong, checkAgents, recoverRegistry, registerAgent, reregisterAgent, statusUpdate } from './agents.js';
+import {
+  agentDisconnected,
+  agentPong,
+  checkAgents,
+  recoverRegistry,
+  registerAgent,
+  reregisterAgent,
+  statusUpdate,
+} from './agents.js';
 import { allocate, expireFilters } from './allocator.js';
 import { schedulerCall } from './calls.js';
 import { checkFrameworks, streamClosed } from './frameworks.js';

@@ -129,7 +129,10 @@ export function invalidResources(list: readonly Resource[]): string | null {
     if (r.type === 'SCALAR' && !(Number.isFinite(r.scalar?.value) && (r.scalar?.value ?? -1) >= 0)) {
       return `Invalid scalar resource '${r.name}'`;
     }
-    if (r.type === 'RANGES' && !(r.ranges?.range ?? []).every((x) => Number.isInteger(x.begin) && Number.isInteger(x.end) && x.begin <= x.end)) {
+    if (
+      r.type === 'RANGES' &&
+      !(r.ranges?.range ?? []).every((x) => Number.isInteger(x.begin) && Number.isInteger(x.end) && x.begin <= x.end)
+    ) {
       return `Invalid ranges resource '${r.name}'`;
     }
     if (r.type === 'SET') return `Set resource '${r.name}' is not supported`;
@@ -159,7 +162,13 @@ export function resourcesToV1(r: Resources, allocatedTo?: string): Resource[] {
     ([name, value]): Resource => ({ name, type: 'SCALAR', scalar: { value }, role: '*', ...allocation }),
   );
   const ranges = Object.entries(r.ranges).map(
-    ([name, range]): Resource => ({ name, type: 'RANGES', ranges: { range: range.map((x) => ({ ...x })) }, role: '*', ...allocation }),
+    ([name, range]): Resource => ({
+      name,
+      type: 'RANGES',
+      ranges: { range: range.map((x) => ({ ...x })) },
+      role: '*',
+      ...allocation,
+    }),
   );
   return [...scalars, ...ranges];
 }
@@ -200,7 +209,8 @@ export function parseResourceText(text: string): Resource[] {
   return splitPairs(text, 'resource').map(([name, value]): Resource => {
     if (value.startsWith('[')) return { name, type: 'RANGES', ranges: { range: parseRanges(value) }, role: '*' };
     const scalar = Number(value);
-    if (value === '' || !Number.isFinite(scalar) || scalar < 0) throw new Error(`invalid value '${value}' for resource '${name}'`);
+    if (value === '' || !Number.isFinite(scalar) || scalar < 0)
+      throw new Error(`invalid value '${value}' for resource '${name}'`);
     return { name, type: 'SCALAR', scalar: { value: roundScalar(scalar) }, role: '*' };
   });
 }

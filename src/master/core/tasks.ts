@@ -5,7 +5,16 @@ import {
   MAX_STATUSES_PER_TASK,
   MAX_UNREACHABLE_TASKS_PER_FRAMEWORK,
 } from '../../common/limits.js';
-import { pushBounded, sendEvent, setBounded, warn, type Counter, type Ctx, type FrameworkRecord, type TaskRecord } from './state.js';
+import {
+  pushBounded,
+  sendEvent,
+  setBounded,
+  warn,
+  type Counter,
+  type Ctx,
+  type FrameworkRecord,
+  type TaskRecord,
+} from './state.js';
 import { isTerminalState, type AgentID, type TaskID, type TaskState, type TaskStatus } from './v1.js';
 
 export interface MasterStatusOptions {
@@ -17,7 +26,11 @@ export interface MasterStatusOptions {
 }
 
 /** A status the master makes up itself: no uuid, so it is never acknowledged. */
-export function masterStatus(ctx: Ctx, task: { task_id: TaskID; agent_id?: AgentID }, o: MasterStatusOptions): TaskStatus {
+export function masterStatus(
+  ctx: Ctx,
+  task: { task_id: TaskID; agent_id?: AgentID },
+  o: MasterStatusOptions,
+): TaskStatus {
   return {
     task_id: task.task_id,
     state: o.state,
@@ -54,7 +67,10 @@ export function applyStatus(ctx: Ctx, rec: TaskRecord, status: TaskStatus, lates
 
 export function forwardUpdate(ctx: Ctx, fw: FrameworkRecord, status: TaskStatus): void {
   if (!sendEvent(ctx, fw, { type: 'UPDATE', update: { status } })) {
-    warn(ctx, `Dropping update ${status.state} for task ${status.task_id.value} of framework ${fw.id} for disconnected framework`);
+    warn(
+      ctx,
+      `Dropping update ${status.state} for task ${status.task_id.value} of framework ${fw.id} for disconnected framework`,
+    );
   }
 }
 

@@ -233,18 +233,33 @@ export type Operation =
   | { type: 'LAUNCH_GROUP' | 'RESERVE' | 'UNRESERVE' | 'CREATE' | 'DESTROY'; [field: string]: unknown };
 
 export type Call =
-  | { type: 'SUBSCRIBE'; framework_id?: FrameworkID; subscribe: { framework_info: FrameworkInfo; suppressed_roles?: string[] } }
+  | {
+      type: 'SUBSCRIBE';
+      framework_id?: FrameworkID;
+      subscribe: { framework_info: FrameworkInfo; suppressed_roles?: string[] };
+    }
   | { type: 'TEARDOWN'; framework_id: FrameworkID }
-  | { type: 'ACCEPT'; framework_id: FrameworkID; accept: { offer_ids: OfferID[]; operations?: Operation[]; filters?: Filters } }
+  | {
+      type: 'ACCEPT';
+      framework_id: FrameworkID;
+      accept: { offer_ids: OfferID[]; operations?: Operation[]; filters?: Filters };
+    }
   | { type: 'DECLINE'; framework_id: FrameworkID; decline: { offer_ids: OfferID[]; filters?: Filters } }
   | { type: 'REVIVE'; framework_id: FrameworkID; revive?: { roles?: string[] } }
   | { type: 'SUPPRESS'; framework_id: FrameworkID; suppress?: { roles?: string[] } }
   | { type: 'KILL'; framework_id: FrameworkID; kill: { task_id: TaskID; agent_id?: AgentID; kill_policy?: KillPolicy } }
-  | { type: 'ACKNOWLEDGE'; framework_id: FrameworkID; acknowledge: { agent_id: AgentID; task_id: TaskID; uuid: string } }
+  | {
+      type: 'ACKNOWLEDGE';
+      framework_id: FrameworkID;
+      acknowledge: { agent_id: AgentID; task_id: TaskID; uuid: string };
+    }
   | { type: 'RECONCILE'; framework_id: FrameworkID; reconcile?: { tasks?: { task_id: TaskID; agent_id?: AgentID }[] } };
 
 export type Event =
-  | { type: 'SUBSCRIBED'; subscribed: { framework_id: FrameworkID; heartbeat_interval_seconds: number; master_info: MasterInfo } }
+  | {
+      type: 'SUBSCRIBED';
+      subscribed: { framework_id: FrameworkID; heartbeat_interval_seconds: number; master_info: MasterInfo };
+    }
   | { type: 'OFFERS'; offers: { offers: Offer[] } }
   | { type: 'RESCIND'; rescind: { offer_id: OfferID } }
   | { type: 'UPDATE'; update: { status: TaskStatus } }

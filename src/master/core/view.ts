@@ -1,7 +1,15 @@
 // Read-only views of the leading master's state in the v0 JSON shapes of /master/state,
 // /master/state-summary, /master/frameworks, /master/slaves, /master/tasks and /metrics/snapshot.
 import type { MasterView } from './master.js';
-import { addResources, attributesToV0, resourcesFromV1, resourcesToV0, resourcesToV1, scalarOf, sumResources } from './resources.js';
+import {
+  addResources,
+  attributesToV0,
+  resourcesFromV1,
+  resourcesToV0,
+  resourcesToV1,
+  scalarOf,
+  sumResources,
+} from './resources.js';
 import {
   agentOffered,
   agentUsed,
@@ -212,7 +220,11 @@ export function stateSummaryJson(view: MasterView, identity: MasterIdentity): Js
   const placed = byFramework(s).flatMap((fw) => allTasks(fw).map((rec) => ({ fw, rec })));
   const slaves = [...s.agents.values()].map((a) => {
     const here = placed.filter((p) => p.rec.task.agent_id.value === a.id);
-    return { ...agentJson(s, a), ...stateCounts(here.map((p) => p.rec)), framework_ids: [...new Set(here.map((p) => p.fw.id))] };
+    return {
+      ...agentJson(s, a),
+      ...stateCounts(here.map((p) => p.rec)),
+      framework_ids: [...new Set(here.map((p) => p.fw.id))],
+    };
   });
   const frameworks = byFramework(s).map((fw) => ({
     ...frameworkSummary(s, fw),
@@ -227,7 +239,9 @@ export function frameworksJson(view: MasterView, query: { frameworkId?: string }
   const s = view.state;
   const wanted = (fw: FrameworkRecord): boolean => query.frameworkId === undefined || fw.id === query.frameworkId;
   return {
-    frameworks: byFramework(s).filter(wanted).map((fw) => frameworkJson(s, fw)),
+    frameworks: byFramework(s)
+      .filter(wanted)
+      .map((fw) => frameworkJson(s, fw)),
     completed_frameworks: s.completedFrameworks.filter(wanted).map((fw) => frameworkJson(s, fw)),
     unregistered_frameworks: [],
   };

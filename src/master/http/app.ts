@@ -53,7 +53,10 @@ export function createMasterApp(target: MasterHttpTarget): express.Express {
   app.use('/', master);
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: unknown }).status;
-    res.status(typeof status === 'number' ? status : 500).type('text/plain').send(err instanceof Error ? err.message : String(err));
+    res
+      .status(typeof status === 'number' ? status : 500)
+      .type('text/plain')
+      .send(err instanceof Error ? err.message : String(err));
   });
   return app;
 }
@@ -66,11 +69,28 @@ function masterRoutes(target: MasterHttpTarget): express.Router {
     if (role.kind === 'leading') sendJson(req, res, handler(role.view, req));
     else notLeading(role, req, res);
   };
-  router.get(['/state', '/state.json'], leading((view) => stateJson(view, target.identity)));
-  router.get(['/state-summary', '/state-summary.json'], leading((view) => stateSummaryJson(view, target.identity)));
-  router.get(['/frameworks', '/frameworks.json'], leading((view, req) => frameworksJson(view, optional<{ frameworkId?: string }>({ frameworkId: queryParam(req, 'framework_id') }))));
-  router.get(['/slaves', '/slaves.json'], leading((view, req) => slavesJson(view, optional<{ slaveId?: string }>({ slaveId: queryParam(req, 'slave_id') }))));
-  router.get(['/tasks', '/tasks.json'], leading((view, req) => tasksJson(view, tasksQuery(req))));
+  router.get(
+    ['/state', '/state.json'],
+    leading((view) => stateJson(view, target.identity)),
+  );
+  router.get(
+    ['/state-summary', '/state-summary.json'],
+    leading((view) => stateSummaryJson(view, target.identity)),
+  );
+  router.get(
+    ['/frameworks', '/frameworks.json'],
+    leading((view, req) =>
+      frameworksJson(view, optional<{ frameworkId?: string }>({ frameworkId: queryParam(req, 'framework_id') })),
+    ),
+  );
+  router.get(
+    ['/slaves', '/slaves.json'],
+    leading((view, req) => slavesJson(view, optional<{ slaveId?: string }>({ slaveId: queryParam(req, 'slave_id') }))),
+  );
+  router.get(
+    ['/tasks', '/tasks.json'],
+    leading((view, req) => tasksJson(view, tasksQuery(req))),
+  );
   router.get('/redirect', (_req, res) => redirectToLeader(target, res));
   router.get('/health', (_req, res) => void res.status(200).end());
   router.get(['/flags', '/flags.json'], (req, res) => sendJson(req, res, { flags: target.identity.flags }));
@@ -93,7 +113,10 @@ function notLeading(role: Exclude<HttpRole, { kind: 'leading' }>, req: Request, 
     return;
   }
   const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-  res.status(307).location(`${leaderBase(role.leader)}/master${req.path}${search}`).end();
+  res
+    .status(307)
+    .location(`${leaderBase(role.leader)}/master${req.path}${search}`)
+    .end();
 }
 
 /** `/master/redirect`: 307 to the leading master's bare base URL (this master's own when it leads). */

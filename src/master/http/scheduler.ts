@@ -22,7 +22,9 @@ export async function schedulerRoute(target: MasterHttpTarget, req: Request, res
   }
   const problem = contentProblem(req.get('Content-Type'));
   if (problem !== null) return plain(res, problem.status, problem.message);
-  await new Promise<void>((resolve, reject) => readBody(req, res, (err?: unknown) => (err === undefined ? resolve() : reject(err))));
+  await new Promise<void>((resolve, reject) =>
+    readBody(req, res, (err?: unknown) => (err === undefined ? resolve() : reject(err))),
+  );
   const parsed = parseCall(typeof req.body === 'string' ? req.body : '');
   if (!parsed.ok) return plain(res, parsed.status, parsed.message);
   if (parsed.call.type === 'SUBSCRIBE') return subscribe(target, req, res, parsed.call);
@@ -39,7 +41,8 @@ function contentProblem(contentType: string | undefined): { status: number; mess
 
 async function subscribe(target: MasterHttpTarget, req: Request, res: Response, call: Call): Promise<void> {
   if (req.accepts(JSON_TYPE) === false) return plain(res, 406, `Expecting 'Accept' to allow '${JSON_TYPE}'`);
-  if (req.get(STREAM_ID_HEADER) !== undefined) return plain(res, 400, `Subscribe calls should not include the '${STREAM_ID_HEADER}' header`);
+  if (req.get(STREAM_ID_HEADER) !== undefined)
+    return plain(res, 400, `Subscribe calls should not include the '${STREAM_ID_HEADER}' header`);
   const streamId = randomUUID();
   target.streams.create(streamId, res);
   const answer = await answerOf(target.schedulerCall(streamId, call));

@@ -37,7 +37,11 @@ export class SchedulerStreams {
   open(streamId: string): void {
     const stream = this.streams.get(streamId);
     if (stream === undefined || stream.pending === null) return;
-    stream.res.writeHead(200, { 'Content-Type': 'application/json', 'Mesos-Stream-Id': streamId, 'Cache-Control': 'no-cache' });
+    stream.res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Mesos-Stream-Id': streamId,
+      'Cache-Control': 'no-cache',
+    });
     stream.res.flushHeaders();
     const pending = stream.pending;
     stream.pending = null;

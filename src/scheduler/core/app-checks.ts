@@ -33,7 +33,8 @@ export function readConstraints(ctx: ReadContext, value: unknown): Constraint[] 
 function readConstraint(ctx: ReadContext, value: unknown, path: string): Constraint | undefined {
   const parts = readArray(ctx, value, path, (v, p) => readString(ctx, v, p));
   if (parts === undefined) return undefined;
-  if (parts.length < 2 || parts.length > 3) return void invalid(ctx, path, 'Each constraint must have either 2 or 3 fields');
+  if (parts.length < 2 || parts.length > 3)
+    return void invalid(ctx, path, 'Each constraint must have either 2 or 3 fields');
   const [field = '', rawOperator = '', rawValue] = parts;
   const operator = OPERATORS.find((o) => o === rawOperator.toUpperCase());
   if (field === '') return void invalid(ctx, path, 'illegal constraint specification');
@@ -53,7 +54,9 @@ function constraintValueError(operator: ConstraintOperator, value: string | unde
     case 'CLUSTER':
       return undefined;
     case 'GROUP_BY':
-      return value === undefined || INTEGER.test(value) ? undefined : 'GROUP BY must define an integer value or else no value at all';
+      return value === undefined || INTEGER.test(value)
+        ? undefined
+        : 'GROUP BY must define an integer value or else no value at all';
     case 'LIKE':
     case 'UNLIKE':
       return regexError(value);
@@ -76,9 +79,22 @@ function regexError(value: string | undefined): string | undefined {
   }
 }
 
-const PROTOCOLS: readonly HealthCheckProtocol[] = ['HTTP', 'HTTPS', 'TCP', 'COMMAND', 'MESOS_HTTP', 'MESOS_HTTPS', 'MESOS_TCP'];
+const PROTOCOLS: readonly HealthCheckProtocol[] = [
+  'HTTP',
+  'HTTPS',
+  'TCP',
+  'COMMAND',
+  'MESOS_HTTP',
+  'MESOS_HTTPS',
+  'MESOS_TCP',
+];
 const SECONDS = { integer: true, min: 0 };
-type CountField = 'gracePeriodSeconds' | 'intervalSeconds' | 'timeoutSeconds' | 'maxConsecutiveFailures' | 'delaySeconds';
+type CountField =
+  | 'gracePeriodSeconds'
+  | 'intervalSeconds'
+  | 'timeoutSeconds'
+  | 'maxConsecutiveFailures'
+  | 'delaySeconds';
 
 export function readHealthChecks(ctx: ReadContext, value: unknown, hostPorts: number): HealthCheck[] {
   const checks = readArray(ctx, value, '/healthChecks', (v, p) => readHealthCheck(ctx, v, p)) ?? [];
@@ -114,7 +130,8 @@ function readHealthCheck(ctx: ReadContext, value: unknown, path: string): Health
     intervalSeconds: num('intervalSeconds'),
     timeoutSeconds: num('timeoutSeconds'),
     maxConsecutiveFailures: num('maxConsecutiveFailures'),
-    ignoreHttp1xx: readBoolean(ctx, obj['ignoreHttp1xx'], child(path, 'ignoreHttp1xx')) ?? HEALTH_CHECK_DEFAULTS.ignoreHttp1xx,
+    ignoreHttp1xx:
+      readBoolean(ctx, obj['ignoreHttp1xx'], child(path, 'ignoreHttp1xx')) ?? HEALTH_CHECK_DEFAULTS.ignoreHttp1xx,
     delaySeconds: num('delaySeconds'),
   };
 }
@@ -143,7 +160,9 @@ function commandFor(
 ): { command?: { value: string } } {
   if (protocol !== 'COMMAND') return {};
   const command = readObject(ctx, readRequired(ctx, obj, 'command', path), child(path, 'command'));
-  const value = command && readString(ctx, readRequired(ctx, command, 'value', child(path, 'command')), child(path, 'command/value'));
+  const value =
+    command &&
+    readString(ctx, readRequired(ctx, command, 'value', child(path, 'command')), child(path, 'command/value'));
   return value === undefined ? {} : { command: { value } };
 }
 

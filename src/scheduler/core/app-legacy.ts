@@ -18,7 +18,8 @@ export function translateLegacyContainer(ctx: ReadContext, container: Json): Leg
   const image = rawImage.replace(DOCKER_SCHEME, '');
   ctx.warnings.push(`/container: 0.6 form with image "${rawImage}" read as container.docker.image "${image}"`);
   const options = Array.isArray(container['options']) ? container['options'].map(String) : [];
-  if (options.length > 0) ctx.warnings.push(`/container/options: translated to env, volumes, portMappings and docker.parameters`);
+  if (options.length > 0)
+    ctx.warnings.push(`/container/options: translated to env, volumes, portMappings and docker.parameters`);
   const parsed = parseOptions(options);
   const docker: Json = { image, parameters: parsed.parameters };
   if (parsed.portMappings.length > 0) Object.assign(docker, { network: 'BRIDGE', portMappings: parsed.portMappings });

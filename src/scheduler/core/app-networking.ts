@@ -75,7 +75,12 @@ function readNetwork(ctx: ReadContext, value: unknown, path: string): Network | 
   };
 }
 
-function readContainer(ctx: ReadContext, container: Json, docker: Json | undefined, portMappings: PortMapping[]): Container {
+function readContainer(
+  ctx: ReadContext,
+  container: Json,
+  docker: Json | undefined,
+  portMappings: PortMapping[],
+): Container {
   const type = readEnum(ctx, container['type'], '/container/type', ['DOCKER', 'MESOS'] as const) ?? 'DOCKER';
   if (type === 'DOCKER' && docker === undefined) invalid(ctx, '/container/docker', 'not defined');
   const volumes = readArray(ctx, container['volumes'], '/container/volumes', (v, p) => readVolume(ctx, v, p));
@@ -133,10 +138,12 @@ function readPortMappings(
   const path = legacy != null ? '/container/docker/portMappings' : '/container/portMappings';
   const given = readArray(ctx, legacy ?? current, path, (v, p) => readPortMapping(ctx, v, p, mode));
   if (mode === 'host') {
-    if (given !== undefined && given.length > 0) invalid(ctx, path, 'portMappings are not allowed with host-networking');
+    if (given !== undefined && given.length > 0)
+      invalid(ctx, path, 'portMappings are not allowed with host-networking');
     return [];
   }
-  if (given === undefined) return [{ containerPort: 0, hostPort: 0, servicePort: 0, protocol: 'tcp', name: 'default', labels: {} }];
+  if (given === undefined)
+    return [{ containerPort: 0, hostPort: 0, servicePort: 0, protocol: 'tcp', name: 'default', labels: {} }];
   uniqueNames(ctx, given, path);
   return given;
 }
@@ -144,7 +151,8 @@ function readPortMappings(
 function readPortMapping(ctx: ReadContext, value: unknown, path: string, mode: NetworkMode): PortMapping | undefined {
   const obj = readObject(ctx, value, path);
   if (obj === undefined) return undefined;
-  const hostPort = readNumber(ctx, obj['hostPort'], child(path, 'hostPort'), PORT) ?? (mode === 'container/bridge' ? 0 : undefined);
+  const hostPort =
+    readNumber(ctx, obj['hostPort'], child(path, 'hostPort'), PORT) ?? (mode === 'container/bridge' ? 0 : undefined);
   const name = readPattern(ctx, obj['name'], child(path, 'name'), PORT_NAME);
   return {
     containerPort: readNumber(ctx, obj['containerPort'], child(path, 'containerPort'), PORT) ?? 0,
@@ -160,15 +168,18 @@ function readPortDefinitions(ctx: ReadContext, app: Json, mode: NetworkMode): Po
   const given = readArray(ctx, app['portDefinitions'], '/portDefinitions', (v, p) => readPortDefinition(ctx, v, p));
   const ports = readArray(ctx, app['ports'], '/ports', (v, p) => readNumber(ctx, v, p, PORT));
   if (mode !== 'host') {
-    if (given !== undefined && given.length > 0) invalid(ctx, '/portDefinitions', 'portDefinitions are only allowed with host-networking');
-    if (ports !== undefined && ports.length > 0) ctx.warnings.push('/ports: ignored, the app does not use host networking');
+    if (given !== undefined && given.length > 0)
+      invalid(ctx, '/portDefinitions', 'portDefinitions are only allowed with host-networking');
+    if (ports !== undefined && ports.length > 0)
+      ctx.warnings.push('/ports: ignored, the app does not use host networking');
     return [];
   }
   const definitions = given ?? (ports ? fromPorts(ctx, ports) : [defaultPortDefinition()]);
   if (given !== undefined && ports !== undefined && !samePorts(given, ports)) {
     invalid(ctx, '/', 'cannot specify both ports and port definitions');
   }
-  if (!distinct(definitions.map((d) => d.port).filter((p) => p !== 0))) invalid(ctx, '/portDefinitions', 'Ports must be unique.');
+  if (!distinct(definitions.map((d) => d.port).filter((p) => p !== 0)))
+    invalid(ctx, '/portDefinitions', 'Ports must be unique.');
   uniqueNames(ctx, definitions, '/portDefinitions');
   return definitions;
 }

@@ -36,7 +36,11 @@ export function readReadinessChecks(ctx: ReadContext, value: unknown, portNames:
       invalid(ctx, child(at, 'portName'), `No port definition reference for portName ${check.portName}`);
     }
     if (check.timeoutSeconds >= check.intervalSeconds) {
-      invalid(ctx, child(at, 'timeoutSeconds'), `got ${check.timeoutSeconds}, expected less than ${check.intervalSeconds}`);
+      invalid(
+        ctx,
+        child(at, 'timeoutSeconds'),
+        `got ${check.timeoutSeconds}, expected less than ${check.intervalSeconds}`,
+      );
     }
   });
   return checks;
@@ -52,11 +56,17 @@ function readReadinessCheck(ctx: ReadContext, value: unknown, path: string): Rea
     protocol: readEnum(ctx, obj['protocol'], at('protocol'), PROTOCOLS) ?? defaults.protocol,
     path: readText(ctx, obj['path'], at('path'), MAX_PATH_LENGTH) ?? defaults.path,
     portName: readPattern(ctx, obj['portName'], at('portName'), PORT_NAME) ?? defaults.portName,
-    intervalSeconds: readNumber(ctx, obj['intervalSeconds'], at('intervalSeconds'), { integer: true, min: 0 }) ?? defaults.intervalSeconds,
-    timeoutSeconds: readNumber(ctx, obj['timeoutSeconds'], at('timeoutSeconds'), { integer: true, min: 1 }) ?? defaults.timeoutSeconds,
-    httpStatusCodesForReady:
-      readStatusCodes(ctx, obj['httpStatusCodesForReady'], at('httpStatusCodesForReady')) ?? [...defaults.httpStatusCodesForReady],
-    preserveLastResponse: readBoolean(ctx, obj['preserveLastResponse'], at('preserveLastResponse')) ?? defaults.preserveLastResponse,
+    intervalSeconds:
+      readNumber(ctx, obj['intervalSeconds'], at('intervalSeconds'), { integer: true, min: 0 }) ??
+      defaults.intervalSeconds,
+    timeoutSeconds:
+      readNumber(ctx, obj['timeoutSeconds'], at('timeoutSeconds'), { integer: true, min: 1 }) ??
+      defaults.timeoutSeconds,
+    httpStatusCodesForReady: readStatusCodes(ctx, obj['httpStatusCodesForReady'], at('httpStatusCodesForReady')) ?? [
+      ...defaults.httpStatusCodesForReady,
+    ],
+    preserveLastResponse:
+      readBoolean(ctx, obj['preserveLastResponse'], at('preserveLastResponse')) ?? defaults.preserveLastResponse,
   };
 }
 

@@ -55,14 +55,7 @@ export interface Container {
 export type ConstraintOperator = 'UNIQUE' | 'CLUSTER' | 'GROUP_BY' | 'LIKE' | 'UNLIKE' | 'MAX_PER' | 'IS';
 export type Constraint = [field: string, operator: ConstraintOperator] | [string, ConstraintOperator, string];
 
-export type HealthCheckProtocol =
-  | 'HTTP'
-  | 'HTTPS'
-  | 'TCP'
-  | 'COMMAND'
-  | 'MESOS_HTTP'
-  | 'MESOS_HTTPS'
-  | 'MESOS_TCP';
+export type HealthCheckProtocol = 'HTTP' | 'HTTPS' | 'TCP' | 'COMMAND' | 'MESOS_HTTP' | 'MESOS_HTTPS' | 'MESOS_TCP';
 
 export interface HealthCheck {
   protocol: HealthCheckProtocol;

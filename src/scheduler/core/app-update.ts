@@ -27,13 +27,9 @@ export interface AppUpdateRequest extends AppUpdateOptions {
   body: unknown;
 }
 
-export type AppUpdateResult =
-  | { ok: true; app: AppDefinition; created: boolean; warnings: string[] }
-  | ApiError;
+export type AppUpdateResult = { ok: true; app: AppDefinition; created: boolean; warnings: string[] } | ApiError;
 
-export type AppsUpdateResult =
-  | { ok: true; apps: AppDefinition[]; created: string[]; warnings: string[] }
-  | ApiError;
+export type AppsUpdateResult = { ok: true; apps: AppDefinition[]; created: string[]; warnings: string[] } | ApiError;
 
 export const VERSION_ONLY_MESSAGE = "The 'version' field may only be combined with the 'id' field.";
 
@@ -69,7 +65,8 @@ function updateItem(item: unknown, index: number, opts: AppUpdateOptions, lookup
   const path = `/(${index})`;
   if (!isObject(item)) return invalidJson(path, 'error.expected.jsobject');
   const raw = item['id'];
-  if (typeof raw !== 'string') return invalidJson(`${path}/id`, raw == null ? 'error.path.missing' : 'error.expected.jsstring');
+  if (typeof raw !== 'string')
+    return invalidJson(`${path}/id`, raw == null ? 'error.path.missing' : 'error.expected.jsstring');
   if (!isValidPathId(raw)) return invalidJson(`${path}/id`, 'error.pattern');
   const result = applyAppUpdate({ ...opts, id: resolvePathId(raw, '/'), body: item }, lookup);
   return result.ok ? result : prefixDetails(result, path);
@@ -78,7 +75,11 @@ function updateItem(item: unknown, index: number, opts: AppUpdateOptions, lookup
 /** `{"version": ts}` (optionally with `id`): the stored definition of that version, to deploy again. */
 function rollback(appId: string, body: Json, lookup: AppLookup): AppUpdateResult {
   if (Object.keys(body).some((key) => key !== 'id' && key !== 'version')) {
-    return { ok: false, status: 422, body: { message: 'Object is not valid', details: [{ path: '/', errors: [VERSION_ONLY_MESSAGE] }] } };
+    return {
+      ok: false,
+      status: 422,
+      body: { message: 'Object is not valid', details: [{ path: '/', errors: [VERSION_ONLY_MESSAGE] }] },
+    };
   }
   const version = body['version'];
   if (typeof version !== 'string') return invalidJson('/version', 'error.expected.jsstring');
@@ -136,7 +137,10 @@ function notFound(message: string): ApiError {
 function prefixDetails(error: ApiError, prefix: string): ApiError {
   const details = error.body.details;
   if (!Array.isArray(details)) return error;
-  const prefixed = details.map((d: { path: string; errors: string[] }) => ({ ...d, path: d.path === '/' ? prefix : `${prefix}${d.path}` }));
+  const prefixed = details.map((d: { path: string; errors: string[] }) => ({
+    ...d,
+    path: d.path === '/' ? prefix : `${prefix}${d.path}`,
+  }));
   return { ...error, body: { ...error.body, details: prefixed } };
 }
 
@@ -200,7 +204,11 @@ function readGroupApp(out: GroupUpdate, o: { app: unknown; groupId: string; path
   const { app } = normalized;
   if (parentOf(app.id) !== o.groupId) {
     const message = `identifier ${app.id} is not child of ${o.groupId}. Hint: use relative paths.`;
-    return { ok: false, status: 422, body: { message: 'Object is not valid', details: [{ path: `${o.path}/id`, errors: [message] }] } };
+    return {
+      ok: false,
+      status: 422,
+      body: { message: 'Object is not valid', details: [{ path: `${o.path}/id`, errors: [message] }] },
+    };
   }
   out.apps.push(app);
   out.warnings.push(...normalized.warnings.map((w) => `${o.path}${w}`));

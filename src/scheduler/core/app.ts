@@ -93,8 +93,14 @@ function readApp(ctx: ReadContext, input: Json, baseGroup: string): AppDefinitio
     backoffSeconds: readNumber(ctx, input['backoffSeconds'], '/backoffSeconds', COUNT) ?? APP_DEFAULTS.backoffSeconds,
     backoffFactor: readNumber(ctx, input['backoffFactor'], '/backoffFactor', { min: 1 }) ?? APP_DEFAULTS.backoffFactor,
     maxLaunchDelaySeconds:
-      readNumber(ctx, input['maxLaunchDelaySeconds'], '/maxLaunchDelaySeconds', COUNT) ?? APP_DEFAULTS.maxLaunchDelaySeconds,
-    taskKillGracePeriodSeconds: readNumber(ctx, input['taskKillGracePeriodSeconds'], '/taskKillGracePeriodSeconds', COUNT),
+      readNumber(ctx, input['maxLaunchDelaySeconds'], '/maxLaunchDelaySeconds', COUNT) ??
+      APP_DEFAULTS.maxLaunchDelaySeconds,
+    taskKillGracePeriodSeconds: readNumber(
+      ctx,
+      input['taskKillGracePeriodSeconds'],
+      '/taskKillGracePeriodSeconds',
+      COUNT,
+    ),
     fetch: readFetchAndUris(ctx, input),
     killSelection:
       readEnum(ctx, input['killSelection'], '/killSelection', ['YOUNGEST_FIRST', 'OLDEST_FIRST'] as const) ??
@@ -192,10 +198,16 @@ function readUnreachableStrategy(ctx: ReadContext, value: unknown): UnreachableS
   if (typeof value === 'string') return readEnum(ctx, value, path, ['disabled'] as const) ?? 'disabled';
   const obj = readObject(ctx, value, path);
   if (obj === undefined) return { ...APP_DEFAULTS.unreachableStrategy };
-  const inactiveAfterSeconds = readNumber(ctx, obj['inactiveAfterSeconds'], child(path, 'inactiveAfterSeconds'), COUNT) ?? 0;
-  const expungeAfterSeconds = readNumber(ctx, obj['expungeAfterSeconds'], child(path, 'expungeAfterSeconds'), COUNT) ?? 0;
+  const inactiveAfterSeconds =
+    readNumber(ctx, obj['inactiveAfterSeconds'], child(path, 'inactiveAfterSeconds'), COUNT) ?? 0;
+  const expungeAfterSeconds =
+    readNumber(ctx, obj['expungeAfterSeconds'], child(path, 'expungeAfterSeconds'), COUNT) ?? 0;
   if (inactiveAfterSeconds > expungeAfterSeconds) {
-    invalid(ctx, child(path, 'inactiveAfterSeconds'), 'inactiveAfterSeconds must be less or equal to expungeAfterSeconds');
+    invalid(
+      ctx,
+      child(path, 'inactiveAfterSeconds'),
+      'inactiveAfterSeconds must be less or equal to expungeAfterSeconds',
+    );
   }
   return { inactiveAfterSeconds, expungeAfterSeconds };
 }

@@ -101,7 +101,11 @@ function isValue(field: string, offer: Offer, own: string, value: string): boole
     case 'TEXT':
       return own === value;
     case 'SCALAR':
-      return value.trim() !== '' && Number.isFinite(Number(value)) && round3(Number(value)) === round3(attribute.scalar?.value ?? 0);
+      return (
+        value.trim() !== '' &&
+        Number.isFinite(Number(value)) &&
+        round3(Number(value)) === round3(attribute.scalar?.value ?? 0)
+      );
     case 'RANGES':
     case 'SET':
       return false;

@@ -83,7 +83,9 @@ function servicesOf(app: AppJson): Service[] {
   return servicePorts(app, mode, mappings).flatMap((port, index) => {
     const labels = app.labels ?? {};
     if (labelDisabled(labels, index)) return [];
-    const servers = tasks.flatMap((task) => serverOf(task, index, mode === 'container' ? mappings[index]?.containerPort : undefined));
+    const servers = tasks.flatMap((task) =>
+      serverOf(task, index, mode === 'container' ? mappings[index]?.containerPort : undefined),
+    );
     return [{ index, servicePort: labelPort(labels, index) ?? port, servers }];
   });
 }
@@ -103,7 +105,8 @@ function portMappings(app: AppJson): PortMappingJson[] {
 
 /** Service ports: port mappings' servicePort (non-host modes), else portDefinitions[].port, else `ports`. */
 function servicePorts(app: AppJson, mode: NetworkingMode, mappings: PortMappingJson[]): number[] {
-  const fromMappings = mode === 'host' ? [] : mappings.flatMap((m) => (m.servicePort === undefined ? [] : [m.servicePort]));
+  const fromMappings =
+    mode === 'host' ? [] : mappings.flatMap((m) => (m.servicePort === undefined ? [] : [m.servicePort]));
   if (fromMappings.length > 0) return fromMappings;
   if (app.portDefinitions != null) return app.portDefinitions.flatMap((d) => (d.port === undefined ? [] : [d.port]));
   return app.ports ?? [];
@@ -138,8 +141,15 @@ function renderService(o: RenderOptions, app: AppJson, service: Service): string
     mode,
     balance: label('BALANCE') ?? 'roundrobin',
   };
-  const fragment = (name: HaproxyTemplateName): string => label(name.slice('HAPROXY_'.length)) ?? template(o.templates, name);
-  const servers = service.servers.map((s) => fill(fragment('HAPROXY_BACKEND_SERVER_OPTIONS'), { serverName: serverName(s), host_ipv4: s.host, port: String(s.port) }));
+  const fragment = (name: HaproxyTemplateName): string =>
+    label(name.slice('HAPROXY_'.length)) ?? template(o.templates, name);
+  const servers = service.servers.map((s) =>
+    fill(fragment('HAPROXY_BACKEND_SERVER_OPTIONS'), {
+      serverName: serverName(s),
+      host_ipv4: s.host,
+      port: String(s.port),
+    }),
+  );
   return [
     fill(fragment('HAPROXY_FRONTEND_HEAD'), values),
     fill(fragment('HAPROXY_BACKEND_HEAD'), values),

@@ -23,11 +23,20 @@ export function recordHealth(o: RecordHealthOptions): { result: HealthResult | n
   const at = timestamp(o.now);
   if (o.alive) {
     const base = o.previous ?? emptyResult();
-    return { result: { ...base, alive: true, consecutiveFailures: 0, firstSuccess: base.firstSuccess ?? at, lastSuccess: at }, kill: false };
+    return {
+      result: { ...base, alive: true, consecutiveFailures: 0, firstSuccess: base.firstSuccess ?? at, lastSuccess: at },
+      kill: false,
+    };
   }
   if (inGracePeriod(o)) return { result: o.previous, kill: false };
   const base = o.previous ?? emptyResult();
-  const result: HealthResult = { ...base, alive: false, consecutiveFailures: base.consecutiveFailures + 1, lastFailure: at, lastFailureCause: o.cause };
+  const result: HealthResult = {
+    ...base,
+    alive: false,
+    consecutiveFailures: base.consecutiveFailures + 1,
+    lastFailure: at,
+    lastFailureCause: o.cause,
+  };
   const max = o.check.maxConsecutiveFailures;
   return { result, kill: max > 0 && result.consecutiveFailures >= max };
 }
@@ -38,7 +47,14 @@ function inGracePeriod(o: RecordHealthOptions): boolean {
 }
 
 function emptyResult(): HealthResult {
-  return { alive: false, consecutiveFailures: 0, firstSuccess: null, lastSuccess: null, lastFailure: null, lastFailureCause: null };
+  return {
+    alive: false,
+    consecutiveFailures: 0,
+    firstSuccess: null,
+    lastSuccess: null,
+    lastFailure: null,
+    lastFailureCause: null,
+  };
 }
 
 /** true / false / null (no results yet) per reference §5.2: healthy = ≥1 result and all alive; unhealthy = any result not alive. */
@@ -70,7 +86,11 @@ export function checkPortIndex(check: HealthCheck): number | null {
 }
 
 /** Where a Marathon-level probe goes: the fixed `port`, else the instance's host port at portIndex; null when there is none. */
-export function probeTarget(app: AppVersion, instance: Instance, checkIndex: number): { host: string; port: number } | null {
+export function probeTarget(
+  app: AppVersion,
+  instance: Instance,
+  checkIndex: number,
+): { host: string; port: number } | null {
   const check = app.healthChecks[checkIndex];
   if (check === undefined) return null;
   const index = checkPortIndex(check);

@@ -180,7 +180,13 @@ export type MarathonEvent = { timestamp: Timestamp } & (
       host: string;
       runSpecVersion: Timestamp;
     }
-  | { eventType: 'instance_health_changed_event'; instanceId: string; runSpecId: string; runSpecVersion: Timestamp; healthy: boolean | null }
+  | {
+      eventType: 'instance_health_changed_event';
+      instanceId: string;
+      runSpecId: string;
+      runSpecVersion: Timestamp;
+      healthy: boolean | null;
+    }
   | { eventType: 'health_status_changed_event'; appId: string; instanceId: string; version: Timestamp; alive: boolean }
   | { eventType: 'failed_health_check_event'; appId: string; taskId: string; healthCheck: Record<string, unknown> }
   | {

@@ -15,7 +15,10 @@ export function isValidPathId(raw: string): boolean {
 }
 
 export function endsWithReserved(raw: string): boolean {
-  const last = raw.split('/').filter((s) => s !== '').pop();
+  const last = raw
+    .split('/')
+    .filter((s) => s !== '')
+    .pop();
   return last !== undefined && RESERVED.includes(last);
 }
 

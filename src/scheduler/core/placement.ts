@@ -26,7 +26,12 @@ export interface PlaceRequest {
 }
 
 export type PlaceResult =
-  | { ok: true; taskInfo: TaskInfo; hostPorts: number[]; /** The same offer minus what this task takes. */ remaining: Offer }
+  | {
+      ok: true;
+      taskInfo: TaskInfo;
+      hostPorts: number[] /** The same offer minus what this task takes. */;
+      remaining: Offer;
+    }
   | { ok: false; reason: DeclineReason };
 
 /** Mesos's ContainerInfo.mesos (a MESOS container's image), which the shared v1 type does not name. */
@@ -92,7 +97,8 @@ function takePorts(pool: Pool, ports: readonly number[], accepts: Accepts): Pool
   const used = [...pool.used];
   for (const r of pool.left) {
     const ranges = r.ranges?.range ?? [];
-    const mine = isPorts(r) && accepts(r) ? [...wanted].filter((p) => ranges.some((x) => x.begin <= p && p <= x.end)) : [];
+    const mine =
+      isPorts(r) && accepts(r) ? [...wanted].filter((p) => ranges.some((x) => x.begin <= p && p <= x.end)) : [];
     if (mine.length === 0) {
       left.push(r);
       continue;
@@ -193,9 +199,17 @@ function networkInfos(app: AppDefinition, mappings: MesosPortMapping[]): Record<
 
 const DOCKER_NETWORK = { host: 'HOST', 'container/bridge': 'BRIDGE', container: 'USER' } as const;
 
-function containerInfo(app: AppDefinition, container: Container, ports: readonly (number | undefined)[]): MesosContainerInfo {
+function containerInfo(
+  app: AppDefinition,
+  container: Container,
+  ports: readonly (number | undefined)[],
+): MesosContainerInfo {
   const mappings = networkMode(app) === 'host' ? [] : portMappings(portRequests(app), ports);
-  const volumes = container.volumes.map((v) => ({ container_path: v.containerPath, host_path: v.hostPath, mode: v.mode }));
+  const volumes = container.volumes.map((v) => ({
+    container_path: v.containerPath,
+    host_path: v.hostPath,
+    mode: v.mode,
+  }));
   const common = { ...(volumes.length > 0 ? { volumes } : {}), ...opt('network_infos', networkInfos(app, mappings)) };
   const docker = container.docker;
   switch (container.type) {
@@ -231,7 +245,11 @@ function checkPort(app: AppDefinition, check: HealthCheck, ports: readonly (numb
 }
 
 /** A Mesos HealthCheck for a check the agent runs; undefined for the checks Marathon runs itself. */
-function mesosHealthCheck(app: AppDefinition, check: HealthCheck, ports: readonly (number | undefined)[]): Record<string, unknown> | undefined {
+function mesosHealthCheck(
+  app: AppDefinition,
+  check: HealthCheck,
+  ports: readonly (number | undefined)[],
+): Record<string, unknown> | undefined {
   const timing = {
     delay_seconds: check.delaySeconds,
     interval_seconds: check.intervalSeconds,
@@ -244,7 +262,9 @@ function mesosHealthCheck(app: AppDefinition, check: HealthCheck, ports: readonl
     case 'MESOS_HTTP':
     case 'MESOS_HTTPS': {
       const scheme = check.protocol === 'MESOS_HTTPS' ? 'https' : 'http';
-      return port === undefined ? undefined : { type: 'HTTP', http: { port, path: check.path ?? '/', scheme }, ...timing };
+      return port === undefined
+        ? undefined
+        : { type: 'HTTP', http: { port, path: check.path ?? '/', scheme }, ...timing };
     }
     case 'MESOS_TCP':
       return port === undefined ? undefined : { type: 'TCP', tcp: { port }, ...timing };

@@ -58,7 +58,11 @@ function step(action: DeploymentActionName, appIds: readonly string[]): Deployme
 }
 
 /** New app or only `instances` changed → scale; any other change or a restart → restart; else nothing. */
-function changeOf(before: AppVersion | undefined, after: AppVersion, restart: boolean): DeploymentActionName | undefined {
+function changeOf(
+  before: AppVersion | undefined,
+  after: AppVersion,
+  restart: boolean,
+): DeploymentActionName | undefined {
   if (before === undefined) return 'ScaleApplication';
   if (restart || !sameValue(configOf(before), configOf(after))) return 'RestartApplication';
   return before.instances === after.instances ? undefined : 'ScaleApplication';

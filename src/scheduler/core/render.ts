@@ -159,7 +159,9 @@ function renderStats(instances: Instance[], now: number): Json {
     .sort((a, b) => a - b);
   return {
     counts: countsOf(instances),
-    ...(lifeTimes.length > 0 ? { lifeTime: { averageSeconds: average(lifeTimes), medianSeconds: median(lifeTimes) } } : {}),
+    ...(lifeTimes.length > 0
+      ? { lifeTime: { averageSeconds: average(lifeTimes), medianSeconds: median(lifeTimes) } }
+      : {}),
   };
 }
 
@@ -231,7 +233,11 @@ function renderQueueEntry(app: AppVersion, entry: QueueEntry, opts: QueueOptions
     processedOffersSummary: {
       processedOffersCount: entry.offersProcessed,
       unusedOffersCount: declines.reduce((sum, [, n]) => sum + (n ?? 0), 0),
-      rejectSummaryLaunchAttempt: declines.map(([reason, n]) => ({ reason, declined: n ?? 0, processed: entry.offersProcessed })),
+      rejectSummaryLaunchAttempt: declines.map(([reason, n]) => ({
+        reason,
+        declined: n ?? 0,
+        processed: entry.offersProcessed,
+      })),
     },
     role: opts.role,
   };
@@ -253,7 +259,10 @@ export function readGroupEmbed(values: readonly string[]): GroupEmbed {
     groups: all || lists.includes('group.groups'),
     apps: all || lists.includes('group.apps'),
     pods: all || lists.includes('group.pods'),
-    app: readAppEmbed(values.filter((v) => v.startsWith('group.apps.')), NO_EMBED),
+    app: readAppEmbed(
+      values.filter((v) => v.startsWith('group.apps.')),
+      NO_EMBED,
+    ),
   };
 }
 
@@ -272,7 +281,12 @@ export function groupIds(view: SchedulerView): Set<string> {
 }
 
 /** The Group tree under `groupId`; undefined when no such group exists. */
-export function renderGroup(view: SchedulerView, groupId: string, embed: GroupEmbed, opts: RenderOptions): Json | undefined {
+export function renderGroup(
+  view: SchedulerView,
+  groupId: string,
+  embed: GroupEmbed,
+  opts: RenderOptions,
+): Json | undefined {
   const ids = groupIds(view);
   return ids.has(groupId) ? renderGroupNode(view, { ids, groupId, embed, opts }) : undefined;
 }
@@ -310,7 +324,12 @@ function renderGroupNode(view: SchedulerView, walk: GroupWalk): Json {
 export function renderTasksText(view: SchedulerView, apps: readonly AppVersion[]): string {
   return apps
     .filter((app) => networkMode(app) !== 'container')
-    .map((app) => appTaskLines(app, view.instancesOf(app.id).filter((i) => i.state === 'TASK_RUNNING')))
+    .map((app) =>
+      appTaskLines(
+        app,
+        view.instancesOf(app.id).filter((i) => i.state === 'TASK_RUNNING'),
+      ),
+    )
     .join('');
 }
 

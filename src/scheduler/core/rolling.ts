@@ -95,7 +95,13 @@ function decideScale(app: AppVersion, input: ActionInput): ActionDecision {
   const n = app.instances;
   const alive = input.instances.filter((i) => !isDying(i));
   const { killInstances, constraintVictims } = input;
-  const surplus = selectVictims({ app, instances: alive, count: alive.length - n, preferred: killInstances, constraintVictims });
+  const surplus = selectVictims({
+    app,
+    instances: alive,
+    count: alive.length - n,
+    preferred: killInstances,
+    constraintVictims,
+  });
   const named = alive.filter((i) => killInstances.includes(i.instanceId) || killInstances.includes(i.taskId));
   const kill = [...new Set([...surplus, ...ids(named)])];
   const launch = Math.max(0, n - (alive.length - kill.length) - input.queued);
@@ -134,7 +140,13 @@ function decideRestart(app: AppVersion, input: ActionInput): ActionDecision {
   const oldKills = unhealthyFirst(app, killOrder({ app, instances: oldAlive, preferred, constraintVictims }));
   const kill = [
     ...ids(oldKills.slice(0, Math.max(0, oldAlive.length + freshHealthy - minHealthy))),
-    ...selectVictims({ app, instances: freshAlive, count: freshAlive.length - n, preferred: [], constraintVictims: [] }),
+    ...selectVictims({
+      app,
+      instances: freshAlive,
+      count: freshAlive.length - n,
+      preferred: [],
+      constraintVictims: [],
+    }),
   ];
   const started = fresh.length + input.queued;
   const launch = Math.max(0, Math.min(n - started, maxCapacity - old.length - started));

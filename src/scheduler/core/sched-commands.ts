@@ -3,7 +3,15 @@
 import { MAX_RUNNING_DEPLOYMENTS } from '../../common/limits.js';
 import type { AppDefinition } from './app-types.js';
 import type { ApiError, DeploymentRef, DeployRequest, KillRequest } from './messages.js';
-import { timestamp, type AppVersion, type DeploymentActionName, type DeploymentPlan, type Instance, type RootGroup, type Timestamp } from './model.js';
+import {
+  timestamp,
+  type AppVersion,
+  type DeploymentActionName,
+  type DeploymentPlan,
+  type Instance,
+  type RootGroup,
+  type Timestamp,
+} from './model.js';
 import { affectedApps, computePlan, dependencyProblems } from './plan.js';
 import { expungeInstance, killCall, killInstance } from './sched-instances.js';
 import { startPlan, stopPlan } from './sched-deployments.js';
@@ -13,7 +21,11 @@ import { assignServicePorts, servicePortsOf } from './service-ports.js';
 type Result<R> = R | ApiError;
 export type DeployReply = { ok: true; plan: DeploymentRef; apps: AppVersion[] };
 
-const error = (status: number, message: string, extra: Omit<ApiError['body'], 'message'> = {}): ApiError => ({ ok: false, status, body: { message, ...extra } });
+const error = (status: number, message: string, extra: Omit<ApiError['body'], 'message'> = {}): ApiError => ({
+  ok: false,
+  status,
+  body: { message, ...extra },
+});
 
 export const LOCKED_MESSAGE =
   "App is locked by one or more deployments. Override with the option '?force=true'. View details at '/v2/deployments/<DEPLOYMENT_ID>'.";
@@ -34,13 +46,24 @@ export function deploy(s: CoreState, out: Out, req: DeployRequest): Result<Deplo
   if ('ok' in target) return target;
   const problems = dependencyProblems(target.root);
   if (problems.length > 0) return error(422, 'Object is not valid', { details: problems });
-  const plan = computePlan({ id: s.options.newId(), version: target.root.version, original: s.root, target: target.root, restart: new Set(req.restart), killInstances: req.killInstances });
+  const plan = computePlan({
+    id: s.options.newId(),
+    version: target.root.version,
+    original: s.root,
+    target: target.root,
+    restart: new Set(req.restart),
+    killInstances: req.killInstances,
+  });
   const touched = new Set(affectedApps(plan));
   const conflicts = [...s.deployments.values()].filter((p) => affectedApps(p).some((app) => touched.has(app)));
-  if (conflicts.length > 0 && !req.force) return error(409, LOCKED_MESSAGE, { deployments: conflicts.map((p) => ({ id: p.id })) });
+  if (conflicts.length > 0 && !req.force)
+    return error(409, LOCKED_MESSAGE, { deployments: conflicts.map((p) => ({ id: p.id })) });
   const running = s.deployments.size - (req.force ? conflicts.length : 0);
   if (running >= MAX_RUNNING_DEPLOYMENTS) {
-    return error(403, `Max number (${MAX_RUNNING_DEPLOYMENTS}) of running deployments is achieved. Wait for existing deployments to complete.`);
+    return error(
+      403,
+      `Max number (${MAX_RUNNING_DEPLOYMENTS}) of running deployments is achieved. Wait for existing deployments to complete.`,
+    );
   }
   for (const p of conflicts) stopPlan(s, out, p, `cancelled by the forced deployment ${plan.id}`);
   commit(s, out, target);
@@ -87,19 +110,34 @@ function removeGroup(root: RootGroup, groupId: string): void {
  * The version an upserted app gets: unchanged and not restarted → the previous AppVersion as is; only
  * `instances` changed → new version, lastConfigChangeAt kept; anything else → both timestamps now.
  */
-function nextVersion(s: CoreState, o: { def: AppDefinition; previous: AppVersion | undefined; restart: boolean; root: RootGroup; ts: Timestamp }): AppVersion | ApiError {
+function nextVersion(
+  s: CoreState,
+  o: { def: AppDefinition; previous: AppVersion | undefined; restart: boolean; root: RootGroup; ts: Timestamp },
+): AppVersion | ApiError {
   const taken = new Set(Object.values(o.root.apps).flatMap((a) => (a.id === o.def.id ? [] : servicePortsOf(a))));
   const { min, max } = s.options.servicePortRange;
-  const assigned = assignServicePorts(o.def, { ...(o.previous === undefined ? {} : { previous: o.previous }), taken, min, max });
+  const assigned = assignServicePorts(o.def, {
+    ...(o.previous === undefined ? {} : { previous: o.previous }),
+    taken,
+    min,
+    max,
+  });
   if (!assigned.ok) return error(422, assigned.message);
   const { version: _v, versionInfo: _vi, ...definition } = assigned.app as AppVersion;
-  const candidate: AppVersion = { ...definition, version: o.ts, versionInfo: { lastScalingAt: o.ts, lastConfigChangeAt: o.ts } };
+  const candidate: AppVersion = {
+    ...definition,
+    version: o.ts,
+    versionInfo: { lastScalingAt: o.ts, lastConfigChangeAt: o.ts },
+  };
   if (o.previous === undefined) return candidate;
   switch (changeOf(o.previous, candidate, o.restart)) {
     case undefined:
       return o.previous;
     case 'ScaleApplication':
-      return { ...candidate, versionInfo: { lastScalingAt: o.ts, lastConfigChangeAt: o.previous.versionInfo.lastConfigChangeAt } };
+      return {
+        ...candidate,
+        versionInfo: { lastScalingAt: o.ts, lastConfigChangeAt: o.previous.versionInfo.lastConfigChangeAt },
+      };
     default:
       return candidate;
   }
@@ -108,7 +146,14 @@ function nextVersion(s: CoreState, o: { def: AppDefinition; previous: AppVersion
 /** What the plan would do for this one app: the single definition of "config change" lives in plan.ts. */
 function changeOf(previous: AppVersion, next: AppVersion, restart: boolean): DeploymentActionName | undefined {
   const rootOf = (app: AppVersion): RootGroup => ({ version: app.version, apps: { [app.id]: app }, groups: {} });
-  const plan = computePlan({ id: '', version: next.version, original: rootOf(previous), target: rootOf(next), restart: new Set(restart ? [next.id] : []), killInstances: [] });
+  const plan = computePlan({
+    id: '',
+    version: next.version,
+    original: rootOf(previous),
+    target: rootOf(next),
+    restart: new Set(restart ? [next.id] : []),
+    killInstances: [],
+  });
   return plan.steps[0]?.actions[0]?.action;
 }
 
@@ -119,12 +164,17 @@ function commit(s: CoreState, out: Out, target: Target): void {
   for (const app of target.created) {
     s.addVersion(app);
     out.persist({ kind: 'app-version', app });
-    if (app.versionInfo.lastConfigChangeAt === app.version && s.delays.delete(app.id)) out.persist({ kind: 'delete-delay', appId: app.id });
+    if (app.versionInfo.lastConfigChangeAt === app.version && s.delays.delete(app.id))
+      out.persist({ kind: 'delete-delay', appId: app.id });
   }
   out.persist({ kind: 'root', root: s.root });
 }
 
-export function killTasks(s: CoreState, out: Out, req: KillRequest): Result<{ ok: true; killed: Instance[]; plan?: DeploymentRef }> {
+export function killTasks(
+  s: CoreState,
+  out: Out,
+  req: KillRequest,
+): Result<{ ok: true; killed: Instance[]; plan?: DeploymentRef }> {
   if (req.scale && req.wipe) return error(400, 'You cannot use scale and wipe at the same time.');
   const killed: Instance[] = [];
   for (const id of req.ids) {
@@ -141,7 +191,12 @@ export function killTasks(s: CoreState, out: Out, req: KillRequest): Result<{ ok
 }
 
 /** scale=true: one deployment lowers `instances` of each app by its killed instances and kills exactly those. */
-function scaleDown(s: CoreState, out: Out, req: KillRequest, killed: Instance[]): Result<{ ok: true; killed: Instance[]; plan?: DeploymentRef }> {
+function scaleDown(
+  s: CoreState,
+  out: Out,
+  req: KillRequest,
+  killed: Instance[],
+): Result<{ ok: true; killed: Instance[]; plan?: DeploymentRef }> {
   const upsert = [...new Set(killed.map((i) => i.appId))].flatMap((appId) => {
     const app = s.root.apps[appId];
     const count = killed.filter((i) => i.appId === appId).length;
@@ -163,11 +218,26 @@ function wipe(s: CoreState, out: Out, instance: Instance): void {
 }
 
 function emptyDeploy(now: number): DeployRequest {
-  return { upsert: [], remove: [], removeGroups: [], upsertGroups: [], restart: [], killInstances: [], force: false, createOnly: false, now };
+  return {
+    upsert: [],
+    remove: [],
+    removeGroups: [],
+    upsertGroups: [],
+    restart: [],
+    killInstances: [],
+    force: false,
+    createOnly: false,
+    now,
+  };
 }
 
 /** force: stop the plan where it is. Otherwise a forced rollback: the plan's apps back to their original definitions. */
-export function cancelDeployment(s: CoreState, out: Out, id: string, o: { force: boolean; now: number }): Result<{ ok: true; plan?: DeploymentRef }> {
+export function cancelDeployment(
+  s: CoreState,
+  out: Out,
+  id: string,
+  o: { force: boolean; now: number },
+): Result<{ ok: true; plan?: DeploymentRef }> {
   const plan = s.deployments.get(id);
   if (plan === undefined) return error(404, `DeploymentPlan ${id} does not exist`);
   if (o.force) {
@@ -190,7 +260,8 @@ function rollbackOf(s: CoreState, plan: DeploymentPlan): DeployRequest {
 }
 
 export function resetDelay(s: CoreState, out: Out, appId: string): Result<{ ok: true }> {
-  if (!s.delays.has(appId) && s.queued(appId) === 0) return error(404, `Application ${appId} not found in tasks queue.`);
+  if (!s.delays.has(appId) && s.queued(appId) === 0)
+    return error(404, `Application ${appId} not found in tasks queue.`);
   if (s.delays.delete(appId)) out.persist({ kind: 'delete-delay', appId });
   return { ok: true };
 }

@@ -19,7 +19,9 @@ export function lockedApps(s: CoreState): Set<string> {
 }
 
 function describe(plan: DeploymentPlan): string {
-  return plan.steps.map((step, i) => `step ${i + 1}: ${step.actions.map((a) => `${a.action} ${a.app}`).join(', ')}`).join('; ');
+  return plan.steps
+    .map((step, i) => `step ${i + 1}: ${step.actions.map((a) => `${a.action} ${a.app}`).join(', ')}`)
+    .join('; ');
 }
 
 /** Registers a new plan, announces its first step and runs it as far as it goes right away. */
@@ -163,10 +165,17 @@ export function keepScale(s: CoreState, out: Out, appIds: Iterable<string>): voi
     }
     setQueued(s, out, appId, app.instances - active.length);
     const count = alive.length - app.instances;
-    const victims = selectVictims({ app, instances: alive, count, preferred: [], constraintVictims: victimsByConstraints(s, app, alive) });
+    const victims = selectVictims({
+      app,
+      instances: alive,
+      count,
+      preferred: [],
+      constraintVictims: victimsByConstraints(s, app, alive),
+    });
     for (const id of victims) {
       const instance = s.instances.get(id);
-      if (instance !== undefined) killInstance(s, out, instance, `scaling app ${appId} down to ${app.instances} instances`);
+      if (instance !== undefined)
+        killInstance(s, out, instance, `scaling app ${appId} down to ${app.instances} instances`);
     }
   }
 }

@@ -58,7 +58,12 @@ export function activeInstances(s: CoreState, appId: string, now: number): Insta
 }
 
 export function placedOf(s: CoreState, instances: readonly Instance[]): PlacedInstance[] {
-  return instances.map((i) => ({ instanceId: i.instanceId, agentId: i.agentId, hostname: i.host, attributes: s.agentAttributes.get(i.agentId) ?? {} }));
+  return instances.map((i) => ({
+    instanceId: i.instanceId,
+    agentId: i.agentId,
+    hostname: i.host,
+    attributes: s.agentAttributes.get(i.agentId) ?? {},
+  }));
 }
 
 export function storeInstance(s: CoreState, out: Out, instance: Instance): void {

@@ -42,7 +42,15 @@ export function handleOffers(s: CoreState, out: Out, offers: readonly Offer[]): 
     if (taskInfos.length === 0) out.call({ type: 'DECLINE', decline: { offer_ids: [offer.id], filters } });
     // While instances still wait, the unused rest of the offer comes back at once.
     const rest = s.queue.size > 0 ? { refuse_seconds: 0 } : filters;
-    if (taskInfos.length > 0) out.call({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: taskInfos } }], filters: rest } });
+    if (taskInfos.length > 0)
+      out.call({
+        type: 'ACCEPT',
+        accept: {
+          offer_ids: [offer.id],
+          operations: [{ type: 'LAUNCH', launch: { task_infos: taskInfos } }],
+          filters: rest,
+        },
+      });
   }
 }
 
@@ -61,7 +69,13 @@ function useOffer(s: CoreState, out: Out, offer: Offer): TaskInfo[] {
         if (launchedHere === 0) recordDecline(item, result.reason);
         break;
       }
-      const instance = launched(out, { app, offer, instanceId, taskId: result.taskInfo.task_id.value, hostPorts: result.hostPorts });
+      const instance = launched(out, {
+        app,
+        offer,
+        instanceId,
+        taskId: result.taskInfo.task_id.value,
+        hostPorts: result.hostPorts,
+      });
       storeInstance(s, out, instance);
       emitInstanceEvents(out, instance, { changed: true });
       placed.push(...placedOf(s, [instance]));
@@ -71,7 +85,10 @@ function useOffer(s: CoreState, out: Out, offer: Offer): TaskInfo[] {
       launchedHere += 1;
     }
     if (item.count <= 0) s.queue.delete(item.appId);
-    if (launchedHere > 0) out.info(`Launching ${launchedHere} instance(s) of app ${app.id} on agent ${offer.agent_id.value} (${offer.hostname})`);
+    if (launchedHere > 0)
+      out.info(
+        `Launching ${launchedHere} instance(s) of app ${app.id} on agent ${offer.agent_id.value} (${offer.hostname})`,
+      );
   }
   return taskInfos;
 }
@@ -81,7 +98,10 @@ function recordDecline(item: QueueItem, reason: DeclineReason): void {
   item.lastDeclineReason = reason;
 }
 
-function launched(out: Out, o: { app: AppVersion; offer: Offer; instanceId: string; taskId: string; hostPorts: number[] }): Instance {
+function launched(
+  out: Out,
+  o: { app: AppVersion; offer: Offer; instanceId: string; taskId: string; hostPorts: number[] },
+): Instance {
   return {
     instanceId: o.instanceId,
     taskId: o.taskId,

@@ -14,7 +14,9 @@ export function subscribed(s: CoreState, out: Out, o: { frameworkId: string; mas
   s.nextReconcileAt = out.now + s.options.timing.reconciliationInitialDelayMs;
   const eventType = known ? 'scheduler_reregistered_event' : 'scheduler_registered_event';
   out.event({ eventType, frameworkId: o.frameworkId, master: o.master });
-  out.info(`${known ? 'Re-registered' : 'Registered'} as framework ${o.frameworkId} with the Mesos master at ${o.master}`);
+  out.info(
+    `${known ? 'Re-registered' : 'Registered'} as framework ${o.frameworkId} with the Mesos master at ${o.master}`,
+  );
   reconcile(s, out);
 }
 
@@ -26,7 +28,10 @@ export function disconnected(s: CoreState, out: Out, message: string): void {
 
 /** Explicit reconciliation of every known instance, then an implicit one for tasks this scheduler does not know. */
 function reconcile(s: CoreState, out: Out): void {
-  const tasks = [...s.instances.values()].map((i) => ({ task_id: { value: i.taskId }, agent_id: { value: i.agentId } }));
+  const tasks = [...s.instances.values()].map((i) => ({
+    task_id: { value: i.taskId },
+    agent_id: { value: i.agentId },
+  }));
   if (tasks.length > 0) out.call({ type: 'RECONCILE', reconcile: { tasks } });
   out.call({ type: 'RECONCILE', reconcile: { tasks: [] } });
   out.info(`Reconciling ${tasks.length} known task(s) and asking for unknown ones`);
@@ -63,7 +68,8 @@ function launchTimeouts(s: CoreState, out: Out): void {
   const limit = s.options.timing.taskLaunchTimeoutMs;
   for (const i of [...s.instances.values()]) {
     const waiting = i.state === 'TASK_STAGING' || i.state === 'TASK_STARTING';
-    if (waiting && out.now - Date.parse(i.stagedAt) > limit) killInstance(s, out, i, `not running ${limit} ms after launch`);
+    if (waiting && out.now - Date.parse(i.stagedAt) > limit)
+      killInstance(s, out, i, `not running ${limit} ms after launch`);
   }
 }
 

@@ -15,7 +15,14 @@ type HealthInput = Extract<SchedulerInput, { type: 'health' }>;
 type ReadinessInput = Extract<SchedulerInput, { type: 'readiness' }>;
 
 /** Terminal states that become the app's lastTaskFailure. */
-const FAILURE_STATES: ReadonlySet<TaskState> = new Set<TaskState>(['TASK_FAILED', 'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR']);
+const FAILURE_STATES: ReadonlySet<TaskState> = new Set<TaskState>([
+  'TASK_FAILED',
+  'TASK_ERROR',
+  'TASK_LOST',
+  'TASK_DROPPED',
+  'TASK_GONE',
+  'TASK_GONE_BY_OPERATOR',
+]);
 
 export function handleUpdate(s: CoreState, out: Out, status: TaskStatus): void {
   const instance = s.instances.get(s.taskIndex.get(status.task_id.value) ?? '');
@@ -23,7 +30,10 @@ export function handleUpdate(s: CoreState, out: Out, status: TaskStatus): void {
   else if (isTerminalState(status.state)) terminal(s, out, instance, status);
   else progressed(s, out, instance, status);
   if (status.uuid !== undefined && status.agent_id !== undefined) {
-    out.call({ type: 'ACKNOWLEDGE', acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid } });
+    out.call({
+      type: 'ACKNOWLEDGE',
+      acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid },
+    });
   }
 }
 
@@ -54,7 +64,8 @@ function progressed(s: CoreState, out: Out, instance: Instance, status: TaskStat
   if (changed) trackUnreachable(s, out, next);
   if (changed || next.agentId !== instance.agentId) storeInstance(s, out, next);
   else s.setInstance(next);
-  if (status.healthy !== undefined) next = mesosHealth(s, out, next, { healthy: status.healthy, cause: status.message ?? null });
+  if (status.healthy !== undefined)
+    next = mesosHealth(s, out, next, { healthy: status.healthy, cause: status.message ?? null });
   emitInstanceEvents(out, next, { changed });
 }
 
@@ -71,7 +82,9 @@ function terminal(s: CoreState, out: Out, instance: Instance, status: TaskStatus
   if (FAILURE_STATES.has(last.state)) recordFailure(out, s, last);
   if (last.state !== 'TASK_KILLED' && instance.killSentAt === undefined) backoff(s, out, last);
   const level = last.state === 'TASK_FINISHED' || last.state === 'TASK_KILLED' ? 'info' : 'warn';
-  out[level](`Task ${last.taskId} of app ${last.appId} is ${last.state}${last.message === undefined ? '' : `: ${last.message}`}`);
+  out[level](
+    `Task ${last.taskId} of app ${last.appId} is ${last.state}${last.message === undefined ? '' : `: ${last.message}`}`,
+  );
 }
 
 function recordFailure(out: Out, s: CoreState, instance: Instance): void {
@@ -103,12 +116,21 @@ function ipAddressesOf(status: TaskStatus): Instance['ipAddresses'] {
   const infos = status.container_status?.['network_infos'];
   if (!Array.isArray(infos)) return [];
   return infos.flatMap((info: { ip_addresses?: { ip_address?: string; protocol?: string }[] }) =>
-    (info.ip_addresses ?? []).flatMap((a) => (a.ip_address === undefined ? [] : [{ ipAddress: a.ip_address, protocol: a.protocol === 'IPv6' ? ('IPv6' as const) : ('IPv4' as const) }])),
+    (info.ip_addresses ?? []).flatMap((a) =>
+      a.ip_address === undefined
+        ? []
+        : [{ ipAddress: a.ip_address, protocol: a.protocol === 'IPv6' ? ('IPv6' as const) : ('IPv4' as const) }],
+    ),
   );
 }
 
 /** Stores one check's new result; health events when its `alive` or the instance's health changed. */
-function applyHealth(s: CoreState, out: Out, instance: Instance, o: { index: number; result: HealthResult | null }): Instance {
+function applyHealth(
+  s: CoreState,
+  out: Out,
+  instance: Instance,
+  o: { index: number; result: HealthResult | null },
+): Instance {
   const previous = instance.health[o.index] ?? null;
   if (o.result === previous) return instance;
   const health = [...instance.health];
@@ -119,23 +141,47 @@ function applyHealth(s: CoreState, out: Out, instance: Instance, o: { index: num
   if (flipped) storeInstance(s, out, next);
   else s.setInstance(next);
   if (flipped && o.result !== null) {
-    out.event({ eventType: 'health_status_changed_event', appId: next.appId, instanceId: next.instanceId, version: next.version, alive: o.result.alive });
+    out.event({
+      eventType: 'health_status_changed_event',
+      appId: next.appId,
+      instanceId: next.instanceId,
+      version: next.version,
+      alive: o.result.alive,
+    });
   }
   const healthy = instanceHealth(next);
   if (healthy !== instanceHealth(instance)) {
-    out.event({ eventType: 'instance_health_changed_event', instanceId: next.instanceId, runSpecId: next.appId, runSpecVersion: next.version, healthy });
+    out.event({
+      eventType: 'instance_health_changed_event',
+      instanceId: next.instanceId,
+      runSpecId: next.appId,
+      runSpecVersion: next.version,
+      healthy,
+    });
   }
   return next;
 }
 
 /** A status's `healthy` is the result of the app's Mesos-level check (COMMAND / MESOS_*); Mesos kills on its own. */
-function mesosHealth(s: CoreState, out: Out, instance: Instance, o: { healthy: boolean; cause: string | null }): Instance {
+function mesosHealth(
+  s: CoreState,
+  out: Out,
+  instance: Instance,
+  o: { healthy: boolean; cause: string | null },
+): Instance {
   const checks = appOfInstance(s, instance)?.healthChecks ?? [];
   const index = checks.findIndex((c) => !isMarathonLevel(c.protocol));
   const check = checks[index];
   if (check === undefined) return instance;
   const previous = instance.health[index] ?? null;
-  const { result } = recordHealth({ check: { ...check, gracePeriodSeconds: 0 }, previous, alive: o.healthy, cause: o.cause, now: out.now, startedAt: out.now });
+  const { result } = recordHealth({
+    check: { ...check, gracePeriodSeconds: 0 },
+    previous,
+    alive: o.healthy,
+    cause: o.cause,
+    now: out.now,
+    startedAt: out.now,
+  });
   return applyHealth(s, out, instance, { index, result });
 }
 
@@ -146,10 +192,22 @@ export function handleHealth(s: CoreState, out: Out, input: HealthInput): void {
   if (instance === undefined || check === undefined) return;
   const previous = instance.health[input.checkIndex] ?? null;
   const startedAt = Date.parse(instance.startedAt ?? instance.stagedAt);
-  const { result, kill } = recordHealth({ check, previous, alive: input.alive, cause: input.cause, now: out.now, startedAt });
+  const { result, kill } = recordHealth({
+    check,
+    previous,
+    alive: input.alive,
+    cause: input.cause,
+    now: out.now,
+    startedAt,
+  });
   const next = applyHealth(s, out, instance, { index: input.checkIndex, result });
   if (!input.alive && result !== previous) {
-    out.event({ eventType: 'failed_health_check_event', appId: next.appId, taskId: next.instanceId, healthCheck: { ...check } });
+    out.event({
+      eventType: 'failed_health_check_event',
+      appId: next.appId,
+      taskId: next.instanceId,
+      healthCheck: { ...check },
+    });
   }
   if (kill && next.killSentAt === undefined) healthKill(s, out, next, check);
 }

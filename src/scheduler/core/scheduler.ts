@@ -12,7 +12,16 @@ import type {
   SchedulerView,
   StoredState,
 } from './messages.js';
-import type { AppVersion, DeploymentPlan, Instance, LaunchDelay, QueueEntry, RootGroup, TaskFailure, Timestamp } from './model.js';
+import type {
+  AppVersion,
+  DeploymentPlan,
+  Instance,
+  LaunchDelay,
+  QueueEntry,
+  RootGroup,
+  TaskFailure,
+  Timestamp,
+} from './model.js';
 import { cancelDeployment, deploy, killTasks, resetDelay, type DeployReply } from './sched-commands.js';
 import { converge } from './sched-deployments.js';
 import { handleOffers, queueView } from './sched-launch.js';
@@ -94,7 +103,10 @@ export class SchedulerCore implements SchedulerView, SchedulerCommands {
     return this.command(req.now, (out) => killTasks(this.s, out, req));
   }
 
-  cancelDeployment(id: string, opts: { force: boolean; now: number }): ReturnType<SchedulerCommands['cancelDeployment']> {
+  cancelDeployment(
+    id: string,
+    opts: { force: boolean; now: number },
+  ): ReturnType<SchedulerCommands['cancelDeployment']> {
     return this.command(opts.now, (out) => cancelDeployment(this.s, out, id, opts));
   }
 

@@ -55,7 +55,12 @@ export function serviceBackends(view: BackendsView): ServiceBackend[] {
   }
   return Object.values(view.root.apps)
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .flatMap((app) => appBackends(app, (byApp.get(app.id) ?? []).filter((i) => serving(app, i))));
+    .flatMap((app) =>
+      appBackends(
+        app,
+        (byApp.get(app.id) ?? []).filter((i) => serving(app, i)),
+      ),
+    );
 }
 
 function appBackends(app: AppVersion, instances: Instance[]): ServiceBackend[] {

@@ -47,7 +47,8 @@ export function servicePortsOf(app: AppDefinition): number[] {
 
 function withServicePorts(app: AppDefinition, ports: readonly number[]): AppDefinition {
   const at = (i: number): number => ports[i] ?? 0;
-  if (networkMode(app) === 'host') return { ...app, portDefinitions: app.portDefinitions.map((d, i) => ({ ...d, port: at(i) })) };
+  if (networkMode(app) === 'host')
+    return { ...app, portDefinitions: app.portDefinitions.map((d, i) => ({ ...d, port: at(i) })) };
   if (app.container === undefined) return app;
   const portMappings = app.container.portMappings.map((m, i) => ({ ...m, servicePort: at(i) }));
   return { ...app, container: { ...app.container, portMappings } };

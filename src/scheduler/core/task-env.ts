@@ -27,7 +27,10 @@ function contextEnv(app: AppVersion, taskId: string): Record<string, string> {
 /** MARATHON_APP_LABELS (space-separated keys) and one MARATHON_APP_LABEL_<KEY> each; keys sanitised, long ones left out. */
 export function labelsEnv(labels: Record<string, string>): Record<string, string> {
   const valid = Object.entries(labels)
-    .filter(([key, value]) => key.length < MARATHON_MAX_ENV_VAR_LENGTH - LABEL_PREFIX.length && value.length < MARATHON_MAX_ENV_VAR_LENGTH)
+    .filter(
+      ([key, value]) =>
+        key.length < MARATHON_MAX_ENV_VAR_LENGTH - LABEL_PREFIX.length && value.length < MARATHON_MAX_ENV_VAR_LENGTH,
+    )
     .map(([key, value]): [string, string] => [key.replace(/[^a-zA-Z0-9_]+/g, '_').toUpperCase(), value]);
   return {
     MARATHON_APP_LABELS: valid.map(([key]) => key).join(' '),
@@ -79,7 +82,12 @@ function appEnv(app: AppDefinition): Record<string, string> {
  * The environment of one task of `app` on agent `host`. `hostPorts`: the task's host ports in the order of
  * the app's port definitions / port mappings, skipping mappings without a host port.
  */
-export function taskEnvironment(o: { app: AppVersion; taskId: string; host: string; hostPorts: readonly number[] }): Record<string, string> {
+export function taskEnvironment(o: {
+  app: AppVersion;
+  taskId: string;
+  host: string;
+  hostPorts: readonly number[];
+}): Record<string, string> {
   return {
     ...contextEnv(o.app, o.taskId),
     ...labelsEnv(o.app.labels),

@@ -30,7 +30,14 @@ export function createMarathonApp(ctx: MarathonHttpContext): express.Express {
   });
   app.get('/v2/events', eventsHandler(ctx));
   app.use(express.text({ type: () => true, limit: MAX_MARATHON_BODY_BYTES }));
-  app.use(appsRouter(ctx), tasksRouter(ctx), deploymentsRouter(ctx), groupsRouter(ctx), queueRouter(ctx), systemRouter(ctx));
+  app.use(
+    appsRouter(ctx),
+    tasksRouter(ctx),
+    deploymentsRouter(ctx),
+    groupsRouter(ctx),
+    queueRouter(ctx),
+    systemRouter(ctx),
+  );
   app.use(notFound);
   app.use(errorHandler);
   return app;

@@ -51,11 +51,28 @@ function parseAppPath(segments: readonly string[]): AppPath {
 
 export function appsRouter(ctx: MarathonHttpContext): express.Router {
   const router = express.Router();
-  router.get('/v2/apps', leading(ctx, (lead, req, res) => listApps(ctx, lead, req, res)));
-  router.post('/v2/apps', leading(ctx, (lead, req, res) => createApp(ctx, lead, req, res)));
-  router.put('/v2/apps', leading(ctx, (lead, req, res) => updateApps(ctx, lead, req, res, { partialUpdate: queryFlag(req, 'partialUpdate', true), mustExist: false })));
-  router.patch('/v2/apps', leading(ctx, (lead, req, res) => updateApps(ctx, lead, req, res, { partialUpdate: true, mustExist: true })));
-  router.all('/v2/apps/*path', leading(ctx, (lead, req, res) => appResource(ctx, lead, req, res)));
+  router.get(
+    '/v2/apps',
+    leading(ctx, (lead, req, res) => listApps(ctx, lead, req, res)),
+  );
+  router.post(
+    '/v2/apps',
+    leading(ctx, (lead, req, res) => createApp(ctx, lead, req, res)),
+  );
+  router.put(
+    '/v2/apps',
+    leading(ctx, (lead, req, res) =>
+      updateApps(ctx, lead, req, res, { partialUpdate: queryFlag(req, 'partialUpdate', true), mustExist: false }),
+    ),
+  );
+  router.patch(
+    '/v2/apps',
+    leading(ctx, (lead, req, res) => updateApps(ctx, lead, req, res, { partialUpdate: true, mustExist: true })),
+  );
+  router.all(
+    '/v2/apps/*path',
+    leading(ctx, (lead, req, res) => appResource(ctx, lead, req, res)),
+  );
   return router;
 }
 
@@ -108,7 +125,13 @@ function lookup(lead: Leading): AppLookup {
   return { current: (id) => lead.core.root.apps[id], at: (id, version) => lead.core.appAt(id, version) };
 }
 
-async function updateApp(ctx: MarathonHttpContext, lead: Leading, req: Request, res: Response, opts: AppUpdateOptions & { id: string }): Promise<void> {
+async function updateApp(
+  ctx: MarathonHttpContext,
+  lead: Leading,
+  req: Request,
+  res: Response,
+  opts: AppUpdateOptions & { id: string },
+): Promise<void> {
   const body = readJson(req);
   if (!body.ok) return sendError(res, body);
   const update = applyAppUpdate({ ...opts, body: body.value }, lookup(lead));
@@ -121,7 +144,13 @@ async function updateApp(ctx: MarathonHttpContext, lead: Leading, req: Request, 
   sendDeployment(res, result.plan, update.created ? 201 : 200);
 }
 
-async function updateApps(ctx: MarathonHttpContext, lead: Leading, req: Request, res: Response, opts: AppUpdateOptions): Promise<void> {
+async function updateApps(
+  ctx: MarathonHttpContext,
+  lead: Leading,
+  req: Request,
+  res: Response,
+  opts: AppUpdateOptions,
+): Promise<void> {
   const body = readJson(req);
   if (!body.ok) return sendError(res, body);
   const update = applyAppUpdates(body.value, opts, lookup(lead));
@@ -142,7 +171,9 @@ async function appResource(ctx: MarathonHttpContext, lead: Leading, req: Request
       return appMethods(ctx, lead, req, res, path.id);
     case 'groupApps':
       if (method !== 'GET') return notFound(req, res);
-      return void res.json({ '*': appsUnder(lead, path.group).map((app) => renderAppInfo(lead.core, app, SINGLE_EMBED, { now: ctx.now() })) });
+      return void res.json({
+        '*': appsUnder(lead, path.group).map((app) => renderAppInfo(lead.core, app, SINGLE_EMBED, { now: ctx.now() })),
+      });
     case 'restart':
       if (method !== 'POST') return notFound(req, res);
       return restartApp(ctx, lead, req, res, path.id);
@@ -161,7 +192,13 @@ async function appResource(ctx: MarathonHttpContext, lead: Leading, req: Request
   }
 }
 
-async function appMethods(ctx: MarathonHttpContext, lead: Leading, req: Request, res: Response, id: string): Promise<void> {
+async function appMethods(
+  ctx: MarathonHttpContext,
+  lead: Leading,
+  req: Request,
+  res: Response,
+  id: string,
+): Promise<void> {
   switch (req.method) {
     case 'GET': {
       const app = existing(lead, res, id);
@@ -170,7 +207,11 @@ async function appMethods(ctx: MarathonHttpContext, lead: Leading, req: Request,
       return void res.json({ app: renderAppInfo(lead.core, app, embed, { now: ctx.now() }) });
     }
     case 'PUT':
-      return updateApp(ctx, lead, req, res, { id, partialUpdate: queryFlag(req, 'partialUpdate', true), mustExist: false });
+      return updateApp(ctx, lead, req, res, {
+        id,
+        partialUpdate: queryFlag(req, 'partialUpdate', true),
+        mustExist: false,
+      });
     case 'PATCH':
       return updateApp(ctx, lead, req, res, { id, partialUpdate: true, mustExist: true });
     case 'DELETE':
@@ -181,25 +222,44 @@ async function appMethods(ctx: MarathonHttpContext, lead: Leading, req: Request,
   }
 }
 
-async function restartApp(ctx: MarathonHttpContext, lead: Leading, req: Request, res: Response, id: string): Promise<void> {
+async function restartApp(
+  ctx: MarathonHttpContext,
+  lead: Leading,
+  req: Request,
+  res: Response,
+  id: string,
+): Promise<void> {
   if (existing(lead, res, id) === undefined) return;
   return deployAndAnswer({ ctx, lead, req, res }, { restart: [id], force: queryFlag(req, 'force', false) });
 }
 
-async function appTasks(ctx: MarathonHttpContext, lead: Leading, req: Request, res: Response, id: string): Promise<void> {
+async function appTasks(
+  ctx: MarathonHttpContext,
+  lead: Leading,
+  req: Request,
+  res: Response,
+  id: string,
+): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'DELETE') return notFound(req, res);
   const app = existing(lead, res, id);
   if (app === undefined) return;
   if (req.method === 'GET') return sendTaskList(lead, req, res, { apps: [app], instances: lead.core.instancesOf(id) });
   const host = queryString(req, 'host');
-  return killTasks({ ctx, lead, req, res, select: { kind: 'app', appId: id, ...(host !== undefined ? { host } : {}) } });
+  return killTasks({
+    ctx,
+    lead,
+    req,
+    res,
+    select: { kind: 'app', appId: id, ...(host !== undefined ? { host } : {}) },
+  });
 }
 
 function appVersion(lead: Leading, req: Request, res: Response, path: Extract<AppPath, { kind: 'version' }>): void {
   if (req.method !== 'GET') return notFound(req, res);
   if (existing(lead, res, path.id) === undefined) return;
   const app = lead.core.appAt(path.id, path.version);
-  if (app === undefined) return sendError(res, apiError(404, `App '${path.id}' does not exist in version ${path.version}`));
+  if (app === undefined)
+    return sendError(res, apiError(404, `App '${path.id}' does not exist in version ${path.version}`));
   res.json(renderApp(app));
 }
 

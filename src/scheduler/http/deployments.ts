@@ -7,14 +7,21 @@ import { type Leading, apiError, execute, leading, queryFlag, sendDeployment, se
 
 export function deploymentsRouter(ctx: MarathonHttpContext): express.Router {
   const router = express.Router();
-  router.get('/v2/deployments', leading(ctx, (lead, _req, res) => void res.json(renderDeployments(lead.core))));
-  router.delete('/v2/deployments/:id', leading(ctx, (lead, req, res) => cancel(ctx, lead, req, res)));
+  router.get(
+    '/v2/deployments',
+    leading(ctx, (lead, _req, res) => void res.json(renderDeployments(lead.core))),
+  );
+  router.delete(
+    '/v2/deployments/:id',
+    leading(ctx, (lead, req, res) => cancel(ctx, lead, req, res)),
+  );
   return router;
 }
 
 async function cancel(ctx: MarathonHttpContext, lead: Leading, req: Request, res: Response): Promise<void> {
   const id = String(req.params['id']);
-  if (!lead.core.deployments().some((plan) => plan.id === id)) return sendError(res, apiError(404, `DeploymentPlan ${id} does not exist`));
+  if (!lead.core.deployments().some((plan) => plan.id === id))
+    return sendError(res, apiError(404, `DeploymentPlan ${id} does not exist`));
   const force = queryFlag(req, 'force', false);
   const reply = await execute(lead, lead.core.cancelDeployment(id, { force, now: ctx.now() }));
   if (!reply.ok) return sendError(res, reply);

@@ -26,7 +26,8 @@ type Route = RouteCall;
 
 export function groupsRouter(ctx: MarathonHttpContext): express.Router {
   const router = express.Router();
-  const handle = (fn: (route: Route) => void | Promise<void>) => leading(ctx, (lead, req, res) => fn({ ctx, lead, req, res }));
+  const handle = (fn: (route: Route) => void | Promise<void>) =>
+    leading(ctx, (lead, req, res) => fn({ ctx, lead, req, res }));
   router.get(['/v2/groups', '/v2/groups/*path'], handle(getGroup));
   router.post(['/v2/groups', '/v2/groups/*path'], handle(createGroup));
   router.put('/v2/groups/*path', handle(updateGroup));
@@ -58,13 +59,19 @@ async function createGroup(route: Route): Promise<void> {
   const base = groupIdOf(pathSegments(req));
   const rawId = isObject(body.value) ? body.value['id'] : undefined;
   const groupId = typeof rawId === 'string' ? resolvePathId(rawId, base) : base;
-  if (lead.core.root.apps[groupId] !== undefined) return sendError(res, apiError(409, `An app with the path ${groupId} already exists.`));
+  if (lead.core.root.apps[groupId] !== undefined)
+    return sendError(res, apiError(409, `An app with the path ${groupId} already exists.`));
   if (groupIds(lead.core).has(groupId)) {
     return sendError(res, apiError(409, `Group ${groupId} is already created. Use PUT to change this group.`));
   }
   const update = readGroupUpdate(body.value, groupId);
   if (!update.ok) return sendError(res, update);
-  const input = { upsert: update.apps, upsertGroups: update.groups, createOnly: true, force: queryFlag(req, 'force', false) };
+  const input = {
+    upsert: update.apps,
+    upsertGroups: update.groups,
+    createOnly: true,
+    force: queryFlag(req, 'force', false),
+  };
   const result = await deploy({ ...route, input, warnings: update.warnings });
   if (!result.ok) return sendError(res, result);
   warn(res, update.warnings);
@@ -81,16 +88,27 @@ async function updateGroup(route: Route): Promise<void> {
   const scaleBy = isObject(body.value) ? body.value['scaleBy'] : undefined;
   if (typeof scaleBy === 'number') return deployAndAnswer(route, { upsert: scaled(route, groupId, scaleBy), force });
   if (isObject(body.value) && body.value['version'] != null) {
-    return sendError(res, apiError(422, 'Rolling a group back to a version is not supported; roll back its apps with PUT /v2/apps/{id}.'));
+    return sendError(
+      res,
+      apiError(422, 'Rolling a group back to a version is not supported; roll back its apps with PUT /v2/apps/{id}.'),
+    );
   }
   const update = readGroupUpdate(body.value, groupId);
   if (!update.ok) return sendError(res, update);
   const appIds = new Set(update.apps.map((a) => a.id));
   const subgroups = new Set(update.groups.map((g) => g.id));
-  const remove = Object.keys(lead.core.root.apps).filter((id) => update.appListsOf.includes(parentOf(id)) && !appIds.has(id));
-  const removeGroups = [...groupIds(lead.core)].filter((id) => id !== '/' && update.groupListsOf.includes(parentOf(id)) && !subgroups.has(id));
+  const remove = Object.keys(lead.core.root.apps).filter(
+    (id) => update.appListsOf.includes(parentOf(id)) && !appIds.has(id),
+  );
+  const removeGroups = [...groupIds(lead.core)].filter(
+    (id) => id !== '/' && update.groupListsOf.includes(parentOf(id)) && !subgroups.has(id),
+  );
   warn(res, update.warnings);
-  return deployAndAnswer(route, { upsert: update.apps, upsertGroups: update.groups, remove, removeGroups, force }, update.warnings);
+  return deployAndAnswer(
+    route,
+    { upsert: update.apps, upsertGroups: update.groups, remove, removeGroups, force },
+    update.warnings,
+  );
 }
 
 /** Every app under the group with `instances` multiplied by `factor`, rounded up. */
@@ -98,7 +116,10 @@ function scaled({ lead }: Route, groupId: string, factor: number): AppDefinition
   const prefix = groupId === '/' ? '/' : `${groupId}/`;
   return Object.values(lead.core.root.apps)
     .filter((app) => app.id.startsWith(prefix))
-    .map(({ version: _version, versionInfo: _info, ...app }) => ({ ...app, instances: Math.ceil(app.instances * factor) }));
+    .map(({ version: _version, versionInfo: _info, ...app }) => ({
+      ...app,
+      instances: Math.ceil(app.instances * factor),
+    }));
 }
 
 async function deleteGroup(route: Route): Promise<void> {

@@ -10,7 +10,16 @@ import { hostPort } from './system.js';
 export const LEADER_PROXY_READ_TIMEOUT_MS = 10_000;
 
 const VIA_HEADER = 'x-marathon-via';
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 
 /** Passes requests on when this scheduler leads; otherwise answers for the leader. */
 export function standbyProxy(ctx: MarathonHttpContext): RequestHandler {
@@ -29,20 +38,27 @@ export function standbyProxy(ctx: MarathonHttpContext): RequestHandler {
 function viaOf(req: Request): string[] {
   const header = req.headers[VIA_HEADER];
   const values = Array.isArray(header) ? header : header === undefined ? [] : [header];
-  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 function forward(req: Request, res: Response, o: { leaderUrl: string; via: string }): void {
   const target = new URL(req.originalUrl, o.leaderUrl);
   const headers = withoutHopByHop(req.headers);
   headers[VIA_HEADER] = o.via;
-  const upstream = http.request(target, { method: req.method, headers, timeout: LEADER_PROXY_READ_TIMEOUT_MS }, (answer) => {
-    res.status(answer.statusCode ?? 502);
-    for (const [name, value] of Object.entries(withoutHopByHop(answer.headers))) {
-      if (value !== undefined) res.setHeader(name, value);
-    }
-    answer.pipe(res);
-  });
+  const upstream = http.request(
+    target,
+    { method: req.method, headers, timeout: LEADER_PROXY_READ_TIMEOUT_MS },
+    (answer) => {
+      res.status(answer.statusCode ?? 502);
+      for (const [name, value] of Object.entries(withoutHopByHop(answer.headers))) {
+        if (value !== undefined) res.setHeader(name, value);
+      }
+      answer.pipe(res);
+    },
+  );
   upstream.on('timeout', () => upstream.destroy(new Error('the leader did not answer in time')));
   upstream.on('error', (err) => {
     if (res.headersSent) res.destroy();

@@ -9,8 +9,14 @@ import { type Leading, apiError, execute, leading, notFound, sendError } from '.
 export function queueRouter(ctx: MarathonHttpContext): express.Router {
   const router = express.Router();
   const role = ctx.flags.mesosRole === '' ? '*' : ctx.flags.mesosRole;
-  router.get('/v2/queue', leading(ctx, (lead, _req, res) => void res.json(renderQueue(lead.core, { now: ctx.now(), role }))));
-  router.delete('/v2/queue/*path', leading(ctx, (lead, req, res) => resetDelay(ctx, lead, req, res)));
+  router.get(
+    '/v2/queue',
+    leading(ctx, (lead, _req, res) => void res.json(renderQueue(lead.core, { now: ctx.now(), role }))),
+  );
+  router.delete(
+    '/v2/queue/*path',
+    leading(ctx, (lead, req, res) => resetDelay(ctx, lead, req, res)),
+  );
   return router;
 }
 
@@ -20,7 +26,8 @@ async function resetDelay(ctx: MarathonHttpContext, lead: Leading, req: Request,
   const appId = resolvePathId(segments.slice(0, -1).join('/'), '/');
   const now = ctx.now();
   const queued = lead.core.queue(now).some((entry) => entry.appId === appId);
-  if (!queued && lead.core.delay(appId) === undefined) return sendError(res, apiError(404, `Application ${appId} not found in tasks queue.`));
+  if (!queued && lead.core.delay(appId) === undefined)
+    return sendError(res, apiError(404, `Application ${appId} not found in tasks queue.`));
   const reply = await execute(lead, lead.core.resetDelay(appId, now));
   if (!reply.ok) return sendError(res, reply);
   res.status(204).end();

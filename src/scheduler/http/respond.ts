@@ -45,19 +45,29 @@ export type BodyRead = { ok: true; value: unknown } | ApiError;
 export function readJson(req: Request): BodyRead {
   const text = typeof req.body === 'string' ? req.body : '';
   if (text.trim() === '') {
-    return { ok: false, status: 400, body: { message: 'Please specify data in JSON format', details: 'No content to map due to end-of-input' } };
+    return {
+      ok: false,
+      status: 400,
+      body: { message: 'Please specify data in JSON format', details: 'No content to map due to end-of-input' },
+    };
   }
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (err) {
-    return { ok: false, status: 400, body: { message: 'Invalid JSON', details: err instanceof Error ? err.message : String(err) } };
+    return {
+      ok: false,
+      status: 400,
+      body: { message: 'Invalid JSON', details: err instanceof Error ? err.message : String(err) },
+    };
   }
 }
 
 /** Every value of a repeatable query parameter (`embed=a&embed=b`, also `name[]=`). */
 export function queryList(req: Request, name: string): string[] {
   const query = req.query as Record<string, unknown>;
-  return [query[name], query[`${name}[]`]].flatMap((v) => (Array.isArray(v) ? v : v === undefined ? [] : [v])).map(String);
+  return [query[name], query[`${name}[]`]]
+    .flatMap((v) => (Array.isArray(v) ? v : v === undefined ? [] : [v]))
+    .map(String);
 }
 
 export function queryString(req: Request, name: string): string | undefined {
@@ -74,7 +84,11 @@ export function queryFlag(req: Request, name: string, fallback: boolean): boolea
  * Runs a command's output with the API's own events (before the core's events, after its persists and
  * calls) and log lines (after the core's), keeping the persist → call → event → log order.
  */
-export async function execute<R extends { ok: true }>(lead: Leading, output: Output<R>, extra: Effect[] = []): Promise<R | ApiError> {
+export async function execute<R extends { ok: true }>(
+  lead: Leading,
+  output: Output<R>,
+  extra: Effect[] = [],
+): Promise<R | ApiError> {
   if (!output.reply.ok || extra.length === 0) return lead.run(output);
   const of = (type: Effect['type'], effects: Effect[]): Effect[] => effects.filter((e) => e.type === type);
   const { effects } = output;
@@ -135,7 +149,11 @@ export interface RouteCall {
 }
 
 /** Deploys and answers `{deploymentId, version}`, or the core's refusal. */
-export async function deployAndAnswer(call: RouteCall, input: DeployInput, warnings: readonly string[] = []): Promise<void> {
+export async function deployAndAnswer(
+  call: RouteCall,
+  input: DeployInput,
+  warnings: readonly string[] = [],
+): Promise<void> {
   const result = await deploy({ ...call, input, warnings });
   if (!result.ok) return sendError(call.res, result);
   sendDeployment(call.res, result.plan);
@@ -156,7 +174,10 @@ function apiPostEvent(ctx: MarathonHttpContext, app: AppVersion, req: Request): 
 
 /** `{deploymentId, version}` with the `Marathon-Deployment-Id` header. */
 export function sendDeployment(res: Response, plan: DeploymentRef, status = 200): void {
-  res.status(status).set('Marathon-Deployment-Id', plan.deploymentId).json({ deploymentId: plan.deploymentId, version: plan.version });
+  res
+    .status(status)
+    .set('Marathon-Deployment-Id', plan.deploymentId)
+    .json({ deploymentId: plan.deploymentId, version: plan.version });
 }
 
 /** Legacy inputs that normalizeApp converted: `Warning: 299 - "…"` headers (RFC 7234). */
@@ -167,7 +188,9 @@ export function warn(res: Response, warnings: readonly string[]): void {
 function warningLogs(apps: readonly AppDefinition[], warnings: readonly string[]): Effect[] {
   if (warnings.length === 0) return [];
   const ids = apps.map((a) => a.id);
-  return [{ type: 'log', level: 'warn', msg: 'legacy app fields converted', fields: { apps: ids, warnings: [...warnings] } }];
+  return [
+    { type: 'log', level: 'warn', msg: 'legacy app fields converted', fields: { apps: ids, warnings: [...warnings] } },
+  ];
 }
 
 export function absoluteUrl(req: Request, path: string): string {

@@ -14,14 +14,23 @@ export function hostPort(ctx: MarathonHttpContext): string {
 
 export function systemRouter(ctx: MarathonHttpContext): express.Router {
   const router = express.Router();
-  router.get('/v2/info', leading(ctx, (lead, _req, res) => void res.json(info(ctx, lead))));
-  router.get('/v2/leader', leading(ctx, (_lead, _req, res) => void res.json({ leader: hostPort(ctx) })));
+  router.get(
+    '/v2/info',
+    leading(ctx, (lead, _req, res) => void res.json(info(ctx, lead))),
+  );
+  router.get(
+    '/v2/leader',
+    leading(ctx, (_lead, _req, res) => void res.json({ leader: hostPort(ctx) })),
+  );
   router.get('/ping', (req, res) => {
     if (req.accepts('text/plain')) res.type('text/plain').send('pong');
     else if (req.accepts('application/json')) res.json('pong');
     else res.status(204).end();
   });
-  router.get('/metrics', leading(ctx, (lead, _req, res) => void res.json(metrics(lead))));
+  router.get(
+    '/metrics',
+    leading(ctx, (lead, _req, res) => void res.json(metrics(lead))),
+  );
   return router;
 }
 
@@ -70,8 +79,12 @@ function metrics(lead: Leading): Record<string, unknown> {
     gauges: {
       'service.mesosphere.marathon.app.count': gauge(Object.keys(lead.core.root.apps).length),
       'service.mesosphere.marathon.group.count': gauge(Object.keys(lead.core.root.groups).length),
-      'service.mesosphere.marathon.task.running.count': gauge(instances.filter((i) => i.state === 'TASK_RUNNING').length),
-      'service.mesosphere.marathon.task.staged.count': gauge(instances.filter((i) => i.state === 'TASK_STAGING').length),
+      'service.mesosphere.marathon.task.running.count': gauge(
+        instances.filter((i) => i.state === 'TASK_RUNNING').length,
+      ),
+      'service.mesosphere.marathon.task.staged.count': gauge(
+        instances.filter((i) => i.state === 'TASK_STAGING').length,
+      ),
       'service.mesosphere.marathon.deployments.active': gauge(lead.core.deployments().length),
     },
     counters: {},

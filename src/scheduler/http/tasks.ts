@@ -5,7 +5,17 @@ import type { AppVersion, Instance } from '../core/model.js';
 import { isObject } from '../core/json-read.js';
 import { renderTask, renderTasksText } from '../core/render.js';
 import type { MarathonHttpContext } from './context.js';
-import { type Leading, apiError, execute, leading, queryFlag, queryList, readJson, sendDeployment, sendError } from './respond.js';
+import {
+  type Leading,
+  apiError,
+  execute,
+  leading,
+  queryFlag,
+  queryList,
+  readJson,
+  sendDeployment,
+  sendError,
+} from './respond.js';
 
 /** Which tasks a kill names. */
 export type KillSelection =
@@ -27,8 +37,14 @@ const TASK_ID = /^(.+)([._])([^_.]+)$/;
 
 export function tasksRouter(ctx: MarathonHttpContext): express.Router {
   const router = express.Router();
-  router.get('/v2/tasks', leading(ctx, (lead, req, res) => listTasks(lead, req, res)));
-  router.post('/v2/tasks/delete', leading(ctx, (lead, req, res) => deleteTasks(ctx, lead, req, res)));
+  router.get(
+    '/v2/tasks',
+    leading(ctx, (lead, req, res) => listTasks(lead, req, res)),
+  );
+  router.post(
+    '/v2/tasks/delete',
+    leading(ctx, (lead, req, res) => deleteTasks(ctx, lead, req, res)),
+  );
   return router;
 }
 
@@ -40,7 +56,12 @@ function listTasks(lead: Leading, req: Request, res: Response): void {
 }
 
 /** `{"tasks": [...]}`, or the text list of the apps' running tasks when the client asks for text/plain. */
-export function sendTaskList(lead: Leading, req: Request, res: Response, list: { apps: AppVersion[]; instances: Instance[] }): void {
+export function sendTaskList(
+  lead: Leading,
+  req: Request,
+  res: Response,
+  list: { apps: AppVersion[]; instances: Instance[] },
+): void {
   if (req.accepts(['application/json', 'text/plain']) === 'text/plain') {
     res.type('text/plain').send(renderTasksText(lead.core, list.apps));
     return;
@@ -53,10 +74,18 @@ async function deleteTasks(ctx: MarathonHttpContext, lead: Leading, req: Request
   if (!body.ok) return sendError(res, body);
   const ids = isObject(body.value) ? body.value['ids'] : undefined;
   if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === 'string')) {
-    return sendError(res, { ok: false, status: 422, body: { message: 'Invalid JSON', details: [{ path: '/ids', errors: ['error.expected.jsarray'] }] } });
+    return sendError(res, {
+      ok: false,
+      status: 422,
+      body: { message: 'Invalid JSON', details: [{ path: '/ids', errors: ['error.expected.jsarray'] }] },
+    });
   }
   const bad = ids.find((id) => !TASK_ID.test(id));
-  if (bad !== undefined) return sendError(res, apiError(400, `Invalid task id '${bad}'. [expected <app>.<id> or <app>.instance-<uuid>._app.<n>]`));
+  if (bad !== undefined)
+    return sendError(
+      res,
+      apiError(400, `Invalid task id '${bad}'. [expected <app>.<id> or <app>.instance-<uuid>._app.<n>]`),
+    );
   return killTasks({ ctx, lead, req, res, select: { kind: 'ids', ids } });
 }
 
@@ -66,7 +95,8 @@ export async function killTasks(call: KillCall): Promise<void> {
   const wipe = queryFlag(req, 'wipe', false);
   if (scale && wipe) return sendError(res, apiError(400, 'You cannot use scale and wipe at the same time.'));
   const chosen = selected(lead, select);
-  if (chosen === undefined) return sendError(res, apiError(404, `Task '${select.kind === 'one' ? select.taskId : ''}' does not exist`));
+  if (chosen === undefined)
+    return sendError(res, apiError(404, `Task '${select.kind === 'one' ? select.taskId : ''}' does not exist`));
   const force = queryFlag(req, 'force', false);
   const ids = chosen.map((i) => i.taskId);
   const reply = await execute(lead, lead.core.killTasks({ ids, scale, wipe, force, now: ctx.now() }));

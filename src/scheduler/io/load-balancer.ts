@@ -99,7 +99,14 @@ export class LoadBalancer {
   private open(service: ServiceBackend): void {
     const server = createServer();
     server.maxConnections = MAX_LB_CONNECTIONS_PER_PORT;
-    const listener: Listener = { service, server, state: { kind: 'binding' }, ready: Promise.resolve(), next: 0, connections: new Set() };
+    const listener: Listener = {
+      service,
+      server,
+      state: { kind: 'binding' },
+      ready: Promise.resolve(),
+      next: 0,
+      connections: new Set(),
+    };
     this.listeners.set(service.servicePort, listener);
     server.on('connection', (client) => this.accept(listener, client));
     listener.ready = new Promise((resolve) => {
@@ -121,7 +128,10 @@ export class LoadBalancer {
   private reportBindFailure(service: ServiceBackend, error: string): void {
     if (this.bindErrors.get(service.servicePort) === error) return;
     this.bindErrors.set(service.servicePort, error);
-    this.o.logger.warn({ app: service.appId, port: service.servicePort, err: error }, 'Cannot listen on a service port');
+    this.o.logger.warn(
+      { app: service.appId, port: service.servicePort, err: error },
+      'Cannot listen on a service port',
+    );
   }
 
   private async closeListener(port: number, listener: Listener): Promise<void> {
@@ -162,7 +172,10 @@ function conflictError(service: ServiceBackend, owner: ServiceBackend | undefine
 function connectTo(backend: Backend): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: backend.host, port: backend.port });
-    const timer = setTimeout(() => fail(new Error(`no connection within ${LB_BACKEND_CONNECT_TIMEOUT_MS} ms`)), LB_BACKEND_CONNECT_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(new Error(`no connection within ${LB_BACKEND_CONNECT_TIMEOUT_MS} ms`)),
+      LB_BACKEND_CONNECT_TIMEOUT_MS,
+    );
     function fail(err: Error): void {
       clearTimeout(timer);
       socket.destroy();

@@ -80,7 +80,8 @@ export class MesosLink {
   }
 
   private setLeader(url: string | null): void {
-    if (url !== this.leading) this.options.log.info(url === null ? 'No leading master is known' : `New master detected at ${url}`);
+    if (url !== this.leading)
+      this.options.log.info(url === null ? 'No leading master is known' : `New master detected at ${url}`);
     this.leading = url;
     if (url !== null) for (const wake of this.leaderKnown) wake();
     if (url !== null && this.subscription !== null && this.subscription.master !== url) this.subscription.close();
@@ -113,8 +114,13 @@ export class MesosLink {
   private async subscribe(master: string): Promise<Subscription> {
     const frameworkInfo = this.options.frameworkInfo();
     const frameworkId = frameworkInfo.id?.value;
-    this.options.log.info(`Subscribing to the master at ${master}${frameworkId === undefined ? '' : ` as framework ${frameworkId}`}`);
-    return new SchedulerClient({ master }).subscribe({ frameworkInfo, ...(frameworkId === undefined ? {} : { frameworkId }) });
+    this.options.log.info(
+      `Subscribing to the master at ${master}${frameworkId === undefined ? '' : ` as framework ${frameworkId}`}`,
+    );
+    return new SchedulerClient({ master }).subscribe({
+      frameworkInfo,
+      ...(frameworkId === undefined ? {} : { frameworkId }),
+    });
   }
 
   /** Feeds the stream's events to the core until it ends. */

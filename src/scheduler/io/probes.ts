@@ -79,7 +79,13 @@ export class ProbeLoop<S extends LoopedProbe, R> {
   }
 
   private start(id: string, spec: S): void {
-    const probe: RunningProbe<S> = { spec, key: specKey(spec), inFlight: false, stopped: false, timer: setInterval(() => this.run(probe), spec.check.intervalSeconds * 1000) };
+    const probe: RunningProbe<S> = {
+      spec,
+      key: specKey(spec),
+      inFlight: false,
+      stopped: false,
+      timer: setInterval(() => this.run(probe), spec.check.intervalSeconds * 1000),
+    };
     this.probes.set(id, probe);
     this.run(probe);
   }
@@ -135,10 +141,24 @@ export class HealthProbes {
       case 'ignored':
         return;
       case 'pass':
-        return this.o.onResult({ type: 'health', taskId: spec.taskId, checkIndex: spec.checkIndex, alive: true, cause: null, now: this.o.now() });
+        return this.o.onResult({
+          type: 'health',
+          taskId: spec.taskId,
+          checkIndex: spec.checkIndex,
+          alive: true,
+          cause: null,
+          now: this.o.now(),
+        });
       case 'fail':
         this.o.logger.debug({ task: spec.taskId, check: spec.checkIndex, cause: outcome.cause }, 'Health check failed');
-        return this.o.onResult({ type: 'health', taskId: spec.taskId, checkIndex: spec.checkIndex, alive: false, cause: outcome.cause, now: this.o.now() });
+        return this.o.onResult({
+          type: 'health',
+          taskId: spec.taskId,
+          checkIndex: spec.checkIndex,
+          alive: false,
+          cause: outcome.cause,
+          now: this.o.now(),
+        });
     }
   }
 }
@@ -159,7 +179,13 @@ function runProbe(spec: ProbeSpec): Promise<ProbeOutcome> {
   switch (spec.check.protocol) {
     case 'HTTP':
     case 'HTTPS':
-      return httpProbe({ ...spec, timeoutMs, path: spec.check.path ?? '/', https: spec.check.protocol === 'HTTPS', ignoreHttp1xx: spec.check.ignoreHttp1xx });
+      return httpProbe({
+        ...spec,
+        timeoutMs,
+        path: spec.check.path ?? '/',
+        https: spec.check.protocol === 'HTTPS',
+        ignoreHttp1xx: spec.check.ignoreHttp1xx,
+      });
     case 'TCP':
       return tcpProbe({ ...spec, timeoutMs });
     case 'COMMAND':
@@ -198,7 +224,10 @@ export function httpGet(o: HttpGetOptions): Promise<HttpAnswer> {
       resolve(answer);
       req.destroy();
     };
-    const deadline = setTimeout(() => done({ kind: 'error', cause: `no answer within ${o.timeoutMs} ms` }), o.timeoutMs);
+    const deadline = setTimeout(
+      () => done({ kind: 'error', cause: `no answer within ${o.timeoutMs} ms` }),
+      o.timeoutMs,
+    );
     req.on('close', () => clearTimeout(deadline));
     req.on('information', (info: { statusCode: number }) => done({ kind: 'informational', status: info.statusCode }));
     req.on('response', (res: IncomingMessage) => {
@@ -215,7 +244,9 @@ export async function httpProbe(o: HttpProbeOptions): Promise<ProbeOutcome> {
   const answer = await httpGet(o);
   switch (answer.kind) {
     case 'status':
-      return answer.status >= 200 && answer.status <= 399 ? { kind: 'pass' } : { kind: 'fail', cause: `HTTP status ${answer.status}` };
+      return answer.status >= 200 && answer.status <= 399
+        ? { kind: 'pass' }
+        : { kind: 'fail', cause: `HTTP status ${answer.status}` };
     case 'informational':
       return o.ignoreHttp1xx ? { kind: 'ignored' } : { kind: 'fail', cause: `HTTP status ${answer.status}` };
     case 'error':
@@ -232,7 +263,10 @@ export function tcpProbe(o: ProbeTarget): Promise<ProbeOutcome> {
       resolve(outcome);
       socket.destroy();
     };
-    const deadline = setTimeout(() => done({ kind: 'fail', cause: `no connection within ${o.timeoutMs} ms` }), o.timeoutMs);
+    const deadline = setTimeout(
+      () => done({ kind: 'fail', cause: `no connection within ${o.timeoutMs} ms` }),
+      o.timeoutMs,
+    );
     socket.once('connect', () => done({ kind: 'pass' }));
     socket.once('error', (err) => done({ kind: 'fail', cause: errorMessage(err) }));
   });

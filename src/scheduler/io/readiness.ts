@@ -58,7 +58,13 @@ export class ReadinessProbes {
 /** GET the check's path; HTTPS certificates are not verified. */
 function readinessGet(spec: ReadinessSpec): Promise<HttpAnswer> {
   const { check } = spec;
-  return httpGet({ host: spec.host, port: spec.port, path: check.path, https: check.protocol === 'HTTPS', timeoutMs: check.timeoutSeconds * 1000 });
+  return httpGet({
+    host: spec.host,
+    port: spec.port,
+    path: check.path,
+    https: check.protocol === 'HTTPS',
+    timeoutMs: check.timeoutSeconds * 1000,
+  });
 }
 
 /** Every instance a running deployment waits to become ready, with where its readiness check goes. */
@@ -87,7 +93,11 @@ function awaitingIn(view: ReadinessView, plan: DeploymentPlan, action: Deploymen
   const check = app?.readinessChecks[0];
   if (app === undefined || check === undefined || !waitsForReadiness(action.action)) return [];
   return view.instancesOf(app.id).flatMap((instance) => {
-    const waiting = instance.state === 'TASK_RUNNING' && instance.ready !== true && !isDying(instance) && !isOldVersion(app, instance);
+    const waiting =
+      instance.state === 'TASK_RUNNING' &&
+      instance.ready !== true &&
+      !isDying(instance) &&
+      !isOldVersion(app, instance);
     const target = waiting ? readinessTarget(app, check.portName, instance) : null;
     return target === null ? [] : [{ taskId: instance.taskId, ...target, check }];
   });
@@ -97,7 +107,11 @@ function awaitingIn(view: ReadinessView, plan: DeploymentPlan, action: Deploymen
  * Where the check goes: the instance's host port of the named port definition / port mapping, or for a
  * mapping without a host port the task's IP at the container port; null when neither is known.
  */
-export function readinessTarget(app: AppVersion, portName: string, instance: Instance): { host: string; port: number } | null {
+export function readinessTarget(
+  app: AppVersion,
+  portName: string,
+  instance: Instance,
+): { host: string; port: number } | null {
   const requests = portRequests(app);
   const index = requests.findIndex((r) => r.name === portName);
   const request = requests[index];

@@ -140,7 +140,9 @@ export class StateStore {
     const appNode = `${path}/${CATEGORY.apps}/${safeId(appId)}`;
     const ops = (this.versions.get(appId) ?? []).flatMap((v) => this.remove(`${appNode}/${v}`));
     this.versions.delete(appId);
-    const related = [CATEGORY.taskFailures, CATEGORY.delays].flatMap((c) => this.remove(`${path}/${c}/${safeId(appId)}`));
+    const related = [CATEGORY.taskFailures, CATEGORY.delays].flatMap((c) =>
+      this.remove(`${path}/${c}/${safeId(appId)}`),
+    );
     return [...ops, ...this.remove(appNode), ...related];
   }
 
@@ -208,7 +210,11 @@ export class StateStore {
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 
 function storedRoot(root: RootGroup): StoredRoot {
-  return { version: root.version, apps: Object.fromEntries(Object.entries(root.apps).map(([id, app]) => [id, app.version])), groups: root.groups };
+  return {
+    version: root.version,
+    apps: Object.fromEntries(Object.entries(root.apps).map(([id, app]) => [id, app.version])),
+    groups: root.groups,
+  };
 }
 
 /** The stored root with each app reference replaced by that stored version (missing ones dropped). */

@@ -21,7 +21,11 @@ export class Access {
 
   /** POST `api/<path>` with a JSON body; a non-2xx answer throws HttpError with Marathon's or our body. */
   post<T>(path: string, body: unknown = {}): Promise<T> {
-    return json<T>(new URL(`api/${path}`, location.href).href, { method: 'POST', body: JSON.stringify(body), headers: { Authorization: `Bearer ${this.token}` } });
+    return json<T>(new URL(`api/${path}`, location.href).href, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { Authorization: `Bearer ${this.token}` },
+    });
   }
 
   /** Resolves when the token is the cluster's; throws HttpError 401 when it is not. */

@@ -41,7 +41,15 @@ export class AppsPanel {
   }
 
   private scaleControls(app: AppCard): Node[] {
-    const input = this.inputs.get(app.id) ?? h('input', { type: 'number', min: '0', step: '1', value: String(app.instances), 'aria-label': `instances of ${app.id}` });
+    const input =
+      this.inputs.get(app.id) ??
+      h('input', {
+        type: 'number',
+        min: '0',
+        step: '1',
+        value: String(app.instances),
+        'aria-label': `instances of ${app.id}`,
+      });
     if (document.activeElement !== input && input.value === input.dataset['shown']) input.value = String(app.instances);
     input.dataset['shown'] = String(app.instances);
     this.inputs.set(app.id, input);
@@ -52,14 +60,27 @@ export class AppsPanel {
 
   /** The next snapshots show the effect; only a failure is reported. */
   private act(action: 'scale' | 'destroy', body: { id: string; instances?: number }): void {
-    this.access.post(`apps/${action}`, body).catch((err: unknown) => this.report(`${action} ${body.id} failed: ${messageOf(err)}`));
+    this.access
+      .post(`apps/${action}`, body)
+      .catch((err: unknown) => this.report(`${action} ${body.id} failed: ${messageOf(err)}`));
   }
 }
 
 function taskItem(task: AppCard['tasks'][number]): HTMLElement {
-  const health = task.healthy === null ? null : h('span', { class: `badge ${task.healthy ? 'healthy' : 'unhealthy'}` }, task.healthy ? 'healthy' : 'unhealthy');
+  const health =
+    task.healthy === null
+      ? null
+      : h('span', { class: `badge ${task.healthy ? 'healthy' : 'unhealthy'}` }, task.healthy ? 'healthy' : 'unhealthy');
   const links = task.endpoints.map((e) => h('a', { href: `http://${e}`, target: '_blank' }, e));
-  return h('li', { title: task.id }, h('span', { class: `badge ${task.state}` }, task.state), ' ', ...links, ' ', health);
+  return h(
+    'li',
+    { title: task.id },
+    h('span', { class: `badge ${task.state}` }, task.state),
+    ' ',
+    ...links,
+    ' ',
+    health,
+  );
 }
 
 /** Wires the Deploy form: the JSON goes to the scheduler as `minicluster deploy` sends it. */
@@ -99,13 +120,16 @@ function detailItems(err: unknown): HTMLElement[] {
   const details = (err.body as { details?: unknown }).details;
   if (!Array.isArray(details)) return [];
   return details.flatMap((d: { path?: unknown; errors?: unknown }) =>
-    (Array.isArray(d.errors) ? d.errors : []).map((e: unknown) => h('li', { 'data-path': String(d.path ?? '') }, h('code', {}, String(d.path ?? '/')), ` ${String(e)}`)),
+    (Array.isArray(d.errors) ? d.errors : []).map((e: unknown) =>
+      h('li', { 'data-path': String(d.path ?? '') }, h('code', {}, String(d.path ?? '/')), ` ${String(e)}`),
+    ),
   );
 }
 
 export function messageOf(err: unknown): string {
   if (err instanceof HttpError) {
-    const details = typeof err.body === 'object' && err.body !== null ? (err.body as { details?: unknown }).details : undefined;
+    const details =
+      typeof err.body === 'object' && err.body !== null ? (err.body as { details?: unknown }).details : undefined;
     return typeof details === 'string' ? `${err.message}: ${details}` : err.message;
   }
   return err instanceof Error ? err.message : String(err);

@@ -68,6 +68,12 @@ export function bars(points: readonly ChartPoint[], span: Span, box: Box, max: n
     .filter((p) => p.at >= span.from && p.at <= span.to)
     .map((p) => {
       const y = yOf(p.value, max, box);
-      return { x: round(xOf(p.at, span, box) - barWidth / 2), y, width: barWidth, height: round(box.y + box.height - y), value: p.value };
+      return {
+        x: round(xOf(p.at, span, box) - barWidth / 2),
+        y,
+        width: barWidth,
+        height: round(box.y + box.height - y),
+        value: p.value,
+      };
     });
 }

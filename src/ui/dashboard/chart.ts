@@ -21,7 +21,12 @@ export function chart(series: ChartSeries, now: number): SVGElement {
   const gapMax = niceMax(series.gaps.map((p) => p.value));
   const running = stepPath(series.running, span, RUNNING_BOX, runningMax);
   const gapBars = bars(series.gaps, span, GAPS_BOX, gapMax);
-  const root = svg('svg', { class: 'chart', viewBox: `0 0 ${WIDTH} 210`, role: 'img', 'aria-label': 'running tasks and leaderless gaps over time' });
+  const root = svg('svg', {
+    class: 'chart',
+    viewBox: `0 0 ${WIDTH} 210`,
+    role: 'img',
+    'aria-label': 'running tasks and leaderless gaps over time',
+  });
   root.append(
     svg('text', { x: RUNNING_BOX.x, y: 10 }, `running tasks (max ${runningMax})`),
     axis(RUNNING_BOX),

@@ -29,7 +29,8 @@ async function connect(options: LiveOptions): Promise<void> {
   }
   const socket = new WebSocket(options.access.socketUrl());
   socket.onopen = () => options.onState('live');
-  socket.onmessage = (message: MessageEvent<string>) => options.onSnapshot(JSON.parse(message.data) as DashboardSnapshot);
+  socket.onmessage = (message: MessageEvent<string>) =>
+    options.onSnapshot(JSON.parse(message.data) as DashboardSnapshot);
   socket.onclose = () => retry(options);
 }
 

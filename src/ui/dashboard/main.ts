@@ -58,7 +58,8 @@ function start(): void {
   };
   const draw = (snapshot: DashboardSnapshot): void => {
     latest = snapshot;
-    byId('cluster').textContent = `cluster ${snapshot.cluster.name} · ${snapshot.cluster.profile} · ${snapshot.cluster.phase}`;
+    byId('cluster').textContent =
+      `cluster ${snapshot.cluster.name} · ${snapshot.cluster.profile} · ${snapshot.cluster.phase}`;
     fill(byId('topology'), topology(snapshot, act));
     fill(byId('apps'), apps.render(snapshot.apps));
     fill(byId('timeline'), ...timelineItems(snapshot.events));

@@ -20,7 +20,10 @@ export async function runAction(o: ActionOptions, force = false): Promise<void> 
   fill(o.box, h('span', { class: 'muted' }, `${o.label}…`));
   try {
     const result = await o.call(force);
-    fill(o.box, h('span', { class: 'ok-text' }, `${o.label}: `, result === null ? 'done' : deploymentLink(result.deploymentId)));
+    fill(
+      o.box,
+      h('span', { class: 'ok-text' }, `${o.label}: `, result === null ? 'done' : deploymentLink(result.deploymentId)),
+    );
     o.done();
   } catch (err) {
     fill(o.box, ...failure(o, err));
@@ -32,7 +35,11 @@ function deploymentLink(id: string): HTMLElement {
 }
 
 function failure(o: ActionOptions, err: unknown): Child[] {
-  const message = h('span', { class: 'error', 'data-role': 'action-error' }, `${o.label} failed: ${err instanceof Error ? err.message : String(err)}`);
+  const message = h(
+    'span',
+    { class: 'error', 'data-role': 'action-error' },
+    `${o.label} failed: ${err instanceof Error ? err.message : String(err)}`,
+  );
   if (!(err instanceof HttpError) || err.status !== 409 || !lockedBy(err.body)) return [message];
   const retry = h('button', { class: 'danger', 'data-action': 'force' }, 'Force');
   retry.addEventListener('click', () => void runAction(o, true));

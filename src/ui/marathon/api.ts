@@ -88,8 +88,10 @@ export const api = {
   apps: async (): Promise<App[]> => (await json<{ apps: App[] }>(`${V2}/apps`)).apps,
   app: async (id: string): Promise<App> => (await json<{ app: App }>(appUrl(id))).app,
   /** The app definition as stored (the plain App JSON, without counts and tasks). */
-  config: (id: string, version: string): Promise<Record<string, unknown>> => json(`${appUrl(id)}/versions/${encodeURIComponent(version)}`),
-  versions: async (id: string): Promise<string[]> => (await json<{ versions: string[] }>(`${appUrl(id)}/versions`)).versions,
+  config: (id: string, version: string): Promise<Record<string, unknown>> =>
+    json(`${appUrl(id)}/versions/${encodeURIComponent(version)}`),
+  versions: async (id: string): Promise<string[]> =>
+    (await json<{ versions: string[] }>(`${appUrl(id)}/versions`)).versions,
   deployments: (): Promise<Deployment[]> => json(`${V2}/deployments`),
   queue: async (): Promise<QueueEntry[]> => (await json<{ queue: QueueEntry[] }>(`${V2}/queue`)).queue,
   leader: async (): Promise<string> => (await json<{ leader: string }>(`${V2}/leader`)).leader,
@@ -97,7 +99,8 @@ export const api = {
   create: (body: string): Promise<App> => json(`${V2}/apps`, { method: 'POST', body }),
   scale: (id: string, instances: number, force: boolean): Promise<DeploymentResult> =>
     json(`${appUrl(id)}${forceQuery(force)}`, { method: 'PUT', body: JSON.stringify({ instances }) }),
-  restart: (id: string, force: boolean): Promise<DeploymentResult> => json(`${appUrl(id)}/restart${forceQuery(force)}`, { method: 'POST' }),
+  restart: (id: string, force: boolean): Promise<DeploymentResult> =>
+    json(`${appUrl(id)}/restart${forceQuery(force)}`, { method: 'POST' }),
   /** DELETE /v2/apps/{id} forces by default, so it is never refused with a lock. */
   destroy: (id: string): Promise<DeploymentResult> => json(appUrl(id), { method: 'DELETE' }),
   /** Rollback (a new deployment reverting this one), or with `force` just stop it. */

@@ -31,14 +31,28 @@ export function appView(id: string): View {
     root: h(
       'div',
       { class: 'stack' },
-      panel(`App ${id}`, {}, parts.summary, actionsBar(id, parts.count, () => void view.refresh())),
+      panel(
+        `App ${id}`,
+        {},
+        parts.summary,
+        actionsBar(id, parts.count, () => void view.refresh()),
+      ),
       panel('Tasks', {}, parts.tasks),
       panel('Last task failure', {}, parts.failure),
       h('div', { class: 'columns' }, panel('Configuration', {}, parts.config), panel('Versions', {}, parts.versions)),
     ),
     refresh: async () => {
       const app = await readApp(id);
-      if (app === null) return fill(view.root, panel(`App ${id}`, {}, h('p', { class: 'error' }, `App '${id}' does not exist.`), h('a', { href: '#/apps' }, 'All applications')));
+      if (app === null)
+        return fill(
+          view.root,
+          panel(
+            `App ${id}`,
+            {},
+            h('p', { class: 'error' }, `App '${id}' does not exist.`),
+            h('a', { href: '#/apps' }, 'All applications'),
+          ),
+        );
       if (parts.count.value === '') parts.count.value = String(app.instances);
       fill(parts.summary, ...summary(app));
       fill(parts.tasks, table(TASK_HEADERS, (app.tasks ?? []).map(taskRow), 'No tasks.'));
@@ -60,8 +74,24 @@ async function readApp(id: string): Promise<App | null> {
 
 function summary(app: App): Child[] {
   return [
-    h('div', { class: 'facts' }, fact('Instances', String(app.instances)), fact('Running', String(app.tasksRunning)), fact('Staged', String(app.tasksStaged)), fact('Healthy', String(app.tasksHealthy)), fact('Unhealthy', String(app.tasksUnhealthy))),
-    app.deployments.length > 0 ? h('div', { 'data-role': 'app-deployments' }, badge('Deploying', 'warn'), ' ', h('a', { href: '#/deployments' }, app.deployments.map((d) => d.id).join(', '))) : null,
+    h(
+      'div',
+      { class: 'facts' },
+      fact('Instances', String(app.instances)),
+      fact('Running', String(app.tasksRunning)),
+      fact('Staged', String(app.tasksStaged)),
+      fact('Healthy', String(app.tasksHealthy)),
+      fact('Unhealthy', String(app.tasksUnhealthy)),
+    ),
+    app.deployments.length > 0
+      ? h(
+          'div',
+          { 'data-role': 'app-deployments' },
+          badge('Deploying', 'warn'),
+          ' ',
+          h('a', { href: '#/deployments' }, app.deployments.map((d) => d.id).join(', ')),
+        )
+      : null,
   ];
 }
 
@@ -78,11 +108,17 @@ function actionsBar(id: string, count: HTMLInputElement, changed: () => void): H
     return b;
   };
   const run = (label: string, call: ForceableCall, done = changed): void => void runAction({ box, label, call, done });
-  const scale = (): void => run(`Scale to ${count.valueAsNumber}`, (force) => api.scale(id, count.valueAsNumber, force));
+  const scale = (): void =>
+    run(`Scale to ${count.valueAsNumber}`, (force) => api.scale(id, count.valueAsNumber, force));
   const destroy = (): void => {
-    if (confirm(`Destroy ${id} and kill its tasks?`)) run(`Destroy ${id}`, () => api.destroy(id), () => {
-        location.hash = '#/apps';
-      });
+    if (confirm(`Destroy ${id} and kill its tasks?`))
+      run(
+        `Destroy ${id}`,
+        () => api.destroy(id),
+        () => {
+          location.hash = '#/apps';
+        },
+      );
   };
   return h(
     'div',
@@ -101,8 +137,24 @@ function taskRow(task: Task): HTMLTableRowElement {
     { 'data-task': task.id },
     h('td', { class: 'mono' }, task.id),
     h('td', {}, badge(task.state, task.state)),
-    h('td', {}, ...task.ports.map((port) => h('a', { href: `http://${task.host}:${port}/`, target: '_blank', rel: 'noopener', class: 'endpoint mono' }, `${task.host}:${port}`))),
-    h('td', {}, ...(task.healthCheckResults.length > 0 ? task.healthCheckResults.map(healthLine) : [h('span', { class: 'muted' }, '—')])),
+    h(
+      'td',
+      {},
+      ...task.ports.map((port) =>
+        h(
+          'a',
+          { href: `http://${task.host}:${port}/`, target: '_blank', rel: 'noopener', class: 'endpoint mono' },
+          `${task.host}:${port}`,
+        ),
+      ),
+    ),
+    h(
+      'td',
+      {},
+      ...(task.healthCheckResults.length > 0
+        ? task.healthCheckResults.map(healthLine)
+        : [h('span', { class: 'muted' }, '—')]),
+    ),
     h('td', {}, time(task.startedAt)),
     h('td', {}, time(task.version)),
   );
@@ -116,7 +168,18 @@ function healthLine(result: HealthResult): HTMLElement {
 
 function failureText(failure: TaskFailure | undefined): Child {
   if (failure === undefined) return h('span', { class: 'muted' }, 'None.');
-  return h('div', {}, badge(failure.state, failure.state), ' ', h('span', { class: 'mono' }, failure.taskId), ' on ', failure.host, ' at ', time(failure.timestamp), h('div', {}, failure.message));
+  return h(
+    'div',
+    {},
+    badge(failure.state, failure.state),
+    ' ',
+    h('span', { class: 'mono' }, failure.taskId),
+    ' on ',
+    failure.host,
+    ' at ',
+    time(failure.timestamp),
+    h('div', {}, failure.message),
+  );
 }
 
 /** The versions list; the chosen one (the current one until another is clicked) fills the configuration. */

@@ -11,7 +11,12 @@ const HEADERS = ['ID', 'Instances', 'Running / staged', 'Healthy / unhealthy', '
 export function appsView(): View {
   const list = h('div', { 'data-role': 'apps' });
   const view: View = {
-    root: h('div', { class: 'stack' }, panel('Applications', {}, list), createForm(() => void view.refresh())),
+    root: h(
+      'div',
+      { class: 'stack' },
+      panel('Applications', {}, list),
+      createForm(() => void view.refresh()),
+    ),
     refresh: async () => {
       const [apps, deployments, queue] = await Promise.all([api.apps(), api.deployments(), api.queue()]);
       const rows = [...apps].sort((a, b) => a.id.localeCompare(b.id)).map((app) => appRow(app, deployments, queue));
@@ -22,7 +27,10 @@ export function appsView(): View {
 }
 
 function appRow(app: App, deployments: readonly Deployment[], queue: readonly QueueEntry[]): HTMLTableRowElement {
-  const { status, detail } = appStatus(app, queue.find((entry) => entry.app.id === app.id));
+  const { status, detail } = appStatus(
+    app,
+    queue.find((entry) => entry.app.id === app.id),
+  );
   const mine = deployments.filter((d) => d.affectedApps.includes(app.id));
   return h(
     'tr',

@@ -4,7 +4,8 @@ import { fill, h, HttpError } from '../common/dom.js';
 import { api, type ErrorDetail } from './api.js';
 import { appLink, panel } from './view.js';
 
-const EXAMPLE = '{\n  "id": "/hello",\n  "cmd": "python3 -m http.server $PORT0",\n  "instances": 1,\n  "cpus": 0.1,\n  "mem": 32\n}';
+const EXAMPLE =
+  '{\n  "id": "/hello",\n  "cmd": "python3 -m http.server $PORT0",\n  "instances": 1,\n  "cpus": 0.1,\n  "mem": 32\n}';
 
 /** The form's panel; `created` runs after the API accepted an app. */
 export function createForm(created: () => void): HTMLElement {
@@ -23,7 +24,16 @@ async function send(body: string, errors: HTMLElement): Promise<boolean> {
   fill(errors, h('span', { class: 'muted' }, 'Sending…'));
   try {
     const app = await api.create(body);
-    fill(errors, h('span', { class: 'ok-text' }, 'Created ', appLink(app.id), app.deployments[0] ? ` (deployment ${app.deployments[0].id})` : ''));
+    fill(
+      errors,
+      h(
+        'span',
+        { class: 'ok-text' },
+        'Created ',
+        appLink(app.id),
+        app.deployments[0] ? ` (deployment ${app.deployments[0].id})` : '',
+      ),
+    );
     return true;
   } catch (err) {
     fill(errors, ...describe(err));

@@ -14,7 +14,14 @@ export function deploymentsView(): View {
     root: h('div', { class: 'stack' }, panel('Deployments in progress', {}, box, list)),
     refresh: async () => {
       const deployments = await api.deployments();
-      fill(list, table(HEADERS, deployments.map((d) => deploymentRow(d, box, () => void view.refresh())), 'No deployment in progress.'));
+      fill(
+        list,
+        table(
+          HEADERS,
+          deployments.map((d) => deploymentRow(d, box, () => void view.refresh())),
+          'No deployment in progress.',
+        ),
+      );
     },
   };
   return view;
@@ -23,7 +30,16 @@ export function deploymentsView(): View {
 function deploymentRow(d: Deployment, box: HTMLElement, changed: () => void): HTMLTableRowElement {
   const button = (label: string, force: boolean, cls: string): HTMLButtonElement => {
     const b = h('button', { class: cls, 'data-action': force ? 'stop' : 'rollback' }, label);
-    b.addEventListener('click', () => void runAction({ box, label: `${label} ${d.id}`, call: () => api.cancelDeployment(d.id, force), done: changed }));
+    b.addEventListener(
+      'click',
+      () =>
+        void runAction({
+          box,
+          label: `${label} ${d.id}`,
+          call: () => api.cancelDeployment(d.id, force),
+          done: changed,
+        }),
+    );
     return b;
   };
   return h(
@@ -32,12 +48,21 @@ function deploymentRow(d: Deployment, box: HTMLElement, changed: () => void): HT
     h('td', { class: 'mono' }, d.id),
     h('td', {}, time(d.version)),
     h('td', {}, ...d.affectedApps.map((id) => h('div', {}, appLink(id)))),
-    h('td', {}, h('ol', { class: 'steps' }, ...d.steps.map((step, i) => stepItem(step.actions, i + 1 === d.currentStep)))),
+    h(
+      'td',
+      {},
+      h('ol', { class: 'steps' }, ...d.steps.map((step, i) => stepItem(step.actions, i + 1 === d.currentStep))),
+    ),
     h('td', { class: 'buttons' }, button('Rollback', false, ''), button('Force stop', true, 'danger')),
   );
 }
 
 function stepItem(actions: readonly DeploymentAction[], current: boolean): HTMLElement {
   const text = actions.map((a) => `${a.action} ${a.app}`).join(', ');
-  return h('li', current ? { class: 'current', 'aria-current': 'step' } : {}, text, current ? h('span', { class: 'muted' }, ' ← current') : null);
+  return h(
+    'li',
+    current ? { class: 'current', 'aria-current': 'step' } : {},
+    text,
+    current ? h('span', { class: 'muted' }, ' ← current') : null,
+  );
 }

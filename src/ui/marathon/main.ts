@@ -9,7 +9,16 @@ import type { View } from './view.js';
 
 const REFRESH_MS = 2000;
 /** Events after which the page is re-read (shortly, once per burst). */
-const EVENT_TYPES = ['api_post_event', 'status_update_event', 'health_status_changed_event', 'deployment_info', 'deployment_step_success', 'deployment_success', 'deployment_failed', 'app_terminated_event'];
+const EVENT_TYPES = [
+  'api_post_event',
+  'status_update_event',
+  'health_status_changed_event',
+  'deployment_info',
+  'deployment_step_success',
+  'deployment_success',
+  'deployment_failed',
+  'app_terminated_event',
+];
 const EVENT_DEBOUNCE_MS = 150;
 
 type Route = { page: 'apps' } | { page: 'app'; id: string } | { page: 'deployments' };
@@ -17,7 +26,8 @@ type Route = { page: 'apps' } | { page: 'app'; id: string } | { page: 'deploymen
 function routeOf(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '/deployments') return { page: 'deployments' };
-  if (path.startsWith('/apps/') && path.length > '/apps/'.length) return { page: 'app', id: decodeURIComponent(path.slice('/apps'.length)) };
+  if (path.startsWith('/apps/') && path.length > '/apps/'.length)
+    return { page: 'app', id: decodeURIComponent(path.slice('/apps'.length)) };
   return { page: 'apps' };
 }
 
@@ -53,7 +63,8 @@ class Page {
     const route = routeOf(location.hash);
     this.view = viewOf(route);
     fill(this.main, this.view.root);
-    for (const link of document.querySelectorAll<HTMLElement>('[data-nav]')) link.classList.toggle('active', link.dataset['nav'] === navOf(route));
+    for (const link of document.querySelectorAll<HTMLElement>('[data-nav]'))
+      link.classList.toggle('active', link.dataset['nav'] === navOf(route));
     void this.refresh();
   }
 
@@ -86,7 +97,13 @@ class Page {
 
   private async readHeader(): Promise<void> {
     const [leader, info] = await Promise.all([api.leader(), api.info()]);
-    fill(this.header, h('span', { class: 'muted' }, 'leader '), h('span', { class: 'mono', 'data-role': 'leader' }, leader), h('span', { class: 'muted' }, ' · framework '), h('span', { class: 'mono', 'data-role': 'framework' }, info.frameworkId ?? '—'));
+    fill(
+      this.header,
+      h('span', { class: 'muted' }, 'leader '),
+      h('span', { class: 'mono', 'data-role': 'leader' }, leader),
+      h('span', { class: 'muted' }, ' · framework '),
+      h('span', { class: 'mono', 'data-role': 'framework' }, info.frameworkId ?? '—'),
+    );
   }
 }
 

@@ -21,7 +21,9 @@ export function appStatus(app: App, queued: QueueEntry | undefined): StatusLine 
 /** The queue's most frequent decline reason, or the launch delay; '' when the entry does not wait on anything. */
 function waitReason(entry: QueueEntry): string {
   if (!entry.delay.overdue) return `launch delayed ${entry.delay.timeLeftSeconds} s`;
-  const declines = [...entry.processedOffersSummary.rejectSummaryLaunchAttempt].filter((r) => r.declined > 0).sort((a, b) => b.declined - a.declined);
+  const declines = [...entry.processedOffersSummary.rejectSummaryLaunchAttempt]
+    .filter((r) => r.declined > 0)
+    .sort((a, b) => b.declined - a.declined);
   const top = declines[0];
   return top === undefined ? '' : `offers declined: ${top.reason} (${top.declined}×)`;
 }

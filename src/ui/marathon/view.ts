@@ -32,7 +32,17 @@ export function appLink(id: string): HTMLElement {
 }
 
 /** A table with a header row; `rows` empty shows `empty` across it. */
-export function table(headers: readonly string[], rows: readonly HTMLTableRowElement[], empty: string): HTMLTableElement {
-  const body = rows.length > 0 ? rows : [h('tr', {}, h('td', { colspan: String(headers.length), class: 'muted' }, empty))];
-  return h('table', {}, h('thead', {}, h('tr', {}, ...headers.map((name) => h('th', {}, name)))), h('tbody', {}, ...body));
+export function table(
+  headers: readonly string[],
+  rows: readonly HTMLTableRowElement[],
+  empty: string,
+): HTMLTableElement {
+  const body =
+    rows.length > 0 ? rows : [h('tr', {}, h('td', { colspan: String(headers.length), class: 'muted' }, empty))];
+  return h(
+    'table',
+    {},
+    h('thead', {}, h('tr', {}, ...headers.map((name) => h('th', {}, name)))),
+    h('tbody', {}, ...body),
+  );
 }

@@ -50,13 +50,17 @@ function standbyNotice(state: MasterState): HTMLElement {
 /** Highlights the header link of the page shown (a sandbox belongs to Tasks). */
 function markNav(route: Route): void {
   const current = route.page === 'sandbox' ? 'tasks' : route.page;
-  for (const a of document.querySelectorAll('header nav a')) a.classList.toggle('active', a.getAttribute('data-page') === current);
+  for (const a of document.querySelectorAll('header nav a'))
+    a.classList.toggle('active', a.getAttribute('data-page') === current);
 }
 
 async function refresh(): Promise<void> {
   const hash = window.location.hash;
   const route = parseRoute(hash);
-  const [metrics, state] = await Promise.all([json<Record<string, number>>('metrics/snapshot'), jsonp<MasterState>('master/state')]);
+  const [metrics, state] = await Promise.all([
+    json<Record<string, number>>('metrics/snapshot'),
+    jsonp<MasterState>('master/state'),
+  ]);
   const elected = metrics['master/elected'] === 1;
   const drawn = await content(route, state);
   if (window.location.hash !== hash) return;
@@ -68,7 +72,8 @@ async function refresh(): Promise<void> {
 function showError(err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
   fill(updated, h('span', { class: 'error' }, message));
-  if (page.childElementCount === 0) fill(page, panel('Not available', h('p', { class: 'error' }, `No leading master answers: ${message}`)));
+  if (page.childElementCount === 0)
+    fill(page, panel('Not available', h('p', { class: 'error' }, `No leading master answers: ${message}`)));
 }
 
 let timer = 0;

@@ -80,7 +80,16 @@ export interface FileChunk {
 }
 
 /** The states the summary counts, in Mesos's order. */
-export const COUNTED_STATES = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_FINISHED', 'TASK_KILLED', 'TASK_FAILED', 'TASK_LOST'] as const;
+export const COUNTED_STATES = [
+  'TASK_STAGING',
+  'TASK_STARTING',
+  'TASK_RUNNING',
+  'TASK_KILLING',
+  'TASK_FINISHED',
+  'TASK_KILLED',
+  'TASK_FAILED',
+  'TASK_LOST',
+] as const;
 
 export const RESOURCE_NAMES = ['cpus', 'mem', 'disk'] as const satisfies readonly (keyof Resources)[];
 

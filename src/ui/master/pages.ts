@@ -2,7 +2,18 @@
 // frameworks, and active and completed tasks (each linking to its sandbox).
 import { h, type Child } from '../common/dom.js';
 import { cpus, megabytes, when } from './format.js';
-import { COUNTED_STATES, RESOURCE_NAMES, agentAddress, countByState, startedAt, sumResources, taskRows, type MasterState, type Resources, type TaskRow } from './mesos.js';
+import {
+  COUNTED_STATES,
+  RESOURCE_NAMES,
+  agentAddress,
+  countByState,
+  startedAt,
+  sumResources,
+  taskRows,
+  type MasterState,
+  type Resources,
+  type TaskRow,
+} from './mesos.js';
 import { sandboxHref } from './route.js';
 import { badge, link, mono, panel, table, usage } from './widgets.js';
 
@@ -46,7 +57,9 @@ function resourcesPanel(state: MasterState): HTMLElement {
 
 function countsPanel(state: MasterState): HTMLElement {
   const counts = countByState(taskRows(state));
-  const tiles = COUNTED_STATES.map((s) => h('div', { class: 'count', 'data-state': s }, h('strong', {}, String(counts.get(s) ?? 0)), badge(s)));
+  const tiles = COUNTED_STATES.map((s) =>
+    h('div', { class: 'count', 'data-state': s }, h('strong', {}, String(counts.get(s) ?? 0)), badge(s)),
+  );
   return panel('Tasks', h('div', { class: 'counts' }, ...tiles));
 }
 
@@ -64,7 +77,12 @@ export function agentsPage(state: MasterState): HTMLElement[] {
     attributes(a.attributes),
     a.active ? badge('ok', 'active') : badge('bad', 'inactive'),
   ]);
-  return [panel('Agents', table(['ID', 'Host', 'Registered', 'CPUs', 'Mem', 'Disk', 'Attributes', ''], rows, 'No agents registered.'))];
+  return [
+    panel(
+      'Agents',
+      table(['ID', 'Host', 'Registered', 'CPUs', 'Mem', 'Disk', 'Attributes', ''], rows, 'No agents registered.'),
+    ),
+  ];
 }
 
 function attributes(attrs: Record<string, string | number>): Child {
@@ -74,15 +92,18 @@ function attributes(attrs: Record<string, string | number>): Child {
 }
 
 export function frameworksPage(state: MasterState): HTMLElement[] {
-  const rows = (active: boolean) => (active ? state.frameworks : state.completed_frameworks).map((f) => [
-    f.name,
-    mono(f.id),
-    f.user,
-    String(f.tasks.length),
-    ...RESOURCE_NAMES.map((name) => FORMAT[name](f.resources[name])),
-    when(f.registered_time),
-    f.webui_url === '' ? h('span', { class: 'muted' }, '–') : link(f.webui_url, f.webui_url, { target: '_blank', rel: 'noopener' }),
-  ]);
+  const rows = (active: boolean) =>
+    (active ? state.frameworks : state.completed_frameworks).map((f) => [
+      f.name,
+      mono(f.id),
+      f.user,
+      String(f.tasks.length),
+      ...RESOURCE_NAMES.map((name) => FORMAT[name](f.resources[name])),
+      when(f.registered_time),
+      f.webui_url === ''
+        ? h('span', { class: 'muted' }, '–')
+        : link(f.webui_url, f.webui_url, { target: '_blank', rel: 'noopener' }),
+    ]);
   const headers = ['Name', 'ID', 'User', 'Active tasks', 'CPUs', 'Mem', 'Disk', 'Registered', 'Web UI'];
   return [
     panel('Active frameworks', table(headers, rows(true), 'No frameworks subscribed.')),

@@ -15,7 +15,8 @@ export function parseRoute(hash: string): Route {
   const query = new URLSearchParams(q === -1 ? '' : text.slice(q + 1));
   const parts = path.split('/').filter((p) => p !== '');
   const [first, taskId, third] = parts.map(safeDecode);
-  if (first === 'tasks' && taskId !== undefined && third === 'sandbox') return { page: 'sandbox', taskId, path: query.get('path') ?? '' };
+  if (first === 'tasks' && taskId !== undefined && third === 'sandbox')
+    return { page: 'sandbox', taskId, path: query.get('path') ?? '' };
   if (parts.length === 1 && (first === 'agents' || first === 'frameworks' || first === 'tasks')) return { page: first };
   return { page: 'summary' };
 }

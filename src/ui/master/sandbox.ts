@@ -3,7 +3,15 @@
 import { h, type Child } from '../common/dom.js';
 import { bytes, when } from './format.js';
 import { jsonp } from './jsonp.js';
-import { agentUrl, sandboxOf, taskRows, type AgentState, type FileChunk, type FileInfo, type MasterState } from './mesos.js';
+import {
+  agentUrl,
+  sandboxOf,
+  taskRows,
+  type AgentState,
+  type FileChunk,
+  type FileInfo,
+  type MasterState,
+} from './mesos.js';
 import { sandboxHref } from './route.js';
 import { link, mono, panel, table } from './widgets.js';
 
@@ -22,9 +30,14 @@ export async function sandboxPage(state: MasterState, taskId: string, path: stri
   if (typeof found === 'string') return [panel('Sandbox', h('p', { class: 'error' }, found))];
   const target = path === '' ? found.directory : `${found.directory}/${path}`;
   const entries = await jsonp<FileInfo[]>(filesUrl(found, 'browse', { path: target }));
-  const file = entries.length === 1 && entries[0]?.path === target && !entries[0].mode.startsWith('d') ? entries[0] : null;
+  const file =
+    entries.length === 1 && entries[0]?.path === target && !entries[0].mode.startsWith('d') ? entries[0] : null;
   return [
-    panel('Sandbox', h('p', {}, 'Task ', mono(taskId), ' on agent ', found.agent, ' in ', mono(found.directory)), breadcrumbs(taskId, path)),
+    panel(
+      'Sandbox',
+      h('p', {}, 'Task ', mono(taskId), ' on agent ', found.agent, ' in ', mono(found.directory)),
+      breadcrumbs(taskId, path),
+    ),
     file === null ? panel('Files', listing(found, entries)) : await fileView(found, file),
   ];
 }
@@ -37,7 +50,9 @@ async function locate(state: MasterState, taskId: string): Promise<Sandbox | str
   if (agentJson === undefined) return `Agent ${row.task.slave_id} of task ${taskId} is not registered.`;
   const agent = agentUrl(agentJson);
   const directory = sandboxOf(await jsonp<AgentState>(`${agent}/slave(1)/state`), taskId);
-  return directory === null ? `Agent ${agentJson.hostname} has no sandbox for task ${taskId}.` : { taskId, agent, directory };
+  return directory === null
+    ? `Agent ${agentJson.hostname} has no sandbox for task ${taskId}.`
+    : { taskId, agent, directory };
 }
 
 function filesUrl(sandbox: Sandbox, endpoint: 'browse' | 'read' | 'download', params: Record<string, string>): string {
@@ -56,7 +71,12 @@ function listing(sandbox: Sandbox, entries: readonly FileInfo[]): HTMLElement {
   const rows = entries.map((e) => {
     const relative = e.path.slice(sandbox.directory.length + 1);
     const name = relative.slice(relative.lastIndexOf('/') + 1) + (e.mode.startsWith('d') ? '/' : '');
-    return [mono(e.mode), bytes(e.size), when(e.mtime), link(sandboxHref(sandbox.taskId, relative), name, { class: 'file' })];
+    return [
+      mono(e.mode),
+      bytes(e.size),
+      when(e.mtime),
+      link(sandboxHref(sandbox.taskId, relative), name, { class: 'file' }),
+    ];
   });
   return table(['Mode', 'Size', 'Modified', 'Name'], rows, 'The directory is empty.');
 }
@@ -65,7 +85,9 @@ function listing(sandbox: Sandbox, entries: readonly FileInfo[]): HTMLElement {
 async function fileView(sandbox: Sandbox, file: FileInfo): Promise<HTMLElement> {
   const size = (await jsonp<FileChunk>(filesUrl(sandbox, 'read', { path: file.path, offset: '-1' }))).offset;
   const offset = Math.max(0, size - READ_BYTES);
-  const chunk = await jsonp<FileChunk>(filesUrl(sandbox, 'read', { path: file.path, offset: String(offset), length: String(READ_BYTES) }));
+  const chunk = await jsonp<FileChunk>(
+    filesUrl(sandbox, 'read', { path: file.path, offset: String(offset), length: String(READ_BYTES) }),
+  );
   const note = offset > 0 ? `last ${bytes(size - offset)} of ${bytes(size)}` : bytes(size);
   const name = file.path.slice(file.path.lastIndexOf('/') + 1);
   return panel(

@@ -11,7 +11,12 @@ export function panel(title: string, ...children: Child[]): HTMLElement {
 export function table(headers: readonly string[], rows: readonly Child[][], empty: string): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'muted' }, empty);
   const row = (cells: readonly Child[]): HTMLElement => h('tr', {}, ...cells.map((c) => h('td', {}, c)));
-  return h('table', {}, h('thead', {}, h('tr', {}, ...headers.map((t) => h('th', {}, t)))), h('tbody', {}, ...rows.map(row)));
+  return h(
+    'table',
+    {},
+    h('thead', {}, h('tr', {}, ...headers.map((t) => h('th', {}, t)))),
+    h('tbody', {}, ...rows.map(row)),
+  );
 }
 
 /** A badge coloured by `kind` (a task state, or ok/warn/bad), saying `label`. */

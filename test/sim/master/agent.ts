@@ -40,13 +40,22 @@ export class SimAgent {
     this.term = term;
     this.connection = `${this.name}#${++this.connections}`;
     this.registeredTerm = null;
-    const agent = { hostname: this.name, port: 5051, resources: parseResourceText(this.resources), ...(this.id === null ? {} : { id: { value: this.id } }) };
+    const agent = {
+      hostname: this.name,
+      port: 5051,
+      resources: parseResourceText(this.resources),
+      ...(this.id === null ? {} : { id: { value: this.id } }),
+    };
     const common = { connection: this.connection, agent, pid: `slave(1)@127.0.0.1:${5051}`, version: '1.11.0' };
     if (this.id === null) {
       this.send({ kind: 'agentRegister', ...common });
       return;
     }
-    const tasks = [...this.tasks.values()].map((t) => ({ ...t.task, status_update_state: t.pending[0]?.status.state, status_update_uuid: t.pending[0]?.status.uuid }));
+    const tasks = [...this.tasks.values()].map((t) => ({
+      ...t.task,
+      status_update_state: t.pending[0]?.status.state,
+      status_update_uuid: t.pending[0]?.status.uuid,
+    }));
     const frameworks = [...new Map([...this.tasks.values()].map((t) => [t.framework.id?.value, t.framework])).values()];
     this.send({ kind: 'agentReregister', ...common, tasks, frameworks });
   }
@@ -79,7 +88,8 @@ export class SimAgent {
         return;
       case 'SHUTDOWN_FRAMEWORK':
         this.kills.push(`SHUTDOWN_FRAMEWORK ${message.framework_id.value}`);
-        for (const [id, t] of this.tasks) if (t.framework.id?.value === message.framework_id.value) this.finish(id, 'TASK_KILLED');
+        for (const [id, t] of this.tasks)
+          if (t.framework.id?.value === message.framework_id.value) this.finish(id, 'TASK_KILLED');
         return;
       case 'ACKNOWLEDGE':
         this.acknowledged(message.task_id.value, message.uuid);
@@ -93,7 +103,15 @@ export class SimAgent {
   private run(message: Extract<MasterToAgent, { type: 'RUN_TASK' }>): void {
     const info = message.task;
     const framework_id = message.framework.id ?? { value: '' };
-    const task: Task = { name: info.name, task_id: info.task_id, framework_id, agent_id: info.agent_id, state: 'TASK_RUNNING', resources: info.resources, statuses: [] };
+    const task: Task = {
+      name: info.name,
+      task_id: info.task_id,
+      framework_id,
+      agent_id: info.agent_id,
+      state: 'TASK_RUNNING',
+      resources: info.resources,
+      statuses: [],
+    };
     this.tasks.set(info.task_id.value, { task, framework: message.framework, pending: [] });
     this.world.ran.add(info.task_id.value);
     this.update(info.task_id.value, 'TASK_RUNNING');
@@ -109,7 +127,14 @@ export class SimAgent {
   private update(taskId: string, state: TaskState): void {
     const t = this.tasks.get(taskId);
     if (t === undefined) return;
-    const status = { task_id: t.task.task_id, state, source: 'SOURCE_EXECUTOR' as const, agent_id: t.task.agent_id, uuid: `${this.name}-u${++this.uuids}`, timestamp: this.world.now / 1000 };
+    const status = {
+      task_id: t.task.task_id,
+      state,
+      source: 'SOURCE_EXECUTOR' as const,
+      agent_id: t.task.agent_id,
+      uuid: `${this.name}-u${++this.uuids}`,
+      timestamp: this.world.now / 1000,
+    };
     t.pending.push({ framework_id: t.task.framework_id, status, latest_state: t.task.state });
     if (t.pending.length === 1) this.sendHead(t);
   }

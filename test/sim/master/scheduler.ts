@@ -1,7 +1,15 @@
 // A simulated framework that keeps a fixed number of tasks: subscribes (again with its framework id
 // after each failover), launches from offers, acknowledges updates and reconciles. Like a real
 // scheduler it keeps its own record of tasks across failovers and relaunches only what is reported gone.
-import { isTerminalState, type Call, type Event, type Offer, type TaskInfo, type TaskState, type TaskStatus } from '../../../src/master/core/v1.js';
+import {
+  isTerminalState,
+  type Call,
+  type Event,
+  type Offer,
+  type TaskInfo,
+  type TaskState,
+  type TaskStatus,
+} from '../../../src/master/core/v1.js';
 import type { DistributiveOmit } from '../../unit/master/harness.js';
 import type { World } from './world.js';
 
@@ -44,14 +52,22 @@ export class SimScheduler {
       capabilities: [{ type: 'MULTI_ROLE' }, { type: 'PARTITION_AWARE' }],
       ...(this.frameworkId === null ? {} : { id: { value: this.frameworkId } }),
     };
-    const call: Call = { type: 'SUBSCRIBE', subscribe: { framework_info }, ...(this.frameworkId === null ? {} : { framework_id: { value: this.frameworkId } }) };
+    const call: Call = {
+      type: 'SUBSCRIBE',
+      subscribe: { framework_info },
+      ...(this.frameworkId === null ? {} : { framework_id: { value: this.frameworkId } }),
+    };
     this.world.toMaster(term, 'framework', { kind: 'schedulerCall', streamId: this.streamId, call });
   }
 
   private call(call: CallWithoutFramework): void {
     if (this.subscribedTerm === null || this.frameworkId === null) return;
     const full = { ...call, framework_id: { value: this.frameworkId } } as Call;
-    this.world.toMaster(this.subscribedTerm, 'framework', { kind: 'schedulerCall', streamId: this.streamId, call: full });
+    this.world.toMaster(this.subscribedTerm, 'framework', {
+      kind: 'schedulerCall',
+      streamId: this.streamId,
+      call: full,
+    });
   }
 
   receive(term: number, streamId: string, event: Event): void {
@@ -92,14 +108,25 @@ export class SimScheduler {
     if (isTerminalState(status.state) || GONE.has(status.state)) this.known.delete(id);
     else if (entry !== undefined) entry.state = status.state;
     if (status.uuid !== undefined && status.agent_id !== undefined) {
-      this.call({ type: 'ACKNOWLEDGE', acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid } });
+      this.call({
+        type: 'ACKNOWLEDGE',
+        acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid },
+      });
     }
   }
 
   private useOffer(offer: Offer): void {
-    const scalar = (name: string): number => offer.resources.filter((r) => r.name === name).reduce((n, r) => n + (r.scalar?.value ?? 0), 0);
-    const ports = offer.resources.flatMap((r) => (r.name === 'ports' ? (r.ranges?.range ?? []) : [])).flatMap((r) => Array.from({ length: r.end - r.begin + 1 }, (_, i) => r.begin + i));
-    const fit = Math.min(Math.floor(scalar('cpus') / TASK_CPUS), Math.floor(scalar('mem') / TASK_MEM), ports.length, MAX_TASKS_PER_OFFER);
+    const scalar = (name: string): number =>
+      offer.resources.filter((r) => r.name === name).reduce((n, r) => n + (r.scalar?.value ?? 0), 0);
+    const ports = offer.resources
+      .flatMap((r) => (r.name === 'ports' ? (r.ranges?.range ?? []) : []))
+      .flatMap((r) => Array.from({ length: r.end - r.begin + 1 }, (_, i) => r.begin + i));
+    const fit = Math.min(
+      Math.floor(scalar('cpus') / TASK_CPUS),
+      Math.floor(scalar('mem') / TASK_MEM),
+      ports.length,
+      MAX_TASKS_PER_OFFER,
+    );
     const count = Math.max(0, Math.min(fit, this.wanted - this.known.size));
     const tasks = ports.slice(0, count).map((port) => this.taskFor(offer, port));
     const filters = { refuse_seconds: 0.5 };
@@ -107,7 +134,10 @@ export class SimScheduler {
       this.call({ type: 'DECLINE', decline: { offer_ids: [offer.id], filters } });
       return;
     }
-    this.call({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: tasks } }], filters } });
+    this.call({
+      type: 'ACCEPT',
+      accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: tasks } }], filters },
+    });
   }
 
   private taskFor(offer: Offer, port: number): TaskInfo {
@@ -120,7 +150,13 @@ export class SimScheduler {
       resources: [
         { name: 'cpus', type: 'SCALAR', scalar: { value: TASK_CPUS }, role: '*', allocation_info: { role: '*' } },
         { name: 'mem', type: 'SCALAR', scalar: { value: TASK_MEM }, role: '*', allocation_info: { role: '*' } },
-        { name: 'ports', type: 'RANGES', ranges: { range: [{ begin: port, end: port }] }, role: '*', allocation_info: { role: '*' } },
+        {
+          name: 'ports',
+          type: 'RANGES',
+          ranges: { range: [{ begin: port, end: port }] },
+          role: '*',
+          allocation_info: { role: '*' },
+        },
       ],
       command: { value: `serve --port ${port}`, shell: true },
     };

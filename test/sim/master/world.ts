@@ -2,7 +2,12 @@
 // master, agents and one framework joined by FIFO links with seeded latency. A crashed leader's
 // in-flight messages, both ways, are lost; the registry it persisted is what the next leader recovers.
 import { MasterCore } from '../../../src/master/core/master.js';
-import { EMPTY_REGISTRY, type MasterInput, type MasterOutput, type Registry } from '../../../src/master/core/protocol.js';
+import {
+  EMPTY_REGISTRY,
+  type MasterInput,
+  type MasterOutput,
+  type Registry,
+} from '../../../src/master/core/protocol.js';
 import type { InputWithoutTime } from '../../unit/master/harness.js';
 import { Rng } from '../prng.js';
 import { SimAgent } from './agent.js';
@@ -57,9 +62,15 @@ export class World {
 
   constructor(options: WorldOptions) {
     this.rng = new Rng(options.seed);
-    this.agents = Array.from({ length: options.agents }, (_, i) => new SimAgent(this, `agent-${i + 1}`, 'cpus:2;mem:1024;disk:1000;ports:[31000-31099]'));
+    this.agents = Array.from(
+      { length: options.agents },
+      (_, i) => new SimAgent(this, `agent-${i + 1}`, 'cpus:2;mem:1024;disk:1000;ports:[31000-31099]'),
+    );
     this.scheduler = new SimScheduler(this, options.wantedTasks);
-    this.every(SIM_TIMING.tickMs, () => this.leader !== null && this.apply(this.leader, this.leader.core.handle({ kind: 'tick', now: this.now })));
+    this.every(
+      SIM_TIMING.tickMs,
+      () => this.leader !== null && this.apply(this.leader, this.leader.core.handle({ kind: 'tick', now: this.now })),
+    );
     this.every(SIM_TIMING.statusRetryMs, () => this.agents.forEach((a) => a.retryUpdates()));
     this.every(SIM_TIMING.reconcileEveryMs, () => this.scheduler.reconcile());
   }
@@ -114,7 +125,13 @@ export class World {
   elect(name: string): void {
     const term = ++this.term;
     const core = new MasterCore({
-      masterInfo: { id: `${name}.${term}`, ip: 16777343, port: 5050, pid: `master@127.0.0.1:${5050 + term}`, hostname: name },
+      masterInfo: {
+        id: `${name}.${term}`,
+        ip: 16777343,
+        port: 5050,
+        pid: `master@127.0.0.1:${5050 + term}`,
+        hostname: name,
+      },
       now: this.now,
       registry: this.registry,
       allocation: { intervalMs: SIM_TIMING.allocationIntervalMs },
@@ -125,7 +142,8 @@ export class World {
     });
     this.leader = { name, term, core };
     this.logs.push(`${this.now} ${name}: Elected as the leading master! (term ${term})`);
-    for (const agent of this.agents) this.at(this.now + this.rng.int(10, 500), () => this.term === term && agent.detect(term));
+    for (const agent of this.agents)
+      this.at(this.now + this.rng.int(10, 500), () => this.term === term && agent.detect(term));
     this.at(this.now + this.rng.int(10, 500), () => this.term === term && this.scheduler.detect(term));
   }
 
@@ -146,7 +164,8 @@ export class World {
         return;
       case 'toAgent': {
         const agent = this.agents.find((a) => a.connection === o.connection);
-        if (agent !== undefined) this.deliver(`master>${agent.name}`, () => alive() && agent.receive(leader.term, o.connection, o.message));
+        if (agent !== undefined)
+          this.deliver(`master>${agent.name}`, () => alive() && agent.receive(leader.term, o.connection, o.message));
         return;
       }
       case 'toFramework':

@@ -6,25 +6,53 @@ import type { AgentToMaster, MasterToAgent } from '../../../src/master/core/prot
 import { parseResourceText } from '../../../src/master/core/resources.js';
 import type { FrameworkInfo, MasterInfo, TaskInfo } from '../../../src/master/core/v1.js';
 
-export const MASTER: MasterInfo = { id: 'm1', ip: 16777343, port: 5050, pid: 'master@127.0.0.1:5050', hostname: 'localhost' };
-export const OTHER_MASTER: MasterInfo = { id: 'm2', ip: 16777343, port: 5051, pid: 'master@127.0.0.1:5051', hostname: 'localhost' };
+export const MASTER: MasterInfo = {
+  id: 'm1',
+  ip: 16777343,
+  port: 5050,
+  pid: 'master@127.0.0.1:5050',
+  hostname: 'localhost',
+};
+export const OTHER_MASTER: MasterInfo = {
+  id: 'm2',
+  ip: 16777343,
+  port: 5051,
+  pid: 'master@127.0.0.1:5051',
+  hostname: 'localhost',
+};
 
 function coreOptions(over: Partial<AgentCoreOptions> = {}): AgentCoreOptions {
   let containers = 0;
   let uuids = 0;
   return {
-    agentInfo: { hostname: 'localhost', port: 5051, resources: parseResourceText('cpus:2;mem:1024;disk:1000;ports:[31000-31099]') },
+    agentInfo: {
+      hostname: 'localhost',
+      port: 5051,
+      resources: parseResourceText('cpus:2;mem:1024;disk:1000;ports:[31000-31099]'),
+    },
     version: '1.11.0',
     workDir: '/var/lib/mesos',
     containerizers: ['docker', 'mesos'],
-    ticks: { statusUpdateRetryMin: 10, statusUpdateRetryMax: 40, registrationBackoffMin: 2, registrationBackoffMax: 8, masterPingTimeout: 20 },
+    ticks: {
+      statusUpdateRetryMin: 10,
+      statusUpdateRetryMax: 40,
+      registrationBackoffMin: 2,
+      registrationBackoffMax: 8,
+      masterPingTimeout: 20,
+    },
     defaultKillGraceMs: { mesos: 3000, docker: 5000 },
     ids: { containerId: () => `c${++containers}`, statusUuid: () => `u${++uuids}` },
     ...over,
   };
 }
 
-export const FRAMEWORK: FrameworkInfo = { user: 'root', name: 'marathon', id: { value: 'fw-1' }, checkpoint: true, capabilities: [{ type: 'PARTITION_AWARE' }] };
+export const FRAMEWORK: FrameworkInfo = {
+  user: 'root',
+  name: 'marathon',
+  id: { value: 'fw-1' },
+  checkpoint: true,
+  capabilities: [{ type: 'PARTITION_AWARE' }],
+};
 
 export function commandTask(id: string, over: Partial<TaskInfo> = {}): TaskInfo {
   return {
@@ -80,7 +108,14 @@ export class Harness {
     this.send({ kind: 'leaderDetected', master });
     const out = this.send({ kind: 'connected', connection: this.connection });
     const reregister = messages(out).some((m) => m.type === 'REREGISTER');
-    return [...out, ...this.fromMaster({ type: reregister ? 'REREGISTERED' : 'REGISTERED', agent_id: { value: agentId }, master_info: master })];
+    return [
+      ...out,
+      ...this.fromMaster({
+        type: reregister ? 'REREGISTERED' : 'REGISTERED',
+        agent_id: { value: agentId },
+        master_info: master,
+      }),
+    ];
   }
 
   run(task: TaskInfo, framework: FrameworkInfo = FRAMEWORK): AgentOutput[] {
@@ -100,10 +135,21 @@ export function messages(out: readonly AgentOutput[]): AgentToMaster[] {
 
 export function updates(out: readonly AgentOutput[]): { state: string; uuid: string; latest?: string }[] {
   return messages(out).flatMap((m) =>
-    m.type === 'STATUS_UPDATE' ? [{ state: m.update.status.state, uuid: m.update.status.uuid ?? '', ...(m.update.latest_state === undefined ? {} : { latest: m.update.latest_state }) }] : [],
+    m.type === 'STATUS_UPDATE'
+      ? [
+          {
+            state: m.update.status.state,
+            uuid: m.update.status.uuid ?? '',
+            ...(m.update.latest_state === undefined ? {} : { latest: m.update.latest_state }),
+          },
+        ]
+      : [],
   );
 }
 
-export function ofKind<K extends AgentOutput['kind']>(out: readonly AgentOutput[], kind: K): Extract<AgentOutput, { kind: K }>[] {
+export function ofKind<K extends AgentOutput['kind']>(
+  out: readonly AgentOutput[],
+  kind: K,
+): Extract<AgentOutput, { kind: K }>[] {
   return out.filter((o): o is Extract<AgentOutput, { kind: K }> => o.kind === kind);
 }

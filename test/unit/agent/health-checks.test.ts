@@ -2,7 +2,12 @@
 // results (grace period, consecutive_failures, reports only on change), and the core's RUNNING/healthy
 // updates and kill.
 import { describe, expect, it } from 'vitest';
-import { type CheckState, foldResult, type MesosHealthCheck, readHealthCheck } from '../../../src/agent/health-checks.js';
+import {
+  type CheckState,
+  foldResult,
+  type MesosHealthCheck,
+  readHealthCheck,
+} from '../../../src/agent/health-checks.js';
 import { commandTask, Harness, ofKind } from './harness.js';
 
 describe('readHealthCheck', () => {
@@ -18,7 +23,13 @@ describe('readHealthCheck', () => {
   });
 
   it('reads what Marathon sends for MESOS_HTTPS and COMMAND, and infers a missing type', () => {
-    const timing = { delay_seconds: 1, interval_seconds: 2, timeout_seconds: 3, consecutive_failures: 0, grace_period_seconds: 4 };
+    const timing = {
+      delay_seconds: 1,
+      interval_seconds: 2,
+      timeout_seconds: 3,
+      consecutive_failures: 0,
+      grace_period_seconds: 4,
+    };
     expect(readHealthCheck({ type: 'HTTP', http: { port: 80, path: '/ping', scheme: 'https' }, ...timing })).toEqual({
       delaySeconds: 1,
       intervalSeconds: 2,
@@ -27,7 +38,10 @@ describe('readHealthCheck', () => {
       gracePeriodSeconds: 4,
       probe: { type: 'HTTP', port: 80, path: '/ping', https: true },
     });
-    expect(readHealthCheck({ command: { value: 'true' } })?.probe).toEqual({ type: 'COMMAND', command: { value: 'true' } });
+    expect(readHealthCheck({ command: { value: 'true' } })?.probe).toEqual({
+      type: 'COMMAND',
+      command: { value: 'true' },
+    });
   });
 
   it('is null without a check or without what its type needs', () => {
@@ -38,10 +52,21 @@ describe('readHealthCheck', () => {
 });
 
 describe('foldResult', () => {
-  const check = (over: Partial<MesosHealthCheck> = {}): MesosHealthCheck => ({ delaySeconds: 0, intervalSeconds: 1, timeoutSeconds: 1, consecutiveFailures: 3, gracePeriodSeconds: 10, probe: { type: 'TCP', port: 1 }, ...over });
+  const check = (over: Partial<MesosHealthCheck> = {}): MesosHealthCheck => ({
+    delaySeconds: 0,
+    intervalSeconds: 1,
+    timeoutSeconds: 1,
+    consecutiveFailures: 3,
+    gracePeriodSeconds: 10,
+    probe: { type: 'TCP', port: 1 },
+    ...over,
+  });
   const fresh: CheckState = { startedAt: 0, succeeded: false, consecutiveFailures: 0, healthy: null };
 
-  function run(c: MesosHealthCheck, results: { passed: boolean; now: number }[]): (ReturnType<typeof foldResult>['report'])[] {
+  function run(
+    c: MesosHealthCheck,
+    results: { passed: boolean; now: number }[],
+  ): ReturnType<typeof foldResult>['report'][] {
     let state = fresh;
     return results.map((r) => {
       const out = foldResult(c, state, r);
@@ -51,8 +76,22 @@ describe('foldResult', () => {
   }
 
   it('ignores failures inside the grace period until the first success', () => {
-    expect(run(check(), [{ passed: false, now: 1000 }, { passed: false, now: 9000 }, { passed: false, now: 10_000 }])).toEqual([null, null, { healthy: false, kill: false }]);
-    expect(run(check(), [{ passed: true, now: 1000 }, { passed: false, now: 2000 }])).toEqual([{ healthy: true, kill: false }, { healthy: false, kill: false }]);
+    expect(
+      run(check(), [
+        { passed: false, now: 1000 },
+        { passed: false, now: 9000 },
+        { passed: false, now: 10_000 },
+      ]),
+    ).toEqual([null, null, { healthy: false, kill: false }]);
+    expect(
+      run(check(), [
+        { passed: true, now: 1000 },
+        { passed: false, now: 2000 },
+      ]),
+    ).toEqual([
+      { healthy: true, kill: false },
+      { healthy: false, kill: false },
+    ]);
   });
 
   it('reports only changes, and the kill at consecutive_failures', () => {
@@ -67,7 +106,9 @@ describe('foldResult', () => {
   });
 
   it('consecutive_failures 0 kills on the first failure', () => {
-    expect(run(check({ consecutiveFailures: 0 }), [{ passed: false, now: 20_000 }])).toEqual([{ healthy: false, kill: true }]);
+    expect(run(check({ consecutiveFailures: 0 }), [{ passed: false, now: 20_000 }])).toEqual([
+      { healthy: false, kill: true },
+    ]);
   });
 });
 
@@ -83,7 +124,12 @@ describe('AgentCore health input', () => {
   it('a health change is a TASK_RUNNING update with healthy and the Mesos reason', () => {
     const h = runningTask();
     h.send({ kind: 'health', containerId: 'c1', healthy: false, kill: false, cause: 'connection refused' });
-    expect(h.task('web').statuses.at(-1)).toMatchObject({ state: 'TASK_RUNNING', healthy: false, reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED', message: 'connection refused' });
+    expect(h.task('web').statuses.at(-1)).toMatchObject({
+      state: 'TASK_RUNNING',
+      healthy: false,
+      reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED',
+      message: 'connection refused',
+    });
     expect(ofKind(h.log, 'kill')).toEqual([]);
   });
 

@@ -31,7 +31,10 @@ describe('agent recovery', () => {
       checkpointedTask('ended'),
       checkpointedTask('gone'),
       checkpointedTask('unlaunched', { state: 'TASK_STARTING', handle: null }),
-      checkpointedTask('unacked', { state: 'TASK_FINISHED', pending: [{ task_id: { value: 'unacked' }, state: 'TASK_FINISHED', uuid: 'p1' }] }),
+      checkpointedTask('unacked', {
+        state: 'TASK_FINISHED',
+        pending: [{ task_id: { value: 'unacked' }, state: 'TASK_FINISHED', uuid: 'p1' }],
+      }),
       checkpointedTask('done', { state: 'TASK_FAILED' }),
     ];
     const containers = new Map<string, ContainerReport>([
@@ -64,11 +67,21 @@ describe('agent recovery', () => {
       ['c-running', { kind: 'running' }],
       ['c-ended', { kind: 'exited', status: { code: 0 } }],
     ]);
-    const out = h.send({ kind: 'recover', checkpointed: { agentId: 'a1', tasks }, report: { containers, orphans: [ORPHAN] } });
+    const out = h.send({
+      kind: 'recover',
+      checkpointed: { agentId: 'a1', tasks },
+      report: { containers, orphans: [ORPHAN] },
+    });
     expect(ofKind(out, 'watch').map((w) => w.task.containerId)).toEqual(['c-running']);
     expect(ofKind(out, 'destroyOrphan').map((d) => d.container.id)).toEqual(['d9']);
-    expect(h.task('ended').statuses.at(-1)).toMatchObject({ state: 'TASK_FINISHED', message: 'Command exited with status 0' });
-    expect(h.task('unlaunched').statuses.at(-1)).toMatchObject({ state: 'TASK_DROPPED', reason: 'REASON_AGENT_RESTARTED' });
+    expect(h.task('ended').statuses.at(-1)).toMatchObject({
+      state: 'TASK_FINISHED',
+      message: 'Command exited with status 0',
+    });
+    expect(h.task('unlaunched').statuses.at(-1)).toMatchObject({
+      state: 'TASK_DROPPED',
+      reason: 'REASON_AGENT_RESTARTED',
+    });
     expect(messages(out)).toEqual([]);
 
     const reg = h.register('a1');

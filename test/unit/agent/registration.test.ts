@@ -35,7 +35,9 @@ describe('agent registration', () => {
     const [rereg] = messages(open);
     if (rereg?.type !== 'REREGISTER') throw new Error(`expected REREGISTER, got ${rereg?.type}`);
     expect(rereg.agent.id).toEqual({ value: 'a1' });
-    expect(rereg.tasks.map((t) => [t.task_id.value, t.state, t.status_update_state])).toEqual([['t1', 'TASK_STARTING', 'TASK_STARTING']]);
+    expect(rereg.tasks.map((t) => [t.task_id.value, t.state, t.status_update_state])).toEqual([
+      ['t1', 'TASK_STARTING', 'TASK_STARTING'],
+    ]);
     expect(rereg.frameworks.map((f) => f.id?.value)).toEqual(['fw-1']);
   });
 
@@ -43,7 +45,15 @@ describe('agent registration', () => {
     const h = new Harness();
     h.register();
     h.send({ kind: 'leaderDetected', master: OTHER_MASTER });
-    const stale = h.send({ kind: 'message', connection: 'link-1', message: { type: 'RUN_TASK', framework: { user: 'u', name: 'n', id: { value: 'fw-1' } }, task: commandTask('t1') } });
+    const stale = h.send({
+      kind: 'message',
+      connection: 'link-1',
+      message: {
+        type: 'RUN_TASK',
+        framework: { user: 'u', name: 'n', id: { value: 'fw-1' } },
+        task: commandTask('t1'),
+      },
+    });
     expect(stale).toEqual([]);
   });
 
@@ -74,7 +84,15 @@ describe('agent registration', () => {
     const none = h.send({ kind: 'leaderDetected', master: null });
     expect(ofKind(none, 'disconnect')).toHaveLength(1);
     h.send({ kind: 'leaderDetected', master: MASTER });
-    const early = h.send({ kind: 'message', connection: 'link-2', message: { type: 'RUN_TASK', framework: { user: 'u', name: 'n', id: { value: 'fw-1' } }, task: commandTask('t1') } });
+    const early = h.send({
+      kind: 'message',
+      connection: 'link-2',
+      message: {
+        type: 'RUN_TASK',
+        framework: { user: 'u', name: 'n', id: { value: 'fw-1' } },
+        task: commandTask('t1'),
+      },
+    });
     expect(ofKind(early, 'launch')).toEqual([]);
   });
 });

@@ -34,20 +34,48 @@ describe('agent task lifecycle', () => {
     h.send({ kind: 'launched', containerId: 'c2', handle: { type: 'mesos', pid: 8, startTime: 's' } });
     h.send({ kind: 'exited', containerId: 'c1', status: { code: 3 } });
     h.send({ kind: 'exited', containerId: 'c2', status: { code: 137 } });
-    expect(h.task('t1').statuses.at(-1)).toMatchObject({ state: 'TASK_FAILED', message: 'Command exited with status 3' });
-    expect(h.task('t2').statuses.at(-1)).toMatchObject({ state: 'TASK_FAILED', message: 'Command terminated with signal SIGKILL' });
+    expect(h.task('t1').statuses.at(-1)).toMatchObject({
+      state: 'TASK_FAILED',
+      message: 'Command exited with status 3',
+    });
+    expect(h.task('t2').statuses.at(-1)).toMatchObject({
+      state: 'TASK_FAILED',
+      message: 'Command terminated with signal SIGKILL',
+    });
   });
 
   it('fails Docker tasks without Docker, and port mappings outside the task ports or on HOST', () => {
     const h = new Harness({ containerizers: ['mesos'] });
     h.register();
     h.run(dockerTask('t1', { image: 'busybox', network: 'BRIDGE' }));
-    expect(h.task('t1').statuses.at(-1)).toMatchObject({ state: 'TASK_FAILED', reason: 'REASON_CONTAINER_LAUNCH_FAILED', source: 'SOURCE_AGENT' });
+    expect(h.task('t1').statuses.at(-1)).toMatchObject({
+      state: 'TASK_FAILED',
+      reason: 'REASON_CONTAINER_LAUNCH_FAILED',
+      source: 'SOURCE_AGENT',
+    });
     const d = new Harness();
     d.register();
-    d.run(dockerTask('t2', { image: 'busybox', network: 'BRIDGE', port_mappings: [{ host_port: 31001, container_port: 80 }] }));
-    d.run(dockerTask('t3', { image: 'busybox', network: 'HOST', port_mappings: [{ host_port: 31000, container_port: 80 }] }));
-    const ok = d.run(dockerTask('t4', { image: 'busybox', network: 'BRIDGE', port_mappings: [{ host_port: 31000, container_port: 80 }] }));
+    d.run(
+      dockerTask('t2', {
+        image: 'busybox',
+        network: 'BRIDGE',
+        port_mappings: [{ host_port: 31001, container_port: 80 }],
+      }),
+    );
+    d.run(
+      dockerTask('t3', {
+        image: 'busybox',
+        network: 'HOST',
+        port_mappings: [{ host_port: 31000, container_port: 80 }],
+      }),
+    );
+    const ok = d.run(
+      dockerTask('t4', {
+        image: 'busybox',
+        network: 'BRIDGE',
+        port_mappings: [{ host_port: 31000, container_port: 80 }],
+      }),
+    );
     expect(d.task('t2').statuses.at(-1)?.message).toBe('Port [31001] not included in resources');
     expect(d.task('t3').statuses.at(-1)?.message).toMatch(/only supported for bridge/);
     expect(ofKind(ok, 'launch')).toHaveLength(1);
@@ -61,7 +89,10 @@ describe('agent task lifecycle', () => {
     const kill = h.fromMaster({ type: 'KILL_TASK', framework_id: { value: 'fw-1' }, task_id: { value: 't1' } });
     expect(ofKind(kill, 'kill').map((k) => k.graceMs)).toEqual([2000]);
     h.send({ kind: 'exited', containerId: 'c1', status: { signal: 'SIGTERM' } });
-    expect(h.task('t1').statuses.at(-1)).toMatchObject({ state: 'TASK_KILLED', message: 'Command terminated with signal SIGTERM' });
+    expect(h.task('t1').statuses.at(-1)).toMatchObject({
+      state: 'TASK_KILLED',
+      message: 'Command terminated with signal SIGTERM',
+    });
   });
 
   it('sends TASK_KILLING to frameworks that can take it, and kills once a pending launch completes', () => {
@@ -82,7 +113,10 @@ describe('agent task lifecycle', () => {
     h.run(commandTask('t1'));
     h.fromMaster({ type: 'KILL_TASK', framework_id: { value: 'fw-1' }, task_id: { value: 't1' } });
     h.send({ kind: 'launchFailed', containerId: 'c1', message: 'pull failed' });
-    expect(h.task('t1').statuses.at(-1)).toMatchObject({ state: 'TASK_KILLED', reason: 'REASON_TASK_KILLED_DURING_LAUNCH' });
+    expect(h.task('t1').statuses.at(-1)).toMatchObject({
+      state: 'TASK_KILLED',
+      reason: 'REASON_TASK_KILLED_DURING_LAUNCH',
+    });
   });
 
   it('kills every task of a framework on SHUTDOWN_FRAMEWORK', () => {

@@ -9,7 +9,8 @@ function runningTask(h: Harness, id = 't1'): void {
   h.send({ kind: 'launched', containerId, handle: { type: 'mesos', pid: 100, startTime: 'x' } });
 }
 
-const ack = (h: Harness, taskId: string, uuid: string) => h.fromMaster({ type: 'ACKNOWLEDGE', framework_id: { value: 'fw-1' }, task_id: { value: taskId }, uuid });
+const ack = (h: Harness, taskId: string, uuid: string) =>
+  h.fromMaster({ type: 'ACKNOWLEDGE', framework_id: { value: 'fw-1' }, task_id: { value: taskId }, uuid });
 
 describe('agent status updates', () => {
   it('sends only the head of a task queue, with the newest state as latest_state', () => {
@@ -17,7 +18,11 @@ describe('agent status updates', () => {
     h.register();
     const first = h.run(commandTask('t1'));
     expect(updates(first)).toEqual([{ state: 'TASK_STARTING', uuid: 'u1', latest: 'TASK_STARTING' }]);
-    const second = h.send({ kind: 'launched', containerId: h.task('t1').containerId, handle: { type: 'mesos', pid: 1, startTime: 's' } });
+    const second = h.send({
+      kind: 'launched',
+      containerId: h.task('t1').containerId,
+      handle: { type: 'mesos', pid: 1, startTime: 's' },
+    });
     expect(updates(second)).toEqual([]);
     expect(h.task('t1').pending.map((s) => s.state)).toEqual(['TASK_STARTING', 'TASK_RUNNING']);
     const next = ack(h, 't1', 'u1');

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../../../src/api/run-task.js';
 import type { TaskState } from '../../../src/master/core/v1.js';
 
-const status = (state: TaskState, message?: string) => ({ task_id: { value: 't' }, state, ...(message === undefined ? {} : { message }) });
+const status = (state: TaskState, message?: string) => ({
+  task_id: { value: 't' },
+  state,
+  ...(message === undefined ? {} : { message }),
+});
 
 describe('exitCodeOf', () => {
   it('is 0 when finished, the command status when it failed, 128 + n for a signal, 1 otherwise', () => {

@@ -1,7 +1,15 @@
 // CLI text output: zkCli's stat layout (checked against a capture from ZooKeeper 3.8), tables, the
 // status of masters and agents, task updates and component log lines.
 import { describe, expect, it } from 'vitest';
-import { clockTime, formatLogRecord, formatStat, formatStatus, formatTaskStatus, javaDate, table } from '../../../src/cli/format.js';
+import {
+  clockTime,
+  formatLogRecord,
+  formatStat,
+  formatStatus,
+  formatTaskStatus,
+  javaDate,
+  table,
+} from '../../../src/cli/format.js';
 import type { ClusterStatus } from '../../../src/cluster/status.js';
 
 /** zkCli `stat /` against ZooKeeper 3.8.0 (JVM in UTC), after its connection banner. */
@@ -37,7 +45,19 @@ describe('formatStat', () => {
 
   it('formats times like java.util.Date in UTC and owners in hex', () => {
     expect(javaDate(Date.UTC(2024, 11, 29, 17, 54, 3))).toBe('Sun Dec 29 17:54:03 UTC 2024');
-    const stat = formatStat({ czxid: 0x100000002n, mzxid: 0n, pzxid: 0n, ephemeralOwner: 0x3000a4b2c0000n, ctime: 0, mtime: 0, version: 1, cversion: 0, aversion: 0, dataLength: 5, numChildren: 0 });
+    const stat = formatStat({
+      czxid: 0x100000002n,
+      mzxid: 0n,
+      pzxid: 0n,
+      ephemeralOwner: 0x3000a4b2c0000n,
+      ctime: 0,
+      mtime: 0,
+      version: 1,
+      cversion: 0,
+      aversion: 0,
+      dataLength: 5,
+      numChildren: 0,
+    });
     expect(stat).toContain('cZxid = 0x100000002');
     expect(stat).toContain('ephemeralOwner = 0x3000a4b2c0000');
     expect(stat).toContain('dataVersion = 1');
@@ -46,7 +66,15 @@ describe('formatStat', () => {
 
 describe('table', () => {
   it('pads columns to the widest cell', () => {
-    expect(table(['NAME', 'ROLE'], [['zk-1', 'follower'], ['zk-10', '-']])).toBe('NAME   ROLE\nzk-1   follower\nzk-10  -');
+    expect(
+      table(
+        ['NAME', 'ROLE'],
+        [
+          ['zk-1', 'follower'],
+          ['zk-10', '-'],
+        ],
+      ),
+    ).toBe('NAME   ROLE\nzk-1   follower\nzk-10  -');
   });
 });
 
@@ -74,12 +102,39 @@ describe('formatStatus', () => {
           resources: { cpus: 1, mem: 512, disk: 100, ports: '[31000-31499]' },
           tasks: 2,
         },
-        { name: 'agent-2', url: 'http://127.0.0.1:5052', id: null, state: 'killed', pid: null, registered: false, master: null, portRange: { begin: 31500, end: 31999 }, resources: null, tasks: null },
+        {
+          name: 'agent-2',
+          url: 'http://127.0.0.1:5052',
+          id: null,
+          state: 'killed',
+          pid: null,
+          registered: false,
+          master: null,
+          portRange: { begin: 31500, end: 31999 },
+          resources: null,
+          tasks: null,
+        },
       ],
       marathon: 'http://127.0.0.1:8080',
       schedulers: [
-        { name: 'scheduler-1', url: 'http://127.0.0.1:8080', role: 'leading', state: 'running', pid: 42, subscribed: true, frameworkId: 'fw-1' },
-        { name: 'scheduler-2', url: 'http://127.0.0.1:8081', role: 'standby', state: 'running', pid: 42, subscribed: false, frameworkId: null },
+        {
+          name: 'scheduler-1',
+          url: 'http://127.0.0.1:8080',
+          role: 'leading',
+          state: 'running',
+          pid: 42,
+          subscribed: true,
+          frameworkId: 'fw-1',
+        },
+        {
+          name: 'scheduler-2',
+          url: 'http://127.0.0.1:8081',
+          role: 'standby',
+          state: 'running',
+          pid: 42,
+          subscribed: false,
+          frameworkId: null,
+        },
       ],
       dashboard: 'http://127.0.0.1:8090/?token=abc',
     };
@@ -106,11 +161,22 @@ describe('formatStatus', () => {
 describe('task updates and log lines', () => {
   it("reports a status update in mesos-execute's words", () => {
     const status = { task_id: { value: 't' }, state: 'TASK_FAILED' as const, message: 'Command exited with status 3' };
-    expect(formatTaskStatus('job', status, 'agent-2')).toBe("Received status update TASK_FAILED for task 'job' on agent-2 (Command exited with status 3)");
+    expect(formatTaskStatus('job', status, 'agent-2')).toBe(
+      "Received status update TASK_FAILED for task 'job' on agent-2 (Command exited with status 3)",
+    );
   });
 
   it('prints a pino record as time, level, message and the other fields', () => {
-    const line = formatLogRecord({ level: 40, time: 0, pid: 1, hostname: 'h', component: 'agent-1', msg: 'Pulling image', image: 'busybox', n: 2 });
+    const line = formatLogRecord({
+      level: 40,
+      time: 0,
+      pid: 1,
+      hostname: 'h',
+      component: 'agent-1',
+      msg: 'Pulling image',
+      image: 'busybox',
+      n: 2,
+    });
     expect(line).toBe(`${clockTime(0)}  WARN   Pulling image  image=busybox  n=2`);
     expect(formatLogRecord({ msg: 'not JSON' })).toBe('not JSON');
   });

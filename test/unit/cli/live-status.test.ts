@@ -7,8 +7,25 @@ import { fitToWidth, statusBlock, statusLine, type LiveSnapshot } from '../../..
 import type { ClusterStatus } from '../../../src/cluster/status.js';
 
 const member = (name: string, role: 'leader' | 'follower', state: 'running' | 'killed' = 'running') =>
-  ({ name, sid: 1, kind: 'participant', clientPort: 1, quorumPort: 2, electionPort: 3, pid: 7, role, state, zxid: '0x1' }) as const;
-const master = (name: string, role: 'leading' | 'standby' | null, state: 'running' | 'killed' = 'running') => ({ name, url: 'http://m', role, state, pid: 7 });
+  ({
+    name,
+    sid: 1,
+    kind: 'participant',
+    clientPort: 1,
+    quorumPort: 2,
+    electionPort: 3,
+    pid: 7,
+    role,
+    state,
+    zxid: '0x1',
+  }) as const;
+const master = (name: string, role: 'leading' | 'standby' | null, state: 'running' | 'killed' = 'running') => ({
+  name,
+  url: 'http://m',
+  role,
+  state,
+  pid: 7,
+});
 const agent = (name: string, tasks: number, registered = true) => ({
   name,
   url: 'http://a',
@@ -33,12 +50,30 @@ const status: ClusterStatus = {
   masters: [master('master-1', null, 'killed'), master('master-2', 'leading'), master('master-3', 'standby')],
   agents: [agent('agent-1', 2), agent('agent-2', 1)],
   marathon: 'http://127.0.0.1:8080',
-  schedulers: [{ name: 'scheduler-1', url: 'http://127.0.0.1:8080', role: 'leading', state: 'running', pid: 42, subscribed: true, frameworkId: 'fw' }],
+  schedulers: [
+    {
+      name: 'scheduler-1',
+      url: 'http://127.0.0.1:8080',
+      role: 'leading',
+      state: 'running',
+      pid: 42,
+      subscribed: true,
+      frameworkId: 'fw',
+    },
+  ],
   dashboard: 'http://127.0.0.1:9090/?token=t',
 };
 
 const apps: AppInfoJson[] = [
-  { id: '/web', instances: 3, version: 'v', tasksRunning: 3, tasksHealthy: 2, healthChecks: [{ protocol: 'HTTP' }], deployments: [] },
+  {
+    id: '/web',
+    instances: 3,
+    version: 'v',
+    tasksRunning: 3,
+    tasksHealthy: 2,
+    healthChecks: [{ protocol: 'HTTP' }],
+    deployments: [],
+  },
   { id: '/db', instances: 2, version: 'v', tasksRunning: 1, deployments: [{ id: 'd-1' }] },
 ];
 const snapshot: LiveSnapshot = { status, apps };
@@ -73,14 +108,24 @@ describe('statusLine', () => {
   });
 
   it('says when nothing leads and leaves out what the cluster does not have', () => {
-    const bare = { ...status, ensemble: [], masters: [master('master-1', null, 'killed')], agents: [agent('agent-1', 0, false)], schedulers: [] };
-    expect(statusLine({ status: bare, apps: [] })).toBe('status: masters: no leader, 0/1 up | agents: 0/1 registered, 0 tasks | apps: none');
+    const bare = {
+      ...status,
+      ensemble: [],
+      masters: [master('master-1', null, 'killed')],
+      agents: [agent('agent-1', 0, false)],
+      schedulers: [],
+    };
+    expect(statusLine({ status: bare, apps: [] })).toBe(
+      'status: masters: no leader, 0/1 up | agents: 0/1 registered, 0 tasks | apps: none',
+    );
   });
 });
 
 describe('progress text', () => {
   it('tells what a wait is at and the seconds since it began', () => {
-    expect(progressText('starting cluster default', 'no master is leading yet', 1_234)).toBe('starting cluster default: no master is leading yet  [1.2 s]');
+    expect(progressText('starting cluster default', 'no master is leading yet', 1_234)).toBe(
+      'starting cluster default: no master is leading yet  [1.2 s]',
+    );
     expect(progressText('deployment d-1', null, 50)).toBe('deployment d-1  [0.1 s]');
     expect(noteText('step 1/2: StartApplication /web', 300)).toBe('step 1/2: StartApplication /web  [0.3 s]');
   });

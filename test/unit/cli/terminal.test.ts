@@ -27,7 +27,10 @@ const status = {
   schedulers: [],
   dashboard: null,
 } satisfies ClusterStatus;
-const snapshot = (role: 'leading' | 'standby'): LiveSnapshot => ({ status: { ...status, masters: [{ ...master, role }] }, apps: [] });
+const snapshot = (role: 'leading' | 'standby'): LiveSnapshot => ({
+  status: { ...status, masters: [{ ...master, role }] },
+  apps: [],
+});
 
 afterEach(() => vi.useRealTimers());
 

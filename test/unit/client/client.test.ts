@@ -31,10 +31,17 @@ async function fakes(n: number): Promise<FakeServer[]> {
 }
 
 /** Connects in connect-string order; resolves with the client and its first server-side connection. */
-async function connected(targets: FakeServer[], chroot = '', options = {}): Promise<{ client: ZkClient; conn: FakeConnection }> {
+async function connected(
+  targets: FakeServer[],
+  chroot = '',
+  options = {},
+): Promise<{ client: ZkClient; conn: FakeConnection }> {
   const first = targets[0];
   if (first === undefined) throw new Error('no server');
-  const connecting = ZkClient.connect(targets.map((s) => s.address).join(',') + chroot, { shuffleHosts: false, ...options });
+  const connecting = ZkClient.connect(targets.map((s) => s.address).join(',') + chroot, {
+    shuffleHosts: false,
+    ...options,
+  });
   const conn = await first.connections.next();
   const client = await connecting;
   clients.push(client);
@@ -127,7 +134,12 @@ describe('ZkClient handshake and requests', () => {
     const reconnected = nextState(client, 'disconnected').then(() => nextState(client, 'connected'));
     expect(await conn.requests.next()).toEqual({ xid: -2, request: { op: 'ping' } });
     const moved = await two!.connections.next();
-    expect(moved.connectRequest).toMatchObject({ sessionId: SESSION, passwd: PASSWORD, lastZxidSeen: 0x42n, timeOut: 10_000 });
+    expect(moved.connectRequest).toMatchObject({
+      sessionId: SESSION,
+      passwd: PASSWORD,
+      lastZxidSeen: 0x42n,
+      timeOut: 10_000,
+    });
     await reconnected;
     expect(client.connectedTo).toBe(two!.address);
   });
@@ -156,7 +168,10 @@ describe('ZkClient handshake and requests', () => {
     conn.drop();
     const next = await two!.connections.next();
     expect(next.connectRequest.lastZxidSeen).toBe(10n);
-    expect(await next.answer()).toMatchObject({ xid: -4, request: { op: 'auth', scheme: 'digest', auth: Buffer.from('u:p') } });
+    expect(await next.answer()).toMatchObject({
+      xid: -4,
+      request: { op: 'auth', scheme: 'digest', auth: Buffer.from('u:p') },
+    });
     const setWatches = await next.answer();
     expect(setWatches.request).toEqual({
       op: 'setWatches',

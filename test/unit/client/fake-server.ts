@@ -65,12 +65,19 @@ export class FakeConnection {
     this.closed = once(socket, 'close');
   }
 
-  reply(xid: number, response: ClientResponse = { kind: 'empty' }, options: { zxid?: bigint; err?: number } = {}): void {
+  reply(
+    xid: number,
+    response: ClientResponse = { kind: 'empty' },
+    options: { zxid?: bigint; err?: number } = {},
+  ): void {
     this.socket.write(encodeReply({ xid, zxid: options.zxid ?? 1n, err: options.err ?? 0, response }));
   }
 
   /** Answers the next request with `response` and returns it. */
-  async answer(response: ClientResponse = { kind: 'empty' }, options: { zxid?: bigint; err?: number } = {}): Promise<Received> {
+  async answer(
+    response: ClientResponse = { kind: 'empty' },
+    options: { zxid?: bigint; err?: number } = {},
+  ): Promise<Received> {
     const received = await this.requests.next();
     this.reply(received.xid, response, options);
     return received;

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { Chroot, parseConnectString } from '../../../src/ensemble/client/connect-string.js';
 import { WatchRegistry, type Watcher } from '../../../src/ensemble/client/watches.js';
 
-const named = (name: string, calls: string[]): Watcher => () => calls.push(name);
+const named =
+  (name: string, calls: string[]): Watcher =>
+  () =>
+    calls.push(name);
 
 describe('WatchRegistry', () => {
   it('disarms one-shot watches as they fire and calls each watcher once per event', () => {

@@ -32,9 +32,27 @@ function file(name: string, pid: number, firstPort: number): ClusterFile {
     name,
     profile: 'demo',
     zk: `zk://127.0.0.1:${firstPort}/mesos`,
-    members: [{ name: 'zk-1', sid: 1, role: 'participant', host: '127.0.0.1', clientPort: firstPort, quorumPort: firstPort + 1, electionPort: firstPort + 2 }],
+    members: [
+      {
+        name: 'zk-1',
+        sid: 1,
+        role: 'participant',
+        host: '127.0.0.1',
+        clientPort: firstPort,
+        quorumPort: firstPort + 1,
+        electionPort: firstPort + 2,
+      },
+    ],
     masters: [{ name: 'master-1', port: firstPort + 3 }],
-    agents: [{ name: 'agent-1', port: firstPort + 4, workDir: '/w', resources: 'cpus:1', portRange: { begin: firstPort * 10, end: firstPort * 10 + 499 } }],
+    agents: [
+      {
+        name: 'agent-1',
+        port: firstPort + 4,
+        workDir: '/w',
+        resources: 'cpus:1',
+        portRange: { begin: firstPort * 10, end: firstPort * 10 + 499 },
+      },
+    ],
     dashboard: { port: firstPort + 5 },
     supervisor: { pid, controlUrl: 'http://127.0.0.1:1', token: 't', phase: 'ready', startedAt: 0 },
   };
@@ -46,7 +64,10 @@ describe('cluster file', () => {
     expect(readClusterFile(paths)).toBeNull();
     writeClusterFile(paths, file('c', process.pid, 4000));
     expect(runningCluster(paths)?.members[0]?.clientPort).toBe(4000);
-    writeClusterFile(paths, { ...file('c', process.pid, 4000), supervisor: { ...file('c', process.pid, 4000).supervisor, phase: 'failed' } });
+    writeClusterFile(paths, {
+      ...file('c', process.pid, 4000),
+      supervisor: { ...file('c', process.pid, 4000).supervisor, phase: 'failed' },
+    });
     expect(runningCluster(paths)).toBeNull();
     expect(() => requireRunning(paths)).toThrow('cluster c is not running (start it with: minicluster up --name c)');
   });
@@ -70,7 +91,9 @@ describe('isAlive', () => {
   it.runIf(existsSync('/proc/self/stat'))('treats an exited but unreaped process as gone', async () => {
     // `sh` forks a short child and execs into a process that never reaps it.
     const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(d.toString()))));
+    const zombie = Number(
+      await new Promise<string>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(d.toString()))),
+    );
     try {
       await waitUntil('the short child to exit', () => !isAlive(zombie), 5_000);
       expect(() => process.kill(zombie, 0)).not.toThrow();

@@ -8,7 +8,13 @@ import { DeployError } from '../../../src/api/deploy.js';
 import { UserError } from '../../../src/common/errors.js';
 import { MAX_DASHBOARD_EVENTS } from '../../../src/common/limits.js';
 import { errorAnswer } from '../../../src/cluster/dashboard/actions.js';
-import { buildSnapshot, countPorts, portsIn, timelineLines, type SnapshotInput } from '../../../src/cluster/dashboard/snapshot.js';
+import {
+  buildSnapshot,
+  countPorts,
+  portsIn,
+  timelineLines,
+  type SnapshotInput,
+} from '../../../src/cluster/dashboard/snapshot.js';
 import type { TimelineEvent } from '../../../src/cluster/core/timeline.js';
 import type { ClusterStatus } from '../../../src/cluster/status.js';
 
@@ -20,8 +26,30 @@ const STATUS: ClusterStatus = {
   supervisorPid: 42,
   zk: 'zk://127.0.0.1:2181/mesos',
   ensemble: [
-    { name: 'zk-1', sid: 1, kind: 'participant', clientPort: 2181, quorumPort: 2888, electionPort: 3888, pid: 7, role: 'leader', state: 'running', zxid: '0x100000002' },
-    { name: 'zk-2', sid: 2, kind: 'participant', clientPort: 2182, quorumPort: 2889, electionPort: 3889, pid: null, role: null, state: 'killed', zxid: null },
+    {
+      name: 'zk-1',
+      sid: 1,
+      kind: 'participant',
+      clientPort: 2181,
+      quorumPort: 2888,
+      electionPort: 3888,
+      pid: 7,
+      role: 'leader',
+      state: 'running',
+      zxid: '0x100000002',
+    },
+    {
+      name: 'zk-2',
+      sid: 2,
+      kind: 'participant',
+      clientPort: 2182,
+      quorumPort: 2889,
+      electionPort: 3889,
+      pid: null,
+      role: null,
+      state: 'killed',
+      zxid: null,
+    },
   ],
   masters: [
     { name: 'master-1', url: 'http://127.0.0.1:5050', role: 'leading', state: 'running', pid: 42 },
@@ -40,10 +68,31 @@ const STATUS: ClusterStatus = {
       resources: { cpus: 1, mem: 512, disk: 100, ports: '[31000-31499]' },
       tasks: 1,
     },
-    { name: 'agent-2', url: 'http://127.0.0.1:5062', id: null, state: 'killed', pid: null, registered: false, master: null, portRange: { begin: 31500, end: 31999 }, resources: null, tasks: null },
+    {
+      name: 'agent-2',
+      url: 'http://127.0.0.1:5062',
+      id: null,
+      state: 'killed',
+      pid: null,
+      registered: false,
+      master: null,
+      portRange: { begin: 31500, end: 31999 },
+      resources: null,
+      tasks: null,
+    },
   ],
   marathon: 'http://127.0.0.1:8080',
-  schedulers: [{ name: 'scheduler-1', url: 'http://127.0.0.1:8080', role: 'leading', state: 'running', pid: 42, subscribed: true, frameworkId: 'fw-1' }],
+  schedulers: [
+    {
+      name: 'scheduler-1',
+      url: 'http://127.0.0.1:8080',
+      role: 'leading',
+      state: 'running',
+      pid: 42,
+      subscribed: true,
+      frameworkId: 'fw-1',
+    },
+  ],
   dashboard: 'http://127.0.0.1:9090/?token=t',
 };
 
@@ -63,8 +112,22 @@ const MASTER_STATE = {
     {
       id: 'fw-1',
       tasks: [
-        { ...TASK, id: 'web.1', name: 'web', slave_id: 'M-S0', state: 'TASK_RUNNING', resources: { cpus: 0.05, mem: 16, ports: '[31000-31000]' } },
-        { ...TASK, id: 'web.2', name: 'web', slave_id: 'M-S0', state: 'TASK_STAGING', resources: { cpus: 0.05, mem: 16, ports: '[31001-31001]' } },
+        {
+          ...TASK,
+          id: 'web.1',
+          name: 'web',
+          slave_id: 'M-S0',
+          state: 'TASK_RUNNING',
+          resources: { cpus: 0.05, mem: 16, ports: '[31000-31000]' },
+        },
+        {
+          ...TASK,
+          id: 'web.2',
+          name: 'web',
+          slave_id: 'M-S0',
+          state: 'TASK_STAGING',
+          resources: { cpus: 0.05, mem: 16, ports: '[31001-31001]' },
+        },
       ],
     },
   ],
@@ -79,17 +142,40 @@ const APP = {
   tasksStaged: 1,
   deployments: [{ id: 'd-1' }],
   tasks: [
-    { id: 'web.1', appId: '/web', host: '127.0.0.1', ports: [31000], state: 'TASK_RUNNING', healthCheckResults: [{ alive: true }] },
+    {
+      id: 'web.1',
+      appId: '/web',
+      host: '127.0.0.1',
+      ports: [31000],
+      state: 'TASK_RUNNING',
+      healthCheckResults: [{ alive: true }],
+    },
     { id: 'web.2', appId: '/web', host: '127.0.0.1', ports: [31001], state: 'TASK_STAGING', healthCheckResults: [] },
   ],
 } as AppInfoJson;
 
 function event(seq: number, body: Partial<TimelineEvent> = {}): TimelineEvent {
-  return { type: 'master-elected', master: `master-${seq}`, leaderlessMs: 900, at: 1000 * seq, seq, ...body } as TimelineEvent;
+  return {
+    type: 'master-elected',
+    master: `master-${seq}`,
+    leaderlessMs: 900,
+    at: 1000 * seq,
+    seq,
+    ...body,
+  } as TimelineEvent;
 }
 
 function input(over: Partial<SnapshotInput> = {}): SnapshotInput {
-  return { status: STATUS, masterState: MASTER_STATE, apps: [APP], connections: new Map([['zk-1', 4]]), events: [], chart: { running: [], gaps: [] }, now: 5, ...over };
+  return {
+    status: STATUS,
+    masterState: MASTER_STATE,
+    apps: [APP],
+    connections: new Map([['zk-1', 4]]),
+    events: [],
+    chart: { running: [], gaps: [] },
+    now: 5,
+    ...over,
+  };
 }
 
 describe('buildSnapshot', () => {
@@ -100,7 +186,9 @@ describe('buildSnapshot', () => {
       { name: 'zk-2', kind: 'participant', role: null, state: 'killed', zxid: null, connections: null },
     ]);
     expect(s.masters.filter((m) => m.role === 'leading').map((m) => m.name)).toEqual(['master-1']);
-    expect(s.schedulers).toEqual([{ name: 'scheduler-1', url: 'http://127.0.0.1:8080', role: 'leading', state: 'running', subscribed: true }]);
+    expect(s.schedulers).toEqual([
+      { name: 'scheduler-1', url: 'http://127.0.0.1:8080', role: 'leading', state: 'running', subscribed: true },
+    ]);
     expect(s.cluster).toEqual({ name: 'default', profile: 'demo', phase: 'ready' });
   });
 
@@ -141,9 +229,24 @@ describe('buildSnapshot', () => {
 
 describe('timelineLines', () => {
   it("lists the newest events first with the CLI's one-line text", () => {
-    const failover = event(2, { type: 'failover', lost: 'master-1', how: 'killed', leader: 'master-2', leaderlessMs: 900, reregistered: 2, agents: 2, afterMs: 1100, tasks: 3 } as Partial<TimelineEvent>);
+    const failover = event(2, {
+      type: 'failover',
+      lost: 'master-1',
+      how: 'killed',
+      leader: 'master-2',
+      leaderlessMs: 900,
+      reregistered: 2,
+      agents: 2,
+      afterMs: 1100,
+      tasks: 3,
+    } as Partial<TimelineEvent>);
     expect(timelineLines([event(1), failover])).toEqual([
-      { seq: 2, at: 2000, type: 'failover', text: 'master-1 lost (killed) → master-2 leading after 0.9 s → 2/2 agents re-registered after 1.1 s; 3 tasks kept running' },
+      {
+        seq: 2,
+        at: 2000,
+        type: 'failover',
+        text: 'master-1 lost (killed) → master-2 leading after 0.9 s → 2/2 agents re-registered after 1.1 s; 3 tasks kept running',
+      },
       { seq: 1, at: 1000, type: 'master-elected', text: 'master-1 elected as the leading master after 0.9 s' },
     ]);
   });
@@ -172,9 +275,18 @@ describe('errorAnswer', () => {
   });
 
   it('answers what the user can fix with 4xx and anything else with 500', () => {
-    expect(errorAnswer(new DeployError('the definition has no "id"'))).toEqual([422, { message: 'the definition has no "id"' }]);
-    expect(errorAnswer(new UserError('master-1 is not running'))).toEqual([409, { message: 'master-1 is not running' }]);
-    expect(errorAnswer(Object.assign(new SyntaxError('Unexpected end of JSON input'), { status: 400 }))).toEqual([400, { message: 'Unexpected end of JSON input' }]);
+    expect(errorAnswer(new DeployError('the definition has no "id"'))).toEqual([
+      422,
+      { message: 'the definition has no "id"' },
+    ]);
+    expect(errorAnswer(new UserError('master-1 is not running'))).toEqual([
+      409,
+      { message: 'master-1 is not running' },
+    ]);
+    expect(errorAnswer(Object.assign(new SyntaxError('Unexpected end of JSON input'), { status: 400 }))).toEqual([
+      400,
+      { message: 'Unexpected end of JSON input' },
+    ]);
     expect(errorAnswer(new Error('boom'))).toEqual([500, { message: 'boom' }]);
   });
 });

@@ -12,7 +12,14 @@ function started(names: string[], now = 0): EnsembleView {
   return view;
 }
 
-function report(view: EnsembleView, member: string, state: ServerState, now: number, zxid = '0x100000000', phase: ServerPhase = state === 'LOOKING' ? 'election' : 'broadcast') {
+function report(
+  view: EnsembleView,
+  member: string,
+  state: ServerState,
+  now: number,
+  zxid = '0x100000000',
+  phase: ServerPhase = state === 'LOOKING' ? 'election' : 'broadcast',
+) {
   const message = { type: 'state', state, phase, zxid, leader: null, epoch: 1 } as const;
   return view.apply({ type: 'message', member, message }, now);
 }
@@ -54,7 +61,9 @@ describe('EnsembleView', () => {
     report(view, 'zk-2', 'LEADING', 10);
     const events = report(view, 'zk-2', 'LOOKING', 900);
     expect(events.map((e) => e.type)).toEqual(['leader-lost', 'member-state']);
-    expect(report(view, 'zk-1', 'LEADING', 1_000)).toContainEqual(expect.objectContaining({ type: 'leader-elected', leaderlessMs: 100 }));
+    expect(report(view, 'zk-1', 'LEADING', 1_000)).toContainEqual(
+      expect.objectContaining({ type: 'leader-elected', leaderlessMs: 100 }),
+    );
   });
 
   it('an unexpected exit is reported with its code, and a repeated state is not an event', () => {

@@ -19,7 +19,10 @@ describe('agentPortSlices', () => {
       { begin: 32000, end: 32499 },
       { begin: 32500, end: 32999 },
     ]);
-    const previous = [{ begin: 33000, end: 33499 }, { begin: 31500, end: 31999 }];
+    const previous = [
+      { begin: 33000, end: 33499 },
+      { begin: 31500, end: 31999 },
+    ];
     expect(agentPortSlices({ count: 3, previous, taken })).toEqual([
       { begin: 33000, end: 33499 },
       { begin: 32000, end: 32499 },
@@ -33,7 +36,9 @@ describe('agentPortSlices', () => {
 });
 
 describe('agentResourceText', () => {
-  it("gives each agent an even share of cpus (3 decimals), mem and disk, and its port slice", () => {
-    expect(agentResourceText({ cpus: 2, memMb: 7001, diskMb: 1000 }, 3, { begin: 31500, end: 31999 })).toBe('cpus:0.666;mem:2333;disk:333;ports:[31500-31999]');
+  it('gives each agent an even share of cpus (3 decimals), mem and disk, and its port slice', () => {
+    expect(agentResourceText({ cpus: 2, memMb: 7001, diskMb: 1000 }, 3, { begin: 31500, end: 31999 })).toBe(
+      'cpus:0.666;mem:2333;disk:333;ports:[31500-31999]',
+    );
   });
 });

@@ -1,8 +1,20 @@
 // The member process contract: config argument round trip and IPC message validation.
 import { describe, expect, it } from 'vitest';
-import { memberArgs, parseMemberArgs, parseMemberMessage, type MemberProcessConfig } from '../../../src/cluster/member-config.js';
+import {
+  memberArgs,
+  parseMemberArgs,
+  parseMemberMessage,
+  type MemberProcessConfig,
+} from '../../../src/cluster/member-config.js';
 
-const entry = { sid: 2, host: '127.0.0.1', clientPort: 4002, quorumPort: 5002, electionPort: 6002, role: 'participant' as const };
+const entry = {
+  sid: 2,
+  host: '127.0.0.1',
+  clientPort: 4002,
+  quorumPort: 5002,
+  electionPort: 6002,
+  role: 'participant' as const,
+};
 const config: MemberProcessConfig = {
   ...entry,
   dataDir: 'data/zk-2',
@@ -29,11 +41,25 @@ describe('member process contract', () => {
     expect(parseMemberMessage({ type: 'ready' })).toEqual({ type: 'ready' });
     const leading = { type: 'state', state: 'LEADING', phase: 'broadcast', zxid: '0x100000002', leader: 2, epoch: 1 };
     expect(parseMemberMessage(leading)).toEqual(leading);
-    expect(parseMemberMessage({ ...leading, state: 'LOOKING', phase: 'election', leader: null })).toEqual({ ...leading, state: 'LOOKING', phase: 'election', leader: null });
+    expect(parseMemberMessage({ ...leading, state: 'LOOKING', phase: 'election', leader: null })).toEqual({
+      ...leading,
+      state: 'LOOKING',
+      phase: 'election',
+      leader: null,
+    });
   });
 
   it('rejects anything else', () => {
-    for (const bad of [null, 'ready', { type: 'state', state: 'LEADER', phase: 'broadcast', zxid: '1', leader: 1, epoch: 1 }, { type: 'state', state: 'LOOKING', phase: 'election', zxid: 'zz', leader: null, epoch: 1 }, { type: 'state', state: 'LOOKING', phase: 'election', zxid: '', leader: null, epoch: 1 }, { type: 'state', state: 'LEADING', phase: 'leading', zxid: '0x1', leader: 1, epoch: 1 }, { type: 'state', state: 'LEADING', zxid: '0x1', leader: 1, epoch: 1 }, { type: 'stop' }]) {
+    for (const bad of [
+      null,
+      'ready',
+      { type: 'state', state: 'LEADER', phase: 'broadcast', zxid: '1', leader: 1, epoch: 1 },
+      { type: 'state', state: 'LOOKING', phase: 'election', zxid: 'zz', leader: null, epoch: 1 },
+      { type: 'state', state: 'LOOKING', phase: 'election', zxid: '', leader: null, epoch: 1 },
+      { type: 'state', state: 'LEADING', phase: 'leading', zxid: '0x1', leader: 1, epoch: 1 },
+      { type: 'state', state: 'LEADING', zxid: '0x1', leader: 1, epoch: 1 },
+      { type: 'stop' },
+    ]) {
       expect(parseMemberMessage(bad)).toBeNull();
     }
   });

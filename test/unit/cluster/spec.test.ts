@@ -11,8 +11,20 @@ describe('clusterSpec', () => {
     const demo = clusterSpec();
     const real = clusterSpec({ profile: 'realistic' });
     expect(demo.profile).toBe('demo');
-    expect(demo.timing).toEqual({ tickMs: 100, initLimit: 10, syncLimit: 5, minSessionTimeoutMs: 200, maxSessionTimeoutMs: 2_000 });
-    expect(real.timing).toEqual({ tickMs: 2_000, initLimit: 10, syncLimit: 5, minSessionTimeoutMs: 4_000, maxSessionTimeoutMs: 40_000 });
+    expect(demo.timing).toEqual({
+      tickMs: 100,
+      initLimit: 10,
+      syncLimit: 5,
+      minSessionTimeoutMs: 200,
+      maxSessionTimeoutMs: 2_000,
+    });
+    expect(real.timing).toEqual({
+      tickMs: 2_000,
+      initLimit: 10,
+      syncLimit: 5,
+      minSessionTimeoutMs: 4_000,
+      maxSessionTimeoutMs: 40_000,
+    });
     expect(real.clientSessionTimeoutMs).toBe(10_000);
     for (const spec of [demo, real]) {
       expect(spec.clientSessionTimeoutMs).toBeGreaterThanOrEqual(spec.timing.minSessionTimeoutMs);
@@ -27,7 +39,11 @@ describe('clusterSpec', () => {
   it("runs 3 masters and 2 agents by default, on their profile's timing, with our ensemble unless --zk says otherwise", () => {
     const demo = clusterSpec();
     expect(demo.mesos).toEqual({ masters: 3, agents: 2 });
-    expect([demo.masterTiming, demo.agentTiming, demo.externalZk]).toEqual([MASTER_TIMING.demo, AGENT_TIMING.demo, null]);
+    expect([demo.masterTiming, demo.agentTiming, demo.externalZk]).toEqual([
+      MASTER_TIMING.demo,
+      AGENT_TIMING.demo,
+      null,
+    ]);
     const real = clusterSpec({ profile: 'realistic', masters: 1, agents: 0, zk: 'zk://127.0.0.1:2181/mesos' });
     expect([real.mesos, real.masterTiming, real.agentTiming, real.externalZk]).toEqual([
       { masters: 1, agents: 0 },
@@ -38,7 +54,9 @@ describe('clusterSpec', () => {
   });
 
   it('rejects impossible master and agent counts and bad ZooKeeper URLs as user errors', () => {
-    expect(() => clusterSpec({ agents: MAX_AGENTS + 1 })).toThrow(`--agents must be a whole number from 0 to ${MAX_AGENTS}`);
+    expect(() => clusterSpec({ agents: MAX_AGENTS + 1 })).toThrow(
+      `--agents must be a whole number from 0 to ${MAX_AGENTS}`,
+    );
     expect(() => clusterSpec({ masters: 0, agents: 1 })).toThrow('agents need a master');
     expect(() => clusterSpec({ masters: 1.5 })).toThrow(UserError);
     expect(() => clusterSpec({ zk: 'http://127.0.0.1:2181' })).toThrow(/^--zk: expected a zk:\/\/ URL/);

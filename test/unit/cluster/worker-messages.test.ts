@@ -4,8 +4,15 @@ import { parseAgentMessage, parseMasterMessage, parseSchedulerMessage } from '..
 
 describe('worker messages', () => {
   it('reads master ready and state messages and refuses anything else', () => {
-    expect(parseMasterMessage({ type: 'ready', url: 'http://127.0.0.1:5050' })).toEqual({ type: 'ready', url: 'http://127.0.0.1:5050' });
-    expect(parseMasterMessage({ type: 'state', role: 'leading', leader: null })).toEqual({ type: 'state', role: 'leading', leader: null });
+    expect(parseMasterMessage({ type: 'ready', url: 'http://127.0.0.1:5050' })).toEqual({
+      type: 'ready',
+      url: 'http://127.0.0.1:5050',
+    });
+    expect(parseMasterMessage({ type: 'state', role: 'leading', leader: null })).toEqual({
+      type: 'state',
+      role: 'leading',
+      leader: null,
+    });
     expect(parseMasterMessage({ type: 'state', role: 'boss', leader: null })).toBeNull();
     expect(parseMasterMessage({ type: 'ready' })).toBeNull();
     expect(parseMasterMessage(null)).toBeNull();
@@ -25,11 +32,26 @@ describe('worker messages', () => {
   it("reads a scheduler's state, deployment and task messages and refuses malformed ones", () => {
     const state = { type: 'state', role: 'leading', leader: null, subscribed: true, frameworkId: 'fw-1' };
     expect(parseSchedulerMessage(state)).toEqual(state);
-    const deployment = { type: 'deployment', phase: 'started', id: 'd-1', steps: ['StartApplication /web'], apps: ['/web'], reason: '' };
+    const deployment = {
+      type: 'deployment',
+      phase: 'started',
+      id: 'd-1',
+      steps: ['StartApplication /web'],
+      apps: ['/web'],
+      reason: '',
+    };
     expect(parseSchedulerMessage(deployment)).toEqual(deployment);
     expect(parseSchedulerMessage({ ...deployment, phase: 'paused' })).toBeNull();
     expect(parseSchedulerMessage({ ...deployment, steps: [1] })).toBeNull();
-    const task = { type: 'task', taskId: 'web.1', appId: '/web', state: 'TASK_RUNNING', host: '127.0.0.1', ports: [31000], message: '' };
+    const task = {
+      type: 'task',
+      taskId: 'web.1',
+      appId: '/web',
+      state: 'TASK_RUNNING',
+      host: '127.0.0.1',
+      ports: [31000],
+      message: '',
+    };
     expect(parseSchedulerMessage(task)).toEqual(task);
     expect(parseSchedulerMessage({ ...task, ports: ['31000'] })).toBeNull();
     expect(parseSchedulerMessage({ ...task, state: undefined })).toBeNull();

@@ -1,6 +1,14 @@
 // Auth schemes and ACL checks: digest ids, ip masks, super, fixupACL and getACL redaction.
 import { describe, expect, it } from 'vitest';
-import { authenticate, checkACL, clientInfo, digestId, fixupACL, ipMatches, redactDigests } from '../../../src/ensemble/core/acl.js';
+import {
+  authenticate,
+  checkACL,
+  clientInfo,
+  digestId,
+  fixupACL,
+  ipMatches,
+  redactDigests,
+} from '../../../src/ensemble/core/acl.js';
 import { Perms, type ACL } from '../../../src/ensemble/wire/records.js';
 
 const world: ACL = { perms: Perms.ALL, id: { scheme: 'world', id: 'anyone' } };
@@ -13,14 +21,19 @@ describe('digest', () => {
 
   it('authenticates digest and ip, and fails other schemes', () => {
     const ctx = { ip: '127.0.0.1' };
-    expect(authenticate('digest', Buffer.from('user:pass'), ctx)).toEqual([{ scheme: 'digest', id: 'user:smGaoVKd/cQkjm7b88GyorAUz20=' }]);
+    expect(authenticate('digest', Buffer.from('user:pass'), ctx)).toEqual([
+      { scheme: 'digest', id: 'user:smGaoVKd/cQkjm7b88GyorAUz20=' },
+    ]);
     expect(authenticate('ip', Buffer.alloc(0), ctx)).toEqual([ip]);
     expect(authenticate('foo', Buffer.from('x'), ctx)).toBeNull();
     expect(authenticate('super', Buffer.from('x'), ctx)).toBeNull();
   });
 
   it('adds the super id when the digest matches the configured super digest', () => {
-    const ids = authenticate('digest', Buffer.from('admin:secret'), { ip: '127.0.0.1', superDigest: digestId('admin:secret') });
+    const ids = authenticate('digest', Buffer.from('admin:secret'), {
+      ip: '127.0.0.1',
+      superDigest: digestId('admin:secret'),
+    });
     expect(ids?.map((i) => i.scheme)).toEqual(['super', 'digest']);
   });
 });
@@ -72,7 +85,10 @@ describe('fixupACL', () => {
 describe('views of ids', () => {
   it('redacts digest hashes as user:x and names users for whoAmI', () => {
     const digest = { scheme: 'digest', id: digestId('user:pass') };
-    expect(redactDigests([{ perms: 31, id: digest }, world])).toEqual([{ perms: 31, id: { scheme: 'digest', id: 'user:x' } }, world]);
+    expect(redactDigests([{ perms: 31, id: digest }, world])).toEqual([
+      { perms: 31, id: { scheme: 'digest', id: 'user:x' } },
+      world,
+    ]);
     expect(clientInfo([ip, digest, { scheme: 'super', id: '' }])).toEqual([
       { authScheme: 'ip', user: '127.0.0.1' },
       { authScheme: 'digest', user: 'user' },

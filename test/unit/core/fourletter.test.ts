@@ -66,7 +66,9 @@ describe('srvr and stat', () => {
 
   it('srvr on a follower has no Proposal sizes line', () => {
     const m = new SingleMember();
-    expect(shapes(ask(m, 'srvr', info('follower', { zxid: 0n })))).toEqual(shapes(golden('ensemble/4lw/follower1/srvr.txt')));
+    expect(shapes(ask(m, 'srvr', info('follower', { zxid: 0n })))).toEqual(
+      shapes(golden('ensemble/4lw/follower1/srvr.txt')),
+    );
   });
 
   it('stat lists the clients, the asking connection included, then the srvr lines', () => {
@@ -117,7 +119,9 @@ describe('cons, crst, srst', () => {
     const { conn } = m.session();
     m.request(conn, 1, { op: 'ping' });
     expect(ask(m, 'crst')).toBe(golden('standalone/4lw/crst.txt'));
-    expect(ask(m, 'cons')).toMatch(/\[1\]\(queued=0,recved=0,sent=0,sid=0x[0-9a-f]+,lop=NA,est=\d+,to=30000,lzxid=0xffffffffffffffff,/);
+    expect(ask(m, 'cons')).toMatch(
+      /\[1\]\(queued=0,recved=0,sent=0,sid=0x[0-9a-f]+,lop=NA,est=\d+,to=30000,lzxid=0xffffffffffffffff,/,
+    );
     expect(ask(m, 'srst')).toBe(golden('standalone/4lw/srst.txt'));
     expect(ask(m, 'srvr')).toContain('Latency min/avg/max: 0/0.0/0\nReceived: 1\nSent: 0\n');
   });
@@ -138,7 +142,11 @@ describe('watch words', () => {
 });
 
 describe('mntr', () => {
-  const keys = (t: string): string[] => t.trimEnd().split('\n').map((l) => l.split('\t')[0] ?? '');
+  const keys = (t: string): string[] =>
+    t
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split('\t')[0] ?? '');
 
   it('uses real mntr key names, leader keys only on a leader, tab-separated', () => {
     const m = new SingleMember();
@@ -184,7 +192,9 @@ describe('other words', () => {
     expect(ask(m, 'isro')).toBe(golden('ensemble/4lw/leader2/isro.txt'));
     expect(ask(m, 'conf')).toBe(CONFIG);
     expect(ask(m, 'envi')).toBe('Environment:\nzookeeper.version=3.8.0-minicluster\nhost.name=localhost\n');
-    expect(shapes(ask(m, 'dirs', info('leader', { dataDirSize: 67109337 })))).toEqual(shapes(golden('standalone/4lw/dirs.txt')));
+    expect(shapes(ask(m, 'dirs', info('leader', { dataDirSize: 67109337 })))).toEqual(
+      shapes(golden('standalone/4lw/dirs.txt')),
+    );
   });
 
   it('answers "not currently serving" as the LOOKING capture does, but still ruok and isro', () => {

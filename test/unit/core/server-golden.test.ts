@@ -13,7 +13,14 @@ import {
   encodeNotification,
   encodeReply,
 } from '../../../src/ensemble/wire/client.js';
-import type { ClientRequest, ClientResponse, MultiResult, Reply, RequestOp, Stat } from '../../../src/ensemble/wire/records.js';
+import type {
+  ClientRequest,
+  ClientResponse,
+  MultiResult,
+  Reply,
+  RequestOp,
+  Stat,
+} from '../../../src/ensemble/wire/records.js';
 import type { ServerOutput } from '../../../src/ensemble/core/server/server.js';
 import { ZK_GOLDEN } from '../../helpers/repo.js';
 import { parseHexFile, type GoldenFrame } from '../wire/golden-files.js';
@@ -56,7 +63,8 @@ function goldenLines(conn: string): string[] {
       lines.push(`connect timeOut=${r.timeOut} readOnly=${r.readOnly}`);
     } else {
       const header = decodeReplyHeader(body(f));
-      if (header.xid === -1) lines.push(`notify ${encodeNotification(decodeWatcherEvent(header.reader)).toString('hex')}`);
+      if (header.xid === -1)
+        lines.push(`notify ${encodeNotification(decodeWatcherEvent(header.reader)).toString('hex')}`);
       else lines.push(`reply ${maskReply(decodeReply(body(f), ops.get(header.xid) ?? 'unknown'))}`);
     }
   }

@@ -1,6 +1,12 @@
 // A single-member commit loop around ZkServer for tests: submitted txns get the next zxid and are
 // committed back (at once, or when the test says so); syncs complete at once.
-import type { ConnectRequest, ClientRequest, Reply, WatcherEvent, ConnectResponse } from '../../../src/ensemble/wire/records.js';
+import type {
+  ConnectRequest,
+  ClientRequest,
+  Reply,
+  WatcherEvent,
+  ConnectResponse,
+} from '../../../src/ensemble/wire/records.js';
 import type { ConnId } from '../../../src/ensemble/core/effects.js';
 import { ZkServer, type ServerOutput, type ZkServerOptions } from '../../../src/ensemble/core/server/server.js';
 import type { MemberInfo } from '../../../src/ensemble/core/server/fourletter.js';
@@ -68,7 +74,8 @@ export class SingleMember {
     const conn = this.open();
     const out = this.connect(conn, req);
     const cr = out.find((o) => o.kind === 'connectResponse');
-    if (cr?.kind !== 'connectResponse') throw new Error(`no ConnectResponse: ${JSON.stringify(out.map((o) => o.kind))}`);
+    if (cr?.kind !== 'connectResponse')
+      throw new Error(`no ConnectResponse: ${JSON.stringify(out.map((o) => o.kind))}`);
     return { conn, response: cr.response };
   }
 
@@ -125,7 +132,8 @@ export function replies(out: ServerOutput[]): Reply[] {
 
 export function onlyReply(out: ServerOutput[]): Reply {
   const r = replies(out);
-  if (r.length !== 1 || r[0] === undefined) throw new Error(`expected one reply, got ${JSON.stringify(out.map((o) => o.kind))}`);
+  if (r.length !== 1 || r[0] === undefined)
+    throw new Error(`expected one reply, got ${JSON.stringify(out.map((o) => o.kind))}`);
   return r[0];
 }
 

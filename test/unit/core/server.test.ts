@@ -6,7 +6,13 @@ import { digestId } from '../../../src/ensemble/core/acl.js';
 import { ReplicatedState } from '../../../src/ensemble/core/tree/state.js';
 import { events, onlyReply, OPEN, replies, SingleMember, trace } from './server-harness.js';
 
-const create = (path: string, flags = 0): ClientRequest => ({ op: 'create', path, data: Buffer.from('x'), acl: OPEN, flags });
+const create = (path: string, flags = 0): ClientRequest => ({
+  op: 'create',
+  path,
+  data: Buffer.from('x'),
+  acl: OPEN,
+  flags,
+});
 const getData = (path: string, watch = false): ClientRequest => ({ op: 'getData', path, watch });
 
 describe('handshake', () => {
@@ -18,7 +24,11 @@ describe('handshake', () => {
     const out = m.commitNext();
     expect(out).toHaveLength(1);
     const cr = out[0];
-    expect(cr?.kind === 'connectResponse' && cr.response).toMatchObject({ protocolVersion: 0, timeOut: 30000, readOnly: false });
+    expect(cr?.kind === 'connectResponse' && cr.response).toMatchObject({
+      protocolVersion: 0,
+      timeOut: 30000,
+      readOnly: false,
+    });
     const held = m.committedTxns[0];
     expect(cr?.kind === 'connectResponse' && cr.response.sessionId).toBe(held?.sessionId);
     expect(cr?.kind === 'connectResponse' && cr.response.passwd).toHaveLength(16);
@@ -44,7 +54,11 @@ describe('handshake', () => {
     const out = m.connect(second, { sessionId: response.sessionId, passwd: response.passwd, timeOut: 20000 });
     expect(trace(out)).toEqual([`closeClient:${first}`, `connectResponse:${second}`]);
     const cr = out[1];
-    expect(cr?.kind === 'connectResponse' && cr.response).toMatchObject({ sessionId: response.sessionId, passwd: response.passwd, timeOut: 20000 });
+    expect(cr?.kind === 'connectResponse' && cr.response).toMatchObject({
+      sessionId: response.sessionId,
+      passwd: response.passwd,
+      timeOut: 20000,
+    });
     expect(m.server.drainTouchedSessions()).toContain(response.sessionId);
     expect(onlyReply(m.request(second, 1, { op: 'ping' })).err).toBe(0);
   });
@@ -56,9 +70,19 @@ describe('handshake', () => {
     bad[0] = (bad[0] ?? 0) ^ 1;
     const conn = m.open();
     const out = m.connect(conn, { sessionId: response.sessionId, passwd: bad });
-    expect(trace(out).filter((t) => !t.startsWith('log'))).toEqual([`closeClient:${live}`, `connectResponse:${conn}`, `closeClient:${conn}`]);
+    expect(trace(out).filter((t) => !t.startsWith('log'))).toEqual([
+      `closeClient:${live}`,
+      `connectResponse:${conn}`,
+      `closeClient:${conn}`,
+    ]);
     const cr = out.find((o) => o.kind === 'connectResponse');
-    expect(cr?.kind === 'connectResponse' && cr.response).toEqual({ protocolVersion: 0, timeOut: 0, sessionId: 0n, passwd: Buffer.alloc(16), readOnly: false });
+    expect(cr?.kind === 'connectResponse' && cr.response).toEqual({
+      protocolVersion: 0,
+      timeOut: 0,
+      sessionId: 0n,
+      passwd: Buffer.alloc(16),
+      readOnly: false,
+    });
     expect(m.state.sessions.has(response.sessionId)).toBe(true);
   });
 
@@ -67,7 +91,13 @@ describe('handshake', () => {
     const conn = m.open();
     const out = m.connect(conn, { sessionId: 0x1234n, passwd: Buffer.alloc(16, 1), readOnly: undefined });
     const cr = out.find((o) => o.kind === 'connectResponse');
-    expect(cr?.kind === 'connectResponse' && cr.response).toEqual({ protocolVersion: 0, timeOut: 0, sessionId: 0n, passwd: Buffer.alloc(16), readOnly: undefined });
+    expect(cr?.kind === 'connectResponse' && cr.response).toEqual({
+      protocolVersion: 0,
+      timeOut: 0,
+      sessionId: 0n,
+      passwd: Buffer.alloc(16),
+      readOnly: undefined,
+    });
     expect(trace(out).at(-1)).toBe(`closeClient:${conn}`);
   });
 
@@ -83,7 +113,9 @@ describe('handshake', () => {
     const m = new SingleMember();
     const { conn } = m.session();
     const idle = m.open();
-    expect(trace(m.server.setServing(false, m.now)).sort()).toEqual([`closeClient:${conn}`, `closeClient:${idle}`].sort());
+    expect(trace(m.server.setServing(false, m.now)).sort()).toEqual(
+      [`closeClient:${conn}`, `closeClient:${idle}`].sort(),
+    );
     const late = m.open();
     expect(trace(m.connect(late))).toEqual([`closeClient:${late}`]);
     m.server.setServing(true, m.now);
@@ -190,7 +222,9 @@ describe('notifications', () => {
     expect(trace(out)).toEqual([`notify:${conn}`, `reply:${conn}`]);
     expect(events(out)).toEqual([{ type: EventType.NodeDataChanged, state: 3, path: '/g' }]);
     expect(onlyReply(out).xid).toBe(-8);
-    expect(events(m.request(conn, 3, create('/later')))).toEqual([{ type: EventType.NodeCreated, state: 3, path: '/later' }]);
+    expect(events(m.request(conn, 3, create('/later')))).toEqual([
+      { type: EventType.NodeCreated, state: 3, path: '/later' },
+    ]);
   });
 
   it('are lost with the connection', () => {
@@ -207,7 +241,9 @@ describe('auth and whoAmI', () => {
   it('adds digest ids (reply zxid 0) and shows them with the implicit ip id', () => {
     const m = new SingleMember();
     const { conn } = m.session();
-    const auth = onlyReply(m.request(conn, -4, { op: 'auth', type: 0, scheme: 'digest', auth: Buffer.from('user:pass') }));
+    const auth = onlyReply(
+      m.request(conn, -4, { op: 'auth', type: 0, scheme: 'digest', auth: Buffer.from('user:pass') }),
+    );
     expect(auth).toEqual({ xid: -4, zxid: 0n, err: 0, response: { kind: 'empty' } });
     const who = onlyReply(m.request(conn, 1, { op: 'whoAmI' }));
     expect(who.response).toEqual({
@@ -217,10 +253,21 @@ describe('auth and whoAmI', () => {
         { authScheme: 'digest', user: 'user' },
       ],
     });
-    const c = onlyReply(m.request(conn, 2, { op: 'create2', path: '/b', data: null, acl: [{ perms: 31, id: { scheme: 'auth', id: '' } }], flags: 0 }));
+    const c = onlyReply(
+      m.request(conn, 2, {
+        op: 'create2',
+        path: '/b',
+        data: null,
+        acl: [{ perms: 31, id: { scheme: 'auth', id: '' } }],
+        flags: 0,
+      }),
+    );
     expect(c.err).toBe(0);
     const acl = onlyReply(m.request(conn, 3, { op: 'getACL', path: '/b' }));
-    expect(acl.response).toMatchObject({ kind: 'getACL', acl: [{ perms: 31, id: { scheme: 'digest', id: digestId('user:pass') } }] });
+    expect(acl.response).toMatchObject({
+      kind: 'getACL',
+      acl: [{ perms: 31, id: { scheme: 'digest', id: digestId('user:pass') } }],
+    });
   });
 
   it('fails an unknown scheme with -115 and closes', () => {
@@ -235,7 +282,13 @@ describe('auth and whoAmI', () => {
   it('lets a super digest bypass ACLs', () => {
     const m = new SingleMember({ superDigest: digestId('super:pw') });
     const { conn } = m.session();
-    m.request(conn, 1, { op: 'create', path: '/locked', data: null, acl: [{ perms: 0, id: { scheme: 'world', id: 'anyone' } }], flags: 0 });
+    m.request(conn, 1, {
+      op: 'create',
+      path: '/locked',
+      data: null,
+      acl: [{ perms: 0, id: { scheme: 'world', id: 'anyone' } }],
+      flags: 0,
+    });
     expect(onlyReply(m.request(conn, 2, getData('/locked'))).err).toBe(Err.NoAuth);
     m.request(conn, -4, { op: 'auth', type: 0, scheme: 'digest', auth: Buffer.from('super:pw') });
     expect(onlyReply(m.request(conn, 3, getData('/locked'))).err).toBe(0);
@@ -265,7 +318,10 @@ describe('session lifetime', () => {
     expect(m.state.exists('/e')?.ephemeralOwner).toBe(response.sessionId);
     const again = m.open();
     m.connect(again, { sessionId: response.sessionId, passwd: response.passwd, lastZxidSeen: m.state.lastZxid });
-    expect(onlyReply(m.request(again, 2, { op: 'getEphemerals', prefixPath: '/' })).response).toEqual({ kind: 'getEphemerals', paths: ['/e'] });
+    expect(onlyReply(m.request(again, 2, { op: 'getEphemerals', prefixPath: '/' })).response).toEqual({
+      kind: 'getEphemerals',
+      paths: ['/e'],
+    });
   });
 
   it('closes the connection when the leader expires its session', () => {
@@ -296,7 +352,12 @@ describe('special requests', () => {
   it('echoes ping with the last zxid', () => {
     const m = new SingleMember();
     const { conn } = m.session();
-    expect(onlyReply(m.request(conn, -2, { op: 'ping' }))).toEqual({ xid: -2, zxid: m.state.lastZxid, err: 0, response: { kind: 'empty' } });
+    expect(onlyReply(m.request(conn, -2, { op: 'ping' }))).toEqual({
+      xid: -2,
+      zxid: m.state.lastZxid,
+      err: 0,
+      response: { kind: 'empty' },
+    });
   });
 
   it('answers an unknown op with zxid -1 and -6, then closes', () => {
@@ -311,17 +372,47 @@ describe('special requests', () => {
     const m = new SingleMember();
     const { conn } = m.session();
     const before = m.state.lastZxid;
-    const ttl = onlyReply(m.request(conn, 1, { op: 'createTTL', path: '/t', data: null, acl: OPEN, flags: CreateFlags.PERSISTENT_WITH_TTL, ttl: 1000n }));
+    const ttl = onlyReply(
+      m.request(conn, 1, {
+        op: 'createTTL',
+        path: '/t',
+        data: null,
+        acl: OPEN,
+        flags: CreateFlags.PERSISTENT_WITH_TTL,
+        ttl: 1000n,
+      }),
+    );
     expect(ttl).toMatchObject({ err: Err.Unimplemented, zxid: before + 1n });
-    expect(onlyReply(m.request(conn, 2, { op: 'reconfig', joiningServers: null, leavingServers: null, newMembers: null, curConfigId: -1n })).err).toBe(Err.ReconfigDisabled);
+    expect(
+      onlyReply(
+        m.request(conn, 2, {
+          op: 'reconfig',
+          joiningServers: null,
+          leavingServers: null,
+          newMembers: null,
+          curConfigId: -1n,
+        }),
+      ).err,
+    ).toBe(Err.ReconfigDisabled);
     expect(onlyReply(m.request(conn, 3, { op: 'sasl', token: null })).err).toBe(Err.Unimplemented);
   });
 
   it('answers addWatch with a 4-byte ErrorResponse and multiRead per op', () => {
     const m = new SingleMember();
     const { conn } = m.session();
-    expect(onlyReply(m.request(conn, 1, { op: 'addWatch', path: '/x', mode: 1 })).response).toEqual({ kind: 'errorBody', err: 0 });
-    const mr = onlyReply(m.request(conn, 2, { op: 'multiRead', ops: [{ op: 'getChildren', path: '/zookeeper', watch: true }, { op: 'getData', path: '/nonexist', watch: false }] }));
+    expect(onlyReply(m.request(conn, 1, { op: 'addWatch', path: '/x', mode: 1 })).response).toEqual({
+      kind: 'errorBody',
+      err: 0,
+    });
+    const mr = onlyReply(
+      m.request(conn, 2, {
+        op: 'multiRead',
+        ops: [
+          { op: 'getChildren', path: '/zookeeper', watch: true },
+          { op: 'getData', path: '/nonexist', watch: false },
+        ],
+      }),
+    );
     expect(mr.response).toEqual({
       kind: 'multi',
       results: [

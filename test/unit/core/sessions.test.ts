@@ -1,6 +1,11 @@
 // Session timeouts, expiry on tick boundaries and session id numbering (reference §13).
 import { describe, expect, it } from 'vitest';
-import { negotiateTimeout, nextTickBoundary, SessionIdGenerator, SessionTracker } from '../../../src/ensemble/core/sessions.js';
+import {
+  negotiateTimeout,
+  nextTickBoundary,
+  SessionIdGenerator,
+  SessionTracker,
+} from '../../../src/ensemble/core/sessions.js';
 
 describe('negotiateTimeout', () => {
   const bounds = { minSessionTimeoutMs: 4000, maxSessionTimeoutMs: 40000 };
@@ -55,7 +60,13 @@ describe('SessionTracker', () => {
     const t = new SessionTracker({ tickMs: 2000 });
     t.add(1n, 4000, 0);
     t.expired(100000);
-    t.resetAll(new Map([[1n, { timeoutMs: 4000 }], [7n, { timeoutMs: 10000 }]]), 100000);
+    t.resetAll(
+      new Map([
+        [1n, { timeoutMs: 4000 }],
+        [7n, { timeoutMs: 10000 }],
+      ]),
+      100000,
+    );
     expect(t.expiresAt(1n)).toBe(106000);
     expect(t.expiresAt(7n)).toBe(112000);
     expect(t.touch(1n, 100500)).toBe(true);

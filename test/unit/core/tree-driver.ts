@@ -24,8 +24,17 @@ export class TreeDriver {
     return this.txn({ type: 'request', request, authIds }, opts.sessionId ?? SESSION);
   }
 
-  create(path: string, opts: { data?: Buffer | null; flags?: number; acl?: ACL[]; sessionId?: bigint; authIds?: Id[] } = {}): ApplyResult {
-    const request: WriteRequest = { op: 'create', path, data: opts.data === undefined ? Buffer.from('x') : opts.data, acl: opts.acl ?? OPEN_ACL, flags: opts.flags ?? 0 };
+  create(
+    path: string,
+    opts: { data?: Buffer | null; flags?: number; acl?: ACL[]; sessionId?: bigint; authIds?: Id[] } = {},
+  ): ApplyResult {
+    const request: WriteRequest = {
+      op: 'create',
+      path,
+      data: opts.data === undefined ? Buffer.from('x') : opts.data,
+      acl: opts.acl ?? OPEN_ACL,
+      flags: opts.flags ?? 0,
+    };
     return this.write(request, opts);
   }
 

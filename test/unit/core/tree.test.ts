@@ -48,7 +48,10 @@ describe('cversion and sequential names (reference §11)', () => {
     d.create('/t/a');
     expect(d.create('/t/a').err).toBe(Err.NodeExists);
     expect(seen()).toEqual({ cversion: 4, numChildren: 2 });
-    expect(d.create('/t/n', { flags: CreateFlags.PERSISTENT_SEQUENTIAL }).response).toEqual({ kind: 'create', path: '/t/n0000000003' });
+    expect(d.create('/t/n', { flags: CreateFlags.PERSISTENT_SEQUENTIAL }).response).toEqual({
+      kind: 'create',
+      path: '/t/n0000000003',
+    });
   });
 
   it('shows the root at cversion 0 with 2 children after one create', () => {
@@ -62,7 +65,10 @@ describe('cversion and sequential names (reference §11)', () => {
     const d = new TreeDriver();
     d.openSession();
     d.create('/b');
-    expect(d.create('/b/', { flags: CreateFlags.PERSISTENT_SEQUENTIAL }).response).toEqual({ kind: 'create', path: '/b/0000000000' });
+    expect(d.create('/b/', { flags: CreateFlags.PERSISTENT_SEQUENTIAL }).response).toEqual({
+      kind: 'create',
+      path: '/b/0000000000',
+    });
     expect(d.create('/b/').err).toBe(Err.BadArguments);
   });
 
@@ -84,7 +90,19 @@ describe('create', () => {
     expect(r.response).toEqual({
       kind: 'create2',
       path: '/n',
-      stat: { czxid: 2n, mzxid: 2n, ctime: 5000, mtime: 5000, version: 0, cversion: 0, aversion: 0, ephemeralOwner: 0n, dataLength: 0, numChildren: 0, pzxid: 2n },
+      stat: {
+        czxid: 2n,
+        mzxid: 2n,
+        ctime: 5000,
+        mtime: 5000,
+        version: 0,
+        cversion: 0,
+        aversion: 0,
+        ephemeralOwner: 0n,
+        dataLength: 0,
+        numChildren: 0,
+        pzxid: 2n,
+      },
     });
     expect(d.stat('/')).toMatchObject({ pzxid: 2n });
     expect(r.events).toEqual([
@@ -120,9 +138,13 @@ describe('create', () => {
     expect(d.create('/b').err).toBe(Err.NodeExists);
     expect(d.create('/b/e/child').err).toBe(Err.NoChildrenForEphemerals);
     expect(d.create('/b/acl', { acl: [] }).err).toBe(Err.InvalidACL);
-    expect(d.create('/b/acl2', { acl: [{ perms: 31, id: { scheme: 'digest', id: 'bogus' } }] }).err).toBe(Err.InvalidACL);
+    expect(d.create('/b/acl2', { acl: [{ perms: 31, id: { scheme: 'digest', id: 'bogus' } }] }).err).toBe(
+      Err.InvalidACL,
+    );
     expect(d.create('/b/acl3', { acl: [{ perms: 31, id: { scheme: 'auth', id: '' } }] }).err).toBe(Err.InvalidACL);
-    expect(d.create('/b/acl4', { acl: [{ perms: 31, id: { scheme: 'world', id: 'nobody' } }] }).err).toBe(Err.InvalidACL);
+    expect(d.create('/b/acl4', { acl: [{ perms: 31, id: { scheme: 'world', id: 'nobody' } }] }).err).toBe(
+      Err.InvalidACL,
+    );
     expect(d.delete('/b').err).toBe(Err.NotEmpty);
     expect(d.delete('/b/nope').err).toBe(Err.NoNode);
     expect(d.write({ op: 'setData', path: '/b', data: null, version: 99 }).err).toBe(Err.BadVersion);
@@ -146,7 +168,15 @@ describe('create', () => {
     d.openSession();
     const ttl = { path: '/ttl', data: null, acl: OPEN_ACL, ttl: 10000n };
     expect(d.write({ op: 'createTTL', flags: CreateFlags.PERSISTENT_WITH_TTL, ...ttl }).err).toBe(Err.Unimplemented);
-    expect(d.write({ op: 'create', path: '/ttl', data: null, acl: OPEN_ACL, flags: CreateFlags.PERSISTENT_SEQUENTIAL_WITH_TTL }).err).toBe(Err.Unimplemented);
+    expect(
+      d.write({
+        op: 'create',
+        path: '/ttl',
+        data: null,
+        acl: OPEN_ACL,
+        flags: CreateFlags.PERSISTENT_SEQUENTIAL_WITH_TTL,
+      }).err,
+    ).toBe(Err.Unimplemented);
     expect(d.write({ op: 'createTTL', flags: 0, ...ttl }).err).toBe(Err.BadArguments);
     expect(d.state.exists('/ttl')).toBeUndefined();
   });
@@ -168,7 +198,13 @@ describe('create', () => {
   it('shows containers with ephemeralOwner 0 and ephemerals with their session', () => {
     const d = new TreeDriver();
     d.openSession();
-    const c = d.write({ op: 'createContainer', path: '/cont', data: Buffer.from('c'), acl: OPEN_ACL, flags: CreateFlags.CONTAINER });
+    const c = d.write({
+      op: 'createContainer',
+      path: '/cont',
+      data: Buffer.from('c'),
+      acl: OPEN_ACL,
+      flags: CreateFlags.CONTAINER,
+    });
     expect(c.response).toMatchObject({ kind: 'create2', path: '/cont', stat: { ephemeralOwner: 0n } });
     d.create('/eph', { flags: CreateFlags.EPHEMERAL });
     expect(d.stat('/eph').ephemeralOwner).toBe(SESSION);
@@ -184,7 +220,10 @@ describe('setData / setACL / delete', () => {
     d.create('/w');
     d.time = 9000;
     const r = d.write({ op: 'setData', path: '/w', data: Buffer.from('22'), version: 0 });
-    expect(r.response).toMatchObject({ kind: 'stat', stat: { version: 1, mzxid: 3n, czxid: 2n, mtime: 9000, dataLength: 2 } });
+    expect(r.response).toMatchObject({
+      kind: 'stat',
+      stat: { version: 1, mzxid: 3n, czxid: 2n, mtime: 9000, dataLength: 2 },
+    });
     expect(r.events).toEqual([{ path: '/w', type: EventType.NodeDataChanged }]);
   });
 
@@ -238,7 +277,15 @@ describe('multi', () => {
     expect(results[1]).toMatchObject({ type: 'setData', stat: { czxid: zxid, mzxid: zxid, version: 1 } });
     expect(d.stat('/b')).toMatchObject({ cversion: 4, numChildren: 2, pzxid: zxid });
     expect(r.events.map((e) => `${e.type}:${e.path}`)).toEqual([
-      '1:/b/m1', '4:/b', '3:/b/m1', '1:/b/m2', '4:/b', '1:/b/c', '4:/b', '2:/b/m1', '4:/b',
+      '1:/b/m1',
+      '4:/b',
+      '3:/b/m1',
+      '1:/b/m2',
+      '4:/b',
+      '1:/b/c',
+      '4:/b',
+      '2:/b/m1',
+      '4:/b',
     ]);
   });
 
@@ -249,7 +296,13 @@ describe('multi', () => {
     const before = d.state.digest();
     const r = d.write(
       m1([
-        { op: 'create', path: '/b/m2', data: Buffer.from('a'), acl: OPEN_ACL, flags: CreateFlags.PERSISTENT_SEQUENTIAL },
+        {
+          op: 'create',
+          path: '/b/m2',
+          data: Buffer.from('a'),
+          acl: OPEN_ACL,
+          flags: CreateFlags.PERSISTENT_SEQUENTIAL,
+        },
         { op: 'delete', path: '/nonexist', version: -1 },
         { op: 'setData', path: '/b/m2', data: Buffer.from('b'), version: -1 },
       ]),
@@ -264,16 +317,27 @@ describe('multi', () => {
       ],
     });
     expect(r.events).toEqual([]);
-    const after = new TreeDriver(ReplicatedState.fromSnapshot({ ...d.state.toSnapshot(), lastZxid: d.state.lastZxid - 1n }));
+    const after = new TreeDriver(
+      ReplicatedState.fromSnapshot({ ...d.state.toSnapshot(), lastZxid: d.state.lastZxid - 1n }),
+    );
     expect(after.state.digest()).toBe(before);
-    expect(d.create('/b/s-', { flags: CreateFlags.PERSISTENT_SEQUENTIAL }).response).toEqual({ kind: 'create', path: '/b/s-0000000000' });
+    expect(d.create('/b/s-', { flags: CreateFlags.PERSISTENT_SEQUENTIAL }).response).toEqual({
+      kind: 'create',
+      path: '/b/s-0000000000',
+    });
   });
 
   it('lets later ops see earlier ones (sequential counters advance within one multi)', () => {
     const d = new TreeDriver();
     d.openSession();
     d.create('/q');
-    const seq = { op: 'create' as const, path: '/q/n-', data: null, acl: OPEN_ACL, flags: CreateFlags.PERSISTENT_SEQUENTIAL };
+    const seq = {
+      op: 'create' as const,
+      path: '/q/n-',
+      data: null,
+      acl: OPEN_ACL,
+      flags: CreateFlags.PERSISTENT_SEQUENTIAL,
+    };
     const r = d.write(m1([seq, seq]));
     expect(r.response).toEqual({
       kind: 'multi',
@@ -292,13 +356,33 @@ describe('ACLs in the tree', () => {
   it('expands auth to the digest ids and hides hashes from callers without ADMIN', () => {
     const d = new TreeDriver();
     d.openSession();
-    const r = d.write({ op: 'create2', path: '/b', data: Buffer.from('x'), acl: [{ perms: 31, id: { scheme: 'auth', id: '' } }], flags: 0 }, { authIds: [ip, digest] });
+    const r = d.write(
+      {
+        op: 'create2',
+        path: '/b',
+        data: Buffer.from('x'),
+        acl: [{ perms: 31, id: { scheme: 'auth', id: '' } }],
+        flags: 0,
+      },
+      { authIds: [ip, digest] },
+    );
     expect(r.err).toBe(0);
     const owner = d.state.getACL('/b', [ip, digest]);
     expect(owner.ok && owner.value.acl).toEqual([{ perms: 31, id: digest }]);
     expect(d.state.getACL('/b', [ip])).toEqual({ ok: false, err: Err.NoAuth });
     expect(d.state.getData('/b', [ip])).toEqual({ ok: false, err: Err.NoAuth });
-    d.write({ op: 'setACL', path: '/b', acl: [{ perms: 1, id: digest }, { perms: 1, id: { scheme: 'world', id: 'anyone' } }], version: 0 }, { authIds: [ip, digest] });
+    d.write(
+      {
+        op: 'setACL',
+        path: '/b',
+        acl: [
+          { perms: 1, id: digest },
+          { perms: 1, id: { scheme: 'world', id: 'anyone' } },
+        ],
+        version: 0,
+      },
+      { authIds: [ip, digest] },
+    );
     const reader = d.state.getACL('/b', [ip]);
     expect(reader.ok && reader.value.acl.map((a) => a.id.id)).toEqual(['user:x', 'anyone']);
   });
@@ -331,7 +415,10 @@ describe('sessions in the state', () => {
     expect(d.state.getEphemerals(SESSION, '/e2')).toEqual(['/e20000000001']);
     const r = d.txn({ type: 'closeSession' });
     expect(r.closedSession).toBe(SESSION);
-    expect(r.events.filter((e) => e.type === EventType.NodeDeleted).map((e) => e.path)).toEqual(['/e1', '/e20000000001']);
+    expect(r.events.filter((e) => e.type === EventType.NodeDeleted).map((e) => e.path)).toEqual([
+      '/e1',
+      '/e20000000001',
+    ]);
     expect(d.state.sessions.has(SESSION)).toBe(false);
     expect(d.state.exists('/e1')).toBeUndefined();
     expect(d.state.exists('/other')).toBeDefined();
@@ -385,7 +472,10 @@ describe('snapshots and digests', () => {
     expect(copy.stat('/a')).toEqual(d.stat('/a'));
     expect(copy.state.getEphemerals(SESSION, '')).toEqual(['/a/e']);
     for (const x of [d, copy]) {
-      expect(x.create('/a/s-', { flags: CreateFlags.PERSISTENT_SEQUENTIAL }).response).toEqual({ kind: 'create', path: '/a/s-0000000002' });
+      expect(x.create('/a/s-', { flags: CreateFlags.PERSISTENT_SEQUENTIAL }).response).toEqual({
+        kind: 'create',
+        path: '/a/s-0000000002',
+      });
     }
     expect(copy.state.digest()).toBe(d.state.digest());
     d.create('/diverge');
@@ -412,14 +502,17 @@ describe('snapshots and digests', () => {
       ],
     });
     const paths = d.state.toSnapshot().nodes.map((n) => n.path);
-    for (const path of paths.slice(1)) expect(paths.indexOf(path.slice(0, path.lastIndexOf('/')) || '/')).toBeLessThan(paths.indexOf(path));
+    for (const path of paths.slice(1))
+      expect(paths.indexOf(path.slice(0, path.lastIndexOf('/')) || '/')).toBeLessThan(paths.indexOf(path));
     expect(ReplicatedState.fromSnapshot(d.state.toSnapshot()).digest()).toBe(d.state.digest());
   });
 
   it('refuses a txn that is not after the last zxid', () => {
     const d = new TreeDriver();
     d.openSession();
-    expect(() => d.state.apply({ zxid: 1n, time: 0, sessionId: SESSION, cxid: 0, body: { type: 'closeSession' } })).toThrow();
+    expect(() =>
+      d.state.apply({ zxid: 1n, time: 0, sessionId: SESSION, cxid: 0, body: { type: 'closeSession' } }),
+    ).toThrow();
   });
 
   it('puts the ensemble config into /zookeeper/config', () => {

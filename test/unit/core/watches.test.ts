@@ -131,7 +131,11 @@ describe('setWatches', () => {
       stat,
     );
     expect(missed.map((e) => `${e.type}:${e.path}`)).toEqual([
-      '3:/changed', '2:/gone', '1:/same', '4:/changed', '2:/gone',
+      '3:/changed',
+      '2:/gone',
+      '1:/same',
+      '4:/changed',
+      '2:/gone',
     ]);
     expect(fired(w, '/same', EventType.NodeDataChanged)).toEqual(['1:3:/same:3']);
     expect(fired(w, '/gone', EventType.NodeCreated)).toEqual(['1:1:/gone:3']);
@@ -148,10 +152,19 @@ describe('counts for wchs/wchc/wchp and mntr', () => {
     w.addDataWatch('/r', 2);
     w.addChildWatch('/q', 1);
     expect(w.count).toBe(4);
-    expect(w.dataWatchesByConnection()).toEqual([[1, ['/q']], [2, ['/q', '/r']]]);
-    expect(w.dataWatchesByPath()).toEqual([['/q', [1, 2]], ['/r', [2]]]);
+    expect(w.dataWatchesByConnection()).toEqual([
+      [1, ['/q']],
+      [2, ['/q', '/r']],
+    ]);
+    expect(w.dataWatchesByPath()).toEqual([
+      ['/q', [1, 2]],
+      ['/r', [2]],
+    ]);
     w.trigger('/q', EventType.NodeDataChanged);
-    expect(w.dataWatchesByConnection()).toEqual([[1, []], [2, ['/r']]]);
+    expect(w.dataWatchesByConnection()).toEqual([
+      [1, []],
+      [2, ['/r']],
+    ]);
     expect(w.dataWatchesByPath()).toEqual([['/r', [2]]]);
   });
 });

@@ -14,7 +14,14 @@ type Answerer = (target: FakeMaster, streamId: string | null, call: Call) => Pro
 
 class FakeMaster implements MasterHttpTarget {
   readonly info = masterInfo({ id: 'me', ip: '127.0.0.1', port: 5050, hostname: '127.0.0.1' });
-  readonly identity = { version: '1.11.0', build_date: 'd', build_time: 1, build_user: 'u', startedAt: 0, flags: { zk: 'zk://x/mesos' } };
+  readonly identity = {
+    version: '1.11.0',
+    build_date: 'd',
+    build_time: 1,
+    build_user: 'u',
+    startedAt: 0,
+    flags: { zk: 'zk://x/mesos' },
+  };
   readonly closed: string[] = [];
   readonly streams = new SchedulerStreams((id) => this.closed.push(id));
   current: HttpRole = { kind: 'standby', leader: null };
@@ -50,7 +57,11 @@ afterEach(async () => {
 
 const subscribeBody = JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'u', name: 'n' } } });
 const post = (url: string, body: string, headers: Record<string, string> = {}): Promise<Response> =>
-  fetch(`${url}/api/v1/scheduler`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
+  fetch(`${url}/api/v1/scheduler`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body,
+  });
 const event = (type: 'HEARTBEAT'): Event => ({ type });
 
 describe('by role', () => {
@@ -62,16 +73,24 @@ describe('by role', () => {
     target.current = { kind: 'recovering' };
     const recovering = await post(url, subscribeBody);
     expect([recovering.status, await recovering.text()]).toEqual([503, 'Master has not finished recovery']);
-    expect(await (await fetch(`${url}/metrics/snapshot`)).json()).toEqual({ 'master/elected': 0, 'master/uptime_secs': 10 });
+    expect(await (await fetch(`${url}/metrics/snapshot`)).json()).toEqual({
+      'master/elected': 0,
+      'master/uptime_secs': 10,
+    });
   });
 
   it('307 to the leader keeps the path the master actor saw and the query', async () => {
     const target = new FakeMaster();
-    target.current = { kind: 'standby', leader: masterInfo({ id: 'l', ip: '127.0.0.1', port: 6000, hostname: 'leader.local' }) };
+    target.current = {
+      kind: 'standby',
+      leader: masterInfo({ id: 'l', ip: '127.0.0.1', port: 6000, hostname: 'leader.local' }),
+    };
     const url = await serve(target);
     const res = await fetch(`${url}/frameworks?framework_id=x`, { redirect: 'manual' });
     expect(res.headers.get('location')).toBe('//leader.local:6000/master/frameworks?framework_id=x');
-    expect((await fetch(`${url}/redirect`, { redirect: 'manual' })).headers.get('location')).toBe('//leader.local:6000');
+    expect((await fetch(`${url}/redirect`, { redirect: 'manual' })).headers.get('location')).toBe(
+      '//leader.local:6000',
+    );
   });
 
   it('serves the leading master view, with JSONP and a refused callback', async () => {
@@ -79,10 +98,14 @@ describe('by role', () => {
     target.current = { kind: 'leading', view: new Harness().master.view() };
     const url = await serve(target);
     expect(await (await fetch(`${url}/master/tasks`)).json()).toEqual({ tasks: [] });
-    expect(await (await fetch(`${url}/master/slaves?jsonp=cb`)).text()).toBe('cb({"slaves":[],"recovered_slaves":[]});');
+    expect(await (await fetch(`${url}/master/slaves?jsonp=cb`)).text()).toBe(
+      'cb({"slaves":[],"recovered_slaves":[]});',
+    );
     expect((await fetch(`${url}/master/state?jsonp=alert(1)`)).status).toBe(400);
     expect((await (await fetch(`${url}/metrics/snapshot`)).json()) as object).toMatchObject({ 'master/elected': 1 });
-    expect((await (await fetch(`${url}/redirect`, { redirect: 'manual' })).headers.get('location'))).toBe('//127.0.0.1:5050');
+    expect(await (await fetch(`${url}/redirect`, { redirect: 'manual' })).headers.get('location')).toBe(
+      '//127.0.0.1:5050',
+    );
   });
 });
 

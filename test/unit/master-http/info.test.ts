@@ -34,25 +34,30 @@ describe('MasterInfo', () => {
 
 describe('zk:// URLs and group members', () => {
   it('splits servers, group path and credentials', () => {
-    expect(parseZkUrl('zk://127.0.0.1:2181,127.0.0.1:2182/mesos')).toEqual({ servers: '127.0.0.1:2181,127.0.0.1:2182', path: '/mesos', digest: null });
+    expect(parseZkUrl('zk://127.0.0.1:2181,127.0.0.1:2182/mesos')).toEqual({
+      servers: '127.0.0.1:2181,127.0.0.1:2182',
+      path: '/mesos',
+      digest: null,
+    });
     expect(parseZkUrl('zk://u:p@h:1/a/b/')).toEqual({ servers: 'h:1', path: '/a/b', digest: 'u:p' });
     expect(() => parseZkUrl('zk://h:1')).toThrow(/names no path/);
     expect(() => parseZkUrl('http://h:1/mesos')).toThrow(/zk:\/\//);
   });
 
   it('counts labelled and bare sequence nodes as members, not registry or log_replicas', () => {
-    expect(['json.info_0000000012', 'info_0000000003', '0000000001', 'registry', 'log_replicas'].filter(isGroupMember)).toEqual([
-      'json.info_0000000012',
-      'info_0000000003',
-      '0000000001',
-    ]);
+    expect(
+      ['json.info_0000000012', 'info_0000000003', '0000000001', 'registry', 'log_replicas'].filter(isGroupMember),
+    ).toEqual(['json.info_0000000012', 'info_0000000003', '0000000001']);
     expect(sequenceOf('json.info_0000000012')).toBe(12);
   });
 });
 
 describe('the registry znode', () => {
   it('forgets the oldest unreachable agents when it would outgrow its bound', () => {
-    const unreachable = Array.from({ length: 30_000 }, (_, i) => ({ id: { value: `agent-${i}` }, timestamp: { nanoseconds: i } }));
+    const unreachable = Array.from({ length: 30_000 }, (_, i) => ({
+      id: { value: `agent-${i}` },
+      timestamp: { nanoseconds: i },
+    }));
     const bytes = encodeRegistry({ admitted: [], unreachable }, pino({ level: 'silent' }));
     expect(bytes.length).toBeLessThanOrEqual(MAX_REGISTRY_BYTES);
     const kept = (JSON.parse(bytes.toString('utf8')) as { unreachable: { id: { value: string } }[] }).unreachable;

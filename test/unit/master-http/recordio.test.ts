@@ -13,19 +13,23 @@ describe('RecordIO', () => {
 
   it('decodes records however the bytes are chunked', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ minLength: 1, unit: 'grapheme' }), { maxLength: 8 }), fc.array(fc.nat(40), { maxLength: 10 }), (records, cuts) => {
-        const bytes = Buffer.from(records.map(encodeRecord).join(''));
-        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-        const d = decoder();
-        const out: string[] = [];
-        let from = 0;
-        for (const to of [...points, bytes.length]) {
-          out.push(...d.push(bytes.subarray(from, to)));
-          from = to;
-        }
-        expect(out).toEqual(records);
-        expect(d.pendingBytes).toBe(0);
-      }),
+      fc.property(
+        fc.array(fc.string({ minLength: 1, unit: 'grapheme' }), { maxLength: 8 }),
+        fc.array(fc.nat(40), { maxLength: 10 }),
+        (records, cuts) => {
+          const bytes = Buffer.from(records.map(encodeRecord).join(''));
+          const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+          const d = decoder();
+          const out: string[] = [];
+          let from = 0;
+          for (const to of [...points, bytes.length]) {
+            out.push(...d.push(bytes.subarray(from, to)));
+            from = to;
+          }
+          expect(out).toEqual(records);
+          expect(d.pendingBytes).toBe(0);
+        },
+      ),
     );
   });
 

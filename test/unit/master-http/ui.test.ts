@@ -45,9 +45,15 @@ describe('the master serving its UI', () => {
   });
 
   it('leaves the Mesos endpoints as they were', async () => {
-    expect((await fetch(`${url}/state`, { redirect: 'manual' })).headers.get('location')).toBe('//127.0.0.1:6000/master/state');
-    expect((await fetch(`${url}/master/redirect`, { redirect: 'manual' })).headers.get('location')).toBe('//127.0.0.1:6000');
-    expect(await (await fetch(`${url}/metrics/snapshot?jsonp=cb`)).text()).toBe('cb({"master/elected":0,"master/uptime_secs":0});');
+    expect((await fetch(`${url}/state`, { redirect: 'manual' })).headers.get('location')).toBe(
+      '//127.0.0.1:6000/master/state',
+    );
+    expect((await fetch(`${url}/master/redirect`, { redirect: 'manual' })).headers.get('location')).toBe(
+      '//127.0.0.1:6000',
+    );
+    expect(await (await fetch(`${url}/metrics/snapshot?jsonp=cb`)).text()).toBe(
+      'cb({"master/elected":0,"master/uptime_secs":0});',
+    );
     expect((await fetch(`${url}/assets/nothing.js`)).status).toBe(404);
   });
 });

@@ -39,7 +39,9 @@ describe('registration', () => {
     expect(out.filter((o) => o.kind !== 'log').map((o) => o.kind)).toEqual(['persistRegistry', 'toAgent', 'toAgent']);
     expect(only(registries(out)).admitted).toMatchObject([{ id: { value: 'm1-S0' }, hostname: 'a1' }]);
     expect(agentMessages(out, 'PING')).toHaveLength(1);
-    expect(logs(out)).toContain(`Registered agent m1-S0 at slave(1)@127.0.0.1:5052 (a1) with cpus:4; mem:4096; disk:10000; ports:[31000-31099]`);
+    expect(logs(out)).toContain(
+      `Registered agent m1-S0 at slave(1)@127.0.0.1:5052 (a1) with cpus:4; mem:4096; disk:10000; ports:[31000-31099]`,
+    );
     expect(h.registerAgent('a2').agentId).toBe('m1-S1');
   });
 });
@@ -73,7 +75,9 @@ describe('health', () => {
     expect(events(out, 'FAILURE')).toEqual([{ type: 'FAILURE', failure: { agent_id: { value: agent.agentId } } }]);
     const framework = h.master.view().state.frameworks.get(fw.frameworkId);
     expect(framework?.unreachableTasks.has('t1')).toBe(true);
-    expect(logs(out)).toContain(`Marking agent ${agent.agentId} at slave(1)@127.0.0.1:5052 (a1) unreachable: health check timed out`);
+    expect(logs(out)).toContain(
+      `Marking agent ${agent.agentId} at slave(1)@127.0.0.1:5052 (a1) unreachable: health check timed out`,
+    );
   });
 
   it('sends TASK_LOST instead to a framework that is not partition-aware', () => {
@@ -89,14 +93,23 @@ describe('health', () => {
     const out = h.send({
       kind: 'agentReregister',
       connection: 'conn-back',
-      agent: { id: { value: agent.agentId }, hostname: 'a1', port: 5051, resources: parseResourceText('cpus:4;mem:4096') },
+      agent: {
+        id: { value: agent.agentId },
+        hostname: 'a1',
+        port: 5051,
+        resources: parseResourceText('cpus:4;mem:4096'),
+      },
       pid: 'slave(1)@127.0.0.1:5052',
       version: '1.11.0',
       tasks: [reportedTask(fw.frameworkId, agent.agentId, 't1')],
       frameworks: [],
     });
     expect(only(registries(out))).toMatchObject({ admitted: [{ id: { value: agent.agentId } }], unreachable: [] });
-    expect(only(updates(out))).toMatchObject({ task_id: { value: 't1' }, state: 'TASK_RUNNING', reason: 'REASON_AGENT_REREGISTERED' });
+    expect(only(updates(out))).toMatchObject({
+      task_id: { value: 't1' },
+      state: 'TASK_RUNNING',
+      reason: 'REASON_AGENT_REREGISTERED',
+    });
     expect(only(agentMessages(out, 'REREGISTERED')).agent_id).toEqual({ value: agent.agentId });
     const framework = h.master.view().state.frameworks.get(fw.frameworkId);
     expect(framework?.tasks.get('t1')?.task.state).toBe('TASK_RUNNING');
@@ -114,7 +127,9 @@ describe('disconnection', () => {
     const rest = only(offers(h.launch(keep, offer, [task('k1', agent.agentId, 'cpus:1')], 0), lose.frameworkId));
     h.launch(lose, rest, [task('l1', agent.agentId, 'cpus:1')]);
     const out = h.send({ kind: 'agentDisconnected', connection: agent.connection });
-    expect(updates(out, lose.frameworkId)).toMatchObject([{ task_id: { value: 'l1' }, state: 'TASK_DROPPED', reason: 'REASON_AGENT_DISCONNECTED' }]);
+    expect(updates(out, lose.frameworkId)).toMatchObject([
+      { task_id: { value: 'l1' }, state: 'TASK_DROPPED', reason: 'REASON_AGENT_DISCONNECTED' },
+    ]);
     expect(updates(out, keep.frameworkId)).toEqual([]);
     expect(h.master.view().state.frameworks.get(keep.frameworkId)?.tasks.has('k1')).toBe(true);
   });
@@ -131,7 +146,11 @@ describe('disconnection', () => {
       tasks: [],
       frameworks: [],
     });
-    expect(only(updates(out))).toMatchObject({ task_id: { value: 't1' }, state: 'TASK_DROPPED', reason: 'REASON_RECONCILIATION' });
+    expect(only(updates(out))).toMatchObject({
+      task_id: { value: 't1' },
+      state: 'TASK_DROPPED',
+      reason: 'REASON_RECONCILIATION',
+    });
     expect(registries(out)).toEqual([]);
     expect(h.master.view().state.connections.get('conn-again')).toBe(agent.agentId);
     expect(h.master.view().state.frameworks.get(fw.frameworkId)?.tasks.size).toBe(0);
@@ -168,8 +187,13 @@ describe('a new leading master', () => {
 
     expect(h.run(59_000).some((o) => o.kind === 'persistRegistry')).toBe(false);
     const timeout = h.advance(1000);
-    expect(only(registries(timeout))).toEqual({ admitted: [registry.admitted[0]], unreachable: [{ id: { value: 'm0-S1' }, timestamp: { nanoseconds: 60_000 * 1e6 } }] });
-    expect(logs(timeout)).toContain('Marking agent m0-S1 (a2) unreachable: did not reregister within 1mins after master failover');
+    expect(only(registries(timeout))).toEqual({
+      admitted: [registry.admitted[0]],
+      unreachable: [{ id: { value: 'm0-S1' }, timestamp: { nanoseconds: 60_000 * 1e6 } }],
+    });
+    expect(logs(timeout)).toContain(
+      'Marking agent m0-S1 (a2) unreachable: did not reregister within 1mins after master failover',
+    );
     expect(h.master.view().state.counters['master/recovery_slave_removals']).toBe(1);
   });
 
@@ -186,7 +210,9 @@ describe('a new leading master', () => {
       tasks: [reportedTask('m0-0000', 'm0-S0', 'web.1')],
       frameworks: [],
     });
-    expect(agentMessages(out, 'SHUTDOWN_FRAMEWORK')).toEqual([{ type: 'SHUTDOWN_FRAMEWORK', framework_id: { value: 'm0-0000' } }]);
+    expect(agentMessages(out, 'SHUTDOWN_FRAMEWORK')).toEqual([
+      { type: 'SHUTDOWN_FRAMEWORK', framework_id: { value: 'm0-0000' } },
+    ]);
     expect(h.master.view().state.frameworks.size).toBe(0);
   });
 });

@@ -21,8 +21,18 @@ describe('offers', () => {
     const made = offers(fw.out, fw.frameworkId);
     expect(made.map((o) => o.agent_id.value).sort()).toEqual([a1, a2].sort());
     const first = made.find((o) => o.agent_id.value === a1);
-    expect(first).toMatchObject({ hostname: 'a1', allocation_info: { role: '*' }, framework_id: { value: fw.frameworkId } });
-    expect(first?.resources).toContainEqual({ name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 31000, end: 31099 }] }, role: '*', allocation_info: { role: '*' } });
+    expect(first).toMatchObject({
+      hostname: 'a1',
+      allocation_info: { role: '*' },
+      framework_id: { value: fw.frameworkId },
+    });
+    expect(first?.resources).toContainEqual({
+      name: 'ports',
+      type: 'RANGES',
+      ranges: { range: [{ begin: 31000, end: 31099 }] },
+      role: '*',
+      allocation_info: { role: '*' },
+    });
     expect(first?.url?.path).toBe('/slave(1)');
     expect(offers(h.advance(5000))).toEqual([]);
   });
@@ -68,12 +78,20 @@ describe('DRF', () => {
     expect(offers(B.out)).toEqual([]);
 
     // A gives a2 back: A holds a1 plus the a3 offer (share 0.9), B holds nothing: a2 goes to B.
-    const toB = only(offers(h.call(A, { type: 'DECLINE', decline: { offer_ids: [offerOf(a2).id], filters: { refuse_seconds: 0 } } }), B.frameworkId));
+    const toB = only(
+      offers(
+        h.call(A, { type: 'DECLINE', decline: { offer_ids: [offerOf(a2).id], filters: { refuse_seconds: 0 } } }),
+        B.frameworkId,
+      ),
+    );
     expect(toB.agent_id.value).toBe(a2);
     h.launch(B, toB, [task('b-1', a2, 'cpus:3;mem:4096')]);
 
     // A (0.4, mem) against B (0.3, cpus): a3 goes to B.
-    const out = h.call(A, { type: 'DECLINE', decline: { offer_ids: [offerOf(a3).id], filters: { refuse_seconds: 0 } } });
+    const out = h.call(A, {
+      type: 'DECLINE',
+      decline: { offer_ids: [offerOf(a3).id], filters: { refuse_seconds: 0 } },
+    });
     const a3ToB = only(offers(out));
     expect(a3ToB).toMatchObject({ framework_id: { value: B.frameworkId }, agent_id: { value: a3 } });
 
@@ -91,7 +109,9 @@ describe('decline filters', () => {
     h.registerAgent('a1');
     const fw = h.subscribe('web');
     const offer = only(offers(fw.out));
-    expect(offers(h.call(fw, { type: 'DECLINE', decline: { offer_ids: [offer.id], filters: { refuse_seconds: 10 } } }))).toEqual([]);
+    expect(
+      offers(h.call(fw, { type: 'DECLINE', decline: { offer_ids: [offer.id], filters: { refuse_seconds: 10 } } })),
+    ).toEqual([]);
     expect(offers(h.advance(9_999))).toEqual([]);
     expect(offers(h.advance(1))).toHaveLength(1);
   });
@@ -108,7 +128,9 @@ describe('decline filters', () => {
     expect(offers(declined)).toEqual([]);
     expect(offers(h.advance(4_999))).toEqual([]);
     const offer = only(offers(h.advance(1)));
-    expect(offers(h.call(fw, { type: 'DECLINE', decline: { offer_ids: [offer.id], filters: { refuse_seconds: 0 } } }))).toHaveLength(1);
+    expect(
+      offers(h.call(fw, { type: 'DECLINE', decline: { offer_ids: [offer.id], filters: { refuse_seconds: 0 } } })),
+    ).toHaveLength(1);
   });
 
   it('does not apply to another framework', () => {
@@ -128,7 +150,11 @@ describe('decline filters', () => {
     const rest = only(offers(h.launch(fw, only(offers(fw.out)), [task('t1', agentId, 'cpus:2;mem:1024')], 0)));
     h.call(fw, { type: 'DECLINE', decline: { offer_ids: [rest.id], filters: { refuse_seconds: 3600 } } });
     expect(offers(h.advance(1000))).toEqual([]);
-    const out = h.statusUpdate(connection, fw.frameworkId, { task_id: { value: 't1' }, state: 'TASK_FINISHED', uuid: 'u1' });
+    const out = h.statusUpdate(connection, fw.frameworkId, {
+      task_id: { value: 't1' },
+      state: 'TASK_FINISHED',
+      uuid: 'u1',
+    });
     expect(scalar(only(offers(out)), 'cpus')).toBe(4);
   });
 
@@ -136,7 +162,10 @@ describe('decline filters', () => {
     const h = new Harness();
     h.registerAgent('a1');
     const fw = h.subscribe('web');
-    h.call(fw, { type: 'DECLINE', decline: { offer_ids: [only(offers(fw.out)).id], filters: { refuse_seconds: 3600 } } });
+    h.call(fw, {
+      type: 'DECLINE',
+      decline: { offer_ids: [only(offers(fw.out)).id], filters: { refuse_seconds: 3600 } },
+    });
     expect(offers(h.advance(10_000))).toEqual([]);
     expect(offers(h.call(fw, { type: 'REVIVE', revive: { roles: [] } }))).toHaveLength(1);
   });
@@ -148,7 +177,14 @@ describe('suppress and revive', () => {
     h.registerAgent('a1');
     const fw = h.subscribe('web');
     h.call(fw, { type: 'SUPPRESS', suppress: {} });
-    expect(offers(h.call(fw, { type: 'DECLINE', decline: { offer_ids: [only(offers(fw.out)).id], filters: { refuse_seconds: 0 } } }))).toEqual([]);
+    expect(
+      offers(
+        h.call(fw, {
+          type: 'DECLINE',
+          decline: { offer_ids: [only(offers(fw.out)).id], filters: { refuse_seconds: 0 } },
+        }),
+      ),
+    ).toEqual([]);
     expect(offers(h.advance(60_000))).toEqual([]);
     expect(offers(h.call(fw, { type: 'REVIVE' }))).toHaveLength(1);
   });
@@ -159,7 +195,10 @@ describe('suppress and revive', () => {
     const out = h.send({
       kind: 'schedulerCall',
       streamId: 's1',
-      call: { type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'root', name: 'quiet', roles: ['*'] }, suppressed_roles: ['*'] } },
+      call: {
+        type: 'SUBSCRIBE',
+        subscribe: { framework_info: { user: 'root', name: 'quiet', roles: ['*'] }, suppressed_roles: ['*'] },
+      },
     });
     expect(events(out, 'SUBSCRIBED')).toHaveLength(1);
     expect(offers(out)).toEqual([]);

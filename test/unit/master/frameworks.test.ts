@@ -19,9 +19,14 @@ describe('subscribe', () => {
     expect(answers(fw.out)).toEqual([{ status: 200 }]);
     expect(fw.frameworkId).toBe('m1-0000');
     expect(events(fw.out, 'SUBSCRIBED')).toEqual([
-      { type: 'SUBSCRIBED', subscribed: { framework_id: { value: 'm1-0000' }, heartbeat_interval_seconds: 15, master_info: MASTER_INFO } },
+      {
+        type: 'SUBSCRIBED',
+        subscribed: { framework_id: { value: 'm1-0000' }, heartbeat_interval_seconds: 15, master_info: MASTER_INFO },
+      },
     ]);
-    expect(logs(fw.out)).toContain('Subscribing framework web with checkpointing enabled and capabilities [ MULTI_ROLE, PARTITION_AWARE ]');
+    expect(logs(fw.out)).toContain(
+      'Subscribing framework web with checkpointing enabled and capabilities [ MULTI_ROLE, PARTITION_AWARE ]',
+    );
     expect(h.subscribe('other').frameworkId).toBe('m1-0001');
   });
 
@@ -30,7 +35,11 @@ describe('subscribe', () => {
     const out = h.send({
       kind: 'schedulerCall',
       streamId: 's1',
-      call: { type: 'SUBSCRIBE', framework_id: { value: 'a' }, subscribe: { framework_info: { user: 'root', name: 'x', id: { value: 'b' } } } },
+      call: {
+        type: 'SUBSCRIBE',
+        framework_id: { value: 'a' },
+        subscribe: { framework_info: { user: 'root', name: 'x', id: { value: 'b' } } },
+      },
     });
     expect(only(answers(out)).status).toBe(400);
     expect(events(out)).toEqual([]);
@@ -42,7 +51,13 @@ describe('subscribe', () => {
     const revive = { type: 'REVIVE' as const, framework_id: { value: fw.frameworkId } };
     expect(answers(h.send({ kind: 'schedulerCall', streamId: fw.streamId, call: revive }))).toEqual([{ status: 202 }]);
     expect(only(answers(h.send({ kind: 'schedulerCall', streamId: 'other', call: revive }))).status).toBe(400);
-    expect(only(answers(h.send({ kind: 'schedulerCall', streamId: null, call: { ...revive, framework_id: { value: 'nope' } } }))).status).toBe(400);
+    expect(
+      only(
+        answers(
+          h.send({ kind: 'schedulerCall', streamId: null, call: { ...revive, framework_id: { value: 'nope' } } }),
+        ),
+      ).status,
+    ).toBe(400);
     h.send({ kind: 'streamClosed', streamId: fw.streamId });
     expect(only(answers(h.send({ kind: 'schedulerCall', streamId: fw.streamId, call: revive }))).status).toBe(403);
   });
@@ -76,7 +91,12 @@ describe('failover', () => {
     expect(h.master.view().state.frameworks.has(fw.frameworkId)).toBe(true);
     const out = h.advance(1_000);
     expect(logs(out)).toContain(`Framework failover timeout, removing framework ${fw.frameworkId} (web)`);
-    expect(out).toContainEqual({ kind: 'toAgent', agentId: agent.agentId, connection: agent.connection, message: { type: 'SHUTDOWN_FRAMEWORK', framework_id: { value: fw.frameworkId } } });
+    expect(out).toContainEqual({
+      kind: 'toAgent',
+      agentId: agent.agentId,
+      connection: agent.connection,
+      message: { type: 'SHUTDOWN_FRAMEWORK', framework_id: { value: fw.frameworkId } },
+    });
     const state = h.master.view().state;
     expect(state.frameworks.has(fw.frameworkId)).toBe(false);
     const removed = only(state.completedFrameworks);
@@ -85,7 +105,11 @@ describe('failover', () => {
     const late = h.send({
       kind: 'schedulerCall',
       streamId: 'late',
-      call: { type: 'SUBSCRIBE', framework_id: { value: fw.frameworkId }, subscribe: { framework_info: { user: 'root', name: 'web', id: { value: fw.frameworkId } } } },
+      call: {
+        type: 'SUBSCRIBE',
+        framework_id: { value: fw.frameworkId },
+        subscribe: { framework_info: { user: 'root', name: 'web', id: { value: fw.frameworkId } } },
+      },
     });
     expect(events(late)).toEqual([{ type: 'ERROR', error: { message: 'Framework has been removed' } }]);
     expect(late).toContainEqual({ kind: 'closeStream', streamId: 'late' });
@@ -102,7 +126,12 @@ describe('failover', () => {
   it('tells the old stream it failed over when the framework subscribes again on a new one', () => {
     const { h, fw } = withTask(60);
     const again = h.subscribe('web', { id: fw.frameworkId });
-    expect(again.out).toContainEqual({ kind: 'toFramework', frameworkId: fw.frameworkId, streamId: fw.streamId, event: { type: 'ERROR', error: { message: 'Framework failed over' } } });
+    expect(again.out).toContainEqual({
+      kind: 'toFramework',
+      frameworkId: fw.frameworkId,
+      streamId: fw.streamId,
+      event: { type: 'ERROR', error: { message: 'Framework failed over' } },
+    });
     expect(again.out).toContainEqual({ kind: 'closeStream', streamId: fw.streamId });
     expect(h.master.view().state.frameworks.get(fw.frameworkId)?.streamId).toBe(again.streamId);
   });

@@ -1,7 +1,13 @@
 // Drives one MasterCore by hand for the unit tests: a clock, agents and frameworks by name, and
 // pickers for the outputs (events to a framework, messages to an agent, call answers).
 import { MasterCore } from '../../../src/master/core/master.js';
-import { EMPTY_REGISTRY, type MasterCoreOptions, type MasterInput, type MasterOutput, type MasterToAgent } from '../../../src/master/core/protocol.js';
+import {
+  EMPTY_REGISTRY,
+  type MasterCoreOptions,
+  type MasterInput,
+  type MasterOutput,
+  type MasterToAgent,
+} from '../../../src/master/core/protocol.js';
 import { parseResourceText } from '../../../src/master/core/resources.js';
 import type { Call, Event, FrameworkInfo, Offer, TaskInfo, TaskStatus } from '../../../src/master/core/v1.js';
 
@@ -73,7 +79,10 @@ export class Harness {
     return out;
   }
 
-  registerAgent(hostname: string, resources = DEFAULT_AGENT_RESOURCES): { agentId: string; connection: string; out: MasterOutput[] } {
+  registerAgent(
+    hostname: string,
+    resources = DEFAULT_AGENT_RESOURCES,
+  ): { agentId: string; connection: string; out: MasterOutput[] } {
     const connection = `conn-${++this.connections}`;
     const out = this.send({
       kind: 'agentRegister',
@@ -90,19 +99,35 @@ export class Harness {
   subscribe(name: string, o: FrameworkOptions = {}): { frameworkId: string; streamId: string; out: MasterOutput[] } {
     const streamId = `stream-${++this.streams}`;
     const info = frameworkInfo(name, o);
-    const call: Call = { type: 'SUBSCRIBE', subscribe: { framework_info: info }, ...(o.id === undefined ? {} : { framework_id: { value: o.id } }) };
+    const call: Call = {
+      type: 'SUBSCRIBE',
+      subscribe: { framework_info: info },
+      ...(o.id === undefined ? {} : { framework_id: { value: o.id } }),
+    };
     const out = this.send({ kind: 'schedulerCall', streamId, call });
     const subscribed = events(out, 'SUBSCRIBED')[0];
     if (subscribed?.type !== 'SUBSCRIBED') throw new Error(`subscribe failed: ${JSON.stringify(out)}`);
     return { frameworkId: subscribed.subscribed.framework_id.value, streamId, out };
   }
 
-  call(fw: { frameworkId: string; streamId: string }, call: DistributiveOmit<Exclude<Call, { type: 'SUBSCRIBE' }>, 'framework_id'>): MasterOutput[] {
-    return this.send({ kind: 'schedulerCall', streamId: fw.streamId, call: { ...call, framework_id: { value: fw.frameworkId } } as Call });
+  call(
+    fw: { frameworkId: string; streamId: string },
+    call: DistributiveOmit<Exclude<Call, { type: 'SUBSCRIBE' }>, 'framework_id'>,
+  ): MasterOutput[] {
+    return this.send({
+      kind: 'schedulerCall',
+      streamId: fw.streamId,
+      call: { ...call, framework_id: { value: fw.frameworkId } } as Call,
+    });
   }
 
   /** ACCEPT of one offer with LAUNCH of the given tasks. */
-  launch(fw: { frameworkId: string; streamId: string }, offer: Offer, tasks: TaskInfo[], refuseSeconds?: number): MasterOutput[] {
+  launch(
+    fw: { frameworkId: string; streamId: string },
+    offer: Offer,
+    tasks: TaskInfo[],
+    refuseSeconds?: number,
+  ): MasterOutput[] {
     return this.call(fw, {
       type: 'ACCEPT',
       accept: {
@@ -121,12 +146,22 @@ export class Harness {
 export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export function task(id: string, agentId: string, resources: string): TaskInfo {
-  return { name: id, task_id: { value: id }, agent_id: { value: agentId }, resources: parseResourceText(resources), command: { value: 'sleep 1000', shell: true } };
+  return {
+    name: id,
+    task_id: { value: id },
+    agent_id: { value: agentId },
+    resources: parseResourceText(resources),
+    command: { value: 'sleep 1000', shell: true },
+  };
 }
 
 export function events(out: MasterOutput[], type?: Event['type'], frameworkId?: string): Event[] {
   return out.flatMap((o) =>
-    o.kind === 'toFramework' && (type === undefined || o.event.type === type) && (frameworkId === undefined || o.frameworkId === frameworkId) ? [o.event] : [],
+    o.kind === 'toFramework' &&
+    (type === undefined || o.event.type === type) &&
+    (frameworkId === undefined || o.frameworkId === frameworkId)
+      ? [o.event]
+      : [],
   );
 }
 
@@ -138,12 +173,19 @@ export function updates(out: MasterOutput[], frameworkId?: string): TaskStatus[]
   return events(out, 'UPDATE', frameworkId).flatMap((e) => (e.type === 'UPDATE' ? [e.update.status] : []));
 }
 
-export function agentMessages<T extends MasterToAgent['type']>(out: MasterOutput[], type: T): Extract<MasterToAgent, { type: T }>[] {
-  return out.flatMap((o) => (o.kind === 'toAgent' && o.message.type === type ? [o.message as Extract<MasterToAgent, { type: T }>] : []));
+export function agentMessages<T extends MasterToAgent['type']>(
+  out: MasterOutput[],
+  type: T,
+): Extract<MasterToAgent, { type: T }>[] {
+  return out.flatMap((o) =>
+    o.kind === 'toAgent' && o.message.type === type ? [o.message as Extract<MasterToAgent, { type: T }>] : [],
+  );
 }
 
 export function answers(out: MasterOutput[]): { status: number; message?: string }[] {
-  return out.flatMap((o) => (o.kind === 'callAnswer' ? [{ status: o.status, ...(o.message === undefined ? {} : { message: o.message }) }] : []));
+  return out.flatMap((o) =>
+    o.kind === 'callAnswer' ? [{ status: o.status, ...(o.message === undefined ? {} : { message: o.message }) }] : [],
+  );
 }
 
 export function logs(out: MasterOutput[]): string[] {

@@ -23,11 +23,18 @@ describe('launch', () => {
     expect(run.framework.id).toEqual({ value: fw.frameworkId });
     expect(updates(out)).toEqual([]);
     const rec = h.master.view().state.frameworks.get(fw.frameworkId)?.tasks.get('web.1');
-    expect(rec?.task).toMatchObject({ state: 'TASK_STAGING', agent_id: { value: agent.agentId }, framework_id: { value: fw.frameworkId } });
+    expect(rec?.task).toMatchObject({
+      state: 'TASK_STAGING',
+      agent_id: { value: agent.agentId },
+      framework_id: { value: fw.frameworkId },
+    });
   });
 
   it('drops every task of an ACCEPT with an unknown offer (TASK_DROPPED, or TASK_LOST without PARTITION_AWARE)', () => {
-    for (const [partitionAware, state] of [[true, 'TASK_DROPPED'], [false, 'TASK_LOST']] as const) {
+    for (const [partitionAware, state] of [
+      [true, 'TASK_DROPPED'],
+      [false, 'TASK_LOST'],
+    ] as const) {
       const { h, agent, fw, offer } = setup({ partitionAware });
       const out = h.launch(fw, { ...offer, id: { value: 'm1-O999' } }, [task('t1', agent.agentId, 'cpus:1')]);
       expect(agentMessages(out, 'RUN_TASK')).toEqual([]);
@@ -57,7 +64,10 @@ describe('launch', () => {
     const both = offers(fw.out);
     const out = h.call(fw, {
       type: 'ACCEPT',
-      accept: { offer_ids: both.map((o) => o.id), operations: [{ type: 'LAUNCH', launch: { task_infos: [task('t1', a1, 'cpus:1')] } }] },
+      accept: {
+        offer_ids: both.map((o) => o.id),
+        operations: [{ type: 'LAUNCH', launch: { task_infos: [task('t1', a1, 'cpus:1')] } }],
+      },
     });
     expect(only(updates(out)).message).toMatch(/one single agent/);
     expect(agentMessages(out, 'RUN_TASK')).toEqual([]);
@@ -113,7 +123,11 @@ describe('launch', () => {
   });
 
   it('never commits more of an agent than it has, whatever is asked', () => {
-    const ask = fc.record({ cpus: fc.integer({ min: 0, max: 3000 }), mem: fc.integer({ min: 1, max: 3000 }), port: fc.integer({ min: 30990, max: 31110 }) });
+    const ask = fc.record({
+      cpus: fc.integer({ min: 0, max: 3000 }),
+      mem: fc.integer({ min: 1, max: 3000 }),
+      port: fc.integer({ min: 30990, max: 31110 }),
+    });
     fc.assert(
       fc.property(fc.array(fc.array(ask, { maxLength: 4 }), { minLength: 1, maxLength: 8 }), (rounds) => {
         const h = new Harness();
@@ -122,7 +136,9 @@ describe('launch', () => {
         let offer = only(offers(fw.out));
         let n = 0;
         for (const round of rounds) {
-          const tasks = round.map((a) => task(`t${n++}`, agent.agentId, `cpus:${a.cpus / 1000};mem:${a.mem};ports:[${a.port}-${a.port}]`));
+          const tasks = round.map((a) =>
+            task(`t${n++}`, agent.agentId, `cpus:${a.cpus / 1000};mem:${a.mem};ports:[${a.port}-${a.port}]`),
+          );
           h.launch(fw, offer, tasks, 0);
           const state = h.master.view().state;
           const total = state.agents.get(agent.agentId)!.total;

@@ -7,7 +7,11 @@ function withTasks(o: FrameworkOptions = {}) {
   const h = new Harness();
   const agent = h.registerAgent('a1');
   const fw = h.subscribe('web', o);
-  h.launch(fw, only(offers(fw.out)), [task('t1', agent.agentId, 'cpus:1'), task('t2', agent.agentId, 'cpus:1'), task('t3', agent.agentId, 'cpus:1')]);
+  h.launch(fw, only(offers(fw.out)), [
+    task('t1', agent.agentId, 'cpus:1'),
+    task('t2', agent.agentId, 'cpus:1'),
+    task('t3', agent.agentId, 'cpus:1'),
+  ]);
   h.statusUpdate(agent.connection, fw.frameworkId, { task_id: { value: 't1' }, state: 'TASK_RUNNING', uuid: 'u1' });
   h.statusUpdate(agent.connection, fw.frameworkId, { task_id: { value: 't3' }, state: 'TASK_FAILED', uuid: 'u3' });
   return { h, agent, fw };
@@ -37,10 +41,24 @@ describe('explicit reconciliation', () => {
   it('answers per task from what the master knows (partition-aware framework)', () => {
     const { h, agent, fw } = withTasks();
     const ask = (taskId: string, agentId?: string) =>
-      only(updates(h.call(fw, { type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: taskId }, ...(agentId === undefined ? {} : { agent_id: { value: agentId } }) }] } })));
+      only(
+        updates(
+          h.call(fw, {
+            type: 'RECONCILE',
+            reconcile: {
+              tasks: [
+                { task_id: { value: taskId }, ...(agentId === undefined ? {} : { agent_id: { value: agentId } }) },
+              ],
+            },
+          }),
+        ),
+      );
     expect(ask('t1', agent.agentId)).toMatchObject({ state: 'TASK_RUNNING', reason: 'REASON_RECONCILIATION' });
     expect(ask('t3')).toMatchObject({ state: 'TASK_FAILED' });
-    expect(ask('nope', agent.agentId)).toMatchObject({ state: 'TASK_GONE', message: 'Reconciliation: Task is unknown to the agent' });
+    expect(ask('nope', agent.agentId)).toMatchObject({
+      state: 'TASK_GONE',
+      message: 'Reconciliation: Task is unknown to the agent',
+    });
     expect(ask('nope', 'm0-S7')).toMatchObject({ state: 'TASK_UNKNOWN', message: 'Reconciliation: Task is unknown' });
     expect(ask('nope')).toMatchObject({ state: 'TASK_UNKNOWN' });
   });
@@ -49,7 +67,9 @@ describe('explicit reconciliation', () => {
     const { h, agent, fw } = withTasks({ partitionAware: false });
     const out = h.call(fw, {
       type: 'RECONCILE',
-      reconcile: { tasks: [{ task_id: { value: 'nope' }, agent_id: { value: agent.agentId } }, { task_id: { value: 'nope' } }] },
+      reconcile: {
+        tasks: [{ task_id: { value: 'nope' }, agent_id: { value: agent.agentId } }, { task_id: { value: 'nope' } }],
+      },
     });
     expect(updates(out).map((s) => s.state)).toEqual(['TASK_LOST', 'TASK_LOST']);
   });
@@ -61,7 +81,9 @@ describe('explicit reconciliation', () => {
     expect(unreachableAt).toBeDefined();
     const out = h.call(fw, {
       type: 'RECONCILE',
-      reconcile: { tasks: [{ task_id: { value: 't1' } }, { task_id: { value: 'other' }, agent_id: { value: agent.agentId } }] },
+      reconcile: {
+        tasks: [{ task_id: { value: 't1' } }, { task_id: { value: 'other' }, agent_id: { value: agent.agentId } }],
+      },
     });
     const answers = updates(out);
     expect(answers.map((s) => s.state)).toEqual(['TASK_UNREACHABLE', 'TASK_UNREACHABLE']);
@@ -71,15 +93,29 @@ describe('explicit reconciliation', () => {
   it('answers a KILL of an unknown task by reconciliation', () => {
     const { h, agent, fw } = withTasks();
     const out = h.call(fw, { type: 'KILL', kill: { task_id: { value: 'ghost' }, agent_id: { value: agent.agentId } } });
-    expect(only(updates(out))).toMatchObject({ task_id: { value: 'ghost' }, state: 'TASK_GONE', reason: 'REASON_RECONCILIATION' });
+    expect(only(updates(out))).toMatchObject({
+      task_id: { value: 'ghost' },
+      state: 'TASK_GONE',
+      reason: 'REASON_RECONCILIATION',
+    });
   });
 
   it('withholds answers about agents that may still re-register after a failover', () => {
-    const registry = { admitted: [{ id: { value: 'm0-S0' }, hostname: 'a1', port: 5051, resources: [] }], unreachable: [] };
+    const registry = {
+      admitted: [{ id: { value: 'm0-S0' }, hostname: 'a1', port: 5051, resources: [] }],
+      unreachable: [],
+    };
     const h = new Harness({ registry });
     const fw = h.subscribe('web', { id: 'm0-0000' });
     const ask = (agentId?: string) =>
-      updates(h.call(fw, { type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: 't1' }, ...(agentId === undefined ? {} : { agent_id: { value: agentId } }) }] } }));
+      updates(
+        h.call(fw, {
+          type: 'RECONCILE',
+          reconcile: {
+            tasks: [{ task_id: { value: 't1' }, ...(agentId === undefined ? {} : { agent_id: { value: agentId } }) }],
+          },
+        }),
+      );
     expect(ask('m0-S0')).toEqual([]);
     expect(ask()).toEqual([]);
     expect(ask('m0-S5')).toMatchObject([{ state: 'TASK_UNKNOWN' }]);

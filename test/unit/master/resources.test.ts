@@ -23,7 +23,14 @@ const r = (text: string) => resourcesFromV1(parseResourceText(text));
 
 describe('ranges', () => {
   it('normalises by sorting and merging overlapping and adjacent ranges', () => {
-    expect(normalizeRanges([{ begin: 10, end: 12 }, { begin: 1, end: 3 }, { begin: 4, end: 5 }, { begin: 11, end: 20 }])).toEqual([
+    expect(
+      normalizeRanges([
+        { begin: 10, end: 12 },
+        { begin: 1, end: 3 },
+        { begin: 4, end: 5 },
+        { begin: 11, end: 20 },
+      ]),
+    ).toEqual([
       { begin: 1, end: 5 },
       { begin: 10, end: 20 },
     ]);
@@ -31,7 +38,12 @@ describe('ranges', () => {
 
   it('subtracts by splitting ranges', () => {
     const ports = [{ begin: 31000, end: 31099 }];
-    expect(subtractRanges(ports, [{ begin: 31005, end: 31005 }, { begin: 31090, end: 31200 }])).toEqual([
+    expect(
+      subtractRanges(ports, [
+        { begin: 31005, end: 31005 },
+        { begin: 31090, end: 31200 },
+      ]),
+    ).toEqual([
       { begin: 31000, end: 31004 },
       { begin: 31006, end: 31089 },
     ]);
@@ -45,14 +57,27 @@ describe('ranges', () => {
   });
 
   it('contains only numbers that are all inside', () => {
-    const ports = [{ begin: 31000, end: 31010 }, { begin: 31020, end: 31030 }];
-    expect(rangesContain(ports, [{ begin: 31005, end: 31005 }, { begin: 31025, end: 31030 }])).toBe(true);
+    const ports = [
+      { begin: 31000, end: 31010 },
+      { begin: 31020, end: 31030 },
+    ];
+    expect(
+      rangesContain(ports, [
+        { begin: 31005, end: 31005 },
+        { begin: 31025, end: 31030 },
+      ]),
+    ).toBe(true);
     expect(rangesContain(ports, [{ begin: 31009, end: 31021 }])).toBe(false);
     expect(rangesContain(ports, [{ begin: 32000, end: 32000 }])).toBe(false);
   });
 
   it('formats as Mesos does', () => {
-    expect(formatRanges([{ begin: 31000, end: 31005 }, { begin: 31010, end: 31010 }])).toBe('[31000-31005, 31010-31010]');
+    expect(
+      formatRanges([
+        { begin: 31000, end: 31005 },
+        { begin: 31010, end: 31010 },
+      ]),
+    ).toBe('[31000-31005, 31010-31010]');
   });
 });
 
@@ -63,7 +88,12 @@ describe('resource bags', () => {
     const left = subtractResources(agent, task);
     expect(left).toEqual({
       scalars: { cpus: 3.5, mem: 3968, disk: 10000 },
-      ranges: { ports: [{ begin: 31000, end: 31004 }, { begin: 31006, end: 31099 }] },
+      ranges: {
+        ports: [
+          { begin: 31000, end: 31004 },
+          { begin: 31006, end: 31099 },
+        ],
+      },
     });
     expect(containsResources(agent, task)).toBe(true);
     expect(containsResources(left, task)).toBe(false);
@@ -85,13 +115,21 @@ describe('resource bags', () => {
   it('round-trips v1 JSON and renders the collapsed v0 object', () => {
     const bag = r('cpus:2;mem:1024;ports:[31000-31000,31002-31003]');
     const v1 = resourcesToV1(bag, '*');
-    expect(v1).toContainEqual({ name: 'cpus', type: 'SCALAR', scalar: { value: 2 }, role: '*', allocation_info: { role: '*' } });
+    expect(v1).toContainEqual({
+      name: 'cpus',
+      type: 'SCALAR',
+      scalar: { value: 2 },
+      role: '*',
+      allocation_info: { role: '*' },
+    });
     expect(resourcesFromV1(v1)).toEqual(bag);
     expect(resourcesToV0(bag)).toEqual({ cpus: 2, gpus: 0, mem: 1024, disk: 0, ports: '[31000-31000, 31002-31003]' });
   });
 
   it('sums repeated entries of one name', () => {
-    expect(resourcesFromV1([...parseResourceText('cpus:1;ports:[1-2]'), ...parseResourceText('cpus:2;ports:[3-4]')])).toEqual({
+    expect(
+      resourcesFromV1([...parseResourceText('cpus:1;ports:[1-2]'), ...parseResourceText('cpus:2;ports:[3-4]')]),
+    ).toEqual({
       scalars: { cpus: 3 },
       ranges: { ports: [{ begin: 1, end: 4 }] },
     });
@@ -100,7 +138,9 @@ describe('resource bags', () => {
   it('names what is invalid in a v1 list', () => {
     expect(invalidResources(parseResourceText('cpus:1;ports:[1-2]'))).toBeNull();
     expect(invalidResources([{ name: 'cpus', type: 'SCALAR', scalar: { value: -1 } }])).toMatch(/cpus/);
-    expect(invalidResources([{ name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 5, end: 1 }] } }])).toMatch(/ports/);
+    expect(invalidResources([{ name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 5, end: 1 }] } }])).toMatch(
+      /ports/,
+    );
     expect(invalidResources([{ name: 'disks', type: 'SET', set: { item: ['a'] } }])).toMatch(/not supported/);
   });
 });

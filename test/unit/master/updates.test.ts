@@ -14,7 +14,13 @@ function running() {
 describe('status updates', () => {
   it('forwards an update with its uuid and relays the acknowledgement to the agent', () => {
     const { h, agent, fw } = running();
-    const out = h.statusUpdate(agent.connection, fw.frameworkId, { task_id: { value: 't1' }, state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', uuid: 'dXVpZC0x', timestamp: 12 });
+    const out = h.statusUpdate(agent.connection, fw.frameworkId, {
+      task_id: { value: 't1' },
+      state: 'TASK_RUNNING',
+      source: 'SOURCE_EXECUTOR',
+      uuid: 'dXVpZC0x',
+      timestamp: 12,
+    });
     expect(only(updates(out, fw.frameworkId))).toEqual({
       task_id: { value: 't1' },
       state: 'TASK_RUNNING',
@@ -24,14 +30,26 @@ describe('status updates', () => {
       agent_id: { value: agent.agentId },
     });
     const rec = h.master.view().state.frameworks.get(fw.frameworkId)?.tasks.get('t1');
-    expect(rec?.task).toMatchObject({ state: 'TASK_RUNNING', status_update_state: 'TASK_RUNNING', status_update_uuid: 'dXVpZC0x' });
+    expect(rec?.task).toMatchObject({
+      state: 'TASK_RUNNING',
+      status_update_state: 'TASK_RUNNING',
+      status_update_uuid: 'dXVpZC0x',
+    });
 
-    const ack = h.call(fw, { type: 'ACKNOWLEDGE', acknowledge: { agent_id: { value: agent.agentId }, task_id: { value: 't1' }, uuid: 'dXVpZC0x' } });
+    const ack = h.call(fw, {
+      type: 'ACKNOWLEDGE',
+      acknowledge: { agent_id: { value: agent.agentId }, task_id: { value: 't1' }, uuid: 'dXVpZC0x' },
+    });
     expect(ack).toContainEqual({
       kind: 'toAgent',
       agentId: agent.agentId,
       connection: agent.connection,
-      message: { type: 'ACKNOWLEDGE', framework_id: { value: fw.frameworkId }, task_id: { value: 't1' }, uuid: 'dXVpZC0x' },
+      message: {
+        type: 'ACKNOWLEDGE',
+        framework_id: { value: fw.frameworkId },
+        task_id: { value: 't1' },
+        uuid: 'dXVpZC0x',
+      },
     });
   });
 
@@ -40,28 +58,48 @@ describe('status updates', () => {
     h.send({
       kind: 'statusUpdate',
       connection: agent.connection,
-      update: { framework_id: { value: fw.frameworkId }, status: { task_id: { value: 't1' }, state: 'TASK_STARTING', uuid: 'u1' }, latest_state: 'TASK_RUNNING' },
+      update: {
+        framework_id: { value: fw.frameworkId },
+        status: { task_id: { value: 't1' }, state: 'TASK_STARTING', uuid: 'u1' },
+        latest_state: 'TASK_RUNNING',
+      },
     });
-    expect(h.master.view().state.frameworks.get(fw.frameworkId)?.tasks.get('t1')?.task).toMatchObject({ state: 'TASK_RUNNING', status_update_state: 'TASK_STARTING' });
+    expect(h.master.view().state.frameworks.get(fw.frameworkId)?.tasks.get('t1')?.task).toMatchObject({
+      state: 'TASK_RUNNING',
+      status_update_state: 'TASK_STARTING',
+    });
   });
 
   it('frees resources on a terminal update and completes the task once it is acknowledged', () => {
     const { h, agent, fw } = running();
-    const out = h.statusUpdate(agent.connection, fw.frameworkId, { task_id: { value: 't1' }, state: 'TASK_FINISHED', uuid: 'u2' });
+    const out = h.statusUpdate(agent.connection, fw.frameworkId, {
+      task_id: { value: 't1' },
+      state: 'TASK_FINISHED',
+      uuid: 'u2',
+    });
     expect(only(offers(out))).toBeDefined();
     const state = h.master.view().state;
     expect(state.frameworks.get(fw.frameworkId)?.tasks.has('t1')).toBe(true);
-    h.call(fw, { type: 'ACKNOWLEDGE', acknowledge: { agent_id: { value: agent.agentId }, task_id: { value: 't1' }, uuid: 'u2' } });
+    h.call(fw, {
+      type: 'ACKNOWLEDGE',
+      acknowledge: { agent_id: { value: agent.agentId }, task_id: { value: 't1' }, uuid: 'u2' },
+    });
     const framework = state.frameworks.get(fw.frameworkId);
     expect(framework?.tasks.has('t1')).toBe(false);
-    expect(framework?.completedTasks.map((r) => [r.task.task_id.value, r.task.state])).toEqual([['t1', 'TASK_FINISHED']]);
+    expect(framework?.completedTasks.map((r) => [r.task.task_id.value, r.task.state])).toEqual([
+      ['t1', 'TASK_FINISHED'],
+    ]);
     expect(state.counters['master/tasks_finished']).toBe(1);
   });
 
   it('keeps the state but drops the event while the framework is disconnected', () => {
     const { h, agent, fw } = running();
     h.send({ kind: 'streamClosed', streamId: fw.streamId });
-    const out = h.statusUpdate(agent.connection, fw.frameworkId, { task_id: { value: 't1' }, state: 'TASK_RUNNING', uuid: 'u3' });
+    const out = h.statusUpdate(agent.connection, fw.frameworkId, {
+      task_id: { value: 't1' },
+      state: 'TASK_RUNNING',
+      uuid: 'u3',
+    });
     expect(updates(out)).toEqual([]);
     expect(logs(out).some((l) => l.startsWith('Dropping update TASK_RUNNING'))).toBe(true);
     expect(h.master.view().state.frameworks.get(fw.frameworkId)?.tasks.get('t1')?.task.state).toBe('TASK_RUNNING');
@@ -69,20 +107,30 @@ describe('status updates', () => {
 
   it('ignores updates from a connection that is not a registered agent', () => {
     const { h, fw } = running();
-    const out = h.statusUpdate('stranger', fw.frameworkId, { task_id: { value: 't1' }, state: 'TASK_FAILED', uuid: 'u4' });
+    const out = h.statusUpdate('stranger', fw.frameworkId, {
+      task_id: { value: 't1' },
+      state: 'TASK_FAILED',
+      uuid: 'u4',
+    });
     expect(updates(out)).toEqual([]);
     expect(h.master.view().state.counters['master/invalid_status_updates']).toBe(1);
   });
 
   it('sends KILL to the agent running the task', () => {
     const { h, agent, fw } = running();
-    const out = h.call(fw, { type: 'KILL', kill: { task_id: { value: 't1' }, kill_policy: { grace_period: { nanoseconds: 1e9 } } } });
+    const out = h.call(fw, {
+      type: 'KILL',
+      kill: { task_id: { value: 't1' }, kill_policy: { grace_period: { nanoseconds: 1e9 } } },
+    });
     expect(only(agentMessages(out, 'KILL_TASK'))).toEqual({
       type: 'KILL_TASK',
       framework_id: { value: fw.frameworkId },
       task_id: { value: 't1' },
       kill_policy: { grace_period: { nanoseconds: 1e9 } },
     });
-    expect(out.find((o) => o.kind === 'toAgent' && o.message.type === 'KILL_TASK')).toMatchObject({ agentId: agent.agentId, connection: agent.connection });
+    expect(out.find((o) => o.kind === 'toAgent' && o.message.type === 'KILL_TASK')).toMatchObject({
+      agentId: agent.agentId,
+      connection: agent.connection,
+    });
   });
 });

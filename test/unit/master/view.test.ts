@@ -2,10 +2,25 @@
 // master/* metrics, in the v0 shapes the web UI and tools read.
 // biome-ignore-all lint/suspicious/noExplicitAny: these tests walk the endpoints' untyped JSON answers
 import { describe, expect, it } from 'vitest';
-import { frameworksJson, metricsSnapshot, slavesJson, stateJson, stateSummaryJson, tasksJson, type MasterIdentity } from '../../../src/master/core/view.js';
+import {
+  frameworksJson,
+  metricsSnapshot,
+  slavesJson,
+  stateJson,
+  stateSummaryJson,
+  tasksJson,
+  type MasterIdentity,
+} from '../../../src/master/core/view.js';
 import { Harness, offers, only, task } from './harness.js';
 
-const identity: MasterIdentity = { version: '1.11.0', build_date: '2024-08-23', build_time: 1724371200, build_user: 'minicluster', startedAt: 0, flags: { port: '5050' } };
+const identity: MasterIdentity = {
+  version: '1.11.0',
+  build_date: '2024-08-23',
+  build_time: 1724371200,
+  build_user: 'minicluster',
+  startedAt: 0,
+  flags: { port: '5050' },
+};
 
 function cluster() {
   const h = new Harness();
@@ -14,11 +29,32 @@ function cluster() {
   const fw = h.subscribe('web');
   const offer = only(offers(fw.out).filter((o) => o.agent_id.value === a1.agentId));
   h.now = 2_000;
-  h.launch(fw, offer, [task('t1', a1.agentId, 'cpus:1;mem:512;ports:[31000-31000]'), task('t2', a1.agentId, 'cpus:1;mem:512')]);
-  h.statusUpdate(a1.connection, fw.frameworkId, { task_id: { value: 't1' }, state: 'TASK_RUNNING', uuid: 'u1', timestamp: 3 });
-  h.statusUpdate(a1.connection, fw.frameworkId, { task_id: { value: 't2' }, state: 'TASK_RUNNING', uuid: 'u2', timestamp: 4 });
-  h.statusUpdate(a1.connection, fw.frameworkId, { task_id: { value: 't2' }, state: 'TASK_FAILED', uuid: 'u3', timestamp: 5 });
-  h.call(fw, { type: 'ACKNOWLEDGE', acknowledge: { agent_id: { value: a1.agentId }, task_id: { value: 't2' }, uuid: 'u3' } });
+  h.launch(fw, offer, [
+    task('t1', a1.agentId, 'cpus:1;mem:512;ports:[31000-31000]'),
+    task('t2', a1.agentId, 'cpus:1;mem:512'),
+  ]);
+  h.statusUpdate(a1.connection, fw.frameworkId, {
+    task_id: { value: 't1' },
+    state: 'TASK_RUNNING',
+    uuid: 'u1',
+    timestamp: 3,
+  });
+  h.statusUpdate(a1.connection, fw.frameworkId, {
+    task_id: { value: 't2' },
+    state: 'TASK_RUNNING',
+    uuid: 'u2',
+    timestamp: 4,
+  });
+  h.statusUpdate(a1.connection, fw.frameworkId, {
+    task_id: { value: 't2' },
+    state: 'TASK_FAILED',
+    uuid: 'u3',
+    timestamp: 5,
+  });
+  h.call(fw, {
+    type: 'ACKNOWLEDGE',
+    acknowledge: { agent_id: { value: a1.agentId }, task_id: { value: 't2' }, uuid: 'u3' },
+  });
   return { h, a1, fw };
 }
 
@@ -48,7 +84,14 @@ describe('endpoint views', () => {
       used_resources: { cpus: 1, gpus: 0, mem: 512, disk: 0, ports: '[31000-31000]' },
     });
     const framework = only(state.frameworks as any[]);
-    expect(framework).toMatchObject({ id: fw.frameworkId, name: 'web', active: true, connected: true, roles: ['*'], checkpoint: true });
+    expect(framework).toMatchObject({
+      id: fw.frameworkId,
+      name: 'web',
+      active: true,
+      connected: true,
+      roles: ['*'],
+      checkpoint: true,
+    });
     expect(only(framework.tasks as any[])).toMatchObject({
       id: 't1',
       slave_id: a1.agentId,
@@ -65,7 +108,12 @@ describe('endpoint views', () => {
     const summary = stateSummaryJson(h.master.view(), identity) as Record<string, any>;
     const agent = summary.slaves.find((s: any) => s.id === a1.agentId);
     expect(agent).toMatchObject({ TASK_RUNNING: 1, TASK_FAILED: 1, TASK_STAGING: 0, framework_ids: [fw.frameworkId] });
-    expect(only(summary.frameworks as any[])).toMatchObject({ id: fw.frameworkId, TASK_RUNNING: 1, TASK_FAILED: 1, slave_ids: [a1.agentId] });
+    expect(only(summary.frameworks as any[])).toMatchObject({
+      id: fw.frameworkId,
+      TASK_RUNNING: 1,
+      TASK_FAILED: 1,
+      slave_ids: [a1.agentId],
+    });
   });
 
   it('filters /master/frameworks and /master/slaves by id', () => {
@@ -73,13 +121,19 @@ describe('endpoint views', () => {
     expect((frameworksJson(h.master.view(), { frameworkId: 'nope' }) as any).frameworks).toEqual([]);
     expect((frameworksJson(h.master.view(), { frameworkId: fw.frameworkId }) as any).frameworks).toHaveLength(1);
     const slaves = slavesJson(h.master.view(), { slaveId: a1.agentId }) as any;
-    expect(only(slaves.slaves as any[]).used_resources_full).toContainEqual({ name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 31000, end: 31000 }] }, role: '*' });
+    expect(only(slaves.slaves as any[]).used_resources_full).toContainEqual({
+      name: 'ports',
+      type: 'RANGES',
+      ranges: { range: [{ begin: 31000, end: 31000 }] },
+      role: '*',
+    });
     expect(slaves.recovered_slaves).toEqual([]);
   });
 
   it('lists /master/tasks newest first with limit and offset', () => {
     const { h } = cluster();
-    const ids = (q: Parameters<typeof tasksJson>[1]) => ((tasksJson(h.master.view(), q) as any).tasks as any[]).map((t) => t.id);
+    const ids = (q: Parameters<typeof tasksJson>[1]) =>
+      ((tasksJson(h.master.view(), q) as any).tasks as any[]).map((t) => t.id);
     expect(ids({})).toEqual(['t2', 't1']);
     expect(ids({ order: 'asc' })).toEqual(['t1', 't2']);
     expect(ids({ limit: 1, offset: 1 })).toEqual(['t1']);

@@ -20,8 +20,14 @@ function stored(json: Record<string, unknown>, version: string): AppVersion {
   return { ...result.app, version, versionInfo: { lastScalingAt: version, lastConfigChangeAt: version } };
 }
 
-const old = stored({ id: '/web', cmd: 'sleep 1', instances: 1, env: { A: '1' }, portDefinitions: [{ port: 10001 }] }, V1);
-const current = stored({ id: '/web', cmd: 'sleep 2', instances: 2, env: { A: '1' }, portDefinitions: [{ port: 10001 }] }, V2);
+const old = stored(
+  { id: '/web', cmd: 'sleep 1', instances: 1, env: { A: '1' }, portDefinitions: [{ port: 10001 }] },
+  V1,
+);
+const current = stored(
+  { id: '/web', cmd: 'sleep 2', instances: 2, env: { A: '1' }, portDefinitions: [{ port: 10001 }] },
+  V2,
+);
 const versions = [old, current];
 const lookup: AppLookup = {
   current: (id) => (id === '/web' ? current : undefined),
@@ -33,7 +39,11 @@ const update = (id: string, body: unknown, o: { partialUpdate?: boolean; mustExi
 describe('applyAppUpdate', () => {
   it('merges a partial body into the existing app', () => {
     const result = update('/web', { instances: 5 });
-    expect(result).toMatchObject({ ok: true, created: false, app: { id: '/web', cmd: 'sleep 2', instances: 5, env: { A: '1' } } });
+    expect(result).toMatchObject({
+      ok: true,
+      created: false,
+      app: { id: '/web', cmd: 'sleep 2', instances: 5, env: { A: '1' } },
+    });
     if (result.ok) expect(result.app.portDefinitions.map((p) => p.port)).toEqual([10001]);
   });
 
@@ -58,8 +68,16 @@ describe('applyAppUpdate', () => {
   });
 
   it('creates a missing app, but not for PATCH', () => {
-    expect(update('/new', { cmd: 'sleep 5' })).toMatchObject({ ok: true, created: true, app: { id: '/new', instances: 1 } });
-    expect(update('/new', { cmd: 'sleep 5' }, { mustExist: true })).toEqual({ ok: false, status: 404, body: { message: "App '/new' does not exist" } });
+    expect(update('/new', { cmd: 'sleep 5' })).toMatchObject({
+      ok: true,
+      created: true,
+      app: { id: '/new', instances: 1 },
+    });
+    expect(update('/new', { cmd: 'sleep 5' }, { mustExist: true })).toEqual({
+      ok: false,
+      status: 404,
+      body: { message: "App '/new' does not exist" },
+    });
   });
 
   it('rolls back to a stored version with {"version": ts}, optionally with id', () => {
@@ -78,12 +96,23 @@ describe('applyAppUpdate', () => {
       status: 404,
       body: { message: "App '/web' does not exist in version 2000-01-01T00:00:00.000Z" },
     });
-    expect(update('/nope', { version: V1 })).toMatchObject({ status: 404, body: { message: "App '/nope' does not exist" } });
+    expect(update('/nope', { version: V1 })).toMatchObject({
+      status: 404,
+      body: { message: "App '/nope' does not exist" },
+    });
   });
 
   it('passes normalizeApp errors through and needs an object', () => {
-    expect(update('/web', { instances: -1 })).toMatchObject({ ok: false, status: 422, body: { message: 'Invalid JSON' } });
-    expect(update('/web', [1])).toMatchObject({ ok: false, status: 400, body: { details: [{ path: '/', errors: ['error.expected.jsobject'] }] } });
+    expect(update('/web', { instances: -1 })).toMatchObject({
+      ok: false,
+      status: 422,
+      body: { message: 'Invalid JSON' },
+    });
+    expect(update('/web', [1])).toMatchObject({
+      ok: false,
+      status: 400,
+      body: { details: [{ path: '/', errors: ['error.expected.jsobject'] }] },
+    });
   });
 });
 
@@ -91,14 +120,40 @@ describe('applyAppUpdates', () => {
   const opts = { partialUpdate: true, mustExist: false };
 
   it('updates and creates several apps', () => {
-    const result = applyAppUpdates([{ id: 'web', instances: 0 }, { id: '/made', cmd: 'sleep 9' }], opts, lookup);
-    expect(result).toMatchObject({ ok: true, created: ['/made'], apps: [{ id: '/web', instances: 0, cmd: 'sleep 2' }, { id: '/made' }] });
+    const result = applyAppUpdates(
+      [
+        { id: 'web', instances: 0 },
+        { id: '/made', cmd: 'sleep 9' },
+      ],
+      opts,
+      lookup,
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      created: ['/made'],
+      apps: [{ id: '/web', instances: 0, cmd: 'sleep 2' }, { id: '/made' }],
+    });
   });
 
   it('needs an array of apps with ids, and reports item paths', () => {
-    expect(applyAppUpdates({}, opts, lookup)).toMatchObject({ status: 400, body: { details: [{ errors: ['error.expected.jsarray'] }] } });
-    expect(applyAppUpdates([{ cmd: 'sleep 1' }], opts, lookup)).toMatchObject({ status: 422, body: { details: [{ path: '/(0)/id', errors: ['error.path.missing'] }] } });
-    expect(applyAppUpdates([{ id: 'ok', cmd: 'sleep 1' }, { id: 'x', cmd: 'sleep 1', cpus: 'lots' }], opts, lookup)).toMatchObject({
+    expect(applyAppUpdates({}, opts, lookup)).toMatchObject({
+      status: 400,
+      body: { details: [{ errors: ['error.expected.jsarray'] }] },
+    });
+    expect(applyAppUpdates([{ cmd: 'sleep 1' }], opts, lookup)).toMatchObject({
+      status: 422,
+      body: { details: [{ path: '/(0)/id', errors: ['error.path.missing'] }] },
+    });
+    expect(
+      applyAppUpdates(
+        [
+          { id: 'ok', cmd: 'sleep 1' },
+          { id: 'x', cmd: 'sleep 1', cpus: 'lots' },
+        ],
+        opts,
+        lookup,
+      ),
+    ).toMatchObject({
       status: 422,
       body: { details: [{ path: '/(1)/cpus', errors: ['error.expected.jsnumber'] }] },
     });
@@ -108,13 +163,21 @@ describe('applyAppUpdates', () => {
 describe('readGroupUpdate', () => {
   it('resolves nested ids against their groups and records the lists given', () => {
     const result = readGroupUpdate(
-      { id: 'shop', dependencies: ['../db'], apps: [{ id: 'cart', cmd: 'sleep 1' }], groups: [{ id: 'back', apps: [{ id: '/shop/back/pay', cmd: 'sleep 1' }] }] },
+      {
+        id: 'shop',
+        dependencies: ['../db'],
+        apps: [{ id: 'cart', cmd: 'sleep 1' }],
+        groups: [{ id: 'back', apps: [{ id: '/shop/back/pay', cmd: 'sleep 1' }] }],
+      },
       '/shop',
     );
     expect(result).toMatchObject({
       ok: true,
       apps: [{ id: '/shop/cart' }, { id: '/shop/back/pay' }],
-      groups: [{ id: '/shop', dependencies: ['/db'] }, { id: '/shop/back', dependencies: [] }],
+      groups: [
+        { id: '/shop', dependencies: ['/db'] },
+        { id: '/shop/back', dependencies: [] },
+      ],
       appListsOf: ['/shop', '/shop/back'],
       groupListsOf: ['/shop'],
     });
@@ -123,7 +186,9 @@ describe('readGroupUpdate', () => {
   it('refuses apps outside their group and prefixes validation paths', () => {
     expect(readGroupUpdate({ apps: [{ id: '/x/app', cmd: 'sleep 1' }] }, '/g')).toMatchObject({
       status: 422,
-      body: { details: [{ path: '/apps(0)/id', errors: ['identifier /x/app is not child of /g. Hint: use relative paths.'] }] },
+      body: {
+        details: [{ path: '/apps(0)/id', errors: ['identifier /x/app is not child of /g. Hint: use relative paths.'] }],
+      },
     });
     expect(readGroupUpdate({ groups: [{ id: 'a', apps: [{ id: 'b' }] }] }, '/g')).toMatchObject({
       status: 422,

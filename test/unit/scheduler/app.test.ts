@@ -81,7 +81,11 @@ describe('Marathon-shaped fixtures', () => {
       { uri: 'https://downloads.example.org/reporter/NOTES.md', extract: false, executable: false, cache: false },
     ]);
     expect(app.constraints).toEqual([['hostname', 'UNIQUE']]);
-    expect(warnings).toEqual(['/ports: read as portDefinitions', '/constraints(0): empty UNIQUE value dropped', '/uris: read as fetch']);
+    expect(warnings).toEqual([
+      '/ports: read as portDefinitions',
+      '/constraints(0): empty UNIQUE value dropped',
+      '/uris: read as fetch',
+    ]);
   });
 });
 
@@ -120,7 +124,9 @@ describe('defaults', () => {
   });
 
   it('null fields from old outputs count as absent', () => {
-    expect(ok({ ...base, args: null, user: null, container: null, acceptedResourceRoles: null }).app).toEqual(ok(base).app);
+    expect(ok({ ...base, args: null, user: null, container: null, acceptedResourceRoles: null }).app).toEqual(
+      ok(base).app,
+    );
   });
 
   it('empty networks mean host networking', () => {
@@ -187,7 +193,10 @@ describe('id', () => {
   });
 
   it('resolves dependencies against the app group', () => {
-    expect(ok({ ...base, id: '/prod/web', dependencies: ['db', '/ops/log'] }).app.dependencies).toEqual(['/prod/db', '/ops/log']);
+    expect(ok({ ...base, id: '/prod/web', dependencies: ['db', '/ops/log'] }).app.dependencies).toEqual([
+      '/prod/db',
+      '/ops/log',
+    ]);
     expectJsonError({ ...base, dependencies: ['Db'] }, '/dependencies(0)', 'error.pattern');
   });
 
@@ -196,9 +205,14 @@ describe('id', () => {
   });
 
   it('is required', () => expectJsonError({ cmd: 'sleep 1' }, '/id', 'error.path.missing'));
-  it('must not be the root', () => expectInvalid({ ...base, id: '/' }, '/id', 'Path must contain at least one path element'));
+  it('must not be the root', () =>
+    expectInvalid({ ...base, id: '/' }, '/id', 'Path must contain at least one path element'));
   it.each(['/a/tasks', '/a/restart', 'versions', '/a/..'])('must not end in a reserved keyword (%s)', (id) => {
-    expectInvalid({ ...base, id }, '/id', 'must not end with any of the following reserved keywords: restart, tasks, versions, ., ..');
+    expectInvalid(
+      { ...base, id },
+      '/id',
+      'must not end with any of the following reserved keywords: restart, tasks, versions, ., ..',
+    );
   });
 });
 
@@ -226,8 +240,16 @@ describe('cmd, args and container', () => {
   });
   it('checks host volumes', () => {
     const volume = { containerPath: '/data', hostPath: '', mode: 'RW' };
-    expectInvalid({ ...base, container: { ...docker, volumes: [volume] } }, '/container/volumes(0)/hostPath', 'must not be empty');
-    expectJsonError({ ...base, container: { ...docker, volumes: [{ ...volume, mode: 'rx' }] } }, '/container/volumes(0)/mode', 'error.unknown.enum.literal');
+    expectInvalid(
+      { ...base, container: { ...docker, volumes: [volume] } },
+      '/container/volumes(0)/hostPath',
+      'must not be empty',
+    );
+    expectJsonError(
+      { ...base, container: { ...docker, volumes: [{ ...volume, mode: 'rx' }] } },
+      '/container/volumes(0)/mode',
+      'error.unknown.enum.literal',
+    );
   });
   it('checks the executor', () => {
     expect(ok({ ...base, executor: '//cmd' }).app.executor).toBe('//cmd');
@@ -278,12 +300,7 @@ describe('ports', () => {
   const bridge = { type: 'DOCKER', docker: { image: 'nginx', network: 'BRIDGE' } };
 
   it('rejects duplicate ports and names', () => {
-    const portDefinitions = [
-      { port: 8080, name: 'http' },
-      { port: 8080, name: 'http' },
-      { port: 0 },
-      { port: 0 },
-    ];
+    const portDefinitions = [{ port: 8080, name: 'http' }, { port: 8080, name: 'http' }, { port: 0 }, { port: 0 }];
     expect(errors(normalizeApp({ ...base, portDefinitions })).details).toEqual({
       '/portDefinitions': ['Ports must be unique.', 'Port names must be unique.'],
     });
@@ -291,26 +308,48 @@ describe('ports', () => {
 
   it('reads port definitions', () => {
     expectJsonError({ ...base, portDefinitions: [{ port: 70000 }] }, '/portDefinitions(0)/port', 'error.max');
-    expectJsonError({ ...base, portDefinitions: [{ port: 80, name: 'Web' }] }, '/portDefinitions(0)/name', 'error.pattern');
-    expectJsonError({ ...base, portDefinitions: [{ port: 80, protocol: 'sctp' }] }, '/portDefinitions(0)/protocol', 'error.unknown.enum.literal');
+    expectJsonError(
+      { ...base, portDefinitions: [{ port: 80, name: 'Web' }] },
+      '/portDefinitions(0)/name',
+      'error.pattern',
+    );
+    expectJsonError(
+      { ...base, portDefinitions: [{ port: 80, protocol: 'sctp' }] },
+      '/portDefinitions(0)/protocol',
+      'error.unknown.enum.literal',
+    );
     expectJsonError({ ...base, portDefinitions: [{}] }, '/portDefinitions(0)/port', 'error.path.missing');
   });
 
   it('accepts ports with equivalent portDefinitions only', () => {
     expect(ok({ ...base, ports: [80], portDefinitions: [{ port: 80 }] }).app.portDefinitions).toHaveLength(1);
-    expectInvalid({ ...base, ports: [81], portDefinitions: [{ port: 80 }] }, '/', 'cannot specify both ports and port definitions');
+    expectInvalid(
+      { ...base, ports: [81], portDefinitions: [{ port: 80 }] },
+      '/',
+      'cannot specify both ports and port definitions',
+    );
   });
 
   it('keeps portDefinitions and portMappings to their networking modes', () => {
-    expectInvalid({ ...base, container: bridge, portDefinitions: [{ port: 0 }] }, '/portDefinitions', 'portDefinitions are only allowed with host-networking');
+    expectInvalid(
+      { ...base, container: bridge, portDefinitions: [{ port: 0 }] },
+      '/portDefinitions',
+      'portDefinitions are only allowed with host-networking',
+    );
     const host = { type: 'DOCKER', docker: { image: 'nginx' }, portMappings: [{ containerPort: 80 }] };
-    expectInvalid({ ...base, container: host }, '/container/portMappings', 'portMappings are not allowed with host-networking');
+    expectInvalid(
+      { ...base, container: host },
+      '/container/portMappings',
+      'portMappings are not allowed with host-networking',
+    );
   });
 
   it('gives bridge apps one default port mapping and no port definitions', () => {
     const { app } = ok({ ...base, container: bridge });
     expect(app.portDefinitions).toEqual([]);
-    expect(app.container?.portMappings).toEqual([{ containerPort: 0, hostPort: 0, servicePort: 0, protocol: 'tcp', name: 'default', labels: {} }]);
+    expect(app.container?.portMappings).toEqual([
+      { containerPort: 0, hostPort: 0, servicePort: 0, protocol: 'tcp', name: 'default', labels: {} },
+    ]);
   });
 
   it('leaves hostPort absent in container mode and forces requirePorts off', () => {
@@ -322,11 +361,26 @@ describe('ports', () => {
   });
 
   it('rejects duplicate port mapping names and mixed legacy/current forms', () => {
-    const portMappings = [{ containerPort: 80, name: 'web' }, { containerPort: 81, name: 'web' }];
-    expectInvalid({ ...base, container: { ...bridge, portMappings } }, '/container/portMappings', 'Port names must be unique.');
+    const portMappings = [
+      { containerPort: 80, name: 'web' },
+      { containerPort: 81, name: 'web' },
+    ];
+    expectInvalid(
+      { ...base, container: { ...bridge, portMappings } },
+      '/container/portMappings',
+      'Port names must be unique.',
+    );
     const both = { ...bridge, docker: { ...bridge.docker, portMappings }, portMappings };
-    expectInvalid({ ...base, container: both }, '/container', 'must not specify both container.docker.portMappings and container.portMappings');
-    expectInvalid({ ...base, container: bridge, networks: [{ mode: 'host' }] }, '/', 'must not specify both container.docker.network and networks');
+    expectInvalid(
+      { ...base, container: both },
+      '/container',
+      'must not specify both container.docker.portMappings and container.portMappings',
+    );
+    expectInvalid(
+      { ...base, container: bridge, networks: [{ mode: 'host' }] },
+      '/',
+      'must not specify both container.docker.network and networks',
+    );
   });
 });
 
@@ -334,7 +388,15 @@ describe('constraints', () => {
   const constraint = (c: unknown): unknown => ({ ...base, constraints: [['hostname', 'UNIQUE'], c] });
 
   it('upper-cases operators', () => {
-    expect(ok({ ...base, constraints: [['rack', 'cluster', 'r1'], ['hostname', 'max_per', '2']] }).app.constraints).toEqual([
+    expect(
+      ok({
+        ...base,
+        constraints: [
+          ['rack', 'cluster', 'r1'],
+          ['hostname', 'max_per', '2'],
+        ],
+      }).app.constraints,
+    ).toEqual([
       ['rack', 'CLUSTER', 'r1'],
       ['hostname', 'MAX_PER', '2'],
     ]);
@@ -344,22 +406,35 @@ describe('constraints', () => {
     [['hostname'], 'Each constraint must have either 2 or 3 fields'],
     [['hostname', 'UNIQUE', 'a', 'b'], 'Each constraint must have either 2 or 3 fields'],
     [['', 'UNIQUE'], 'illegal constraint specification'],
-    [['hostname', 'SPREAD'], 'operator must be one of the following UNIQUE, CLUSTER, GROUP_BY, LIKE, MAX_PER, UNLIKE or IS'],
+    [
+      ['hostname', 'SPREAD'],
+      'operator must be one of the following UNIQUE, CLUSTER, GROUP_BY, LIKE, MAX_PER, UNLIKE or IS',
+    ],
     [['hostname', 'UNIQUE', 'x'], 'UNIQUE does not accept a value'],
     [['rack', 'GROUP_BY', 'three'], 'GROUP BY must define an integer value or else no value at all'],
     [['rack', 'MAX_PER'], 'MAX_PER requires an integer value'],
     [['rack', 'LIKE', ''], 'LIKE and UNLIKE require a non-empty, regular expression value'],
     [['rack', 'UNLIKE'], 'LIKE and UNLIKE require a non-empty, regular expression value'],
     [['rack', 'LIKE', '(a'], 'is not a valid regular expression'],
-    [['rack', 'IS', 'a b'], 'IS only supports Mesos text and float values (see http://mesos.apache.org/documentation/latest/attributes-resources/)'],
+    [
+      ['rack', 'IS', 'a b'],
+      'IS only supports Mesos text and float values (see http://mesos.apache.org/documentation/latest/attributes-resources/)',
+    ],
   ])('%j → %s', (c, message) => expectInvalid(constraint(c), '/constraints(1)', message));
 
-  it('rejects non-string parts', () => expectJsonError(constraint(['hostname', 1]), '/constraints(1)(1)', 'error.expected.jsstring'));
+  it('rejects non-string parts', () =>
+    expectJsonError(constraint(['hostname', 1]), '/constraints(1)(1)', 'error.expected.jsstring'));
 });
 
 describe('health checks', () => {
   it('reads protocols case-insensitively and commands', () => {
-    const { app } = ok({ ...base, healthChecks: [{ protocol: 'tcp', port: 8080 }, { protocol: 'COMMAND', command: { value: 'true' } }] });
+    const { app } = ok({
+      ...base,
+      healthChecks: [
+        { protocol: 'tcp', port: 8080 },
+        { protocol: 'COMMAND', command: { value: 'true' } },
+      ],
+    });
     expect(app.healthChecks.map((h) => [h.protocol, h.port, h.portIndex, h.path, h.command])).toEqual([
       ['TCP', 8080, undefined, undefined, undefined],
       ['COMMAND', undefined, undefined, undefined, { value: 'true' }],
@@ -380,9 +455,21 @@ describe('health checks', () => {
   });
 
   it('reads fields', () => {
-    expectJsonError({ ...base, healthChecks: [{ protocol: 'COMMAND' }] }, '/healthChecks(0)/command', 'error.path.missing');
-    expectJsonError({ ...base, healthChecks: [{ protocol: 'UDP' }] }, '/healthChecks(0)/protocol', 'error.unknown.enum.literal');
-    expectJsonError({ ...base, healthChecks: [{ intervalSeconds: -1 }] }, '/healthChecks(0)/intervalSeconds', 'error.min');
+    expectJsonError(
+      { ...base, healthChecks: [{ protocol: 'COMMAND' }] },
+      '/healthChecks(0)/command',
+      'error.path.missing',
+    );
+    expectJsonError(
+      { ...base, healthChecks: [{ protocol: 'UDP' }] },
+      '/healthChecks(0)/protocol',
+      'error.unknown.enum.literal',
+    );
+    expectJsonError(
+      { ...base, healthChecks: [{ intervalSeconds: -1 }] },
+      '/healthChecks(0)/intervalSeconds',
+      'error.min',
+    );
   });
 });
 
@@ -396,13 +483,19 @@ describe('fetch and uris', () => {
   });
 
   it('fills fetch defaults and checks uri', () => {
-    expect(ok({ ...base, fetch: [{ uri: 'http://x/a' }] }).app.fetch).toEqual([{ uri: 'http://x/a', extract: true, executable: false, cache: false }]);
+    expect(ok({ ...base, fetch: [{ uri: 'http://x/a' }] }).app.fetch).toEqual([
+      { uri: 'http://x/a', extract: true, executable: false, cache: false },
+    ]);
     expectJsonError({ ...base, fetch: [{ uri: '' }] }, '/fetch(0)/uri', 'error.minLength');
     expectJsonError({ ...base, fetch: [{}] }, '/fetch(0)/uri', 'error.path.missing');
   });
 
   it('rejects uris together with fetch', () => {
-    expectInvalid({ ...base, uris: ['http://x/a'], fetch: [{ uri: 'http://x/b' }] }, '/uris', 'may not be set in conjunction with fetch');
+    expectInvalid(
+      { ...base, uris: ['http://x/a'], fetch: [{ uri: 'http://x/b' }] },
+      '/uris',
+      'may not be set in conjunction with fetch',
+    );
   });
 });
 
@@ -444,7 +537,9 @@ describe('tutorial payloads', () => {
   it('0.6 -p options become a bridge port mapping', () => {
     const { app } = ok({ id: 'web', container: { image: 'docker://nginx', options: ['-p', '8080:80'] } });
     expect(app.networks).toEqual([{ mode: 'container/bridge', labels: {} }]);
-    expect(app.container?.portMappings).toEqual([{ containerPort: 80, hostPort: 8080, servicePort: 0, protocol: 'tcp', labels: {} }]);
+    expect(app.container?.portMappings).toEqual([
+      { containerPort: 80, hostPort: 8080, servicePort: 0, protocol: 'tcp', labels: {} },
+    ]);
   });
 
   it('nginx with BRIDGE networking and hostPort 0', () => {

@@ -29,7 +29,9 @@ describe('delayAfterFailure', () => {
   });
 
   it('caps the delay at maxLaunchDelaySeconds', () => {
-    const delays = failures(app({ backoffSeconds: 2, backoffFactor: 2, maxLaunchDelaySeconds: 10 }), 5, 10).map((d) => d.delayMs);
+    const delays = failures(app({ backoffSeconds: 2, backoffFactor: 2, maxLaunchDelaySeconds: 10 }), 5, 10).map(
+      (d) => d.delayMs,
+    );
     expect(delays).toEqual([2000, 4000, 8000, 10_000, 10_000]);
   });
 

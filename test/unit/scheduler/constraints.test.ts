@@ -36,7 +36,12 @@ function offer(hostname: string, attributes: Attribute[] = []): Offer {
 let serial = 0;
 function placedOn(o: Offer): PlacedInstance {
   serial += 1;
-  return { instanceId: `web.instance-${serial}`, agentId: o.agent_id.value, hostname: o.hostname, attributes: agentAttributes(o) };
+  return {
+    instanceId: `web.instance-${serial}`,
+    agentId: o.agent_id.value,
+    hostname: o.hostname,
+    attributes: agentAttributes(o),
+  };
 }
 
 const rack = (name: string, host = `host-${name}`): Offer => offer(host, [text('rack', name)]);
@@ -59,7 +64,16 @@ describe('agentAttributes', () => {
         text('rack', 'r1'),
         scalar('level', 1.23456),
         scalar('cores', 8),
-        { name: 'keys', type: 'RANGES', ranges: { range: [{ begin: 5, end: 9 }, { begin: 1, end: 2 }] } },
+        {
+          name: 'keys',
+          type: 'RANGES',
+          ranges: {
+            range: [
+              { begin: 5, end: 9 },
+              { begin: 1, end: 2 },
+            ],
+          },
+        },
         { name: 'tags', type: 'SET', set: { item: ['ssd', 'gpu'] } },
       ]),
       domain: { fault_domain: { region: { name: 'eu' }, zone: { name: 'eu-1a' } } },

@@ -14,7 +14,19 @@ const task = (o: { id: string; host?: string; ports: number[]; state?: string; a
   slaveId: 'S0',
   stagedAt: '2024-03-01T10:00:00.000Z',
   version: '2024-03-01T10:00:00.000Z',
-  ...(o.alive === undefined ? {} : { healthCheckResults: o.alive.map((alive) => ({ alive, consecutiveFailures: alive ? 0 : 3, firstSuccess: null, lastSuccess: null, lastFailure: null, lastFailureCause: null, instanceId: o.id })) }),
+  ...(o.alive === undefined
+    ? {}
+    : {
+        healthCheckResults: o.alive.map((alive) => ({
+          alive,
+          consecutiveFailures: alive ? 0 : 3,
+          firstSuccess: null,
+          lastSuccess: null,
+          lastFailure: null,
+          lastFailureCause: null,
+          instanceId: o.id,
+        })),
+      }),
 });
 
 /** The tutorial's nginx as a 1.4 Marathon shows it: docker.network BRIDGE, docker.portMappings, `ports`. */
@@ -24,7 +36,11 @@ const NGINX = {
   instances: 3,
   container: {
     type: 'DOCKER',
-    docker: { image: 'nginx', network: 'BRIDGE', portMappings: [{ containerPort: 80, hostPort: 0, servicePort: 10000, protocol: 'tcp' }] },
+    docker: {
+      image: 'nginx',
+      network: 'BRIDGE',
+      portMappings: [{ containerPort: 80, hostPort: 0, servicePort: 10000, protocol: 'tcp' }],
+    },
   },
   ports: [10000],
   portDefinitions: [{ port: 10000, protocol: 'tcp', labels: {} }],
@@ -48,12 +64,29 @@ const API = {
     { port: 10002, protocol: 'tcp', name: 'admin', labels: {} },
   ],
   labels: { HAPROXY_0_BALANCE: 'leastconn', HAPROXY_1_PORT: '9000' },
-  healthChecks: [{ protocol: 'HTTP', path: '/', portIndex: 0, gracePeriodSeconds: 300, intervalSeconds: 60, timeoutSeconds: 20, maxConsecutiveFailures: 3 }],
-  tasks: [task({ id: 'api.b1', ports: [31010, 31011], alive: [true] }), task({ id: 'api.b2', ports: [31012, 31013], alive: [false] })],
+  healthChecks: [
+    {
+      protocol: 'HTTP',
+      path: '/',
+      portIndex: 0,
+      gracePeriodSeconds: 300,
+      intervalSeconds: 60,
+      timeoutSeconds: 20,
+      maxConsecutiveFailures: 3,
+    },
+  ],
+  tasks: [
+    task({ id: 'api.b1', ports: [31010, 31011], alive: [true] }),
+    task({ id: 'api.b2', ports: [31012, 31013], alive: [false] }),
+  ],
 };
 
 async function render(apps: unknown[], bindAddress?: string): Promise<string> {
-  return renderHaproxyConfig({ apps: { apps } as AppsJson, templates: await loadHaproxyTemplates(), ...(bindAddress === undefined ? {} : { bindAddress }) });
+  return renderHaproxyConfig({
+    apps: { apps } as AppsJson,
+    templates: await loadHaproxyTemplates(),
+    ...(bindAddress === undefined ? {} : { bindAddress }),
+  });
 }
 
 /** The lines of one section (from its header to the next blank line). */
@@ -69,7 +102,12 @@ describe('renderHaproxyConfig', () => {
   it('BRIDGE nginx: a tcp frontend on the service port and the running tasks at their host ports', async () => {
     const config = await render([NGINX]);
     expect(config.startsWith('# haproxy.cfg rendered by `minicluster lb config`')).toBe(true);
-    expect(section(config, 'frontend nginx_10000')).toEqual(['frontend nginx_10000', '  bind *:10000', '  mode tcp', '  use_backend nginx_10000']);
+    expect(section(config, 'frontend nginx_10000')).toEqual([
+      'frontend nginx_10000',
+      '  bind *:10000',
+      '  mode tcp',
+      '  use_backend nginx_10000',
+    ]);
     expect(section(config, 'backend nginx_10000')).toEqual([
       'backend nginx_10000',
       '  balance roundrobin',
@@ -82,7 +120,12 @@ describe('renderHaproxyConfig', () => {
 
   it('an HTTP health check: mode http, only alive tasks, the labels of each port', async () => {
     const config = await render([API], '127.0.0.1');
-    expect(section(config, 'frontend shop_api_10001')).toEqual(['frontend shop_api_10001', '  bind 127.0.0.1:10001', '  mode http', '  use_backend shop_api_10001']);
+    expect(section(config, 'frontend shop_api_10001')).toEqual([
+      'frontend shop_api_10001',
+      '  bind 127.0.0.1:10001',
+      '  mode http',
+      '  use_backend shop_api_10001',
+    ]);
     expect(section(config, 'backend shop_api_10001')).toEqual([
       'backend shop_api_10001',
       '  balance leastconn',
@@ -99,7 +142,14 @@ describe('renderHaproxyConfig', () => {
   });
 
   it('apps come out sorted by id; HAPROXY_{n}_ENABLED=false and label templates apply per port', async () => {
-    const custom = { ...NGINX, id: '/a/custom', labels: { HAPROXY_0_MODE: 'http', HAPROXY_0_BACKEND_SERVER_OPTIONS: '  server {serverName} {host_ipv4}:{port} check{cookieOptions}\n' } };
+    const custom = {
+      ...NGINX,
+      id: '/a/custom',
+      labels: {
+        HAPROXY_0_MODE: 'http',
+        HAPROXY_0_BACKEND_SERVER_OPTIONS: '  server {serverName} {host_ipv4}:{port} check{cookieOptions}\n',
+      },
+    };
     const disabled = { ...NGINX, id: '/b/off', labels: { HAPROXY_0_ENABLED: 'false' } };
     const config = await render([NGINX, disabled, custom]);
     expect(config.indexOf('frontend a_custom_10000')).toBeLessThan(config.indexOf('frontend nginx_10000'));
@@ -112,7 +162,11 @@ describe('renderHaproxyConfig', () => {
     const overlay = {
       id: '/overlay',
       networks: [{ mode: 'container', name: 'dcos' }],
-      container: { type: 'DOCKER', docker: { image: 'nginx' }, portMappings: [{ containerPort: 8080, servicePort: 10100 }] },
+      container: {
+        type: 'DOCKER',
+        docker: { image: 'nginx' },
+        portMappings: [{ containerPort: 8080, servicePort: 10100 }],
+      },
       healthChecks: [],
       tasks: [{ ...task({ id: 'overlay.c1', ports: [] }), ipAddresses: [{ ipAddress: '9.0.0.7', protocol: 'IPv4' }] }],
     };
@@ -120,6 +174,8 @@ describe('renderHaproxyConfig', () => {
   });
 
   it('fill substitutes known placeholders, empties unknown ones and leaves HAProxy braces alone', () => {
-    expect(fill('bind {bindAddr}:{servicePort}{bindOptions} if { ssl_fc }', { bindAddr: '*', servicePort: '80' })).toBe('bind *:80 if { ssl_fc }');
+    expect(fill('bind {bindAddr}:{servicePort}{bindOptions} if { ssl_fc }', { bindAddr: '*', servicePort: '80' })).toBe(
+      'bind *:80 if { ssl_fc }',
+    );
   });
 });

@@ -7,14 +7,27 @@ import type { AppVersion, HealthResult, Instance } from '../../../src/scheduler/
 import { appVersion, instance } from './health-fixtures.js';
 
 const STARTED = Date.parse('2024-01-01T00:00:00.000Z');
-const check = (o: Partial<HealthCheck> = {}): HealthCheck => ({ ...HEALTH_CHECK_DEFAULTS, portIndex: 0, gracePeriodSeconds: 10, maxConsecutiveFailures: 3, ...o });
+const check = (o: Partial<HealthCheck> = {}): HealthCheck => ({
+  ...HEALTH_CHECK_DEFAULTS,
+  portIndex: 0,
+  gracePeriodSeconds: 10,
+  maxConsecutiveFailures: 3,
+  ...o,
+});
 
 /** Feeds results (true = alive) one second apart from `from` and returns the last result and every kill verdict. */
 function feed(c: HealthCheck, results: boolean[], from: number): { result: HealthResult | null; kills: boolean[] } {
   let previous: HealthResult | null = null;
   const kills: boolean[] = [];
   results.forEach((alive, i) => {
-    const out = recordHealth({ check: c, previous, alive, cause: alive ? null : 'HTTP status 503', now: from + i * 1000, startedAt: STARTED });
+    const out = recordHealth({
+      check: c,
+      previous,
+      alive,
+      cause: alive ? null : 'HTTP status 503',
+      now: from + i * 1000,
+      startedAt: STARTED,
+    });
     previous = out.result;
     kills.push(out.kill);
   });
@@ -42,7 +55,12 @@ describe('recordHealth', () => {
 
   it('counts failures inside the grace period once a probe has succeeded', () => {
     const { result } = feed(check(), [true, false, false], STARTED + 1000);
-    expect(result).toMatchObject({ alive: false, consecutiveFailures: 2, firstSuccess: '2024-01-01T00:00:01.000Z', lastSuccess: '2024-01-01T00:00:01.000Z' });
+    expect(result).toMatchObject({
+      alive: false,
+      consecutiveFailures: 2,
+      firstSuccess: '2024-01-01T00:00:01.000Z',
+      lastSuccess: '2024-01-01T00:00:01.000Z',
+    });
   });
 
   it('a success resets the failure count and keeps the first success', () => {
@@ -63,14 +81,25 @@ describe('recordHealth', () => {
   });
 
   it('never asks for a kill with maxConsecutiveFailures 0', () => {
-    const { result, kills } = feed(check({ maxConsecutiveFailures: 0 }), Array<boolean>(10).fill(false), STARTED + 60_000);
+    const { result, kills } = feed(
+      check({ maxConsecutiveFailures: 0 }),
+      Array<boolean>(10).fill(false),
+      STARTED + 60_000,
+    );
     expect(kills.every((k) => !k)).toBe(true);
     expect(result?.consecutiveFailures).toBe(10);
   });
 });
 
 describe('instanceHealth (reference §5.2)', () => {
-  const alive = (a: boolean): HealthResult => ({ alive: a, consecutiveFailures: a ? 0 : 1, firstSuccess: null, lastSuccess: null, lastFailure: null, lastFailureCause: null });
+  const alive = (a: boolean): HealthResult => ({
+    alive: a,
+    consecutiveFailures: a ? 0 : 1,
+    firstSuccess: null,
+    lastSuccess: null,
+    lastFailure: null,
+    lastFailureCause: null,
+  });
   const withHealth = (health: (HealthResult | null)[]): Instance => ({ ...instance({ appId: '/web' }), health });
 
   it('is null without results', () => {
@@ -89,7 +118,10 @@ describe('instanceHealth (reference §5.2)', () => {
 });
 
 describe('probeTarget', () => {
-  const app = (checks: HealthCheck[]): AppVersion => ({ ...appVersion({ id: '/web', cmd: 'serve', portDefinitions: [{ port: 10001 }, { port: 10002 }] }), healthChecks: checks });
+  const app = (checks: HealthCheck[]): AppVersion => ({
+    ...appVersion({ id: '/web', cmd: 'serve', portDefinitions: [{ port: 10001 }, { port: 10002 }] }),
+    healthChecks: checks,
+  });
   const task = { ...instance({ appId: '/web' }), host: 'agent-1.local', hostPorts: [31000, 31001] };
 
   it('aims at the host port of portIndex', () => {

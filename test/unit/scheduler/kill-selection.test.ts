@@ -33,7 +33,11 @@ function inst(id: string, state: TaskState, staged: number, started?: number): I
   };
 }
 
-const pick = (instances: Instance[], count: number, o: { preferred?: string[]; constraintVictims?: string[]; killSelection?: AppDefinition['killSelection'] } = {}) =>
+const pick = (
+  instances: Instance[],
+  count: number,
+  o: { preferred?: string[]; constraintVictims?: string[]; killSelection?: AppDefinition['killSelection'] } = {},
+) =>
   selectVictims({
     app: app(o.killSelection),
     instances,
@@ -57,7 +61,11 @@ describe('selectVictims', () => {
   });
 
   it('kills the most recently started first by default (YOUNGEST_FIRST), the oldest with OLDEST_FIRST', () => {
-    const running = [inst('a', 'TASK_RUNNING', 0, 10), inst('b', 'TASK_RUNNING', 5, 6), inst('c', 'TASK_RUNNING', 1, 30)];
+    const running = [
+      inst('a', 'TASK_RUNNING', 0, 10),
+      inst('b', 'TASK_RUNNING', 5, 6),
+      inst('c', 'TASK_RUNNING', 1, 30),
+    ];
     expect(pick(running, 3)).toEqual(['c', 'a', 'b']);
     expect(pick(running, 3, { killSelection: 'OLDEST_FIRST' })).toEqual(['b', 'a', 'c']);
   });
@@ -75,7 +83,10 @@ describe('selectVictims', () => {
 
   it('ignores names it does not know and instances that are already decommissioned', () => {
     const gone = { ...inst('old', 'TASK_STAGING', 9), goal: 'decommissioned' as const };
-    expect(pick([...mixed, gone], 2, { preferred: ['nope'], constraintVictims: ['old'] })).toEqual(['unreachable', 'staging']);
+    expect(pick([...mixed, gone], 2, { preferred: ['nope'], constraintVictims: ['old'] })).toEqual([
+      'unreachable',
+      'staging',
+    ]);
   });
 
   it('never returns more than it has, nor anything for a count of 0 or less', () => {

@@ -26,11 +26,14 @@ describe('parseLabelSelector', () => {
     expect(parsed('k in (a\\,b)')).toEqual([{ op: 'in', key: 'k', values: ['a,b'] }]);
   });
 
-  it.each(['', 'tier==', 'tier in front', 'tier in (a', 'tier in ()', 'a=b', 'x,', 'a b', 'k\\'])('refuses %j', (text) => {
-    const result = parseLabelSelector(text);
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.message).toMatch(/^Can not parse label selector /);
-  });
+  it.each(['', 'tier==', 'tier in front', 'tier in (a', 'tier in ()', 'a=b', 'x,', 'a b', 'k\\'])(
+    'refuses %j',
+    (text) => {
+      const result = parseLabelSelector(text);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.message).toMatch(/^Can not parse label selector /);
+    },
+  );
 });
 
 describe('matchesLabels', () => {

@@ -66,7 +66,8 @@ function env(info: TaskInfo): Record<string, string> {
   return Object.fromEntries((info.command?.environment?.variables ?? []).map((v) => [v.name, v.value ?? '']));
 }
 
-const scalarOf = (o: Offer, name: string): number | undefined => o.resources.find((r) => r.name === name)?.scalar?.value;
+const scalarOf = (o: Offer, name: string): number | undefined =>
+  o.resources.find((r) => r.name === name)?.scalar?.value;
 const portsOf = (o: Offer): unknown => o.resources.find((r) => r.name === 'ports')?.ranges?.range;
 
 describe('placeInstance: the tutorial nginx.json', () => {
@@ -77,12 +78,22 @@ describe('placeInstance: the tutorial nginx.json', () => {
     expect(result.taskInfo.resources).toEqual([
       { name: 'cpus', type: 'SCALAR', scalar: { value: 0.1 }, role: '*', allocation_info: { role: '*' } },
       { name: 'mem', type: 'SCALAR', scalar: { value: 64 }, role: '*', allocation_info: { role: '*' } },
-      { name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 31000, end: 31000 }] }, role: '*', allocation_info: { role: '*' } },
+      {
+        name: 'ports',
+        type: 'RANGES',
+        ranges: { range: [{ begin: 31000, end: 31000 }] },
+        role: '*',
+        allocation_info: { role: '*' },
+      },
     ]);
   });
 
   it('names the task after the app, runs the image’s entrypoint and maps the host port to container port 80', () => {
-    expect(result.taskInfo).toMatchObject({ name: 'nginx', task_id: { value: 'nginx.instance-1._app.1' }, agent_id: { value: 'A-S1' } });
+    expect(result.taskInfo).toMatchObject({
+      name: 'nginx',
+      task_id: { value: 'nginx.instance-1._app.1' },
+      agent_id: { value: 'A-S1' },
+    });
     expect(result.taskInfo.command).toMatchObject({ shell: false });
     expect(result.taskInfo.command?.value).toBeUndefined();
     expect(result.taskInfo.container).toEqual({
@@ -151,7 +162,13 @@ describe('placeInstance: host ports', () => {
     const a = app({ ...SLEEPER, portDefinitions: [{ port: 10100, name: 'http' }, { port: 0 }] });
     const r = placed(place(a, offer('cpus:1;mem:64;ports:[31000-31000,31200-31210]')));
     expect(r.hostPorts).toEqual([31000, 31200]);
-    expect(env(r.taskInfo)).toMatchObject({ PORT0: '31000', PORT1: '31200', PORT_10100: '31000', PORT_HTTP: '31000', PORTS: '31000,31200' });
+    expect(env(r.taskInfo)).toMatchObject({
+      PORT0: '31000',
+      PORT1: '31200',
+      PORT_10100: '31000',
+      PORT_HTTP: '31000',
+      PORTS: '31000,31200',
+    });
   });
 
   it('a fixed BRIDGE hostPort must be offered; dynamic ones skip it; containerPort 0 is the host port', () => {
@@ -159,7 +176,11 @@ describe('placeInstance: host ports', () => {
       ...NGINX,
       container: {
         type: 'DOCKER',
-        docker: { image: 'nginx', network: 'BRIDGE', portMappings: [{ containerPort: 0 }, { containerPort: 443, hostPort: 31000, name: 'https' }] },
+        docker: {
+          image: 'nginx',
+          network: 'BRIDGE',
+          portMappings: [{ containerPort: 0 }, { containerPort: 443, hostPort: 31000, name: 'https' }],
+        },
       },
     });
     const r = placed(place(a));
@@ -168,7 +189,13 @@ describe('placeInstance: host ports', () => {
       { host_port: 31001, container_port: 31001, protocol: 'tcp' },
       { host_port: 31000, container_port: 443, protocol: 'tcp' },
     ]);
-    expect(env(r.taskInfo)).toMatchObject({ PORT0: '31001', PORT1: '31000', PORT_31001: '31001', PORT_443: '31000', PORT_HTTPS: '31000' });
+    expect(env(r.taskInfo)).toMatchObject({
+      PORT0: '31001',
+      PORT1: '31000',
+      PORT_31001: '31001',
+      PORT_443: '31000',
+      PORT_HTTPS: '31000',
+    });
     expect(place(a, offer('cpus:1;mem:128;ports:[31001-31010]'))).toEqual({ ok: false, reason: 'InsufficientPorts' });
   });
 
@@ -185,7 +212,8 @@ describe('placeInstance: declines', () => {
   const gpuApp: AppVersion = { ...hungry, gpus: 1 };
 
   it('says what is missing first, in Marathon’s order: role, constraint, cpus, mem, disk, gpus, ports', () => {
-    const reason = (a: AppVersion, resources: string): unknown => (place(a, offer(resources)) as { reason?: string }).reason;
+    const reason = (a: AppVersion, resources: string): unknown =>
+      (place(a, offer(resources)) as { reason?: string }).reason;
     expect(reason(hungry, 'cpus:1;mem:100;disk:10;ports:[31000-31000]')).toBe('InsufficientCpus');
     expect(reason(hungry, 'cpus:2;mem:100;disk:10')).toBe('InsufficientMemory');
     expect(reason(hungry, 'cpus:2;mem:512;disk:10')).toBe('InsufficientDisk');
@@ -209,7 +237,10 @@ describe('placeInstance: declines', () => {
       ok: false,
       reason: 'UnfulfilledConstraint',
     });
-    expect(placeInstance({ app: unique, instanceId: 'i1', taskId: 't1', offer: { ...o, hostname: 'other' }, placed: [here] }).ok).toBe(true);
+    expect(
+      placeInstance({ app: unique, instanceId: 'i1', taskId: 't1', offer: { ...o, hostname: 'other' }, placed: [here] })
+        .ok,
+    ).toBe(true);
   });
 });
 
@@ -259,7 +290,12 @@ describe('placeInstance: the TaskInfo', () => {
       taskKillGracePeriodSeconds: 5,
       container: {
         type: 'DOCKER',
-        docker: { image: 'nginx:1.25', privileged: true, forcePullImage: true, parameters: [{ key: 'label', value: 'tier=web' }] },
+        docker: {
+          image: 'nginx:1.25',
+          privileged: true,
+          forcePullImage: true,
+          parameters: [{ key: 'label', value: 'tier=web' }],
+        },
         volumes: [{ containerPath: '/data', hostPath: '/srv/data', mode: 'RO' }],
       },
     });
@@ -269,13 +305,27 @@ describe('placeInstance: the TaskInfo', () => {
       shell: true,
       value: 'nginx -g "daemon off;"',
       user: 'nobody',
-      uris: [{ value: 'https://example.com/site.tgz', extract: true, executable: false, cache: false, output_file: 'site.tgz' }],
+      uris: [
+        {
+          value: 'https://example.com/site.tgz',
+          extract: true,
+          executable: false,
+          cache: false,
+          output_file: 'site.tgz',
+        },
+      ],
     });
     expect(info.labels).toEqual({ labels: [{ key: 'HAPROXY_GROUP', value: 'external' }] });
     expect(info.kill_policy).toEqual({ grace_period: { nanoseconds: 5_000_000_000 } });
     expect(info.container).toEqual({
       type: 'DOCKER',
-      docker: { image: 'nginx:1.25', network: 'HOST', privileged: true, parameters: [{ key: 'label', value: 'tier=web' }], force_pull_image: true },
+      docker: {
+        image: 'nginx:1.25',
+        network: 'HOST',
+        privileged: true,
+        parameters: [{ key: 'label', value: 'tier=web' }],
+        force_pull_image: true,
+      },
       volumes: [{ container_path: '/data', host_path: '/srv/data', mode: 'RO' }],
     });
   });
@@ -283,7 +333,16 @@ describe('placeInstance: the TaskInfo', () => {
   it('passes the first agent-run health check to Mesos: BRIDGE checks the container port, host networking the host port', () => {
     const checks = [
       { protocol: 'HTTP', path: '/' },
-      { protocol: 'MESOS_HTTP', path: '/health', portIndex: 0, intervalSeconds: 5, timeoutSeconds: 2, gracePeriodSeconds: 30, maxConsecutiveFailures: 4, delaySeconds: 1 },
+      {
+        protocol: 'MESOS_HTTP',
+        path: '/health',
+        portIndex: 0,
+        intervalSeconds: 5,
+        timeoutSeconds: 2,
+        gracePeriodSeconds: 30,
+        maxConsecutiveFailures: 4,
+        delaySeconds: 1,
+      },
     ];
     const bridged = placed(place(app({ ...NGINX, healthChecks: checks }))).taskInfo;
     expect(bridged.health_check).toEqual({
@@ -297,14 +356,21 @@ describe('placeInstance: the TaskInfo', () => {
     });
     const host = placed(place(app({ ...SLEEPER, healthChecks: [{ protocol: 'MESOS_TCP' }] }))).taskInfo;
     expect(host.health_check).toMatchObject({ type: 'TCP', tcp: { port: 31000 } });
-    const command = placed(place(app({ ...SLEEPER, healthChecks: [{ protocol: 'COMMAND', command: { value: 'true' } }] }))).taskInfo;
+    const command = placed(
+      place(app({ ...SLEEPER, healthChecks: [{ protocol: 'COMMAND', command: { value: 'true' } }] })),
+    ).taskInfo;
     expect(command.health_check).toMatchObject({ type: 'COMMAND', command: { value: 'true' } });
-    expect(placed(place(app({ ...SLEEPER, healthChecks: [{ protocol: 'HTTP' }] }))).taskInfo.health_check).toBeUndefined();
+    expect(
+      placed(place(app({ ...SLEEPER, healthChecks: [{ protocol: 'HTTP' }] }))).taskInfo.health_check,
+    ).toBeUndefined();
   });
 
   it('a MESOS container names its image', () => {
     const a = app({ id: '/ucr', cmd: 'sleep 10', container: { type: 'MESOS', docker: { image: 'busybox' } } });
-    expect(placed(place(a)).taskInfo.container).toEqual({ type: 'MESOS', mesos: { image: { type: 'DOCKER', docker: { name: 'busybox' } } } });
+    expect(placed(place(a)).taskInfo.container).toEqual({
+      type: 'MESOS',
+      mesos: { image: { type: 'DOCKER', docker: { name: 'busybox' } } },
+    });
   });
 });
 
@@ -345,10 +411,24 @@ describe('taskEnvironment', () => {
     const user = app({
       id: '/overlay',
       networks: [{ mode: 'container', name: 'dcos' }],
-      container: { type: 'DOCKER', docker: { image: 'redis' }, portMappings: [{ containerPort: 6379, name: 'redis' }, { containerPort: 9121, hostPort: 0 }] },
+      container: {
+        type: 'DOCKER',
+        docker: { image: 'redis' },
+        portMappings: [
+          { containerPort: 6379, name: 'redis' },
+          { containerPort: 9121, hostPort: 0 },
+        ],
+      },
     });
     const ev = taskEnvironment({ app: user, taskId: 't', host: 'h', hostPorts: [31007] });
-    expect(ev).toMatchObject({ PORT0: '6379', PORT_6379: '6379', PORT1: '31007', PORT_9121: '31007', PORT: '31007', PORTS: '31007' });
+    expect(ev).toMatchObject({
+      PORT0: '6379',
+      PORT_6379: '6379',
+      PORT1: '31007',
+      PORT_9121: '31007',
+      PORT: '31007',
+      PORTS: '31007',
+    });
     expect(ev['PORT_REDIS']).toBeUndefined();
   });
 

@@ -2,7 +2,13 @@
 // dependency cycle check.
 import { describe, expect, it } from 'vitest';
 import { normalizeApp } from '../../../src/scheduler/core/app.js';
-import { type AppVersion, type DeploymentPlan, type RootGroup, emptyRoot, timestamp } from '../../../src/scheduler/core/model.js';
+import {
+  type AppVersion,
+  type DeploymentPlan,
+  type RootGroup,
+  emptyRoot,
+  timestamp,
+} from '../../../src/scheduler/core/model.js';
 import { affectedApps, computePlan, dependencyProblems } from '../../../src/scheduler/core/plan.js';
 
 const T0 = timestamp(1000);
@@ -22,7 +28,11 @@ function root(apps: AppVersion[], groups: { id: string; dependencies: string[] }
   };
 }
 
-function plan(original: RootGroup, target: RootGroup, o: { restart?: string[]; killInstances?: string[] } = {}): DeploymentPlan {
+function plan(
+  original: RootGroup,
+  target: RootGroup,
+  o: { restart?: string[]; killInstances?: string[] } = {},
+): DeploymentPlan {
   return computePlan({
     id: 'plan-1',
     version: T1,
@@ -55,9 +65,15 @@ describe('computePlan', () => {
 
   it('restarts on any other change, with or without an instances change', () => {
     const before = root([app({ id: '/web', instances: 3 })]);
-    expect(steps(plan(before, root([app({ id: '/web', instances: 3, cmd: 'sleep 200' }, T1)])))).toEqual([['RestartApplication /web']]);
-    expect(steps(plan(before, root([app({ id: '/web', instances: 5, mem: 256 }, T1)])))).toEqual([['RestartApplication /web']]);
-    expect(steps(plan(before, root([app({ id: '/web', instances: 3, env: { A: '1' } }, T1)])))).toEqual([['RestartApplication /web']]);
+    expect(steps(plan(before, root([app({ id: '/web', instances: 3, cmd: 'sleep 200' }, T1)])))).toEqual([
+      ['RestartApplication /web'],
+    ]);
+    expect(steps(plan(before, root([app({ id: '/web', instances: 5, mem: 256 }, T1)])))).toEqual([
+      ['RestartApplication /web'],
+    ]);
+    expect(steps(plan(before, root([app({ id: '/web', instances: 3, env: { A: '1' } }, T1)])))).toEqual([
+      ['RestartApplication /web'],
+    ]);
   });
 
   it('does nothing for an app whose only change is its version, unless it is restarted', () => {
@@ -85,7 +101,12 @@ describe('computePlan', () => {
       app({ id: '/metrics' }),
     ]);
     expect(steps(plan(emptyRoot(T0), target))).toEqual([
-      ['StartApplication /metrics', 'StartApplication /shop/api', 'StartApplication /shop/db', 'StartApplication /shop/web'],
+      [
+        'StartApplication /metrics',
+        'StartApplication /shop/api',
+        'StartApplication /shop/db',
+        'StartApplication /shop/web',
+      ],
       ['ScaleApplication /metrics', 'ScaleApplication /shop/db'],
       ['ScaleApplication /shop/api'],
       ['ScaleApplication /shop/web'],
@@ -94,7 +115,12 @@ describe('computePlan', () => {
 
   it('orders by group dependencies and by dependencies on groups', () => {
     const target = root(
-      [app({ id: '/front/web' }), app({ id: '/back/db' }), app({ id: '/back/cache' }), app({ id: '/ops/probe', dependencies: ['/front'] })],
+      [
+        app({ id: '/front/web' }),
+        app({ id: '/back/db' }),
+        app({ id: '/back/cache' }),
+        app({ id: '/ops/probe', dependencies: ['/front'] }),
+      ],
       [{ id: '/front', dependencies: ['/back'] }],
     );
     expect(steps(plan(root(Object.values(target.apps)), bumpAll(target)))).toEqual([
@@ -108,7 +134,11 @@ describe('computePlan', () => {
     const db = app({ id: '/db' });
     const before = root([db, app({ id: '/web', dependencies: ['/db'] })]);
     const after = root([db, app({ id: '/web', dependencies: ['/db'], instances: 3 }, T1), app({ id: '/tool' })]);
-    expect(steps(plan(before, after))).toEqual([['StartApplication /tool'], ['ScaleApplication /tool'], ['ScaleApplication /web']]);
+    expect(steps(plan(before, after))).toEqual([
+      ['StartApplication /tool'],
+      ['ScaleApplication /tool'],
+      ['ScaleApplication /web'],
+    ]);
   });
 
   it('ignores dependencies on ids that exist nowhere', () => {
@@ -137,11 +167,17 @@ describe('dependencyProblems', () => {
   const cycle = [{ path: '/', errors: ['Dependency graph has cyclic dependencies.'] }];
 
   it('accepts a graph without cycles, also with unknown ids', () => {
-    expect(dependencyProblems(root([app({ id: '/a', dependencies: ['/b', '/missing'] }), app({ id: '/b' })]))).toEqual([]);
+    expect(dependencyProblems(root([app({ id: '/a', dependencies: ['/b', '/missing'] }), app({ id: '/b' })]))).toEqual(
+      [],
+    );
   });
 
   it('reports a cycle between apps', () => {
-    const apps = [app({ id: '/a', dependencies: ['/b'] }), app({ id: '/b', dependencies: ['/c'] }), app({ id: '/c', dependencies: ['/a'] })];
+    const apps = [
+      app({ id: '/a', dependencies: ['/b'] }),
+      app({ id: '/b', dependencies: ['/c'] }),
+      app({ id: '/c', dependencies: ['/a'] }),
+    ];
     expect(dependencyProblems(root(apps))).toEqual(cycle);
   });
 

@@ -20,7 +20,11 @@ function ok(input: Record<string, unknown>): AppDefinition {
 
 function rejected(result: NormalizeResult): { status: number; message: string; details: Record<string, string[]> } {
   if (result.ok) throw new Error('expected a rejected app');
-  return { status: result.status, message: result.error.message, details: Object.fromEntries(result.error.details.map((d) => [d.path, d.errors])) };
+  return {
+    status: result.status,
+    message: result.error.message,
+    details: Object.fromEntries(result.error.details.map((d) => [d.path, d.errors])),
+  };
 }
 
 const withCheck = (check: Record<string, unknown>, app: Record<string, unknown> = HOST): NormalizeResult =>
@@ -65,7 +69,11 @@ describe('readinessChecks defaults', () => {
   it('a port mapping may carry the name the check refers to', () => {
     const bridged = {
       id: '/nginx',
-      container: { type: 'DOCKER', docker: { image: 'nginx' }, portMappings: [{ containerPort: 80, hostPort: 0, name: 'web' }] },
+      container: {
+        type: 'DOCKER',
+        docker: { image: 'nginx' },
+        portMappings: [{ containerPort: 80, hostPort: 0, name: 'web' }],
+      },
       networks: [{ mode: 'container/bridge' }],
     };
     expect(ok({ ...bridged, readinessChecks: [{ portName: 'web' }] }).readinessChecks[0]?.portName).toBe('web');
@@ -88,12 +96,20 @@ describe('readinessChecks typed read (422 Invalid JSON)', () => {
     ['httpStatusCodesForReady', 'error.expected.jsarray', { httpStatusCodesForReady: 200 }],
     ['preserveLastResponse', 'error.expected.jsboolean', { preserveLastResponse: 'yes' }],
   ])('%s → %s', (field, key, check) => {
-    expect(rejected(withCheck(check))).toEqual({ status: 422, message: 'Invalid JSON', details: { [`/readinessChecks(0)/${field}`]: [key] } });
+    expect(rejected(withCheck(check))).toEqual({
+      status: 422,
+      message: 'Invalid JSON',
+      details: { [`/readinessChecks(0)/${field}`]: [key] },
+    });
   });
 
   it('the list and its items must have the right JSON types', () => {
-    expect(rejected(normalizeApp({ ...HOST, readinessChecks: {} })).details).toEqual({ '/readinessChecks': ['error.expected.jsarray'] });
-    expect(rejected(normalizeApp({ ...HOST, readinessChecks: ['x'] })).details).toEqual({ '/readinessChecks(0)': ['error.expected.jsobject'] });
+    expect(rejected(normalizeApp({ ...HOST, readinessChecks: {} })).details).toEqual({
+      '/readinessChecks': ['error.expected.jsarray'],
+    });
+    expect(rejected(normalizeApp({ ...HOST, readinessChecks: ['x'] })).details).toEqual({
+      '/readinessChecks(0)': ['error.expected.jsobject'],
+    });
   });
 });
 
@@ -103,18 +119,30 @@ describe('readinessChecks semantic validation (422 Object is not valid)', () => 
   };
 
   it('at most one check', () => {
-    invalid(normalizeApp({ ...HOST, readinessChecks: [{}, { name: 'second' }] }), { '/readinessChecks/size': ['got 2, expected 1 or less'] });
+    invalid(normalizeApp({ ...HOST, readinessChecks: [{}, { name: 'second' }] }), {
+      '/readinessChecks/size': ['got 2, expected 1 or less'],
+    });
   });
 
   it('the portName must name a port definition or port mapping', () => {
-    invalid(withCheck({}, { id: '/web', cmd: 'serve' }), { '/readinessChecks(0)/portName': ['No port definition reference for portName http-api'] });
-    invalid(withCheck({ portName: 'admin' }), { '/readinessChecks(0)/portName': ['No port definition reference for portName admin'] });
+    invalid(withCheck({}, { id: '/web', cmd: 'serve' }), {
+      '/readinessChecks(0)/portName': ['No port definition reference for portName http-api'],
+    });
+    invalid(withCheck({ portName: 'admin' }), {
+      '/readinessChecks(0)/portName': ['No port definition reference for portName admin'],
+    });
   });
 
   it('timeoutSeconds must be less than intervalSeconds', () => {
-    invalid(withCheck({ intervalSeconds: 10 }), { '/readinessChecks(0)/timeoutSeconds': ['got 10, expected less than 10'] });
-    invalid(withCheck({ intervalSeconds: 5, timeoutSeconds: 8 }), { '/readinessChecks(0)/timeoutSeconds': ['got 8, expected less than 5'] });
-    expect(ok({ ...HOST, readinessChecks: [{ intervalSeconds: 2, timeoutSeconds: 1 }] }).readinessChecks[0]).toMatchObject({ intervalSeconds: 2, timeoutSeconds: 1 });
+    invalid(withCheck({ intervalSeconds: 10 }), {
+      '/readinessChecks(0)/timeoutSeconds': ['got 10, expected less than 10'],
+    });
+    invalid(withCheck({ intervalSeconds: 5, timeoutSeconds: 8 }), {
+      '/readinessChecks(0)/timeoutSeconds': ['got 8, expected less than 5'],
+    });
+    expect(
+      ok({ ...HOST, readinessChecks: [{ intervalSeconds: 2, timeoutSeconds: 1 }] }).readinessChecks[0],
+    ).toMatchObject({ intervalSeconds: 2, timeoutSeconds: 1 });
   });
 });
 
@@ -138,7 +166,13 @@ describe('isHealthyAndReady with a readiness check', () => {
 
 describe('readinessTarget', () => {
   it('host networking: the host port of the named port definition', () => {
-    const app = appVersion({ ...HOST, portDefinitions: [{ port: 10001, name: 'admin' }, { port: 10002, name: 'http-api' }] });
+    const app = appVersion({
+      ...HOST,
+      portDefinitions: [
+        { port: 10001, name: 'admin' },
+        { port: 10002, name: 'http-api' },
+      ],
+    });
     const web = instance({ appId: '/web', host: 'agent-1', hostPorts: [31000, 31001] });
     expect(readinessTarget(app, 'http-api', web)).toEqual({ host: 'agent-1', port: 31001 });
     expect(readinessTarget(app, 'nope', web)).toBeNull();
@@ -157,7 +191,12 @@ describe('readinessTarget', () => {
         ],
       },
     });
-    const web = instance({ appId: '/web', host: 'agent-1', hostPorts: [31005], ipAddresses: [{ ipAddress: '9.0.0.7', protocol: 'IPv4' }] });
+    const web = instance({
+      appId: '/web',
+      host: 'agent-1',
+      hostPorts: [31005],
+      ipAddresses: [{ ipAddress: '9.0.0.7', protocol: 'IPv4' }],
+    });
     expect(readinessTarget(app, 'http-api', web)).toEqual({ host: '9.0.0.7', port: 8080 });
     expect(readinessTarget(app, 'metrics', web)).toEqual({ host: 'agent-1', port: 31005 });
     expect(readinessTarget(app, 'http-api', { ...web, ipAddresses: [] })).toBeNull();

@@ -26,7 +26,11 @@ function running(o: { behaviour?: (info: TaskInfo) => { healthy: boolean } } = {
   return sim;
 }
 
-function deployed(sim: MesosSim, apps: Json[], extra: { upsertGroups?: { id: string; dependencies: string[] }[] } = {}): void {
+function deployed(
+  sim: MesosSim,
+  apps: Json[],
+  extra: { upsertGroups?: { id: string; dependencies: string[] }[] } = {},
+): void {
   const reply = sim.deploy({ upsert: apps.map(appDef), ...extra });
   if (!reply.ok) throw new Error(JSON.stringify(reply.body));
   sim.runUntil(() => sim.core.deployments().length === 0, 20_000);
@@ -43,31 +47,57 @@ describe('readAppEmbed and readGroupEmbed', () => {
       deployments: true,
       lastTaskFailure: true,
     });
-    expect(readAppEmbed(['apps.count', 'app.taskStats'], NO_EMBED)).toEqual({ ...NO_EMBED, counts: true, taskStats: true });
+    expect(readAppEmbed(['apps.count', 'app.taskStats'], NO_EMBED)).toEqual({
+      ...NO_EMBED,
+      counts: true,
+      taskStats: true,
+    });
     expect(readAppEmbed(['apps.failures'], LIST_EMBED)).toEqual({ ...SINGLE_EMBED });
   });
 
   it('gives a group everything by default, or only the lists named', () => {
     expect(readGroupEmbed([])).toEqual({ groups: true, apps: true, pods: true, app: NO_EMBED });
-    expect(readGroupEmbed(['group.groups', 'group.apps.counts'])).toEqual({ groups: true, apps: false, pods: false, app: { ...NO_EMBED, counts: true } });
+    expect(readGroupEmbed(['group.groups', 'group.apps.counts'])).toEqual({
+      groups: true,
+      apps: false,
+      pods: false,
+      app: { ...NO_EMBED, counts: true },
+    });
   });
 });
 
 describe('apps', () => {
   const sim = running();
-  deployed(sim, [sleeper('/web', { instances: 2 }), { id: '/nginx', instances: 1, cpus: 0.1, mem: 16, container: { docker: { image: 'nginx', network: 'BRIDGE' } } }]);
+  deployed(sim, [
+    sleeper('/web', { instances: 2 }),
+    { id: '/nginx', instances: 1, cpus: 0.1, mem: 16, container: { docker: { image: 'nginx', network: 'BRIDGE' } } },
+  ]);
   const web = sim.core.root.apps['/web']!;
   const nginx = sim.core.root.apps['/nginx']!;
 
   it('emits port definitions for host networking only', () => {
-    expect(renderApp(web)).toMatchObject({ id: '/web', version: web.version, versionInfo: web.versionInfo, portDefinitions: [{ port: expect.any(Number) }] });
+    expect(renderApp(web)).toMatchObject({
+      id: '/web',
+      version: web.version,
+      versionInfo: web.versionInfo,
+      portDefinitions: [{ port: expect.any(Number) }],
+    });
     expect(renderApp(nginx)).not.toHaveProperty('portDefinitions');
-    expect(renderApp(nginx)).toMatchObject({ networks: [{ mode: 'container/bridge' }], container: { portMappings: [{ servicePort: expect.any(Number) }] } });
+    expect(renderApp(nginx)).toMatchObject({
+      networks: [{ mode: 'container/bridge' }],
+      container: { portMappings: [{ servicePort: expect.any(Number) }] },
+    });
   });
 
   it('adds counts, deployments and tasks as embedded', () => {
     const list = renderAppInfo(sim.core, web, LIST_EMBED, opts(sim));
-    expect(list).toMatchObject({ tasksStaged: 0, tasksRunning: 2, tasksHealthy: 0, tasksUnhealthy: 0, deployments: [] });
+    expect(list).toMatchObject({
+      tasksStaged: 0,
+      tasksRunning: 2,
+      tasksHealthy: 0,
+      tasksUnhealthy: 0,
+      deployments: [],
+    });
     expect(list).not.toHaveProperty('tasks');
     const single = renderAppInfo(sim.core, web, SINGLE_EMBED, opts(sim));
     expect(single['tasks']).toHaveLength(2);
@@ -94,7 +124,10 @@ describe('apps', () => {
 
   it('gives taskStats by version relation, with lifetimes of started tasks', () => {
     sim.runFor(10_000);
-    const stats = renderAppInfo(sim.core, web, { ...NO_EMBED, taskStats: true }, opts(sim))['taskStats'] as Record<string, { stats: Json }>;
+    const stats = renderAppInfo(sim.core, web, { ...NO_EMBED, taskStats: true }, opts(sim))['taskStats'] as Record<
+      string,
+      { stats: Json }
+    >;
     expect(Object.keys(stats).sort()).toEqual(['startedAfterLastScaling', 'totalSummary', 'withLatestConfig']);
     expect(stats['totalSummary']?.stats).toMatchObject({ counts: { staged: 0, running: 2, healthy: 0, unhealthy: 0 } });
     const lifeTime = stats['totalSummary']?.stats['lifeTime'] as { averageSeconds: number; medianSeconds: number };
@@ -106,7 +139,10 @@ describe('apps', () => {
     const instances = sim.core.instancesOf('/web');
     const port = web.portDefinitions[0]?.port;
     const text = renderTasksText(sim.core, [web]);
-    const cells = text.slice(`web\t${port}\t`.length, -1).match(/[^\t]+\t/g)?.sort();
+    const cells = text
+      .slice(`web\t${port}\t`.length, -1)
+      .match(/[^\t]+\t/g)
+      ?.sort();
     expect(text.startsWith(`web\t${port}\t`)).toBe(true);
     expect(text.endsWith('\t\n')).toBe(true);
     expect(cells).toEqual(instances.map((i) => `${i.host}:${i.hostPorts[0]}\t`).sort());
@@ -123,14 +159,18 @@ describe('apps', () => {
 describe('health counts', () => {
   it('counts healthy and unhealthy tasks from their check results', () => {
     const sim = running({ behaviour: (info) => ({ healthy: !info.task_id.value.startsWith('sick') }) });
-    const check = { healthChecks: [{ protocol: 'HTTP', intervalSeconds: 1, gracePeriodSeconds: 1, maxConsecutiveFailures: 0 }] };
+    const check = {
+      healthChecks: [{ protocol: 'HTTP', intervalSeconds: 1, gracePeriodSeconds: 1, maxConsecutiveFailures: 0 }],
+    };
     sim.deploy({ upsert: [appDef(sleeper('/fine', check)), appDef(sleeper('/sick', check))] });
     sim.runFor(5_000);
     const counts = (id: string) => renderAppInfo(sim.core, sim.core.root.apps[id]!, LIST_EMBED, opts(sim));
     expect(counts('/fine')).toMatchObject({ tasksRunning: 1, tasksHealthy: 1, tasksUnhealthy: 0 });
     expect(counts('/sick')).toMatchObject({ tasksRunning: 1, tasksHealthy: 0, tasksUnhealthy: 1 });
     const [task] = sim.core.instancesOf('/fine');
-    expect(renderTask(task!)['healthCheckResults']).toEqual([expect.objectContaining({ alive: true, instanceId: task?.instanceId })]);
+    expect(renderTask(task!)['healthCheckResults']).toEqual([
+      expect.objectContaining({ alive: true, instanceId: task?.instanceId }),
+    ]);
   });
 });
 
@@ -145,7 +185,10 @@ describe('deployments and queue', () => {
       version: reply.plan.version,
       affectedApps: ['/big'],
       affectedPods: [],
-      steps: [{ actions: [{ action: 'StartApplication', app: '/big' }] }, { actions: [{ action: 'ScaleApplication', app: '/big' }] }],
+      steps: [
+        { actions: [{ action: 'StartApplication', app: '/big' }] },
+        { actions: [{ action: 'ScaleApplication', app: '/big' }] },
+      ],
       currentActions: [{ action: 'ScaleApplication', app: '/big', readinessCheckResults: [] }],
       currentStep: 2,
       totalSteps: 2,
@@ -156,7 +199,10 @@ describe('deployments and queue', () => {
       count: 3,
       delay: { timeLeftSeconds: 0, overdue: true },
       role: '*',
-      processedOffersSummary: { processedOffersCount: expect.any(Number), rejectSummaryLaunchAttempt: expect.arrayContaining([expect.objectContaining({ reason: 'InsufficientCpus' })]) },
+      processedOffersSummary: {
+        processedOffersCount: expect.any(Number),
+        rejectSummaryLaunchAttempt: expect.arrayContaining([expect.objectContaining({ reason: 'InsufficientCpus' })]),
+      },
     });
     const summary = entry?.['processedOffersSummary'] as { processedOffersCount: number; unusedOffersCount: number };
     expect(summary.processedOffersCount).toBeGreaterThan(0);
@@ -166,13 +212,20 @@ describe('deployments and queue', () => {
 
 describe('groups', () => {
   const sim = running();
-  deployed(sim, [sleeper('/top'), sleeper('/shop/cart'), sleeper('/shop/back/pay')], { upsertGroups: [{ id: '/shop', dependencies: ['/db'] }] });
+  deployed(sim, [sleeper('/top'), sleeper('/shop/cart'), sleeper('/shop/back/pay')], {
+    upsertGroups: [{ id: '/shop', dependencies: ['/db'] }],
+  });
 
   it('builds the tree from explicit groups and app ids', () => {
     const root = renderGroup(sim.core, '/', readGroupEmbed([]), opts(sim));
     expect(root).toMatchObject({ id: '/', apps: [{ id: '/top' }], pods: [], dependencies: [] });
     const [shop] = (root?.['groups'] ?? []) as Json[];
-    expect(shop).toMatchObject({ id: '/shop', dependencies: ['/db'], apps: [{ id: '/shop/cart' }], groups: [{ id: '/shop/back', apps: [{ id: '/shop/back/pay' }], groups: [] }] });
+    expect(shop).toMatchObject({
+      id: '/shop',
+      dependencies: ['/db'],
+      apps: [{ id: '/shop/cart' }],
+      groups: [{ id: '/shop/back', apps: [{ id: '/shop/back/pay' }], groups: [] }],
+    });
     expect((shop?.['apps'] as Json[] | undefined)?.[0]).not.toHaveProperty('tasksRunning');
   });
 

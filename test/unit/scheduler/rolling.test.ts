@@ -3,8 +3,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeApp } from '../../../src/scheduler/core/app.js';
-import { type AppVersion, type DeploymentActionName, type Instance, timestamp } from '../../../src/scheduler/core/model.js';
-import { type ActionDecision, decideAction, isHealthyAndReady, isOldVersion } from '../../../src/scheduler/core/rolling.js';
+import {
+  type AppVersion,
+  type DeploymentActionName,
+  type Instance,
+  timestamp,
+} from '../../../src/scheduler/core/model.js';
+import {
+  type ActionDecision,
+  decideAction,
+  isHealthyAndReady,
+  isOldVersion,
+} from '../../../src/scheduler/core/rolling.js';
 
 const OLD = timestamp(1_000);
 const NEW = timestamp(2_000);
@@ -29,7 +39,14 @@ function app(o: AppOptions): AppVersion {
   return { ...result.app, version: NEW, versionInfo: { lastConfigChangeAt: NEW, lastScalingAt: NEW } };
 }
 
-const PASSED = { alive: true, consecutiveFailures: 0, firstSuccess: NEW, lastSuccess: NEW, lastFailure: null, lastFailureCause: null };
+const PASSED = {
+  alive: true,
+  consecutiveFailures: 0,
+  firstSuccess: NEW,
+  lastSuccess: NEW,
+  lastFailure: null,
+  lastFailureCause: null,
+};
 const FAILED = { ...PASSED, alive: false, consecutiveFailures: 3, lastFailureCause: 'exit 1' };
 
 type Event = { kind: 'place' } | { kind: 'run' | 'pass' | 'gone' | 'crash'; id: string };
@@ -214,7 +231,11 @@ describe('RestartApplication: the reference examples', () => {
 
   it('0.0/0.0 kills everything first and launches once the old instances are gone', () => {
     const sim = new Sim(app({ instances: 3, min: 0, over: 0 }), 'RestartApplication', { old: 3 });
-    expect(sim.decide()).toEqual({ kill: ['web.instance-2', 'web.instance-1', 'web.instance-0'], launch: 0, done: false });
+    expect(sim.decide()).toEqual({
+      kill: ['web.instance-2', 'web.instance-1', 'web.instance-0'],
+      launch: 0,
+      done: false,
+    });
     expect(sim.decide()).toEqual({ kill: [], launch: 0, done: false });
     for (let i = 0; i < 3; i++) {
       next(sim, 'gone');
@@ -357,7 +378,10 @@ describe('ScaleApplication', () => {
   });
 
   it('kills the named instances of a scale=true kill', () => {
-    const sim = new Sim(app({ instances: 2 }), 'ScaleApplication', { current: 3, killInstances: ['web.instance-0._app.1'] });
+    const sim = new Sim(app({ instances: 2 }), 'ScaleApplication', {
+      current: 3,
+      killInstances: ['web.instance-0._app.1'],
+    });
     expect(sim.decide()).toEqual({ kill: ['web.instance-0'], launch: 0, done: false });
   });
 
@@ -375,15 +399,21 @@ describe('ScaleApplication', () => {
 
   it('ends with exactly `instances` healthy ones, killing or launching only the difference', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 8 }), fc.boolean(), choiceStream, (n, current, checked, choices) => {
-        const sim = new Sim(app({ instances: n, checked }), 'ScaleApplication', { current });
-        const trace = run(sim, chooser(choices));
-        expect(trace.done).toBe(true);
-        expect(sim.healthy()).toBe(n);
-        expect(sim.instances).toHaveLength(n);
-        expect(sim.killed).toBe(Math.max(0, current - n));
-        expect(sim.launched).toBe(Math.max(0, n - current));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 8 }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.boolean(),
+        choiceStream,
+        (n, current, checked, choices) => {
+          const sim = new Sim(app({ instances: n, checked }), 'ScaleApplication', { current });
+          const trace = run(sim, chooser(choices));
+          expect(trace.done).toBe(true);
+          expect(sim.healthy()).toBe(n);
+          expect(sim.instances).toHaveLength(n);
+          expect(sim.killed).toBe(Math.max(0, current - n));
+          expect(sim.launched).toBe(Math.max(0, n - current));
+        },
+      ),
     );
   });
 });
@@ -427,7 +457,11 @@ describe('isHealthyAndReady and isOldVersion', () => {
   });
 
   it('calls an instance old when it predates the last config change, not the last scaling', () => {
-    const scaled = { ...checked, version: timestamp(9_000), versionInfo: { lastConfigChangeAt: NEW, lastScalingAt: timestamp(9_000) } };
+    const scaled = {
+      ...checked,
+      version: timestamp(9_000),
+      versionInfo: { lastConfigChangeAt: NEW, lastScalingAt: timestamp(9_000) },
+    };
     expect(isOldVersion(scaled, { ...base, version: NEW })).toBe(false);
     expect(isOldVersion(scaled, { ...base, version: OLD })).toBe(true);
   });

@@ -43,9 +43,21 @@ describe('subscription', () => {
     const core = new SchedulerCore({ options: schedulerOptions() });
     const effects = core.input({ type: 'subscribed', frameworkId: FRAMEWORK_ID, master: MASTER_URL, now: START });
     expect(writesOf(effects)).toEqual([{ kind: 'framework-id', frameworkId: FRAMEWORK_ID }]);
-    expect(eventsOf(effects)[0]).toMatchObject({ eventType: 'scheduler_registered_event', frameworkId: FRAMEWORK_ID, master: MASTER_URL });
-    expect(callsOf(effects)).toEqual([{ type: 'RECONCILE', reconcile: { tasks: [] } }, { type: 'SUPPRESS', suppress: { roles: ['*'] } }]);
-    expect(core.frameworkInfo()).toMatchObject({ id: { value: FRAMEWORK_ID }, checkpoint: true, roles: ['*'], failover_timeout: 604800 });
+    expect(eventsOf(effects)[0]).toMatchObject({
+      eventType: 'scheduler_registered_event',
+      frameworkId: FRAMEWORK_ID,
+      master: MASTER_URL,
+    });
+    expect(callsOf(effects)).toEqual([
+      { type: 'RECONCILE', reconcile: { tasks: [] } },
+      { type: 'SUPPRESS', suppress: { roles: ['*'] } },
+    ]);
+    expect(core.frameworkInfo()).toMatchObject({
+      id: { value: FRAMEWORK_ID },
+      checkpoint: true,
+      roles: ['*'],
+      failover_timeout: 604800,
+    });
     expect(core.subscribed).toBe(true);
     expect(core.master).toBe(MASTER_URL);
   });
@@ -54,12 +66,21 @@ describe('subscription', () => {
     const { core } = launched();
     core.input({ type: 'disconnected', message: 'stream closed', now: START + 10 });
     expect(core.subscribed).toBe(false);
-    core.killTasks({ ids: [core.instances()[0]?.taskId ?? ''], scale: false, wipe: true, force: false, now: START + 11 });
+    core.killTasks({
+      ids: [core.instances()[0]?.taskId ?? ''],
+      scale: false,
+      wipe: true,
+      force: false,
+      now: START + 11,
+    });
     const effects = core.input({ type: 'subscribed', frameworkId: FRAMEWORK_ID, master: MASTER_URL, now: START + 20 });
     expect(writesOf(effects)).toEqual([]);
     expect(eventsOf(effects)[0]?.eventType).toBe('scheduler_reregistered_event');
     const [explicit, implicit, revive] = callsOf(effects);
-    expect(explicit).toEqual({ type: 'RECONCILE', reconcile: { tasks: core.instances().map((i) => ({ task_id: { value: i.taskId }, agent_id: { value: 'S0' } })) } });
+    expect(explicit).toEqual({
+      type: 'RECONCILE',
+      reconcile: { tasks: core.instances().map((i) => ({ task_id: { value: i.taskId }, agent_id: { value: 'S0' } })) },
+    });
     expect(implicit).toEqual({ type: 'RECONCILE', reconcile: { tasks: [] } });
     expect(revive).toEqual({ type: 'REVIVE', revive: { roles: ['*'] } });
   });
@@ -68,7 +89,13 @@ describe('subscription', () => {
     const { core } = launched();
     const disconnected = core.input({ type: 'disconnected', message: 'gone', now: START + 10 });
     expect(eventsOf(disconnected)[0]).toMatchObject({ eventType: 'scheduler_disconnected_event', message: 'gone' });
-    const kill = core.killTasks({ ids: [core.instances()[0]?.taskId ?? ''], scale: false, wipe: false, force: false, now: START + 11 });
+    const kill = core.killTasks({
+      ids: [core.instances()[0]?.taskId ?? ''],
+      scale: false,
+      wipe: false,
+      force: false,
+      now: START + 11,
+    });
     expect(callsOf(kill.effects)).toEqual([]);
     expect(core.instances()[0]?.killSentAt).toBe(START + 11);
   });
@@ -83,10 +110,20 @@ describe('offers', () => {
     expect(staged).toHaveLength(2);
     const accept = callsOf(effects).find((c) => c.type === 'ACCEPT');
     expect(accept?.type === 'ACCEPT' && accept.accept.operations?.[0]).toMatchObject({ type: 'LAUNCH' });
-    const taskIds = accept?.type === 'ACCEPT' && accept.accept.operations?.[0]?.type === 'LAUNCH' ? accept.accept.operations[0].launch.task_infos.map((t) => t.task_id.value) : [];
+    const taskIds =
+      accept?.type === 'ACCEPT' && accept.accept.operations?.[0]?.type === 'LAUNCH'
+        ? accept.accept.operations[0].launch.task_infos.map((t) => t.task_id.value)
+        : [];
     expect(taskIds).toEqual(core.instances().map((i) => i.taskId));
     for (const i of core.instances()) {
-      expect(i).toMatchObject({ appId: '/web', state: 'TASK_STAGING', goal: 'running', agentId: 'S0', host: 'host-S0', servicePorts: [10000] });
+      expect(i).toMatchObject({
+        appId: '/web',
+        state: 'TASK_STAGING',
+        goal: 'running',
+        agentId: 'S0',
+        host: 'host-S0',
+        servicePorts: [10000],
+      });
       expect(i.instanceId).toMatch(/^web\.instance-id\d+$/);
       expect(i.taskId).toBe(`${i.instanceId}._app.1`);
       expect(i.hostPorts).toHaveLength(1);
@@ -99,9 +136,17 @@ describe('offers', () => {
     const core = subscribedCore();
     core.deploy(deployRequest(START + 1, { upsert: [appDef({ ...WEB, cpus: 8 })] }));
     const effects = core.input({ type: 'offers', offers: [offerOf({ id: 'O1', agentId: 'S0' })], now: START + 2 });
-    expect(callsOf(effects)).toEqual([{ type: 'DECLINE', decline: { offer_ids: [{ value: 'O1' }], filters: { refuse_seconds: 1 } } }]);
+    expect(callsOf(effects)).toEqual([
+      { type: 'DECLINE', decline: { offer_ids: [{ value: 'O1' }], filters: { refuse_seconds: 1 } } },
+    ]);
     expect(core.queue(START + 2)).toEqual([
-      expect.objectContaining({ appId: '/web', count: 2, offersProcessed: 1, declines: { InsufficientCpus: 1 }, lastDeclineReason: 'InsufficientCpus' }),
+      expect.objectContaining({
+        appId: '/web',
+        count: 2,
+        offersProcessed: 1,
+        declines: { InsufficientCpus: 1 },
+        lastDeclineReason: 'InsufficientCpus',
+      }),
     ]);
   });
 
@@ -118,19 +163,39 @@ describe('status updates', () => {
     const [first] = core.instances();
     const effects = run(core, first?.taskId ?? '', START + 100);
     assertEffectOrder(effects);
-    expect(writesOf(effects)).toEqual([{ kind: 'instance', instance: expect.objectContaining({ state: 'TASK_RUNNING', startedAt: new Date(START + 100).toISOString() }) }]);
+    expect(writesOf(effects)).toEqual([
+      {
+        kind: 'instance',
+        instance: expect.objectContaining({ state: 'TASK_RUNNING', startedAt: new Date(START + 100).toISOString() }),
+      },
+    ]);
     expect(callsOf(effects)).toEqual([
-      { type: 'ACKNOWLEDGE', acknowledge: { agent_id: { value: 'S0' }, task_id: { value: first?.taskId }, uuid: `uuid-${first?.taskId}-TASK_RUNNING` } },
+      {
+        type: 'ACKNOWLEDGE',
+        acknowledge: {
+          agent_id: { value: 'S0' },
+          task_id: { value: first?.taskId },
+          uuid: `uuid-${first?.taskId}-TASK_RUNNING`,
+        },
+      },
     ]);
     expect(eventsOf(effects).map((e) => e.eventType)).toEqual(['status_update_event', 'instance_changed_event']);
-    expect(eventsOf(effects)[1]).toMatchObject({ condition: 'Running', runSpecId: '/web', instanceId: first?.instanceId });
+    expect(eventsOf(effects)[1]).toMatchObject({
+      condition: 'Running',
+      runSpecId: '/web',
+      instanceId: first?.instanceId,
+    });
   });
 
   it('does not acknowledge a status without uuid and does not persist a repeated state', () => {
     const { core } = launched();
     const taskId = core.instances()[0]?.taskId ?? '';
     run(core, taskId, START + 100);
-    const effects = core.input({ type: 'update', status: status(taskId, 'TASK_RUNNING', { uuid: undefined }), now: START + 200 });
+    const effects = core.input({
+      type: 'update',
+      status: status(taskId, 'TASK_RUNNING', { uuid: undefined }),
+      now: START + 200,
+    });
     expect(writesOf(effects)).toEqual([]);
     expect(callsOf(effects)).toEqual([]);
     expect(eventsOf(effects).map((e) => e.eventType)).toEqual(['status_update_event']);
@@ -141,7 +206,10 @@ describe('status updates', () => {
     const live = core.input({ type: 'update', status: status('stray.1', 'TASK_RUNNING'), now: START + 1 });
     expect(callsOf(live)).toEqual([
       { type: 'KILL', kill: { task_id: { value: 'stray.1' }, agent_id: { value: 'S0' } } },
-      { type: 'ACKNOWLEDGE', acknowledge: { agent_id: { value: 'S0' }, task_id: { value: 'stray.1' }, uuid: 'uuid-stray.1-TASK_RUNNING' } },
+      {
+        type: 'ACKNOWLEDGE',
+        acknowledge: { agent_id: { value: 'S0' }, task_id: { value: 'stray.1' }, uuid: 'uuid-stray.1-TASK_RUNNING' },
+      },
     ]);
     const dead = core.input({ type: 'update', status: status('stray.1', 'TASK_KILLED'), now: START + 2 });
     expect(callsOf(dead).map((c) => c.type)).toEqual(['ACKNOWLEDGE']);
@@ -151,15 +219,32 @@ describe('status updates', () => {
     const { core } = launched();
     const [first] = core.instances();
     run(core, first?.taskId ?? '', START + 100);
-    const effects = core.input({ type: 'update', status: status(first?.taskId ?? '', 'TASK_FAILED', { message: 'Command exited with status 1' }), now: START + 200 });
+    const effects = core.input({
+      type: 'update',
+      status: status(first?.taskId ?? '', 'TASK_FAILED', { message: 'Command exited with status 1' }),
+      now: START + 200,
+    });
     const writes = writesOf(effects);
     expect(writes).toContainEqual({ kind: 'delete-instance', instanceId: first?.instanceId });
-    expect(writes).toContainEqual({ kind: 'task-failure', failure: expect.objectContaining({ appId: '/web', state: 'TASK_FAILED', taskId: first?.taskId, message: 'Command exited with status 1' }) });
-    expect(writes).toContainEqual({ kind: 'delay', delay: expect.objectContaining({ appId: '/web', delayMs: 1000, until: START + 1200 }) });
+    expect(writes).toContainEqual({
+      kind: 'task-failure',
+      failure: expect.objectContaining({
+        appId: '/web',
+        state: 'TASK_FAILED',
+        taskId: first?.taskId,
+        message: 'Command exited with status 1',
+      }),
+    });
+    expect(writes).toContainEqual({
+      kind: 'delay',
+      delay: expect.objectContaining({ appId: '/web', delayMs: 1000, until: START + 1200 }),
+    });
     expect(eventsOf(effects)[1]).toMatchObject({ eventType: 'instance_changed_event', condition: 'Failed' });
     expect(core.instance(first?.taskId ?? '')).toBeUndefined();
     expect(core.lastTaskFailure('/web')?.taskId).toBe(first?.taskId);
-    expect(core.queue(START + 200)).toEqual([expect.objectContaining({ appId: '/web', count: 1, delayUntil: START + 1200 })]);
+    expect(core.queue(START + 200)).toEqual([
+      expect.objectContaining({ appId: '/web', count: 1, delayUntil: START + 1200 }),
+    ]);
     const early = core.input({ type: 'offers', offers: [offerOf({ id: 'O2', agentId: 'S0' })], now: START + 300 });
     expect(callsOf(early).map((c) => c.type)).toEqual(['DECLINE']);
     expect(callsOf(core.input({ type: 'tick', now: START + 1_100 })).map((c) => c.type)).toEqual([]);
@@ -181,7 +266,11 @@ describe('status updates', () => {
     const { core } = launched();
     const [a, b] = core.instances();
     for (const i of [a, b]) run(core, i?.taskId ?? '', START + 100);
-    const unreachable = core.input({ type: 'update', status: status(a?.taskId ?? '', 'TASK_UNREACHABLE', { uuid: undefined }), now: START + 200 });
+    const unreachable = core.input({
+      type: 'update',
+      status: status(a?.taskId ?? '', 'TASK_UNREACHABLE', { uuid: undefined }),
+      now: START + 200,
+    });
     expect(eventsOf(unreachable)[1]).toMatchObject({ condition: 'Unreachable' });
     expect(core.instance(a?.taskId ?? '')?.state).toBe('TASK_UNREACHABLE');
     expect(core.queue(START + 200)[0]?.count).toBe(1);
@@ -196,14 +285,27 @@ describe('status updates', () => {
   it('takes `healthy` as the result of a Mesos-level check', () => {
     const { core } = launched({ ...WEB, healthChecks: [{ protocol: 'MESOS_HTTP', path: '/' }] });
     const taskId = core.instances()[0]?.taskId ?? '';
-    const effects = core.input({ type: 'update', status: status(taskId, 'TASK_RUNNING', { healthy: true }), now: START + 100 });
+    const effects = core.input({
+      type: 'update',
+      status: status(taskId, 'TASK_RUNNING', { healthy: true }),
+      now: START + 100,
+    });
     expect(core.instance(taskId)?.health[0]).toMatchObject({ alive: true, consecutiveFailures: 0 });
-    expect(eventsOf(effects).map((e) => e.eventType)).toEqual(['health_status_changed_event', 'instance_health_changed_event', 'status_update_event', 'instance_changed_event']);
+    expect(eventsOf(effects).map((e) => e.eventType)).toEqual([
+      'health_status_changed_event',
+      'instance_health_changed_event',
+      'status_update_event',
+      'instance_changed_event',
+    ]);
   });
 });
 
 describe('health and readiness', () => {
-  const CHECKED = { ...WEB, instances: 1, healthChecks: [{ protocol: 'HTTP', path: '/', gracePeriodSeconds: 0, maxConsecutiveFailures: 2 }] };
+  const CHECKED = {
+    ...WEB,
+    instances: 1,
+    healthChecks: [{ protocol: 'HTTP', path: '/', gracePeriodSeconds: 0, maxConsecutiveFailures: 2 }],
+  };
 
   it('reports health changes, failures, and kills after maxConsecutiveFailures with backoff', () => {
     const { core } = launched(CHECKED);
@@ -214,22 +316,53 @@ describe('health and readiness', () => {
       expect.objectContaining({ eventType: 'health_status_changed_event', appId: '/web', alive: true }),
       expect.objectContaining({ eventType: 'instance_health_changed_event', healthy: true }),
     ]);
-    const once = core.input({ type: 'health', taskId, checkIndex: 0, alive: false, cause: 'HTTP 500', now: START + 300 });
-    expect(eventsOf(once).map((e) => e.eventType)).toEqual(['health_status_changed_event', 'instance_health_changed_event', 'failed_health_check_event']);
+    const once = core.input({
+      type: 'health',
+      taskId,
+      checkIndex: 0,
+      alive: false,
+      cause: 'HTTP 500',
+      now: START + 300,
+    });
+    expect(eventsOf(once).map((e) => e.eventType)).toEqual([
+      'health_status_changed_event',
+      'instance_health_changed_event',
+      'failed_health_check_event',
+    ]);
     expect(callsOf(once)).toEqual([]);
-    const twice = core.input({ type: 'health', taskId, checkIndex: 0, alive: false, cause: 'HTTP 500', now: START + 400 });
+    const twice = core.input({
+      type: 'health',
+      taskId,
+      checkIndex: 0,
+      alive: false,
+      cause: 'HTTP 500',
+      now: START + 400,
+    });
     expect(callsOf(twice)).toEqual([{ type: 'KILL', kill: { task_id: { value: taskId }, agent_id: { value: 'S0' } } }]);
-    expect(eventsOf(twice).map((e) => e.eventType)).toEqual(['failed_health_check_event', 'unhealthy_instance_kill_event']);
+    expect(eventsOf(twice).map((e) => e.eventType)).toEqual([
+      'failed_health_check_event',
+      'unhealthy_instance_kill_event',
+    ]);
     expect(core.delay('/web')?.delayMs).toBe(1000);
     const killed = core.input({ type: 'update', status: status(taskId, 'TASK_KILLED'), now: START + 500 });
     expect(writesOf(killed).map((w) => w.kind)).toEqual(['delete-instance']);
   });
 
   it('ignores failures within the grace period', () => {
-    const { core } = launched({ ...CHECKED, healthChecks: [{ protocol: 'HTTP', gracePeriodSeconds: 10, maxConsecutiveFailures: 1 }] });
+    const { core } = launched({
+      ...CHECKED,
+      healthChecks: [{ protocol: 'HTTP', gracePeriodSeconds: 10, maxConsecutiveFailures: 1 }],
+    });
     const taskId = core.instances()[0]?.taskId ?? '';
     run(core, taskId, START + 100);
-    const effects = core.input({ type: 'health', taskId, checkIndex: 0, alive: false, cause: 'refused', now: START + 5_000 });
+    const effects = core.input({
+      type: 'health',
+      taskId,
+      checkIndex: 0,
+      alive: false,
+      cause: 'refused',
+      now: START + 5_000,
+    });
     expect(effects.filter((e) => e.type !== 'log')).toEqual([]);
     expect(core.instance(taskId)?.health).toEqual([]);
   });
@@ -271,8 +404,14 @@ describe('ticks', () => {
     const { core } = launched({ ...WEB, maxLaunchDelaySeconds: 5 });
     const taskId = core.instances()[0]?.taskId ?? '';
     core.input({ type: 'update', status: status(taskId, 'TASK_FAILED'), now: START + 100 });
-    expect(writesOf(core.input({ type: 'tick', now: START + 5_000 }))).not.toContainEqual({ kind: 'delete-delay', appId: '/web' });
-    expect(writesOf(core.input({ type: 'tick', now: START + 6_200 }))).toContainEqual({ kind: 'delete-delay', appId: '/web' });
+    expect(writesOf(core.input({ type: 'tick', now: START + 5_000 }))).not.toContainEqual({
+      kind: 'delete-delay',
+      appId: '/web',
+    });
+    expect(writesOf(core.input({ type: 'tick', now: START + 6_200 }))).toContainEqual({
+      kind: 'delete-delay',
+      appId: '/web',
+    });
     expect(core.delay('/web')).toBeUndefined();
   });
 });

@@ -18,7 +18,11 @@ const bridge = (...servicePorts: number[]): AppDefinition =>
   app({
     container: {
       type: 'DOCKER',
-      docker: { image: 'nginx', network: 'BRIDGE', portMappings: servicePorts.map((servicePort) => ({ containerPort: 80, servicePort })) },
+      docker: {
+        image: 'nginx',
+        network: 'BRIDGE',
+        portMappings: servicePorts.map((servicePort) => ({ containerPort: 80, servicePort })),
+      },
     },
   });
 
@@ -38,11 +42,17 @@ describe('servicePortsOf and portRequests', () => {
 
   it('asks the offer for any host port, the declared one with requirePorts, none for container-only mappings', () => {
     expect(portRequests(hostPorts(0)).map((r) => r.hostPort)).toEqual([0]);
-    expect(portRequests(app({ portDefinitions: [{ port: 31005 }], requirePorts: true })).map((r) => r.hostPort)).toEqual([31005]);
+    expect(
+      portRequests(app({ portDefinitions: [{ port: 31005 }], requirePorts: true })).map((r) => r.hostPort),
+    ).toEqual([31005]);
     expect(portRequests(bridge(0)).map((r) => [r.declared, r.hostPort])).toEqual([[80, 0]]);
     const user = app({
       networks: [{ mode: 'container', name: 'dcos' }],
-      container: { type: 'DOCKER', docker: { image: 'nginx' }, portMappings: [{ containerPort: 80 }, { containerPort: 81, hostPort: 0 }] },
+      container: {
+        type: 'DOCKER',
+        docker: { image: 'nginx' },
+        portMappings: [{ containerPort: 80 }, { containerPort: 81, hostPort: 0 }],
+      },
     });
     expect(portRequests(user).map((r) => r.hostPort)).toEqual([undefined, 0]);
   });
@@ -62,7 +72,11 @@ describe('assignServicePorts', () => {
 
   it('writes the numbers into portDefinitions or portMappings', () => {
     const result = assignServicePorts(bridge(0), { taken: new Set() });
-    expect(result.ok && result.app.container?.portMappings[0]).toMatchObject({ containerPort: 80, hostPort: 0, servicePort: 10000 });
+    expect(result.ok && result.app.container?.portMappings[0]).toMatchObject({
+      containerPort: 80,
+      hostPort: 0,
+      servicePort: 10000,
+    });
     const host = assignServicePorts(hostPorts(0), { taken: new Set() });
     expect(host.ok && host.app.portDefinitions).toEqual([{ port: 10000, protocol: 'tcp', labels: {} }]);
   });
@@ -77,7 +91,9 @@ describe('assignServicePorts', () => {
   it('does not keep a previous port outside the range, taken by another app or now given explicitly', () => {
     expect(assigned(hostPorts(0), { previous: hostPorts(8080), taken: new Set() })).toEqual([10000]);
     expect(assigned(hostPorts(0), { previous: hostPorts(10005), taken: new Set([10005]) })).toEqual([10000]);
-    expect(assigned(hostPorts(0, 10005), { previous: hostPorts(10005, 10009), taken: new Set() })).toEqual([10000, 10005]);
+    expect(assigned(hostPorts(0, 10005), { previous: hostPorts(10005, 10009), taken: new Set() })).toEqual([
+      10000, 10005,
+    ]);
   });
 
   it('honours a custom range and reports an exhausted one', () => {

@@ -23,7 +23,11 @@ const txn = (epoch: number, counter: number): Txn => ({
   body:
     counter % 2 === 0
       ? { type: 'createSession', timeoutMs: 6000, passwd: Buffer.alloc(16, counter) }
-      : { type: 'request', request: { op: 'create', path: `/n${counter}`, data: Buffer.from('x'), acl: [], flags: 0 }, authIds: [{ scheme: 'ip', id: '127.0.0.1' }] },
+      : {
+          type: 'request',
+          request: { op: 'create', path: `/n${counter}`, data: Buffer.from('x'), acl: [], flags: 0 },
+          authIds: [{ scheme: 'ip', id: '127.0.0.1' }],
+        },
 });
 
 const snapshot = (lastZxid: bigint): SnapshotData => ({
@@ -34,9 +38,27 @@ const snapshot = (lastZxid: bigint): SnapshotData => ({
 
 /** A snapshot whose encoding takes about three pieces. */
 const largeSnapshot = (lastZxid: bigint): SnapshotData => {
-  const stat = { czxid: 1n, mzxid: 1n, ctime: 1, mtime: 1, version: 0, cversion: 0, aversion: 0, ephemeralOwner: 0n, dataLength: 200, numChildren: 0, pzxid: 1n };
+  const stat = {
+    czxid: 1n,
+    mzxid: 1n,
+    ctime: 1,
+    mtime: 1,
+    version: 0,
+    cversion: 0,
+    aversion: 0,
+    ephemeralOwner: 0n,
+    dataLength: 200,
+    numChildren: 0,
+    pzxid: 1n,
+  };
   const count = Math.ceil((3 * SNAPSHOT_PIECE_BYTES) / 300);
-  const nodes = Array.from({ length: count }, (_, i) => ({ path: `/n${i}`, data: String.fromCharCode(i & 0xff).repeat(200), acl: [], stat, storedCversion: 0 }));
+  const nodes = Array.from({ length: count }, (_, i) => ({
+    path: `/n${i}`,
+    data: String.fromCharCode(i & 0xff).repeat(200),
+    acl: [],
+    stat,
+    storedCversion: 0,
+  }));
   return { lastZxid, nodes, sessions: [] };
 };
 
@@ -119,7 +141,9 @@ describe.each(kinds)('%s', (_name, make) => {
     s.appendTxns([txn(1, 5)]);
     s = m.reopen(s);
     const loaded = s.load();
-    expect(loaded.snapshot !== null && encodeSnapshot(loaded.snapshot).equals(encodeSnapshot(largeSnapshot(zxidOf(1, 3))))).toBe(true);
+    expect(
+      loaded.snapshot !== null && encodeSnapshot(loaded.snapshot).equals(encodeSnapshot(largeSnapshot(zxidOf(1, 3)))),
+    ).toBe(true);
     expect(loaded.txns.map((t) => t.zxid)).toEqual([zxidOf(1, 4), zxidOf(1, 5)]);
     s.close();
   });

@@ -97,7 +97,10 @@ const watchLists = {
 export const clientRequest: fc.Arbitrary<ClientRequest> = fc.oneof(
   writeRequest,
   readReq(['exists', 'getData', 'getChildren', 'getChildren2']),
-  fc.record({ op: fc.constant('multiRead' as const), ops: fc.array(readReq(['getData', 'getChildren']), { maxLength: 4 }) }),
+  fc.record({
+    op: fc.constant('multiRead' as const),
+    ops: fc.array(readReq(['getData', 'getChildren']), { maxLength: 4 }),
+  }),
   fc.record({ op: fc.constantFrom('getACL' as const, 'sync' as const, 'getAllChildrenNumber' as const), path: text }),
   fc.record({ op: fc.constant('getEphemerals' as const), prefixPath: text }),
   fc.record({ op: fc.constantFrom('checkWatches' as const, 'removeWatches' as const), path: text, type: int32 }),
@@ -109,7 +112,12 @@ export const clientRequest: fc.Arbitrary<ClientRequest> = fc.oneof(
     persistentWatches: fc.constant<string[]>([]),
     persistentRecursiveWatches: fc.constant<string[]>([]),
   }),
-  fc.record({ op: fc.constant('setWatches2' as const), ...watchLists, persistentWatches: texts, persistentRecursiveWatches: texts }),
+  fc.record({
+    op: fc.constant('setWatches2' as const),
+    ...watchLists,
+    persistentWatches: texts,
+    persistentRecursiveWatches: texts,
+  }),
   fc.record({
     op: fc.constant('reconfig' as const),
     joiningServers: nullableText,
@@ -158,4 +166,6 @@ export const REQUEST_OPS = Object.keys(RESPONSE_KIND) as RequestOp[];
 /** An op and a successful response of the shape that op gets. */
 export const opAndResponse: fc.Arbitrary<{ op: RequestOp; response: ClientResponse }> = fc
   .constantFrom(...REQUEST_OPS)
-  .chain((op) => RESPONSES[RESPONSE_KIND[op]].map((response): { op: RequestOp; response: ClientResponse } => ({ op, response })));
+  .chain((op) =>
+    RESPONSES[RESPONSE_KIND[op]].map((response): { op: RequestOp; response: ClientResponse } => ({ op, response })),
+  );

@@ -70,19 +70,24 @@ describe('client codecs under garbage', () => {
 
   it('FrameDecoder throws nothing but WireError and returns whole bodies however the stream is cut', () => {
     fc.assert(
-      fc.property(fc.array(anyBody, { maxLength: 5 }), randomBytes, fc.array(fc.nat(64), { maxLength: 20 }), (bodies, junk, cuts) => {
-        const stream = Buffer.concat([...bodies.map(frame), junk]);
-        const d = new FrameDecoder();
-        const out: Buffer[] = [];
-        onlyWireErrors(() => {
-          let at = 0;
-          for (const n of [...cuts, stream.length]) {
-            out.push(...d.push(stream.subarray(at, at + n)));
-            at += n;
-          }
-        });
-        expect(out.slice(0, bodies.length)).toEqual(bodies.slice(0, out.length));
-      }),
+      fc.property(
+        fc.array(anyBody, { maxLength: 5 }),
+        randomBytes,
+        fc.array(fc.nat(64), { maxLength: 20 }),
+        (bodies, junk, cuts) => {
+          const stream = Buffer.concat([...bodies.map(frame), junk]);
+          const d = new FrameDecoder();
+          const out: Buffer[] = [];
+          onlyWireErrors(() => {
+            let at = 0;
+            for (const n of [...cuts, stream.length]) {
+              out.push(...d.push(stream.subarray(at, at + n)));
+              at += n;
+            }
+          });
+          expect(out.slice(0, bodies.length)).toEqual(bodies.slice(0, out.length));
+        },
+      ),
       runs,
     );
   });

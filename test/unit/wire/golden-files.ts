@@ -60,7 +60,9 @@ export interface CaptureStream {
 }
 
 /** ensemble/quorum-and-election-capture.txt: "## KIND stream …" sections of "# desc" + hex lines. */
-export function parsePeerCapture(file = path.join(ZK_GOLDEN, 'ensemble/quorum-and-election-capture.txt')): CaptureStream[] {
+export function parsePeerCapture(
+  file = path.join(ZK_GOLDEN, 'ensemble/quorum-and-election-capture.txt'),
+): CaptureStream[] {
   const streams: CaptureStream[] = [];
   let desc = '';
   for (const line of readFileSync(file, 'utf8').split('\n')) {

@@ -187,8 +187,17 @@ describe('golden client-protocol captures', () => {
       ],
     });
     expect((at('standalone/raw-probe-ops.hex#100') as Reply).response).toEqual({ kind: 'errorBody', err: 0 });
-    expect(at('standalone/raw-probe-ops.hex#3')).toEqual({ op: 'auth', type: 0, scheme: 'digest', auth: Buffer.from('user:pass') });
-    expect(at('standalone/raw-probe-ops.hex#93')).toEqual({ op: 'unknown', code: 999, body: Buffer.from('000000012f', 'hex') });
+    expect(at('standalone/raw-probe-ops.hex#3')).toEqual({
+      op: 'auth',
+      type: 0,
+      scheme: 'digest',
+      auth: Buffer.from('user:pass'),
+    });
+    expect(at('standalone/raw-probe-ops.hex#93')).toEqual({
+      op: 'unknown',
+      code: 999,
+      body: Buffer.from('000000012f', 'hex'),
+    });
     expect(at('standalone/java-client-reconnect-setWatches2.hex#13')).toMatchObject({
       op: 'setWatches2',
       relativeZxid: 0x3bn,

@@ -70,14 +70,14 @@ describe('JuteReader / JuteWriter', () => {
     expect(hex(b)).toBe('ffffffff00000000ffffffff00000000ffffffff00000000');
     const r = new JuteReader(b);
     const int = (x: JuteReader): number => x.readInt();
-    expect([r.readBuffer(), r.readBuffer(), r.readString(), r.readString(), r.readVector(int), r.readVector(int)]).toEqual([
-      null,
-      Buffer.alloc(0),
-      null,
-      '',
-      null,
-      [],
-    ]);
+    expect([
+      r.readBuffer(),
+      r.readBuffer(),
+      r.readString(),
+      r.readString(),
+      r.readVector(int),
+      r.readVector(int),
+    ]).toEqual([null, Buffer.alloc(0), null, '', null, []]);
   });
 
   it('measures ustring lengths in UTF-8 bytes', () => {
@@ -236,7 +236,9 @@ describe('client codec rules', () => {
     const multi: ClientResponse = { kind: 'multi', results: [{ type: 'error', err: -101 }] };
     const framed = encodeReply({ xid: 4, zxid: 9n, err: -2, response: multi });
     expect(decodeReply(body(framed), 'multi')).toEqual({ xid: 4, zxid: 9n, err: -2, response: multi });
-    expect(decodeReply(body(encodeReply({ xid: 4, zxid: 9n, err: -2, response: { kind: 'empty' } })), 'multi').response).toEqual({
+    expect(
+      decodeReply(body(encodeReply({ xid: 4, zxid: 9n, err: -2, response: { kind: 'empty' } })), 'multi').response,
+    ).toEqual({
       kind: 'empty',
     });
   });
@@ -266,7 +268,10 @@ describe('client codec rules', () => {
   });
 
   it('tolerates trailing bytes after a known request', () => {
-    const b = Buffer.concat([body(encodeRequest(2, { op: 'getData', path: '/x', watch: true })), Buffer.from('ff', 'hex')]);
+    const b = Buffer.concat([
+      body(encodeRequest(2, { op: 'getData', path: '/x', watch: true })),
+      Buffer.from('ff', 'hex'),
+    ]);
     expect(decodeRequest(b)).toEqual({ xid: 2, request: { op: 'getData', path: '/x', watch: true } });
   });
 });

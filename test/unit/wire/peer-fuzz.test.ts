@@ -23,7 +23,19 @@ import {
   type SnapshotData,
   type ZabMessage,
 } from '../../../src/ensemble/wire/index.js';
-import { acls, bytes, fuzzSeed, id, int32, int64, nullableBytes, safeLong, stat, text, writeRequest } from './arbitraries.js';
+import {
+  acls,
+  bytes,
+  fuzzSeed,
+  id,
+  int32,
+  int64,
+  nullableBytes,
+  safeLong,
+  stat,
+  text,
+  writeRequest,
+} from './arbitraries.js';
 import { parsePeerCapture } from './golden-files.js';
 
 const seed = fuzzSeed('wire peer');
@@ -48,7 +60,16 @@ const txn: fc.Arbitrary<Txn> = fc.record({ zxid: int64, time: safeLong, sessionI
 
 const snapshot: fc.Arbitrary<SnapshotData> = fc.record({
   lastZxid: int64,
-  nodes: fc.array(fc.record({ path: text, data: nullableBytes.map((b) => b?.toString('latin1') ?? null), acl: acls, stat, storedCversion: int32 }), { maxLength: 4 }),
+  nodes: fc.array(
+    fc.record({
+      path: text,
+      data: nullableBytes.map((b) => b?.toString('latin1') ?? null),
+      acl: acls,
+      stat,
+      storedCversion: int32,
+    }),
+    { maxLength: 4 },
+  ),
   sessions: fc.array(fc.record({ sessionId: int64, timeoutMs: int32, passwd: bytes }), { maxLength: 3 }),
 });
 
@@ -102,13 +123,20 @@ function chunked(buf: Buffer, cuts: number[]): Buffer[] {
 
 const capture = parsePeerCapture().flatMap((s) => s.messages.map((m) => m.bytes));
 const mutated = fc
-  .tuple(fc.constantFrom(...capture), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }), fc.nat())
+  .tuple(
+    fc.constantFrom(...capture),
+    fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+    fc.nat(),
+  )
   .map(([b, edits, cut]) => {
     const out = Buffer.from(b);
     for (const [at, v] of edits) out[at % out.length] = v;
     return out.subarray(0, cut % (out.length + 1));
   });
-const garbage = fc.oneof(fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)), mutated);
+const garbage = fc.oneof(
+  fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)),
+  mutated,
+);
 
 describe('peer codecs round-trip', () => {
   it('txns', () => {
@@ -135,7 +163,10 @@ describe('peer codecs round-trip', () => {
         const pieces = [...snapshotPieces(s, bound)];
         expect(Buffer.concat(pieces)).toEqual(encodeSnapshot(s));
         expect(pieces.length).toBeLessThanOrEqual(s.nodes.length + 1);
-        const largestNode = Math.max(0, ...s.nodes.map((n) => encodeSnapshot({ lastZxid: 0n, nodes: [n], sessions: [] }).length));
+        const largestNode = Math.max(
+          0,
+          ...s.nodes.map((n) => encodeSnapshot({ lastZxid: 0n, nodes: [n], sessions: [] }).length),
+        );
         for (const p of pieces.slice(0, -1)) expect(p.length).toBeLessThan(bound + largestNode + 20);
       }),
       runs,
@@ -165,7 +196,10 @@ describe('peer codecs round-trip', () => {
     fc.assert(
       fc.property(sid, fc.option(text, { nil: null }), bytes, (s, addr, rest) => {
         const hello = encodeElectionHello({ sid: s, electionAddr: addr });
-        expect(decodeElectionHello(Buffer.concat([hello, rest]))).toEqual({ hello: { sid: s, electionAddr: addr }, bytes: hello.length });
+        expect(decodeElectionHello(Buffer.concat([hello, rest]))).toEqual({
+          hello: { sid: s, electionAddr: addr },
+          bytes: hello.length,
+        });
       }),
       runs,
     );

@@ -2,12 +2,7 @@
 // decode with our peer codecs and re-encode to the same bytes, except where noted below.
 import { describe, expect, it } from 'vitest';
 import { MAX_ELECTION_MESSAGE_BYTES } from '../../../src/common/limits.js';
-import {
-  FrameDecoder,
-  JuteReader,
-  OpCode,
-  WireError,
-} from '../../../src/ensemble/wire/index.js';
+import { FrameDecoder, JuteReader, OpCode, WireError } from '../../../src/ensemble/wire/index.js';
 import {
   PacketType,
   QuorumPacketDecoder,
@@ -51,7 +46,8 @@ function packetOf(bytes: Buffer): QuorumPacket {
  */
 function notOurFormat(p: QuorumPacket): string | null {
   if (p.type === PacketType.PROPOSAL) return 'ZooKeeper txn records';
-  if (p.type === PacketType.REQUEST && p.data?.readInt32BE(12) === OpCode.createSession) return 'createSession without password';
+  if (p.type === PacketType.REQUEST && p.data?.readInt32BE(12) === OpCode.createSession)
+    return 'createSession without password';
   return null;
 }
 
@@ -69,7 +65,10 @@ describe('election link captures', () => {
   it('hellos decode (with the byte count) and re-encode identically', () => {
     for (const m of election.filter((x) => x.desc.startsWith('initial'))) {
       const got = decodeElectionHello(m.bytes);
-      expect(got).toEqual({ hello: { sid: Number(field(m.desc, 'sid')), electionAddr: '127.0.0.1:23883' }, bytes: m.bytes.length });
+      expect(got).toEqual({
+        hello: { sid: Number(field(m.desc, 'sid')), electionAddr: '127.0.0.1:23883' },
+        bytes: m.bytes.length,
+      });
       expect(encodeElectionHello(got?.hello ?? { sid: 0, electionAddr: null })).toEqual(m.bytes);
       expect(decodeElectionHello(m.bytes.subarray(0, m.bytes.length - 1))).toBeNull();
     }
@@ -135,7 +134,10 @@ describe('quorum link captures', () => {
   });
 
   it('decodes the discovery and sync handshake to the captured values', () => {
-    const messages = quorum.map((m) => packetOf(m.bytes)).filter((p) => notOurFormat(p) === null).map(fromQuorumPacket);
+    const messages = quorum
+      .map((m) => packetOf(m.bytes))
+      .filter((p) => notOurFormat(p) === null)
+      .map(fromQuorumPacket);
     const first = (type: ZabMessage['type']): ZabMessage | undefined => messages.find((x) => x.type === type);
     expect(first('FOLLOWERINFO')).toEqual({ type: 'FOLLOWERINFO', sid: 1, acceptedEpoch: 6 });
     expect(first('LEADERINFO')).toEqual({ type: 'LEADERINFO', newEpoch: 7 });
@@ -143,7 +145,11 @@ describe('quorum link captures', () => {
     expect(first('DIFF')).toEqual({ type: 'DIFF', zxid: 0x600000006n });
     expect(first('NEWLEADER')).toMatchObject({ type: 'NEWLEADER', zxid: 0x700000000n });
     expect(first('UPTODATE')).toEqual({ type: 'UPTODATE' });
-    expect(messages).toContainEqual({ type: 'PING', zxid: 0x600000006n, sessions: [{ sessionId: 0x01000016cc650000n, timeoutMs: 30000 }] });
+    expect(messages).toContainEqual({
+      type: 'PING',
+      zxid: 0x600000006n,
+      sessions: [{ sessionId: 0x01000016cc650000n, timeoutMs: 30000 }],
+    });
     expect(messages).toContainEqual({
       type: 'REQUEST',
       sessionId: 0x01000016cc650000n,

@@ -21,6 +21,10 @@ export default class AppsList extends MarathonCommand {
       (a.deployments ?? []).map((d) => d.id).join(' ') || '-',
       a.version,
     ]);
-    this.log(apps.length === 0 ? 'no apps' : table(['ID', 'INSTANCES', 'RUNNING', 'HEALTHY', 'UNHEALTHY', 'DEPLOYMENTS', 'VERSION'], rows));
+    this.log(
+      apps.length === 0
+        ? 'no apps'
+        : table(['ID', 'INSTANCES', 'RUNNING', 'HEALTHY', 'UNHEALTHY', 'DEPLOYMENTS', 'VERSION'], rows),
+    );
   }
 }

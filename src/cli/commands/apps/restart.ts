@@ -3,7 +3,7 @@ import { Args } from '@oclif/core';
 import { MarathonCommand, forceFlag, timeoutFlag } from '../../marathon.js';
 
 export default class AppsRestart extends MarathonCommand {
-  static override description = "replace every task of an app with a new one, as its upgradeStrategy allows";
+  static override description = 'replace every task of an app with a new one, as its upgradeStrategy allows';
 
   static override args = { app: Args.string({ description: 'app id', required: true }) };
 

@@ -19,7 +19,10 @@ export default class LbConfig extends MarathonCommand {
     const { flags } = await this.parse(LbConfig);
     const apps = await (await this.marathon(flags)).apps({ embed: ['apps.tasks'] });
     // The client types only the fields its own callers read; the renderer reads Marathon's JSON itself.
-    const config = renderHaproxyConfig({ apps: { apps } as unknown as AppsJson, templates: await loadHaproxyTemplates() });
+    const config = renderHaproxyConfig({
+      apps: { apps } as unknown as AppsJson,
+      templates: await loadHaproxyTemplates(),
+    });
     if (flags.output === undefined) this.log(config.trimEnd());
     else await writeFile(flags.output, config);
   }

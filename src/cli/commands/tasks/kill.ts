@@ -18,7 +18,11 @@ export default class TasksKill extends MarathonCommand {
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(TasksKill);
     const client = await this.marathon(flags);
-    const answer = await client.killTasks(argv.map(String), { scale: flags.scale, wipe: flags.wipe, force: flags.force });
+    const answer = await client.killTasks(argv.map(String), {
+      scale: flags.scale,
+      wipe: flags.wipe,
+      force: flags.force,
+    });
     if ('deploymentId' in answer) this.log(`deployment ${answer.deploymentId} lowers the instances`);
     else for (const t of answer.tasks) this.log(`killing ${t.id} (${t.state})`);
   }

@@ -20,7 +20,14 @@ export default class TasksList extends MarathonCommand {
       if (results.length === 0) return '-';
       return results.every((r) => r.alive === true) ? 'healthy' : 'unhealthy';
     };
-    const rows = tasks.map((t) => [t.id, t.appId, t.state, t.ports.map((p) => `${t.host}:${p}`).join(' ') || t.host, health(t), String(t['startedAt'] ?? '-')]);
+    const rows = tasks.map((t) => [
+      t.id,
+      t.appId,
+      t.state,
+      t.ports.map((p) => `${t.host}:${p}`).join(' ') || t.host,
+      health(t),
+      String(t['startedAt'] ?? '-'),
+    ]);
     this.log(tasks.length === 0 ? 'no tasks' : table(['ID', 'APP', 'STATE', 'ENDPOINTS', 'HEALTH', 'STARTED'], rows));
   }
 }

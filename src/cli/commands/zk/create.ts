@@ -16,15 +16,25 @@ export default class ZkCreate extends ClusterCommand {
   };
 
   static override flags = {
-    ephemeral: Flags.boolean({ char: 'e', description: 'ephemeral: gone when this command\'s session ends', exclusive: ['container'] }),
-    sequential: Flags.boolean({ char: 's', description: 'append a sequence number to the name', exclusive: ['container'] }),
+    ephemeral: Flags.boolean({
+      char: 'e',
+      description: "ephemeral: gone when this command's session ends",
+      exclusive: ['container'],
+    }),
+    sequential: Flags.boolean({
+      char: 's',
+      description: 'append a sequence number to the name',
+      exclusive: ['container'],
+    }),
     container: Flags.boolean({ char: 'c', description: 'container: removed once its last child is gone' }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ZkCreate);
     const data = args.data === undefined ? null : Buffer.from(args.data, 'utf8');
-    const created = await withZk(this.paths(flags.name), args.path, (zk) => zk.create(args.path, data, { mode: createMode(flags) }));
+    const created = await withZk(this.paths(flags.name), args.path, (zk) =>
+      zk.create(args.path, data, { mode: createMode(flags) }),
+    );
     this.log(`Created ${created}`);
   }
 }

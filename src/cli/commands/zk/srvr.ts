@@ -18,11 +18,15 @@ export default class ZkSrvr extends ClusterCommand {
     const { args, flags } = await this.parse(ZkSrvr);
     const { members } = requireRunning(this.paths(flags.name));
     const chosen = args.member === undefined ? members : members.filter((m) => m.name === args.member);
-    if (chosen.length === 0) throw new UserError(`no ensemble member named "${args.member}" (${members.map((m) => m.name).join(', ')})`);
+    if (chosen.length === 0)
+      throw new UserError(`no ensemble member named "${args.member}" (${members.map((m) => m.name).join(', ')})`);
     for (const m of chosen) {
-      const answer = await fourLetterWord({ host: m.host, port: m.clientPort, word: 'srvr', timeoutMs: SRVR_TIMEOUT_MS }).catch(
-        (err: unknown) => `not reachable: ${errorMessage(err)}\n`,
-      );
+      const answer = await fourLetterWord({
+        host: m.host,
+        port: m.clientPort,
+        word: 'srvr',
+        timeoutMs: SRVR_TIMEOUT_MS,
+      }).catch((err: unknown) => `not reachable: ${errorMessage(err)}\n`);
       if (chosen.length > 1) this.log(`${m.name} (${m.host}:${m.clientPort})`);
       process.stdout.write(answer.endsWith('\n') ? answer : `${answer}\n`);
     }

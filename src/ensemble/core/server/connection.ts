@@ -12,7 +12,9 @@ import { LatencyStats } from './stats.js';
 export type ConnPhase = 'new' | 'handshaking' | 'established' | 'closing';
 
 /** Requests answered from this member's replica when they reach the head of the queue. */
-export type LocalRequest = ClientRequest & { op: Exclude<ClientRequest['op'], WriteRequest['op'] | 'sync' | 'closeSession' | 'auth'> };
+export type LocalRequest = ClientRequest & {
+  op: Exclude<ClientRequest['op'], WriteRequest['op'] | 'sync' | 'closeSession' | 'auth'>;
+};
 
 /** A request waiting in a connection's queue for its reply. */
 export type Slot =

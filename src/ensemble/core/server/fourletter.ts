@@ -56,13 +56,17 @@ export function fourLetterText(word: string, v: FourLetterView): string | null {
     case 'isro':
       return v.serving ? 'rw' : 'null';
     case 'envi':
-      return `Environment:\n${Object.entries(v.info.env).map(([k, val]) => `${k}=${val}\n`).join('')}`;
+      return `Environment:\n${Object.entries(v.info.env)
+        .map(([k, val]) => `${k}=${val}\n`)
+        .join('')}`;
     case 'srvr':
       return summary(v, false);
     case 'stat':
       return summary(v, true);
     case 'mntr':
-      return mntr(v).map(([k, val]) => `${k}\t${val}\n`).join('');
+      return mntr(v)
+        .map(([k, val]) => `${k}\t${val}\n`)
+        .join('');
     case 'conf':
       return v.info.config;
     case 'cons':
@@ -88,7 +92,22 @@ export function fourLetterText(word: string, v: FourLetterView): string | null {
   }
 }
 
-const IMPLEMENTED = new Set(['ruok', 'isro', 'envi', 'srvr', 'stat', 'mntr', 'conf', 'cons', 'crst', 'srst', 'wchs', 'wchc', 'wchp', 'dirs']);
+const IMPLEMENTED = new Set([
+  'ruok',
+  'isro',
+  'envi',
+  'srvr',
+  'stat',
+  'mntr',
+  'conf',
+  'cons',
+  'crst',
+  'srst',
+  'wchs',
+  'wchc',
+  'wchp',
+  'dirs',
+]);
 const isImplemented = (word: string): boolean => IMPLEMENTED.has(word);
 
 /** Long.toHexString: two's complement for negative values. */

@@ -57,11 +57,16 @@ export function answerLocal(req: LocalRequest, ctx: LocalContext): LocalAnswer {
     case 'checkWatches':
     case 'removeWatches': {
       const w = ctx.watches;
-      const hit = req.op === 'checkWatches' ? w.contains(req.path, req.type, ctx.conn.id) : w.remove(req.path, req.type, ctx.conn.id);
+      const hit =
+        req.op === 'checkWatches'
+          ? w.contains(req.path, req.type, ctx.conn.id)
+          : w.remove(req.path, req.type, ctx.conn.id);
       return hit === undefined ? error(Err.BadArguments) : hit ? ok(EMPTY) : error(Err.NoWatcher);
     }
     case 'addWatch':
-      return ctx.watches.addWatch(req.path, ctx.conn.id, req.mode) ? ok({ kind: 'errorBody', err: Err.Ok }) : error(Err.BadArguments);
+      return ctx.watches.addWatch(req.path, ctx.conn.id, req.mode)
+        ? ok({ kind: 'errorBody', err: Err.Ok })
+        : error(Err.BadArguments);
     case 'setWatches':
     case 'setWatches2':
       return { ...ok(EMPTY), missed: ctx.watches.setWatches(ctx.conn.id, req, (p) => ctx.state.exists(p)) };
@@ -103,7 +108,11 @@ function answerRead(req: ReadReq, ctx: LocalContext): LocalAnswer {
       const r = state.getChildren(req.path, conn.authIds);
       if (!r.ok) return error(r.err);
       if (req.watch) watches.addChildWatch(req.path, conn.id);
-      return ok(req.op === 'getChildren' ? { kind: 'getChildren', children: r.value.children } : { kind: 'getChildren2', ...r.value });
+      return ok(
+        req.op === 'getChildren'
+          ? { kind: 'getChildren', children: r.value.children }
+          : { kind: 'getChildren2', ...r.value },
+      );
     }
     default: {
       const never: never = req.op;

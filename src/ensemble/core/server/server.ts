@@ -146,12 +146,17 @@ export class ZkServer {
       this.stats.unsuccessfulHandshakes++;
       const why = session === undefined ? 'expired or unknown session' : 'wrong password';
       out.push(log('info', `refusing reconnect of session 0x${hex(req.sessionId)}: ${why}`, { conn: c.id }));
-      out.push(this.connectResponse(c, { timeOut: 0, sessionId: 0n, passwd: Buffer.alloc(PASSWORD_BYTES) }), this.close(c));
+      out.push(
+        this.connectResponse(c, { timeOut: 0, sessionId: 0n, passwd: Buffer.alloc(PASSWORD_BYTES) }),
+        this.close(c),
+      );
       return out;
     }
     this.establish(c, req.sessionId, now);
     this.touched.add(req.sessionId);
-    out.push(this.connectResponse(c, { timeOut: c.timeoutMs, sessionId: req.sessionId, passwd: Buffer.from(session.passwd) }));
+    out.push(
+      this.connectResponse(c, { timeOut: c.timeoutMs, sessionId: req.sessionId, passwd: Buffer.from(session.passwd) }),
+    );
     return out;
   }
 
@@ -162,7 +167,10 @@ export class ZkServer {
     this.sessionConns.set(sessionId, c.id);
   }
 
-  private connectResponse(c: ClientConnection, r: Pick<ConnectResponse, 'timeOut' | 'sessionId' | 'passwd'>): ServerOutput {
+  private connectResponse(
+    c: ClientConnection,
+    r: Pick<ConnectResponse, 'timeOut' | 'sessionId' | 'passwd'>,
+  ): ServerOutput {
     this.sent(c);
     const readOnly = c.readOnlyByte === undefined ? undefined : false;
     return { kind: 'connectResponse', conn: c.id, response: { protocolVersion: 0, ...r, readOnly } };
@@ -239,7 +247,12 @@ export class ZkServer {
       case 'local':
         return this.answerLocal(c, slot, now);
       case 'auth': {
-        const reply = this.reply(c, { xid: slot.xid, zxid: 0n, err: slot.failed ? Err.AuthFailed : Err.Ok, response: EMPTY });
+        const reply = this.reply(c, {
+          xid: slot.xid,
+          zxid: 0n,
+          err: slot.failed ? Err.AuthFailed : Err.Ok,
+          response: EMPTY,
+        });
         return slot.failed ? [reply, this.close(c)] : [reply];
       }
       case 'write': {
@@ -249,7 +262,12 @@ export class ZkServer {
       }
       case 'sync': {
         if (!slot.done) return null;
-        const r = { xid: slot.xid, zxid: this.state.lastZxid, err: Err.Ok, response: { kind: 'path' as const, path: slot.path } };
+        const r = {
+          xid: slot.xid,
+          zxid: this.state.lastZxid,
+          err: Err.Ok,
+          response: { kind: 'path' as const, path: slot.path },
+        };
         return [this.reply(c, r, { lop: lastOpName('sync'), receivedAt: slot.receivedAt, now })];
       }
       default: {
@@ -344,7 +362,9 @@ export class ZkServer {
   /** The leader confirmed a sync this member forwarded. */
   syncDone(conn: ConnId, xid: number, now?: number): ServerOutput[] {
     const c = this.conns.get(conn);
-    const slot = c?.queue.find((s): s is Extract<Slot, { kind: 'sync' }> => s.kind === 'sync' && s.xid === xid && !s.done);
+    const slot = c?.queue.find(
+      (s): s is Extract<Slot, { kind: 'sync' }> => s.kind === 'sync' && s.xid === xid && !s.done,
+    );
     if (c === undefined || slot === undefined) return [];
     slot.done = true;
     return this.drain(c, now ?? slot.receivedAt);
@@ -438,7 +458,11 @@ export class ZkServer {
   }
 
   /** A reply; `timing` (absent for auth replies) feeds the latency and cons stats. */
-  private reply(c: ClientConnection, reply: Reply, timing?: { lop: string; receivedAt: number; now: number }): ServerOutput {
+  private reply(
+    c: ClientConnection,
+    reply: Reply,
+    timing?: { lop: string; receivedAt: number; now: number },
+  ): ServerOutput {
     if (timing === undefined) {
       this.sent(c);
     } else {

@@ -135,7 +135,10 @@ export class DataTree {
       parent.creates = saved.creates;
       parent.pzxid = saved.pzxid;
     });
-    log.events.push({ path: n.path, type: EventType.NodeCreated }, { path: parentPath, type: EventType.NodeChildrenChanged });
+    log.events.push(
+      { path: n.path, type: EventType.NodeCreated },
+      { path: parentPath, type: EventType.NodeChildrenChanged },
+    );
     return node;
   }
 
@@ -154,7 +157,11 @@ export class DataTree {
     log.events.push({ path, type: EventType.NodeDeleted }, { path: parentPath, type: EventType.NodeChildrenChanged });
   }
 
-  setData(node: ZNode, change: { path: string; data: Buffer | null; version: number; zxid: bigint; time: number }, log: MutationLog): void {
+  setData(
+    node: ZNode,
+    change: { path: string; data: Buffer | null; version: number; zxid: bigint; time: number },
+    log: MutationLog,
+  ): void {
     const saved = { data: node.data, version: node.version, mzxid: node.mzxid, mtime: node.mtime };
     node.data = packData(change.data);
     node.version = change.version;

@@ -49,7 +49,8 @@ export class ReplicatedState {
     }
     this.tree = new DataTree();
     for (const n of snapshot.nodes) this.tree.insert(n.path, nodeFromSnapshot(n));
-    for (const x of snapshot.sessions) this.sessionTable.set(x.sessionId, { timeoutMs: x.timeoutMs, passwd: Buffer.from(x.passwd) });
+    for (const x of snapshot.sessions)
+      this.sessionTable.set(x.sessionId, { timeoutMs: x.timeoutMs, passwd: Buffer.from(x.passwd) });
     this.zxid = snapshot.lastZxid;
   }
 
@@ -95,7 +96,8 @@ export class ReplicatedState {
   }
 
   apply(txn: Txn): ApplyResult {
-    if (txn.zxid <= this.zxid) throw new Error(`txn 0x${txn.zxid.toString(16)} is not after 0x${this.zxid.toString(16)}`);
+    if (txn.zxid <= this.zxid)
+      throw new Error(`txn 0x${txn.zxid.toString(16)} is not after 0x${this.zxid.toString(16)}`);
     this.zxid = txn.zxid;
     return this.applyBody(txn, txn.body);
   }
@@ -145,13 +147,18 @@ export class ReplicatedState {
 
   /** Child names, sorted. */
   getChildren(path: string, authIds: readonly Id[]): Lookup<{ children: string[]; stat: Stat }> {
-    return this.readable(path, Perms.READ, authIds, (n) => ({ children: [...(n.children ?? [])].sort(), stat: statOf(n) }));
+    return this.readable(path, Perms.READ, authIds, (n) => ({
+      children: [...(n.children ?? [])].sort(),
+      stat: statOf(n),
+    }));
   }
 
   /** Needs READ or ADMIN; without ADMIN digest hashes show as `user:x`. */
   getACL(path: string, authIds: readonly Id[]): Lookup<{ acl: ACL[]; stat: Stat }> {
     return this.readable(path, Perms.READ | Perms.ADMIN, authIds, (n) => ({
-      acl: checkACL(n.acl, Perms.ADMIN, authIds) ? n.acl.map((a) => ({ perms: a.perms, id: { ...a.id } })) : redactDigests(n.acl),
+      acl: checkACL(n.acl, Perms.ADMIN, authIds)
+        ? n.acl.map((a) => ({ perms: a.perms, id: { ...a.id } }))
+        : redactDigests(n.acl),
       stat: statOf(n),
     }));
   }

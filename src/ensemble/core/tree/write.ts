@@ -51,7 +51,9 @@ export function applyWrite(req: WriteRequest, ctx: WriteContext): WriteOutcome {
   const log: MutationLog = { undo: [], events: [] };
   if (req.op === 'multi') return applyMulti(req.ops, ctx, log);
   const r = applySingle(req, ctx, log);
-  return isFailed(r) ? { err: r.failed, response: EMPTY, events: [] } : { err: Err.Ok, response: r, events: log.events };
+  return isFailed(r)
+    ? { err: r.failed, response: EMPTY, events: [] }
+    : { err: Err.Ok, response: r, events: log.events };
 }
 
 /** Removal of an empty container or an expired TTL node by the housekeeping timer. */
@@ -72,7 +74,11 @@ function deleteContainerError(path: string, tree: DataTree): number {
   return kind === 'container' || kind === 'ttl' ? Err.Ok : Err.BadVersion;
 }
 
-function applySingle(req: Exclude<WriteRequest, { op: 'multi' }>, ctx: WriteContext, log: MutationLog): Result<ClientResponse> {
+function applySingle(
+  req: Exclude<WriteRequest, { op: 'multi' }>,
+  ctx: WriteContext,
+  log: MutationLog,
+): Result<ClientResponse> {
   switch (req.op) {
     case 'create':
       return then(create(req, req.op, -1n, ctx, log), (c) => ({ kind: 'create', path: c.path }));
@@ -102,7 +108,11 @@ function applyMulti(ops: MultiWriteOp[], ctx: WriteContext, log: MutationLog): W
     const r = applyMultiOp(req, ctx, log);
     if (isFailed(r)) {
       for (const undo of log.undo.reverse()) undo();
-      return { err: Err.Ok, response: { kind: 'multi', results: failedMultiResults(ops.length, i, r.failed) }, events: [] };
+      return {
+        err: Err.Ok,
+        response: { kind: 'multi', results: failedMultiResults(ops.length, i, r.failed) },
+        events: [],
+      };
     }
     results.push(r);
   }
@@ -185,7 +195,13 @@ function createModeOf(flags: number): CreateMode | undefined {
  * Unimplemented), session, path shape, ACL list, parent, CREATE on the parent, sequential suffix
  * from the parent's creates counter, final path, existence, ephemeral parent.
  */
-function create(req: CreateReq | CreateTTLReq, op: CreateOp, ttl: bigint, ctx: WriteContext, log: MutationLog): Result<{ path: string; stat: Stat }> {
+function create(
+  req: CreateReq | CreateTTLReq,
+  op: CreateOp,
+  ttl: bigint,
+  ctx: WriteContext,
+  log: MutationLog,
+): Result<{ path: string; stat: Stat }> {
   const mode = createModeOf(req.flags);
   if (mode === undefined) return fail(Err.BadArguments);
   if (mode.ttl) return fail(Err.Unimplemented);
@@ -231,7 +247,11 @@ function target(path: string, perm: number, ctx: WriteContext): Result<ZNode> {
   return checkACL(node.acl, perm, ctx.authIds) ? node : fail(Err.NoAuth);
 }
 
-function setData(req: { path: string; data: Buffer | null; version: number }, ctx: WriteContext, log: MutationLog): Result<Stat> {
+function setData(
+  req: { path: string; data: Buffer | null; version: number },
+  ctx: WriteContext,
+  log: MutationLog,
+): Result<Stat> {
   const node = target(req.path, Perms.WRITE, ctx);
   if (isFailed(node)) return node;
   if (!versionMatches(node.version, req.version)) return fail(Err.BadVersion);

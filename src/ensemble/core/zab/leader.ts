@@ -85,7 +85,10 @@ export class Leader {
   /** Connected learners and how many followers are synced (in broadcast) right now. */
   learnerCounts(now: number): { learners: number; syncedFollowers: number } {
     const handles = [...this.learners.values()];
-    return { learners: handles.length, syncedFollowers: handles.filter((h) => !h.observer && this.synced(h, now)).length };
+    return {
+      learners: handles.length,
+      syncedFollowers: handles.filter((h) => !h.observer && this.synced(h, now)).length,
+    };
   }
 
   start(): void {
@@ -107,7 +110,8 @@ export class Leader {
     if (this.done) return;
     const h = this.learners.get(link);
     if (h === undefined) {
-      if (msg.type === 'FOLLOWERINFO' || msg.type === 'OBSERVERINFO') this.register(link, msg.sid, msg.acceptedEpoch, now);
+      if (msg.type === 'FOLLOWERINFO' || msg.type === 'OBSERVERINFO')
+        this.register(link, msg.sid, msg.acceptedEpoch, now);
       return;
     }
     h.lastHeardAt = now;
@@ -174,7 +178,13 @@ export class Leader {
       return;
     }
     this.counter++;
-    const txn: Txn = { zxid: zxidOf(this.newEpoch, this.counter), time: now, sessionId: req.sessionId, cxid: req.cxid, body: req.body };
+    const txn: Txn = {
+      zxid: zxidOf(this.newEpoch, this.counter),
+      time: now,
+      sessionId: req.sessionId,
+      cxid: req.cxid,
+      body: req.body,
+    };
     this.opts.log.append(txn);
     this.emit({ kind: 'persistTxns', txns: [txn] });
     for (const h of this.forwarding()) if (!h.observer) this.send(h.link, { type: 'PROPOSAL', txn });
@@ -196,7 +206,14 @@ export class Leader {
       return;
     }
     for (const old of this.learners.values()) if (old.sid === sid) this.dropLearner(old, 'it connected again');
-    const h: LearnerHandle = { link, sid, observer: this.observers.has(sid), stage: 'registered', lastHeardAt: now, lastZxid: -1n };
+    const h: LearnerHandle = {
+      link,
+      sid,
+      observer: this.observers.has(sid),
+      stage: 'registered',
+      lastHeardAt: now,
+      lastZxid: -1n,
+    };
     this.learners.set(link, h);
     if (this.newEpoch === null) {
       this.connecting.set(sid, Math.max(acceptedEpoch, this.connecting.get(sid) ?? acceptedEpoch));
@@ -209,10 +226,13 @@ export class Leader {
   private onAckEpoch(h: LearnerHandle, lastZxid: bigint, currentEpoch: number, now: number): void {
     if (h.stage !== 'epochSent') return;
     const { epochs, log } = this.opts;
-    const ahead = currentEpoch > epochs.currentEpoch || (currentEpoch === epochs.currentEpoch && lastZxid > log.lastLoggedZxid);
+    const ahead =
+      currentEpoch > epochs.currentEpoch || (currentEpoch === epochs.currentEpoch && lastZxid > log.lastLoggedZxid);
     // An observer can never lead, so one that is ahead is truncated rather than followed.
     if (currentEpoch !== -1 && ahead && !h.observer) {
-      this.lose(`Follower sid: ${h.sid} is ahead of the leader: epoch ${currentEpoch} zxid ${hexZxid(lastZxid)} vs epoch ${epochs.currentEpoch} zxid ${hexZxid(log.lastLoggedZxid)}`);
+      this.lose(
+        `Follower sid: ${h.sid} is ahead of the leader: epoch ${currentEpoch} zxid ${hexZxid(lastZxid)} vs epoch ${epochs.currentEpoch} zxid ${hexZxid(log.lastLoggedZxid)}`,
+      );
       return;
     }
     h.lastZxid = lastZxid;
@@ -240,7 +260,8 @@ export class Leader {
   private advance(now: number): void {
     if (this.newEpoch === null && this.countParticipants(this.connecting.keys()) >= this.quorum) this.chooseEpoch(now);
     if (this.done) return;
-    if (this.zabPhase === 'discovery' && this.newEpoch !== null && this.epochAcks.size >= this.quorum) this.startSync(now);
+    if (this.zabPhase === 'discovery' && this.newEpoch !== null && this.epochAcks.size >= this.quorum)
+      this.startSync(now);
     if (this.zabPhase === 'synchronization' && this.newLeaderAcks.size >= this.quorum) this.startBroadcast(now);
   }
 
@@ -268,7 +289,11 @@ export class Leader {
   private startBroadcast(now: number): void {
     const start = newEpochZxid(this.newEpoch ?? 0);
     const sids = [...this.newLeaderAcks].sort((a, b) => a - b).join(',');
-    this.emit({ kind: 'log', level: 'info', msg: `Have quorum of supporters, sids: [ ${sids} ]; starting up and setting last processed zxid: ${hexZxid(start)}` });
+    this.emit({
+      kind: 'log',
+      level: 'info',
+      msg: `Have quorum of supporters, sids: [ ${sids} ]; starting up and setting last processed zxid: ${hexZxid(start)}`,
+    });
     this.opts.log.commitThrough(start - 1n, (t) => this.opts.host.apply(t));
     this.nextPingAt = now;
     this.nextCheckAt = now + this.opts.tickMs;
@@ -285,7 +310,11 @@ export class Leader {
   private syncLearner(h: LearnerHandle): void {
     const withPending = !(h.observer && this.zabPhase === 'broadcast');
     const plan = this.opts.log.planSync(h.lastZxid, withPending);
-    this.emit({ kind: 'log', level: 'info', msg: `Synchronizing with Learner sid: ${h.sid} peerLastZxid=${hexZxid(h.lastZxid)} by ${plan.mode}` });
+    this.emit({
+      kind: 'log',
+      level: 'info',
+      msg: `Synchronizing with Learner sid: ${h.sid} peerLastZxid=${hexZxid(h.lastZxid)} by ${plan.mode}`,
+    });
     this.send(h.link, this.syncHeader(plan));
     for (const e of plan.entries) {
       this.send(h.link, { type: 'PROPOSAL', txn: e.txn });
@@ -344,7 +373,10 @@ export class Leader {
   }
 
   private checkSyncedQuorum(now: number): void {
-    const synced = [this.opts.sid, ...[...this.learners.values()].filter((h) => !h.observer && this.synced(h, now)).map((h) => h.sid)];
+    const synced = [
+      this.opts.sid,
+      ...[...this.learners.values()].filter((h) => !h.observer && this.synced(h, now)).map((h) => h.sid),
+    ];
     if (synced.length >= this.quorum) return;
     const sids = synced.sort((a, b) => a - b).join(',');
     this.lose(`Not sufficient followers synced, only synced with sids: [ ${sids} ]`);
@@ -403,7 +435,8 @@ export class Leader {
     if (this.done) return;
     this.done = true;
     this.emit({ kind: 'log', level: 'warn', msg: reason });
-    for (const link of [...this.learners.keys(), ...this.unidentified.keys()]) this.emit({ kind: 'closeQuorumLink', link });
+    for (const link of [...this.learners.keys(), ...this.unidentified.keys()])
+      this.emit({ kind: 'closeQuorumLink', link });
     this.learners.clear();
     this.unidentified.clear();
     this.emit({ kind: 'lost', reason });

@@ -61,7 +61,8 @@ export class Learner {
   tick(now: number): void {
     const { tickMs, initLimit, syncLimit } = this.opts;
     const limit = (this.zabPhase === 'broadcast' ? syncLimit : initLimit) * tickMs;
-    if (now - this.lastHeardAt > limit) this.lose(this.link === null ? 'Failed to connect to the leader' : 'Read timed out');
+    if (now - this.lastHeardAt > limit)
+      this.lose(this.link === null ? 'Failed to connect to the leader' : 'Read timed out');
   }
 
   /** Forwards a write this member's server accepted. */
@@ -132,7 +133,11 @@ export class Learner {
       this.emit({ kind: 'persistEpochs', acceptedEpoch: newEpoch });
     }
     this.newEpoch = newEpoch;
-    this.send({ type: 'ACKEPOCH', lastZxid: this.opts.log.lastLoggedZxid, currentEpoch: fresh ? epochs.currentEpoch : -1 });
+    this.send({
+      type: 'ACKEPOCH',
+      lastZxid: this.opts.log.lastLoggedZxid,
+      currentEpoch: fresh ? epochs.currentEpoch : -1,
+    });
     this.setPhase('synchronization');
   }
 

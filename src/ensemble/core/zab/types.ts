@@ -7,7 +7,20 @@ import type { Effect, ZabPhase } from '../effects.js';
 import type { Txn } from '../txn.js';
 
 export type ZabAction =
-  | Extract<Effect, { kind: 'persistTxns' | 'persistEpochs' | 'truncateLog' | 'saveSnapshot' | 'connectToLeader' | 'sendQuorum' | 'closeQuorumLink' | 'log' }>
+  | Extract<
+      Effect,
+      {
+        kind:
+          | 'persistTxns'
+          | 'persistEpochs'
+          | 'truncateLog'
+          | 'saveSnapshot'
+          | 'connectToLeader'
+          | 'sendQuorum'
+          | 'closeQuorumLink'
+          | 'log';
+      }
+    >
   | { kind: 'phase'; phase: ZabPhase }
   /** The oldest sync this member asked for is answered (answers come in the order asked). */
   | { kind: 'syncDone' }
