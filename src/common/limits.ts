@@ -140,3 +140,22 @@ export const LIVE_STATUS_MIN_EVENT_ROWS = 5;
 export const MAX_INSTANCES_PER_OFFER = 50;
 /** Containers an agent starts at once; more wait their turn, so the agent keeps answering its master while it starts hundreds. */
 export const MAX_CONCURRENT_LAUNCHES_PER_AGENT = 8;
+/** Mesos refuses a task or executor id longer than NAME_MAX (255 characters): agents name sandbox directories after them. */
+export const MESOS_MAX_ID_LENGTH = 255;
+/**
+ * Longest app or group id, with its leading `/` (Marathon sets none). Task ids add 52 characters
+ * (`<id>.instance-<uuid>._app.1` without the `/`), so they stay within MESOS_MAX_ID_LENGTH, and every URL the API
+ * serves for the app (`/v2/apps/<id>/tasks/<task id>` the longest) stays far below Node's 16 KiB request-header limit.
+ */
+export const MAX_APP_ID_LENGTH = 200;
+/** Marathon's RAML strings.Uri and strings.Path: a fetch uri; a fetch destPath and a readiness check path. */
+export const MARATHON_MAX_URI_LENGTH = 1024;
+export const MARATHON_MAX_PATH_LENGTH = 1024;
+/** Marathon's RAML strings.NetworkName: the name of a network an app joins. */
+export const MARATHON_MAX_NETWORK_NAME_LENGTH = 63;
+/**
+ * Longest other string in an app definition, map keys included (cmd, each of args, env and label keys and values,
+ * …), where Marathon sets none: an environment variable `NAME=VALUE` stays below Linux's 128 KiB limit on one
+ * string passed to a program (MAX_ARG_STRLEN) even when every character takes 3 bytes in UTF-8.
+ */
+export const MAX_APP_STRING_LENGTH = 16 * 1024;

@@ -1,6 +1,7 @@
 // Translation of the Marathon 0.6 container form (`{"image": "docker:///img", "options": [...]}`)
 // into the current `{"type": "DOCKER", "docker": {...}}` JSON, before the app is read.
-import { type Json, type ReadContext, isObject } from './json-read.js';
+import { MAX_APP_STRING_LENGTH } from '../../common/limits.js';
+import { type Json, type ReadContext, isObject, item, stringMap, violate } from './json-read.js';
 
 export interface LegacyContainer {
   container: Json;
@@ -20,6 +21,9 @@ export function translateLegacyContainer(ctx: ReadContext, container: Json): Leg
   const options = Array.isArray(container['options']) ? container['options'].map(String) : [];
   if (options.length > 0)
     ctx.warnings.push(`/container/options: translated to env, volumes, portMappings and docker.parameters`);
+  options.forEach((option, i) => {
+    if (option.length > MAX_APP_STRING_LENGTH) violate(ctx, item('/container/options', i), 'error.maxLength');
+  });
   const parsed = parseOptions(options);
   const docker: Json = { image, parameters: parsed.parameters };
   if (parsed.portMappings.length > 0) Object.assign(docker, { network: 'BRIDGE', portMappings: parsed.portMappings });
@@ -35,7 +39,7 @@ interface ParsedOptions {
 
 /** `docker run` options: `-e K=V`, `-v host:container[:ro]`, `-p host:container`, anything else a parameter. */
 function parseOptions(options: string[]): ParsedOptions {
-  const out: ParsedOptions = { env: {}, volumes: [], portMappings: [], parameters: [] };
+  const out: ParsedOptions = { env: stringMap(), volumes: [], portMappings: [], parameters: [] };
   for (let i = 0; i < options.length; i++) {
     const flag = options[i] ?? '';
     const next = options[i + 1];

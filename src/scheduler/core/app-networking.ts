@@ -1,5 +1,6 @@
 // Reading of an app's container, networks, portDefinitions/ports and portMappings, migrating the
 // deprecated `container.docker.network` / `docker.portMappings` / `ports` into the 1.5+ shape.
+import { MARATHON_MAX_NETWORK_NAME_LENGTH } from '../../common/limits.js';
 import type {
   Container,
   Docker,
@@ -24,6 +25,7 @@ import {
   readRequired,
   readString,
   readStringMap,
+  stringMap,
 } from './json-read.js';
 
 export interface Networking {
@@ -58,20 +60,21 @@ function readNetworks(ctx: ReadContext, app: Json, docker: Json | undefined): Ne
   if (legacy !== undefined && given !== undefined) {
     invalid(ctx, '/', 'must not specify both container.docker.network and networks');
   }
-  if (legacy === undefined) return given !== undefined && given.length > 0 ? given : [{ mode: 'host', labels: {} }];
+  if (legacy === undefined)
+    return given !== undefined && given.length > 0 ? given : [{ mode: 'host', labels: stringMap() }];
   ctx.warnings.push(`/container/docker/network: ${legacy} read as networks [{"mode":"${LEGACY_NETWORKS[legacy]}"}]`);
-  return [{ mode: LEGACY_NETWORKS[legacy], labels: {} }];
+  return [{ mode: LEGACY_NETWORKS[legacy], labels: stringMap() }];
 }
 
 function readNetwork(ctx: ReadContext, value: unknown, path: string): Network | undefined {
   const obj = readObject(ctx, value, path);
   if (obj === undefined) return undefined;
   const modes: readonly NetworkMode[] = ['host', 'container', 'container/bridge'];
-  const name = readString(ctx, obj['name'], child(path, 'name'));
+  const name = readString(ctx, obj['name'], child(path, 'name'), MARATHON_MAX_NETWORK_NAME_LENGTH);
   return {
     mode: readEnum(ctx, obj['mode'], child(path, 'mode'), modes) ?? 'container',
     ...(name !== undefined ? { name } : {}),
-    labels: readStringMap(ctx, obj['labels'], child(path, 'labels')) ?? {},
+    labels: readStringMap(ctx, obj['labels'], child(path, 'labels')) ?? stringMap(),
   };
 }
 
@@ -143,7 +146,7 @@ function readPortMappings(
     return [];
   }
   if (given === undefined)
-    return [{ containerPort: 0, hostPort: 0, servicePort: 0, protocol: 'tcp', name: 'default', labels: {} }];
+    return [{ containerPort: 0, hostPort: 0, servicePort: 0, protocol: 'tcp', name: 'default', labels: stringMap() }];
   uniqueNames(ctx, given, path);
   return given;
 }
@@ -160,7 +163,7 @@ function readPortMapping(ctx: ReadContext, value: unknown, path: string, mode: N
     servicePort: readNumber(ctx, obj['servicePort'], child(path, 'servicePort'), PORT) ?? 0,
     protocol: readEnum(ctx, obj['protocol'], child(path, 'protocol'), PROTOCOLS) ?? 'tcp',
     ...(name !== undefined ? { name } : {}),
-    labels: readStringMap(ctx, obj['labels'], child(path, 'labels')) ?? {},
+    labels: readStringMap(ctx, obj['labels'], child(path, 'labels')) ?? stringMap(),
   };
 }
 
@@ -194,17 +197,17 @@ function readPortDefinition(ctx: ReadContext, value: unknown, path: string): Por
     port,
     protocol: readEnum(ctx, obj['protocol'], child(path, 'protocol'), PROTOCOLS) ?? 'tcp',
     ...(name !== undefined ? { name } : {}),
-    labels: readStringMap(ctx, obj['labels'], child(path, 'labels')) ?? {},
+    labels: readStringMap(ctx, obj['labels'], child(path, 'labels')) ?? stringMap(),
   };
 }
 
 function defaultPortDefinition(): PortDefinition {
-  return { port: 0, protocol: 'tcp', name: 'default', labels: {} };
+  return { port: 0, protocol: 'tcp', name: 'default', labels: stringMap() };
 }
 
 function fromPorts(ctx: ReadContext, ports: number[]): PortDefinition[] {
   ctx.warnings.push('/ports: read as portDefinitions');
-  return ports.map((port) => ({ port, protocol: 'tcp', labels: {} }));
+  return ports.map((port) => ({ port, protocol: 'tcp', labels: stringMap() }));
 }
 
 function samePorts(definitions: PortDefinition[], ports: number[]): boolean {

@@ -1,5 +1,6 @@
 // Reading and validation of an app's readiness check (reference §5.3, raml/v2/types/readinessCheck.raml):
 // Marathon's defaults, the RAML's typed-read rules, at most one check, the port it names, timeout < interval.
+import { MARATHON_MAX_PATH_LENGTH } from '../../common/limits.js';
 import { PORT_NAME } from './app-networking.js';
 import { READINESS_CHECK_DEFAULTS, type ReadinessCheck, type ReadinessCheckProtocol } from './app-types.js';
 import {
@@ -18,8 +19,6 @@ import {
 } from './json-read.js';
 
 const PROTOCOLS: readonly ReadinessCheckProtocol[] = ['HTTP', 'HTTPS'];
-/** strings.Path in the RAML. */
-const MAX_PATH_LENGTH = 1024;
 const STATUS_CODE = { integer: true, min: 100, max: 999 };
 
 /**
@@ -54,7 +53,7 @@ function readReadinessCheck(ctx: ReadContext, value: unknown, path: string): Rea
   return {
     name: readText(ctx, obj['name'], at('name')) ?? defaults.name,
     protocol: readEnum(ctx, obj['protocol'], at('protocol'), PROTOCOLS) ?? defaults.protocol,
-    path: readText(ctx, obj['path'], at('path'), MAX_PATH_LENGTH) ?? defaults.path,
+    path: readText(ctx, obj['path'], at('path'), MARATHON_MAX_PATH_LENGTH) ?? defaults.path,
     portName: readPattern(ctx, obj['portName'], at('portName'), PORT_NAME) ?? defaults.portName,
     intervalSeconds:
       readNumber(ctx, obj['intervalSeconds'], at('intervalSeconds'), { integer: true, min: 0 }) ??
@@ -71,11 +70,9 @@ function readReadinessCheck(ctx: ReadContext, value: unknown, path: string): Rea
 }
 
 /** A non-empty string of at most `maxLength` characters. */
-function readText(ctx: ReadContext, value: unknown, path: string, maxLength = Infinity): string | undefined {
-  const text = readString(ctx, value, path);
-  if (text === undefined) return undefined;
-  if (text.length === 0) return violate(ctx, path, 'error.minLength');
-  return text.length > maxLength ? violate(ctx, path, 'error.maxLength') : text;
+function readText(ctx: ReadContext, value: unknown, path: string, maxLength?: number): string | undefined {
+  const text = readString(ctx, value, path, maxLength);
+  return text?.length === 0 ? violate(ctx, path, 'error.minLength') : text;
 }
 
 /** At least one code, each 100–999; read as a set, as Marathon does (duplicates collapse). */

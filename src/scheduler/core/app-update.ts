@@ -1,5 +1,6 @@
 // PUT/PATCH semantics of /v2/apps: partial updates merged into the existing app's JSON before
 // validation, full replacement, create-if-missing, `{"version": ts}` rollbacks, bulk arrays and group bodies.
+import { MAX_APP_ID_LENGTH } from '../../common/limits.js';
 import { normalizeApp } from './app.js';
 import type { AppDefinition } from './app-types.js';
 import { type Json, isObject } from './json-read.js';
@@ -175,9 +176,12 @@ interface GroupNode {
 
 function readGroupInto(out: GroupUpdate, node: GroupNode): ApiError | undefined {
   const { body, groupId, path } = node;
+  if (groupId.length > MAX_APP_ID_LENGTH) return invalidJson(`${path}/id`, 'error.maxLength');
   const dependencies = body['dependencies'];
   const deps = Array.isArray(dependencies) ? dependencies.filter((d): d is string => typeof d === 'string') : [];
-  if (groupId !== '/') out.groups.push({ id: groupId, dependencies: deps.map((d) => resolvePathId(d, groupId)) });
+  const resolved = deps.map((d) => resolvePathId(d, groupId));
+  if (resolved.some((d) => d.length > MAX_APP_ID_LENGTH)) return invalidJson(`${path}/dependencies`, 'error.maxLength');
+  if (groupId !== '/') out.groups.push({ id: groupId, dependencies: resolved });
   const apps = body['apps'];
   if (Array.isArray(apps)) {
     out.appListsOf.push(groupId);

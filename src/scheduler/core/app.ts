@@ -1,5 +1,6 @@
 // normalizeApp: validates an app JSON as Marathon does, fills Marathon's defaults, and migrates
 // legacy tutorial inputs (string numbers, 0.6 containers, ports, uris) into the 1.5+ app shape.
+import { MARATHON_MAX_PATH_LENGTH, MARATHON_MAX_URI_LENGTH, MAX_APP_ID_LENGTH } from '../../common/limits.js';
 import { readConstraints, readHealthChecks } from './app-checks.js';
 import { isLegacyContainer, translateLegacyContainer } from './app-legacy.js';
 import { type Networking, readNetworking } from './app-networking.js';
@@ -23,12 +24,14 @@ import {
   readArray,
   readBoolean,
   readEnum,
+  readMap,
   readNumber,
   readObject,
   readPattern,
   readRequired,
   readString,
   readStringMap,
+  stringMap,
   violate,
 } from './json-read.js';
 import { RESERVED_MESSAGE, endsWithReserved, isValidPathId, parentOf, resolvePathId } from './path-id.js';
@@ -81,8 +84,8 @@ function readApp(ctx: ReadContext, input: Json, baseGroup: string): AppDefinitio
     disk: readNumber(ctx, input['disk'], '/disk', RESOURCE) ?? APP_DEFAULTS.disk,
     gpus: readNumber(ctx, input['gpus'], '/gpus', COUNT) ?? APP_DEFAULTS.gpus,
     executor: readPattern(ctx, input['executor'], '/executor', EXECUTOR) ?? APP_DEFAULTS.executor,
-    env: { ...legacy.env, ...readEnv(ctx, input['env']) },
-    labels: readStringMap(ctx, input['labels'], '/labels') ?? {},
+    env: stringMap([...Object.entries(legacy.env), ...Object.entries(readEnv(ctx, input['env']))]),
+    labels: readStringMap(ctx, input['labels'], '/labels') ?? stringMap(),
     constraints: readConstraints(ctx, input['constraints']),
     acceptedResourceRoles: readStrings(ctx, input['acceptedResourceRoles'], '/acceptedResourceRoles'),
     ...networking,
@@ -120,13 +123,14 @@ function readAppId(ctx: ReadContext, value: unknown, baseGroup: string): string 
   if (endsWithReserved(raw)) invalid(ctx, '/id', RESERVED_MESSAGE);
   const id = resolvePathId(raw, baseGroup);
   if (id === '/') invalid(ctx, '/id', 'Path must contain at least one path element');
+  if (id.length > MAX_APP_ID_LENGTH) violate(ctx, '/id', 'error.maxLength');
   return id;
 }
 
 function readLegacyContainer(ctx: ReadContext, input: Json): { container?: Json; env: Record<string, string> } {
   const container = readObject(ctx, input['container'], '/container');
-  if (container === undefined) return { env: {} };
-  return isLegacyContainer(container) ? translateLegacyContainer(ctx, container) : { container, env: {} };
+  if (container === undefined) return { env: stringMap() };
+  return isLegacyContainer(container) ? translateLegacyContainer(ctx, container) : { container, env: stringMap() };
 }
 
 /** Exactly one of cmd/args, or neither when a container brings its own entrypoint. */
@@ -146,13 +150,9 @@ function readStrings(ctx: ReadContext, value: unknown, path: string): string[] |
 }
 
 function readEnv(ctx: ReadContext, value: unknown): Record<string, EnvValue> {
-  const obj = readObject(ctx, value, '/env') ?? {};
-  const entries = Object.entries(obj).flatMap(([key, v]): [string, EnvValue][] => {
-    const path = child('/env', key);
-    const read = isObject(v) ? readSecretRef(ctx, v, path) : readString(ctx, v, path);
-    return read === undefined ? [] : [[key, read]];
-  });
-  return Object.fromEntries(entries);
+  const read = (v: unknown, path: string): EnvValue | undefined =>
+    isObject(v) ? readSecretRef(ctx, v, path) : readString(ctx, v, path);
+  return readMap(ctx, value, '/env', read) ?? stringMap();
 }
 
 function readSecretRef(ctx: ReadContext, obj: Json, path: string): { secret: string } | undefined {
@@ -175,7 +175,9 @@ function readDependencies(ctx: ReadContext, value: unknown, parent: string): str
   const read = readArray(ctx, value, '/dependencies', (v, p) => {
     const dep = readString(ctx, v, p);
     if (dep === undefined) return undefined;
-    return isValidPathId(dep) ? resolvePathId(dep, parent) : violate(ctx, p, 'error.pattern');
+    if (!isValidPathId(dep)) return violate(ctx, p, 'error.pattern');
+    const id = resolvePathId(dep, parent);
+    return id.length > MAX_APP_ID_LENGTH ? violate(ctx, p, 'error.maxLength') : id;
   });
   return read ?? [];
 }
@@ -226,10 +228,9 @@ function readFetchAndUris(ctx: ReadContext, input: Json): FetchUri[] {
 function readFetchUri(ctx: ReadContext, value: unknown, path: string): FetchUri | undefined {
   const obj = readObject(ctx, value, path);
   if (obj === undefined) return undefined;
-  const uri = readString(ctx, readRequired(ctx, obj, 'uri', path), child(path, 'uri'));
+  const uri = readString(ctx, readRequired(ctx, obj, 'uri', path), child(path, 'uri'), MARATHON_MAX_URI_LENGTH);
   if (uri !== undefined && uri.length === 0) violate(ctx, child(path, 'uri'), 'error.minLength');
-  if (uri !== undefined && uri.length > 1024) violate(ctx, child(path, 'uri'), 'error.maxLength');
-  const destPath = readString(ctx, obj['destPath'], child(path, 'destPath'));
+  const destPath = readString(ctx, obj['destPath'], child(path, 'destPath'), MARATHON_MAX_PATH_LENGTH);
   if (uri === undefined) return undefined;
   return {
     uri,

@@ -1,5 +1,6 @@
 // Typed reading of untrusted JSON with Marathon's error keys (error.expected.jsnumber, error.min …)
 // and validation paths (`/container/volumes(0)/hostPath`); collects every violation and warning.
+import { MAX_APP_STRING_LENGTH } from '../../common/limits.js';
 
 export type Json = Record<string, unknown>;
 
@@ -45,9 +46,16 @@ function absent(value: unknown): value is null | undefined {
   return value === undefined || value === null;
 }
 
-export function readString(ctx: ReadContext, value: unknown, path: string): string | undefined {
+/** A string of at most `maxLength` characters. */
+export function readString(
+  ctx: ReadContext,
+  value: unknown,
+  path: string,
+  maxLength = MAX_APP_STRING_LENGTH,
+): string | undefined {
   if (absent(value)) return undefined;
-  return typeof value === 'string' ? value : violate(ctx, path, 'error.expected.jsstring');
+  if (typeof value !== 'string') return violate(ctx, path, 'error.expected.jsstring');
+  return value.length > maxLength ? violate(ctx, path, 'error.maxLength') : value;
 }
 
 export function readBoolean(ctx: ReadContext, value: unknown, path: string): boolean | undefined {
@@ -117,15 +125,37 @@ export function readArray<T>(
   });
 }
 
-export function readStringMap(ctx: ReadContext, value: unknown, path: string): Record<string, string> | undefined {
+/**
+ * A map for keys from user JSON: without a prototype, any key (`__proto__`, `constructor`) is an entry of its own,
+ * kept by JSON rendering and storage like any other.
+ */
+export function stringMap<T>(entries: Iterable<readonly [string, T]> = []): Record<string, T> {
+  const map: Record<string, T> = Object.create(null);
+  for (const [key, value] of entries) map[key] = value;
+  return map;
+}
+
+/** An object read into a stringMap: keys of at most MAX_APP_STRING_LENGTH characters, each value by `readValue`. */
+export function readMap<T>(
+  ctx: ReadContext,
+  value: unknown,
+  path: string,
+  readValue: (value: unknown, path: string) => T | undefined,
+): Record<string, T> | undefined {
   const obj = readObject(ctx, value, path);
   if (obj === undefined) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(obj)) {
-    const s = readString(ctx, v, child(path, k));
-    if (s !== undefined) out[k] = s;
+  const out = stringMap<T>();
+  for (const [key, v] of Object.entries(obj)) {
+    const at = child(path, key);
+    if (key.length > MAX_APP_STRING_LENGTH) violate(ctx, at, 'error.maxLength');
+    const read = readValue(v, at);
+    if (read !== undefined) out[key] = read;
   }
   return out;
+}
+
+export function readStringMap(ctx: ReadContext, value: unknown, path: string): Record<string, string> | undefined {
+  return readMap(ctx, value, path, (v, p) => readString(ctx, v, p));
 }
 
 export function readRequired(ctx: ReadContext, obj: Json, key: string, path: string): unknown {

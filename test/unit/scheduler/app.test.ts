@@ -3,6 +3,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import {
+  MARATHON_MAX_NETWORK_NAME_LENGTH,
+  MARATHON_MAX_PATH_LENGTH,
+  MARATHON_MAX_URI_LENGTH,
+  MAX_APP_ID_LENGTH,
+  MAX_APP_STRING_LENGTH,
+} from '../../../src/common/limits.js';
 import { type NormalizeOptions, type NormalizeResult, normalizeApp } from '../../../src/scheduler/core/app.js';
 import type { AppDefinition } from '../../../src/scheduler/core/app-types.js';
 import { FIXTURES } from '../../helpers/repo.js';
@@ -49,6 +56,7 @@ function expectInvalid(input: unknown, at: string, message: string): void {
 }
 
 const base = { id: '/app', cmd: 'sleep 100' };
+type Json = Record<string, unknown>;
 
 describe('Marathon-shaped fixtures', () => {
   const apps = [
@@ -213,6 +221,99 @@ describe('id', () => {
       '/id',
       'must not end with any of the following reserved keywords: restart, tasks, versions, ., ..',
     );
+  });
+});
+
+describe('limits', () => {
+  /** An absolute id of exactly `length` characters, in segments of at most 50. */
+  const idOf = (length: number): string =>
+    `/${'a'.repeat(length - 1)}`.replace(/(.{50})(?=.)/g, '$1/').slice(0, length);
+  const long = 'x'.repeat(MAX_APP_STRING_LENGTH + 1);
+  const bridge = { type: 'DOCKER', docker: { image: 'nginx' } };
+
+  it('takes ids up to MAX_APP_ID_LENGTH characters, counted once resolved against the base group', () => {
+    const id = idOf(MAX_APP_ID_LENGTH);
+    expect(id).toHaveLength(MAX_APP_ID_LENGTH);
+    expect(ok({ ...base, id }).app.id).toBe(id);
+    expectJsonError({ ...base, id: idOf(MAX_APP_ID_LENGTH + 1) }, '/id', 'error.maxLength');
+    expectJsonError({ ...base, id: 'a'.repeat(20_000) }, '/id', 'error.maxLength');
+    const relative = idOf(MAX_APP_ID_LENGTH - 5).slice(1);
+    expect(ok({ ...base, id: relative }, { baseGroup: '/prod' }).app.id).toHaveLength(MAX_APP_ID_LENGTH);
+    expect(errors(normalizeApp({ ...base, id: relative }, { baseGroup: '/prod/eu' })).details['/id']).toEqual([
+      'error.maxLength',
+    ]);
+    expectJsonError({ ...base, dependencies: [idOf(MAX_APP_ID_LENGTH + 1)] }, '/dependencies(0)', 'error.maxLength');
+  });
+
+  it('takes strings and map keys up to MAX_APP_STRING_LENGTH characters', () => {
+    const longest = 'x'.repeat(MAX_APP_STRING_LENGTH);
+    const { app } = ok({ ...base, cmd: longest, labels: { [longest]: longest }, env: { [longest]: longest } });
+    expect(app.cmd).toHaveLength(MAX_APP_STRING_LENGTH);
+    expect(app.labels[longest]).toBe(longest);
+    expectJsonError({ ...base, cmd: long }, '/cmd', 'error.maxLength');
+    expectJsonError({ id: '/a', args: ['sh', long] }, '/args(1)', 'error.maxLength');
+    expectJsonError({ ...base, labels: { team: long } }, '/labels/team', 'error.maxLength');
+    expectJsonError({ ...base, labels: { [long]: 'a' } }, `/labels/${long}`, 'error.maxLength');
+    expectJsonError({ ...base, env: { A: long } }, '/env/A', 'error.maxLength');
+    expectJsonError({ ...base, env: { [long]: 'a' } }, `/env/${long}`, 'error.maxLength');
+    expectJsonError({ ...base, user: long }, '/user', 'error.maxLength');
+    expectJsonError({ ...base, constraints: [['hostname', 'CLUSTER', long]] }, '/constraints(0)(2)', 'error.maxLength');
+    expectJsonError(
+      { id: '/a', container: { ...bridge, docker: { image: long } } },
+      '/container/docker/image',
+      'error.maxLength',
+    );
+    expectJsonError(
+      { ...base, portDefinitions: [{ port: 0, labels: { VIP_0: long } }] },
+      '/portDefinitions(0)/labels/VIP_0',
+      'error.maxLength',
+    );
+    expectJsonError(
+      { id: '/a', container: { image: 'docker:///nginx', options: ['-e', `A=${long}`] } },
+      '/container/options(1)',
+      'error.maxLength',
+    );
+  });
+
+  it("keeps Marathon's own limits on uris, paths and network names", () => {
+    const fetch = (o: Json): Json => ({ ...base, fetch: [{ uri: 'http://x/a', ...o }] });
+    expect(ok(fetch({ uri: 'u'.repeat(MARATHON_MAX_URI_LENGTH) })).app.fetch).toHaveLength(1);
+    expectJsonError(fetch({ uri: 'u'.repeat(MARATHON_MAX_URI_LENGTH + 1) }), '/fetch(0)/uri', 'error.maxLength');
+    expect(ok(fetch({ destPath: 'p'.repeat(MARATHON_MAX_PATH_LENGTH) })).app.fetch).toHaveLength(1);
+    const destPath = 'p'.repeat(MARATHON_MAX_PATH_LENGTH + 1);
+    expectJsonError(fetch({ destPath }), '/fetch(0)/destPath', 'error.maxLength');
+    const network = (name: string): Json => ({ id: '/a', container: bridge, networks: [{ mode: 'container', name }] });
+    expect(ok(network('n'.repeat(MARATHON_MAX_NETWORK_NAME_LENGTH))).app.networks).toHaveLength(1);
+    const name = 'n'.repeat(MARATHON_MAX_NETWORK_NAME_LENGTH + 1);
+    expectJsonError(network(name), '/networks(0)/name', 'error.maxLength');
+  });
+});
+
+describe('maps', () => {
+  const parsed = (text: string): { app: AppDefinition } => ok(JSON.parse(text));
+
+  it('keeps every key, __proto__ and constructor too, as own entries that JSON renders', () => {
+    const { app } = parsed(
+      '{"id":"/a","cmd":"sleep 1","labels":{"__proto__":"x","constructor":"c","team":"a"},"env":{"__proto__":"y"}}',
+    );
+    expect(Object.keys(app.labels)).toEqual(['__proto__', 'constructor', 'team']);
+    expect(JSON.parse(JSON.stringify(app))).toMatchObject({
+      labels: JSON.parse('{"__proto__":"x","constructor":"c","team":"a"}'),
+      env: JSON.parse('{"__proto__":"y"}'),
+    });
+    expect(Object.getPrototypeOf(app.labels)).toBeNull();
+  });
+
+  it('keeps them in port definitions, port mappings, networks and legacy -e options', () => {
+    const labels = '{"__proto__":"x"}';
+    const host = parsed(`{"id":"/a","cmd":"sleep 1","portDefinitions":[{"port":0,"labels":${labels}}]}`).app;
+    expect(Object.keys(host.portDefinitions[0]?.labels ?? {})).toEqual(['__proto__']);
+    const container = `{"type":"DOCKER","docker":{"image":"nginx"},"portMappings":[{"containerPort":80,"labels":${labels}}]}`;
+    const bridged = parsed(`{"id":"/a","container":${container},"networks":[{"mode":"container","labels":${labels}}]}`);
+    expect(Object.keys(bridged.app.container?.portMappings[0]?.labels ?? {})).toEqual(['__proto__']);
+    expect(Object.keys(bridged.app.networks[0]?.labels ?? {})).toEqual(['__proto__']);
+    const legacy = ok({ id: '/a', container: { image: 'docker:///nginx', options: ['-e', '__proto__=1'] } }).app;
+    expect(Object.keys(legacy.env)).toEqual(['__proto__']);
   });
 });
 
