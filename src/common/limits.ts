@@ -97,6 +97,15 @@ export const MAX_AGENTS = 32;
 export const MAX_SANDBOX_PRINT_BYTES = 16 * 1024 * 1024;
 /** App versions the scheduler keeps per app (Marathon's --zk_max_versions, 50). */
 export const MARATHON_MAX_VERSIONS = 50;
+/** Stored scheduler values larger than this are gzipped (Marathon's --zk_compression_threshold, 64 KiB). */
+export const MARATHON_ZK_COMPRESSION_THRESHOLD_BYTES = 64 * 1024;
+/**
+ * Largest app definition (its JSON as stored) the scheduler accepts: it must fit one znode below
+ * MAX_FRAME_BYTES even uncompressed, so anything accepted can be stored, read back and changed.
+ */
+export const MAX_STORED_APP_BYTES = 1_000_000;
+/** Bytes of ops the scheduler sends in one multi request, leaving room below MAX_FRAME_BYTES for the record. */
+export const MARATHON_MULTI_BUDGET_BYTES = 1_020_000;
 /** Service ports are assigned from this range, inclusive (Marathon's --local_port_min/--local_port_max). */
 export const SERVICE_PORT_MIN = 10_000;
 export const SERVICE_PORT_MAX = 20_000;

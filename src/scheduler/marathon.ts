@@ -233,7 +233,7 @@ class LeadingTerm {
       log,
     });
     this.runner = new EffectRunner({
-      persist: (writes) => store.apply(writes),
+      persist: (batches) => store.apply(batches),
       call: (call) => this.link.call(call),
       publish: (event) => bus.publish(event),
       log,

@@ -11,7 +11,6 @@ import type {
   DeploymentActionName,
   DeploymentPlan,
   Instance,
-  RootGroup,
 } from '../../src/scheduler/core/model.js';
 import { ReadinessProbes, type ReadinessView } from '../../src/scheduler/io/readiness.js';
 import { waitUntil } from '../helpers/ensemble.js';
@@ -62,12 +61,12 @@ function app(check: Partial<ReadinessCheck> = {}): AppVersion {
 
 /** A plan whose current step runs `action` on `target`. */
 function plan(target: AppVersion, action: DeploymentActionName): DeploymentPlan {
-  const root: RootGroup = { version: VERSION, apps: { [target.id]: target }, groups: {} };
+  const apps = { [target.id]: target };
   return {
     id: 'plan-1',
     version: VERSION,
-    original: root,
-    target: root,
+    original: apps,
+    target: apps,
     steps: [{ actions: [{ action, app: target.id }] }],
     currentStep: 1,
     killInstances: [],

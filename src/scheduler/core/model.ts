@@ -95,12 +95,19 @@ export interface DeploymentStep {
   actions: DeploymentAction[];
 }
 
-/** A deployment plan; persisted while it runs, removed when it finishes or is cancelled. */
+/** Apps by absolute id. */
+export type AppsById = Record<string, AppVersion>;
+
+/**
+ * A deployment plan; persisted while it runs, removed when it finishes or is cancelled. It keeps the
+ * affected apps only, as they were before (`original`, absent when new) and as they will be (`target`,
+ * absent when removed): enough to run the steps and to roll back, and small whatever the root group's size.
+ */
 export interface DeploymentPlan {
   id: string;
   version: Timestamp;
-  original: RootGroup;
-  target: RootGroup;
+  original: AppsById;
+  target: AppsById;
   steps: DeploymentStep[];
   /** 1-based index of the step running; 0 = not started. */
   currentStep: number;

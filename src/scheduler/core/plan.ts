@@ -1,6 +1,7 @@
 // Deployment plans (reference §6): the steps from one root group to another, ordered by the dependency
 // graph of apps and groups, and the validation of that graph.
 import type {
+  AppsById,
   AppVersion,
   DeploymentAction,
   DeploymentActionName,
@@ -37,7 +38,25 @@ export function computePlan(o: {
     step('StartApplication', added),
     ...byDepth(changes, dependencyGraph(target)),
   ].filter((s) => s.actions.length > 0);
-  return { id: o.id, version: o.version, original, target, steps, currentStep: 0, killInstances: [...o.killInstances] };
+  const affected = new Set(steps.flatMap((s) => s.actions.map((a) => a.app)));
+  return {
+    id: o.id,
+    version: o.version,
+    original: pick(original.apps, affected),
+    target: pick(target.apps, affected),
+    steps,
+    currentStep: 0,
+    killInstances: [...o.killInstances],
+  };
+}
+
+function pick(apps: Readonly<AppsById>, ids: ReadonlySet<string>): AppsById {
+  const picked: AppsById = {};
+  for (const id of ids) {
+    const app = apps[id];
+    if (app !== undefined) picked[id] = app;
+  }
+  return picked;
 }
 
 /** Ids of apps a plan touches (affectedApps), sorted. */

@@ -201,7 +201,7 @@ function deploymentJson(plan: DeploymentPlan, instancesOf: (appId: string) => re
     steps: plan.steps,
     currentActions: current.map((action) => ({
       ...action,
-      readinessCheckResults: readinessResults(plan.target.apps[action.app], instancesOf(action.app)),
+      readinessCheckResults: readinessResults(plan.target[action.app], instancesOf(action.app)),
     })),
     currentStep: plan.currentStep,
     totalSteps: plan.steps.length,

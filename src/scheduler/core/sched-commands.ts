@@ -1,6 +1,6 @@
 // The commands the Marathon API runs: deploy (root group change → versions, service ports, lock checks,
 // plan), task kills (plain or scaling), deployment cancel (stop or roll back) and backoff reset.
-import { MAX_RUNNING_DEPLOYMENTS } from '../../common/limits.js';
+import { MAX_RUNNING_DEPLOYMENTS, MAX_STORED_APP_BYTES } from '../../common/limits.js';
 import type { AppDefinition } from './app-types.js';
 import type { ApiError, DeploymentRef, DeployRequest, KillRequest } from './messages.js';
 import {
@@ -44,6 +44,8 @@ export function deploy(s: CoreState, out: Out, req: DeployRequest): Result<Deplo
   if (existing !== undefined) return error(409, `An app with id [${existing.id}] already exists.`);
   const target = buildTarget(s, req);
   if ('ok' in target) return target;
+  const oversized = oversizedApps(target.created);
+  if (oversized.length > 0) return error(422, 'Object is not valid', { details: oversized });
   const problems = dependencyProblems(target.root);
   if (problems.length > 0) return error(422, 'Object is not valid', { details: problems });
   const plan = computePlan({
@@ -157,6 +159,17 @@ function changeOf(previous: AppVersion, next: AppVersion, restart: boolean): Dep
   return plan.steps[0]?.actions[0]?.action;
 }
 
+/** Apps too big to store in one ZooKeeper node, refused before anything is written. */
+function oversizedApps(apps: readonly AppVersion[]): { path: string; errors: string[] }[] {
+  const encoder = new TextEncoder();
+  return apps.flatMap((app) => {
+    const bytes = encoder.encode(JSON.stringify(app)).length;
+    if (bytes <= MAX_STORED_APP_BYTES) return [];
+    const message = `The app definition of ${app.id} is ${bytes} bytes; at most ${MAX_STORED_APP_BYTES} can be stored`;
+    return [{ path: '/', errors: [message] }];
+  });
+}
+
 /** Makes the target the root: new versions and the root persisted; a new config clears the app's backoff. */
 function commit(s: CoreState, out: Out, target: Target): void {
   for (const id of Object.keys(s.root.apps)) if (target.root.apps[id] === undefined) s.queue.delete(id);
@@ -252,10 +265,10 @@ export function cancelDeployment(
 function rollbackOf(s: CoreState, plan: DeploymentPlan): DeployRequest {
   const apps = affectedApps(plan);
   const upsert = apps.flatMap((id) => {
-    const original = plan.original.apps[id];
+    const original = plan.original[id];
     return original === undefined ? [] : [original];
   });
-  const remove = apps.filter((id) => plan.original.apps[id] === undefined && s.root.apps[id] !== undefined);
+  const remove = apps.filter((id) => plan.original[id] === undefined && s.root.apps[id] !== undefined);
   return { ...emptyDeploy(0), upsert, remove };
 }
 

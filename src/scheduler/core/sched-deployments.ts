@@ -63,7 +63,7 @@ function advancePlan(s: CoreState, out: Out, plan: DeploymentPlan): void {
 
 /** One action's kills and launches now; true when it is done. */
 function runAction(s: CoreState, out: Out, plan: DeploymentPlan, action: DeploymentAction): boolean {
-  const app = action.action === 'StopApplication' ? undefined : plan.target.apps[action.app];
+  const app = action.action === 'StopApplication' ? undefined : plan.target[action.app];
   const instances = activeInstances(s, action.app, out.now);
   trimQueue(s, out, action, app === undefined ? 0 : app.instances - instances.filter((i) => !isDying(i)).length);
   const decision = decideAction({

@@ -1,5 +1,6 @@
 // Runs the core's effects in the fixed order: persist, then Mesos calls, then events and log lines,
-// committing queued batches together. A failed write stops the runner: memory no longer matches the store.
+// committing queued batches together, each one whole or not at all. A failed write stops the runner:
+// memory no longer matches the store.
 import { errorMessage } from '../../common/errors.js';
 import type { Logger } from '../../common/logging.js';
 import type { CallWithoutFramework } from '../../api/mesos.js';
@@ -7,7 +8,11 @@ import type { Effect, StoreWrite } from '../core/messages.js';
 import type { MarathonEvent } from '../core/model.js';
 
 export interface EffectTargets {
-  persist(writes: StoreWrite[]): Promise<void>;
+  /**
+   * Stores each batch whole, in order; on failure it rejects with the number of batches stored before
+   * the failure as `committed` (0 when absent).
+   */
+  persist(batches: StoreWrite[][]): Promise<void>;
   call(call: CallWithoutFramework): Promise<void>;
   publish(event: MarathonEvent): void;
   log: Logger;
@@ -46,29 +51,30 @@ export class EffectRunner {
     while (this.pending.length > 0) {
       const group = this.pending;
       this.pending = [];
-      if (!(await this.persist(group))) {
-        for (const batch of group) batch.done(false);
-        continue;
-      }
-      this.sending = this.sending.then(() => this.dispatch(group));
+      const stored = group.slice(0, await this.persist(group));
+      for (const batch of group.slice(stored.length)) batch.done(false);
+      if (stored.length === 0) continue;
+      this.sending = this.sending.then(() => this.dispatch(stored));
       void this.sending.then(() => {
-        for (const batch of group) batch.done(true);
+        for (const batch of stored) batch.done(true);
       });
     }
     this.draining = false;
   }
 
-  private async persist(group: readonly Batch[]): Promise<boolean> {
-    if (this.failed) return false;
-    const writes = group.flatMap((b) => b.effects.flatMap((e) => (e.type === 'persist' ? e.writes : [])));
+  /** How many batches of the group are stored (all of them, unless a write failed). */
+  private async persist(group: readonly Batch[]): Promise<number> {
+    if (this.failed) return 0;
+    const batches = group.map((b) => b.effects.flatMap((e) => (e.type === 'persist' ? e.writes : [])));
     try {
-      if (writes.length > 0) await this.targets.persist(writes);
-      return true;
+      if (batches.some((writes) => writes.length > 0)) await this.targets.persist(batches);
+      return group.length;
     } catch (err) {
       this.failed = true;
-      this.targets.log.error(`Failed to persist ${writes.length} records: ${errorMessage(err)}`);
+      const records = batches.reduce((sum, writes) => sum + writes.length, 0);
+      this.targets.log.error(`Failed to persist ${records} records: ${errorMessage(err)}`);
       this.targets.onStoreFailure(err);
-      return false;
+      return committedOf(err);
     }
   }
 
@@ -93,6 +99,11 @@ export class EffectRunner {
     }
     await Promise.all(calls);
   }
+}
+
+function committedOf(err: unknown): number {
+  const committed = (err as { committed?: unknown } | null)?.committed;
+  return typeof committed === 'number' ? committed : 0;
 }
 
 /** Fan-out of events to the API's subscribers (the event stream, the load balancer, the probes). */

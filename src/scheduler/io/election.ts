@@ -9,6 +9,8 @@ import type { ZkUrl } from '../../master/zk-url.js';
 
 export const LEADER_NODE = 'leader-curator';
 const isLatch = (name: string): boolean => name.includes('-latch-');
+/** Wait before reading the latch again after a read failed (the session may be reconnecting). */
+const LATCH_READ_RETRY_MS = 250;
 
 export interface SchedulerElectionOptions {
   zk: ZkUrl;
@@ -29,6 +31,8 @@ export class SchedulerElection extends EventEmitter<{ change: [ElectionState] }>
   private readonly path: string;
   private watcher: { client: ZkClient; cache: ChildrenCache } | null = null;
   private current: ElectionState = { leading: false, leader: null };
+  private retry: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(private readonly options: SchedulerElectionOptions) {
     super();
@@ -43,8 +47,8 @@ export class SchedulerElection extends EventEmitter<{ change: [ElectionState] }>
       data: Buffer.from(participant),
       logger: log,
     });
-    this.election.on('leader', () => this.refresh());
-    this.election.on('notLeader', () => this.refresh());
+    this.election.on('leader', () => this.leadershipChanged());
+    this.election.on('notLeader', () => this.leadershipChanged());
   }
 
   get state(): ElectionState {
@@ -77,6 +81,8 @@ export class SchedulerElection extends EventEmitter<{ change: [ElectionState] }>
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
     this.watcher?.cache.stop();
     this.watcher = null;
     await this.election.stop();
@@ -94,10 +100,27 @@ export class SchedulerElection extends EventEmitter<{ change: [ElectionState] }>
     await cache.start();
   }
 
+  /**
+   * This scheduler's own leadership changes at once, whatever the latch reads say: a term must begin
+   * (or end) even when the session that saw the change cannot read the latch any more.
+   */
+  private leadershipChanged(): void {
+    const { participant } = this.options;
+    const leading = this.election.isLeader;
+    const leader = leading ? participant : this.current.leader === participant ? null : this.current.leader;
+    this.update({ leading, leader });
+    this.refresh();
+  }
+
+  /** Reads who leads (again after a failure, on whichever session contends then) and follows the latch. */
   private refresh(): void {
+    clearTimeout(this.retry);
     void this.readLeader().then(
       (leader) => this.update({ leading: this.election.isLeader, leader }),
-      (err: unknown) => this.options.log.warn(`Failed to read the leader latch: ${errorMessage(err)}`),
+      (err: unknown) => {
+        this.options.log.warn(`Failed to read the leader latch: ${errorMessage(err)}; reading it again`);
+        if (!this.stopped) this.retry = setTimeout(() => this.refresh(), LATCH_READ_RETRY_MS);
+      },
     );
     void this.watchLatch().catch(() => undefined);
   }

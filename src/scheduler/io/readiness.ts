@@ -89,7 +89,7 @@ function waitsForReadiness(action: DeploymentActionName): boolean {
 }
 
 function awaitingIn(view: ReadinessView, plan: DeploymentPlan, action: DeploymentAction): ReadinessSpec[] {
-  const app = plan.target.apps[action.app];
+  const app = plan.target[action.app];
   const check = app?.readinessChecks[0];
   if (app === undefined || check === undefined || !waitsForReadiness(action.action)) return [];
   return view.instancesOf(app.id).flatMap((instance) => {

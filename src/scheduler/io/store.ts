@@ -1,39 +1,44 @@
-// The scheduler's state in ZooKeeper under `<zk path>/state` (Marathon 1.4+'s categories, without the
-// hash buckets): writes go out as one multi per batch on the election's session, so a scheduler that
-// lost its session (and with it the leadership) cannot write any more.
-import { MARATHON_MAX_VERSIONS, MAX_FRAME_BYTES } from '../../common/limits.js';
+// The scheduler's state in ZooKeeper under `<zk path>/state` (layout in store-layout.ts), on the
+// election's session, so a scheduler that lost its session (and with it the leadership) cannot write.
+// Each batch (one request's writes, one input's) commits in one multi or not at all.
+import { MARATHON_MULTI_BUDGET_BYTES } from '../../common/limits.js';
 import type { Logger } from '../../common/logging.js';
 import { Err, isZkError, type ZkClient } from '../../ensemble/client/index.js';
 import type { Op } from '../../ensemble/client/ops.js';
 import type { StoreWrite, StoredState } from '../core/messages.js';
-import { safeId, type AppVersion, type GroupMeta, type RootGroup } from '../core/model.js';
+import type { AppVersion, AppsById, DeploymentPlan, RootGroup, Timestamp } from '../core/model.js';
+import {
+  type AppPointer,
+  type BatchOps,
+  CATEGORY,
+  decodeValue,
+  opBytes,
+  StoreLayout,
+  type StoredPlan,
+  type StoredRoot,
+} from './store-layout.js';
 
-/** Categories (child nodes of the state path), named as Marathon names them. */
-const CATEGORY = {
-  frameworkId: 'framework-id',
-  group: 'group',
-  apps: 'apps',
-  instance: 'instance',
-  deployment: 'deployment',
-  taskFailures: 'taskFailures',
-  delays: 'launch-delays',
-} as const;
+/** Reads that are in flight at once while loading (ZooKeeper pipelines them on one connection). */
+const LOAD_CONCURRENCY = 64;
 
-/** The root group as stored: apps by reference to their stored version. */
-interface StoredRoot {
-  version: string;
-  apps: Record<string, string>;
-  groups: Record<string, GroupMeta>;
+/** A store write failed; the first `committed` batches of the call were stored before it did. */
+export class StoreWriteError extends Error {
+  constructor(
+    readonly committed: number,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
 }
 
-/** Multi requests are cut below the frame limit, leaving room for paths and headers. */
-const MULTI_BUDGET_BYTES = Math.floor(MAX_FRAME_BYTES * 0.8);
+interface LoadedApps {
+  versions: AppVersion[];
+  /** Current version per app id. */
+  current: Map<string, Timestamp>;
+}
 
 export class StateStore {
-  /** Nodes known to exist, so a write is a create or a setData without asking first. */
-  private readonly existing = new Set<string>();
-  /** Stored versions per app id, oldest first. */
-  private readonly versions = new Map<string, string[]>();
+  private readonly layout: StoreLayout;
 
   constructor(
     private readonly options: {
@@ -42,159 +47,117 @@ export class StateStore {
       path: string;
       log: Logger;
     },
-  ) {}
+  ) {
+    this.layout = new StoreLayout(options.path);
+  }
 
   /** Reads everything (creating the category nodes of a new store). */
   async load(): Promise<StoredState> {
-    const { client, path } = this.options;
-    for (const category of Object.values(CATEGORY)) await this.ensure(`${path}/${category}`);
-    const frameworkId = await this.readText(`${path}/${CATEGORY.frameworkId}/id`);
-    const storedRoot = await this.readJson<StoredRoot>(`${path}/${CATEGORY.group}/root`);
-    const versions = await this.loadVersions();
+    const { client, log } = this.options;
+    for (const category of Object.values(CATEGORY)) await this.ensure(this.layout.node(category));
+    const frameworkId = await this.readText(this.layout.node(CATEGORY.frameworkId, 'id'));
+    const storedRoot = await this.readValue<StoredRoot>(this.layout.node(CATEGORY.group, 'root'));
+    const plans = (await this.readAll<StoredPlan | WholePlan>(CATEGORY.deployment)).map(byReference);
+    for (const plan of plans) this.layout.loadedPlan(plan);
+    const apps = await this.loadApps(storedRoot?.apps ?? {});
+    const byKey = new Map(apps.versions.map((app) => [`${app.id}@${app.version}`, app]));
     const state: StoredState = {
       frameworkId,
-      root: storedRoot === null ? null : resolveRoot(storedRoot, versions),
-      versions,
+      root: storedRoot === null ? null : resolveRoot(storedRoot, apps.current, byKey),
+      versions: apps.versions,
       instances: await this.readAll(CATEGORY.instance),
-      deployments: await this.readAll(CATEGORY.deployment),
+      deployments: plans.map((plan) => resolvePlan(plan, byKey)),
       failures: await this.readAll(CATEGORY.taskFailures),
       delays: await this.readAll(CATEGORY.delays),
     };
-    this.options.log.info(
+    log.info(
       `Recovered state from ${client.connectedTo ?? 'ZooKeeper'}: ${Object.keys(state.root?.apps ?? {}).length} apps, ` +
         `${state.instances.length} instances, ${state.deployments.length} deployments, framework id ${frameworkId ?? 'none'}`,
     );
     return state;
   }
 
-  /** Writes a batch in order, as few multis as fit under the frame limit. */
-  async apply(writes: readonly StoreWrite[]): Promise<void> {
-    let batch: Op[] = [];
-    let bytes = 0;
-    for (const write of writes) {
-      for (const op of this.opsOf(write)) {
-        const size = op.path.length + ('data' in op ? (op.data?.length ?? 0) : 0) + 64;
-        if (batch.length > 0 && bytes + size > MULTI_BUDGET_BYTES) {
-          await this.commit(batch);
-          batch = [];
-          bytes = 0;
-        }
-        batch.push(op);
-        bytes += size;
-      }
+  /**
+   * Stores the batches in order. Each batch's new version nodes go first (nothing refers to them yet),
+   * then its other writes in one multi, packed with the batches around it while they fit. A batch too
+   * big for one multi (never one request: the API refuses those) is split, and says so.
+   */
+  async apply(batches: readonly (readonly StoreWrite[])[]): Promise<void> {
+    const pack = new CommitPack((ops) => this.multi(ops));
+    try {
+      for (const batch of batches) await this.applyBatch(batch, pack);
+      await pack.flush();
+    } catch (err) {
+      throw new StoreWriteError(pack.committed, err);
     }
-    if (batch.length > 0) await this.commit(batch);
   }
 
-  private async commit(ops: Op[]): Promise<void> {
+  private async applyBatch(batch: readonly StoreWrite[], pack: CommitPack): Promise<void> {
+    const ops: BatchOps = this.layout.opsOf(batch);
+    if (ops.prepare.length > 0) {
+      await pack.flush();
+      for (const chunk of chunks(ops.prepare)) await this.multi(chunk);
+    }
+    if (bytesOf(ops.commit) <= MARATHON_MULTI_BUDGET_BYTES) return pack.add(ops.commit);
+    this.options.log.warn(`A batch of ${batch.length} writes is too big for one multi; storing it in parts`);
+    await pack.flush();
+    for (const chunk of chunks(ops.commit)) await this.multi(chunk);
+    pack.countStored();
+  }
+
+  private async multi(ops: Op[]): Promise<void> {
+    if (ops.length === 0) return;
+    const oversized = ops.find((op) => opBytes(op) > MARATHON_MULTI_BUDGET_BYTES);
+    if (oversized !== undefined) throw new Error(`${oversized.path} is too big to store (${opBytes(oversized)} bytes)`);
     await this.options.client.multi(ops);
-    for (const op of ops) {
-      if (op.op === 'create') this.existing.add(op.path);
-      if (op.op === 'delete') this.existing.delete(op.path);
-    }
   }
 
-  private opsOf(write: StoreWrite): Op[] {
-    const node = (category: string, name: string): string => `${this.options.path}/${category}/${name}`;
-    switch (write.kind) {
-      case 'framework-id':
-        return [this.put(node(CATEGORY.frameworkId, 'id'), Buffer.from(write.frameworkId))];
-      case 'root':
-        return [this.put(node(CATEGORY.group, 'root'), json(storedRoot(write.root)))];
-      case 'app-version':
-        return this.putVersion(write.app);
-      case 'delete-app':
-        return this.deleteApp(write.appId);
-      case 'instance':
-        return [this.put(node(CATEGORY.instance, write.instance.instanceId), json(write.instance))];
-      case 'delete-instance':
-        return this.remove(node(CATEGORY.instance, write.instanceId));
-      case 'deployment':
-        return [this.put(node(CATEGORY.deployment, write.plan.id), json(write.plan))];
-      case 'delete-deployment':
-        return this.remove(node(CATEGORY.deployment, write.id));
-      case 'task-failure':
-        return [this.put(node(CATEGORY.taskFailures, safeId(write.failure.appId)), json(write.failure))];
-      case 'delay':
-        return [this.put(node(CATEGORY.delays, safeId(write.delay.appId)), json(write.delay))];
-      case 'delete-delay':
-        return this.remove(node(CATEGORY.delays, safeId(write.appId)));
-    }
-  }
-
-  /** A new version node under the app's node; the oldest go beyond MARATHON_MAX_VERSIONS. */
-  private putVersion(app: AppVersion): Op[] {
-    const appNode = `${this.options.path}/${CATEGORY.apps}/${safeId(app.id)}`;
-    const ops: Op[] = this.existing.has(appNode) ? [] : [this.put(appNode, null)];
-    const kept = this.versions.get(app.id) ?? [];
-    if (!kept.includes(app.version)) kept.push(app.version);
-    this.versions.set(app.id, kept);
-    ops.push(this.put(`${appNode}/${app.version}`, json(app)));
-    while (kept.length > MARATHON_MAX_VERSIONS) ops.push(...this.remove(`${appNode}/${kept.shift() ?? ''}`));
-    return ops;
-  }
-
-  /** Every stored version of the app, its last task failure and its launch delay. */
-  private deleteApp(appId: string): Op[] {
-    const { path } = this.options;
-    const appNode = `${path}/${CATEGORY.apps}/${safeId(appId)}`;
-    const ops = (this.versions.get(appId) ?? []).flatMap((v) => this.remove(`${appNode}/${v}`));
-    this.versions.delete(appId);
-    const related = [CATEGORY.taskFailures, CATEGORY.delays].flatMap((c) =>
-      this.remove(`${path}/${c}/${safeId(appId)}`),
-    );
-    return [...ops, ...this.remove(appNode), ...related];
-  }
-
-  private put(path: string, data: Buffer | null): Op {
-    if (this.existing.has(path)) return { op: 'setData', path, data };
-    this.existing.add(path);
-    return { op: 'create', path, data };
-  }
-
-  private remove(path: string): Op[] {
-    if (!this.existing.has(path)) return [];
-    this.existing.delete(path);
-    return [{ op: 'delete', path }];
-  }
-
-  private async loadVersions(): Promise<AppVersion[]> {
-    const { client, path } = this.options;
-    const appsPath = `${path}/${CATEGORY.apps}`;
-    const out: AppVersion[] = [];
-    for (const name of await client.getChildren(appsPath)) {
-      this.existing.add(`${appsPath}/${name}`);
-      const children = (await client.getChildren(`${appsPath}/${name}`)).sort();
-      for (const version of children) {
-        const app = await this.readJson<AppVersion>(`${appsPath}/${name}/${version}`);
-        if (app === null) continue;
-        out.push(app);
-        this.versions.set(app.id, [...(this.versions.get(app.id) ?? []), version]);
-      }
-    }
-    return out;
+  /** Every app node: its current version (from the node, or the root as older releases kept it) and versions. */
+  private async loadApps(legacyCurrent: Record<string, Timestamp>): Promise<LoadedApps> {
+    const appsPath = this.layout.node(CATEGORY.apps);
+    const loaded: LoadedApps = { versions: [], current: new Map() };
+    await inParallel(await this.options.client.getChildren(appsPath), async (name) => {
+      const appNode = `${appsPath}/${name}`;
+      const pointer = await this.readValue<AppPointer>(appNode);
+      const names = (await this.options.client.getChildren(appNode)).sort();
+      const versions = (await inParallel(names, (v) => this.readValue<AppVersion>(`${appNode}/${v}`))).filter(
+        (app): app is AppVersion => app !== null,
+      );
+      for (const v of names) this.layout.exists(`${appNode}/${v}`);
+      const id = pointer?.id ?? versions[0]?.id;
+      if (id === undefined) return;
+      // An app node without its pointer was written by an older release: the next root write adds it.
+      this.layout.loadedApp(id, names, pointer?.version ?? null);
+      const current = pointer === null ? (legacyCurrent[id] ?? null) : pointer.version;
+      if (current !== null) loaded.current.set(id, current);
+      loaded.versions.push(...versions);
+    });
+    return loaded;
   }
 
   private async readAll<T>(category: string): Promise<T[]> {
-    const base = `${this.options.path}/${category}`;
-    const out: T[] = [];
-    for (const name of await this.options.client.getChildren(base)) {
-      const value = await this.readJson<T>(`${base}/${name}`);
-      if (value !== null) out.push(value);
-    }
-    return out;
+    const base = this.layout.node(category);
+    const values = await inParallel(await this.options.client.getChildren(base), (name) =>
+      this.readValue<T>(`${base}/${name}`),
+    );
+    return values.filter((value): value is Awaited<T> => value !== null) as T[];
   }
 
-  private async readJson<T>(path: string): Promise<T | null> {
-    const text = await this.readText(path);
-    return text === null ? null : (JSON.parse(text) as T);
+  private async readValue<T>(path: string): Promise<T | null> {
+    const data = await this.readData(path);
+    return data === null || data.length === 0 ? null : decodeValue<T>(data);
   }
 
   private async readText(path: string): Promise<string | null> {
+    const data = await this.readData(path);
+    return data === null ? null : data.toString('utf8');
+  }
+
+  private async readData(path: string): Promise<Buffer | null> {
     try {
       const { data } = await this.options.client.getData(path);
-      this.existing.add(path);
-      return data === null ? '' : data.toString('utf8');
+      this.layout.exists(path);
+      return data ?? Buffer.alloc(0);
     } catch (err) {
       if (isZkError(err, Err.NoNode)) return null;
       throw err;
@@ -203,27 +166,124 @@ export class StateStore {
 
   private async ensure(path: string): Promise<void> {
     await this.options.client.mkdirp(path);
-    this.existing.add(path);
+    this.layout.exists(path);
   }
 }
 
-const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
+/** Commit ops of whole batches, sent as one multi once the next batch would not fit. */
+class CommitPack {
+  private ops: Op[] = [];
+  private bytes = 0;
+  private batches = 0;
+  /** Batches durably stored so far. */
+  committed = 0;
 
-function storedRoot(root: RootGroup): StoredRoot {
-  return {
-    version: root.version,
-    apps: Object.fromEntries(Object.entries(root.apps).map(([id, app]) => [id, app.version])),
-    groups: root.groups,
-  };
+  constructor(private readonly send: (ops: Op[]) => Promise<void>) {}
+
+  async add(ops: Op[]): Promise<void> {
+    const bytes = bytesOf(ops);
+    if (this.bytes + bytes > MARATHON_MULTI_BUDGET_BYTES) await this.flush();
+    this.ops.push(...ops);
+    this.bytes += bytes;
+    this.batches += 1;
+  }
+
+  async flush(): Promise<void> {
+    if (this.batches === 0) return;
+    await this.send(this.ops);
+    this.committed += this.batches;
+    this.ops = [];
+    this.bytes = 0;
+    this.batches = 0;
+  }
+
+  /** A batch stored on its own, outside the pack (after a flush). */
+  countStored(): void {
+    this.committed += 1;
+  }
 }
 
-/** The stored root with each app reference replaced by that stored version (missing ones dropped). */
-function resolveRoot(stored: StoredRoot, versions: readonly AppVersion[]): RootGroup {
-  const byKey = new Map(versions.map((app) => [`${app.id}@${app.version}`, app]));
-  const apps: Record<string, AppVersion> = {};
-  for (const [id, version] of Object.entries(stored.apps)) {
+function bytesOf(ops: readonly Op[]): number {
+  return ops.reduce((sum, op) => sum + opBytes(op), 0);
+}
+
+/** Consecutive ops in multis that fit the budget. */
+function chunks(ops: readonly Op[]): Op[][] {
+  const out: Op[][] = [];
+  let current: Op[] = [];
+  let bytes = 0;
+  for (const op of ops) {
+    const size = opBytes(op);
+    if (current.length > 0 && bytes + size > MARATHON_MULTI_BUDGET_BYTES) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(op);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+/** Maps the items with at most LOAD_CONCURRENCY calls in flight; results in input order. */
+async function inParallel<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, items.length) }, worker));
+  return results;
+}
+
+/** The stored root with each app's current version (apps whose version is missing are dropped). */
+function resolveRoot(
+  stored: StoredRoot,
+  current: ReadonlyMap<string, Timestamp>,
+  byKey: Map<string, AppVersion>,
+): RootGroup {
+  const apps: AppsById = {};
+  for (const [id, version] of current) {
     const app = byKey.get(`${id}@${version}`);
     if (app !== undefined) apps[id] = app;
   }
   return { version: stored.version, apps, groups: stored.groups };
+}
+
+/** A plan as older releases stored it: both root groups whole. */
+interface WholePlan extends Omit<StoredPlan, 'original' | 'target'> {
+  original: RootGroup;
+  target: RootGroup;
+}
+
+/** A stored plan with the affected apps' versions by reference, whichever way it was stored. */
+function byReference(plan: StoredPlan | WholePlan): StoredPlan {
+  const refs = (apps: Record<string, Timestamp> | RootGroup): Record<string, Timestamp> => {
+    if (!isRootGroup(apps)) return apps;
+    const affected = new Set(plan.steps.flatMap((s) => s.actions.map((a) => a.app)));
+    const picked = Object.values(apps.apps).filter((app) => affected.has(app.id));
+    return Object.fromEntries(picked.map((app) => [app.id, app.version]));
+  };
+  return { ...plan, original: refs(plan.original), target: refs(plan.target) };
+}
+
+function isRootGroup(value: unknown): value is RootGroup {
+  return typeof value === 'object' && value !== null && 'apps' in value && 'groups' in value;
+}
+
+/** A stored plan with its app references resolved (references to versions that are gone are dropped). */
+function resolvePlan(plan: StoredPlan, byKey: Map<string, AppVersion>): DeploymentPlan {
+  const resolve = (refs: Record<string, Timestamp>): AppsById => {
+    const apps: AppsById = {};
+    for (const [id, version] of Object.entries(refs)) {
+      const app = byKey.get(`${id}@${version}`);
+      if (app !== undefined) apps[id] = app;
+    }
+    return apps;
+  };
+  return { ...plan, original: resolve(plan.original), target: resolve(plan.target) };
 }

@@ -1,5 +1,6 @@
 // The scheduler's effect runner: persist before the calls of every batch, batches that queued during a
-// write committed together, calls in order, and a failed write failing every later batch.
+// write committed together (each one whole), calls in order, and a failed write failing the batches it
+// did not store and every later one.
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Effect, StoreWrite } from '../../../src/scheduler/core/messages.js';
@@ -8,17 +9,26 @@ import { EffectRunner } from '../../../src/scheduler/io/effects.js';
 const write = (id: string): Effect => ({ type: 'persist', writes: [{ kind: 'delete-instance', instanceId: id }] });
 const kill = (id: string): Effect => ({ type: 'call', call: { type: 'KILL', kill: { task_id: { value: id } } } });
 
-function recorder(o: { failPersist?: boolean } = {}) {
+/** A failed persist: `committed` batches of the call were stored before it failed. */
+class PartlyStored extends Error {
+  constructor(readonly committed: number) {
+    super('ConnectionLoss');
+  }
+}
+
+/** `failAt`: the persist call (1-based) that fails, having stored `storedBeforeFailure` of its batches. */
+function recorder(o: { failAt?: number; storedBeforeFailure?: number } = {}) {
   const log: string[] = [];
-  const writes: StoreWrite[][] = [];
+  const writes: StoreWrite[][][] = [];
   let release: () => void = () => undefined;
   let gate = Promise.resolve();
   const runner = new EffectRunner({
-    persist: async (w) => {
-      writes.push(w);
-      log.push(`persist ${w.map((x) => (x.kind === 'delete-instance' ? x.instanceId : x.kind)).join(',')}`);
+    persist: async (batches) => {
+      writes.push(batches);
+      const names = batches.map((b) => b.map((x) => (x.kind === 'delete-instance' ? x.instanceId : x.kind)).join('+'));
+      log.push(`persist ${names.join(',')}`);
       await gate;
-      if (o.failPersist === true) throw new Error('ConnectionLoss');
+      if (writes.length === o.failAt) throw new PartlyStored(o.storedBeforeFailure ?? 0);
     },
     call: async (c) => {
       log.push(`call ${c.type === 'KILL' ? c.kill.task_id.value : c.type}`);
@@ -62,9 +72,21 @@ describe('EffectRunner', () => {
   });
 
   it('fails the batch whose write failed and every later one, and says so once', async () => {
-    const r = recorder({ failPersist: true });
+    const r = recorder({ failAt: 1 });
     expect(await r.runner.run([write('x'), kill('x')])).toBe(false);
     expect(await r.runner.run([write('y'), kill('y')])).toBe(false);
     expect(r.log).toEqual(['persist x', 'store failed']);
+  });
+
+  it('keeps the batches a failed write stored before it failed: their calls go out, the rest fail', async () => {
+    const r = recorder({ failAt: 2, storedBeforeFailure: 1 });
+    r.hold();
+    const first = r.runner.run([write('0'), kill('0')]);
+    const second = r.runner.run([write('1'), kill('1')]);
+    const third = r.runner.run([write('2'), kill('2')]);
+    r.release();
+    expect(await Promise.all([first, second, third])).toEqual([true, true, false]);
+    expect(r.writes.map((group) => group.length)).toEqual([1, 2]);
+    expect(r.log.filter((l) => l.startsWith('call'))).toEqual(['call 0', 'call 1']);
   });
 });
