@@ -89,7 +89,7 @@ export class Agent {
     private readonly config: AgentWorkerConfig,
     private readonly logger: Logger,
     private readonly checkpoint: Checkpoint,
-    private readonly runners: { docker: DockerContainerizer | null; processes: ProcessContainerizer | null },
+    runners: { docker: DockerContainerizer | null; processes: ProcessContainerizer | null },
     options: AgentStartOptions,
   ) {
     this.statusReporter = new ChangeReporter((status) => options.onStatus?.(status));
@@ -131,7 +131,7 @@ export class Agent {
       : null;
     const stateDir = join(metaDir(config.workDir), 'processes');
     const processes = wanted.includes('mesos')
-      ? new ProcessContainerizer({ stateDir, pollMs, host, events, logger })
+      ? new ProcessContainerizer({ workDir: config.workDir, stateDir, pollMs, host, events, logger })
       : null;
     const agent: Agent = new Agent(config, logger, new Checkpoint(config.workDir), { docker, processes }, options);
     await agent.boot(host);
@@ -274,7 +274,8 @@ export class Agent {
             ),
           );
       case 'destroyOrphan':
-        return void this.runners.docker
+        return void this.containerizers
+          .get(o.container.containerizer)
           ?.destroy(o.container)
           .catch((err: unknown) =>
             this.logger.warn(

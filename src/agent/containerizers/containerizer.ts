@@ -36,6 +36,8 @@ export interface Containerizer {
   kill(task: AgentTask, graceMs: number): Promise<void>;
   /** What became of the checkpointed containers of this type, and containers this agent owns but does not know. */
   recover(tasks: readonly AgentTask[]): Promise<Recovered>;
+  /** Removes an orphan that recover() found, at once (no grace period). */
+  destroy(orphan: OrphanContainer): Promise<void>;
   /** Stops following containers; they keep running. */
   close(): void;
 }

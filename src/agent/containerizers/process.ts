@@ -1,13 +1,13 @@
-// The `mesos` containerizer: plain processes (execa), detached in their own process group in the sandbox;
-// a shell wrapper writes stdout/stderr files and the exit status, for reporting after an agent restart.
+// The `mesos` containerizer: plain processes (execa), detached in their own process group in the sandbox and
+// marked with the agent's work dir; a shell wrapper writes stdout/stderr files and the exit status, for
+// reporting after an agent restart, when marked processes no running task owns are destroyed.
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { Logger } from '../../common/logging.js';
-import type { CommandInfo } from '../../master/core/v1.js';
-import type { AgentTask, ContainerHandle, ContainerReport, ExitStatus } from '../core/protocol.js';
+import { isTerminalState, type CommandInfo } from '../../master/core/v1.js';
+import type { AgentTask, ContainerHandle, ContainerReport, ExitStatus, OrphanContainer } from '../core/protocol.js';
 import {
   exitStatusOf,
   taskEnvironment,
@@ -16,6 +16,14 @@ import {
   type Launched,
   type Recovered,
 } from './containerizer.js';
+import {
+  findMarkedProcesses,
+  identify,
+  isRunning,
+  killMarked,
+  markerEnvironment,
+  signalGroup,
+} from './process-table.js';
 
 /**
  * Runs in the sandbox; `$1` is the status file, the rest the task's argv; exits with the task's status.
@@ -26,6 +34,8 @@ const WRAPPER =
   'trap : TERM; status_file=$1; shift; "$@" >>stdout 2>>stderr; status=$?; echo "$status" >"$status_file"; exit "$status"';
 
 export interface ProcessContainerizerOptions {
+  /** The agent's work dir: the marker every task process carries. */
+  workDir: string;
   /** Where exit status files live (outside every sandbox). */
   stateDir: string;
   /** How often followed processes that are not children of this agent are checked. */
@@ -45,47 +55,6 @@ export function commandArgv(command: CommandInfo | undefined): string[] {
   return [command.value, ...(command.arguments ?? []).slice(1)];
 }
 
-interface Identity {
-  startTime: string;
-  zombie: boolean;
-}
-
-/** The process's state and start time (null when there is no such process): /proc where there is one, else ps. */
-async function identify(pid: number): Promise<Identity | null> {
-  return existsSync('/proc/self/stat') ? identifyFromProc(pid) : identifyFromPs(pid);
-}
-
-/** Linux: state and start time (clock ticks after boot) from /proc/<pid>/stat, without starting a process. */
-async function identifyFromProc(pid: number): Promise<Identity | null> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-  if (stat === null) return null;
-  // Fields after the command name (which may hold spaces and parentheses): state is the 3rd, starttime the 22nd.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { zombie: fields[0] === 'Z', startTime: `ticks:${fields[19] ?? ''}` };
-}
-
-async function identifyFromPs(pid: number): Promise<Identity | null> {
-  const result = await execa('ps', ['-o', 'stat=,lstart=', '-p', String(pid)], { reject: false });
-  const line = result.stdout.trim();
-  if (result.exitCode !== 0 || line === '') return null;
-  const space = line.indexOf(' ');
-  return { zombie: line.startsWith('Z'), startTime: line.slice(space + 1).trim() };
-}
-
-/** Whether the process of `handle` still runs (not a zombie, and not another process that reuses its pid). */
-async function isRunning(handle: ProcessHandle): Promise<boolean> {
-  const found = await identify(handle.pid);
-  return found !== null && !found.zombie && found.startTime === handle.startTime;
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
-  }
-}
-
 function handleOf(task: AgentTask): ProcessHandle | null {
   return task.handle?.type === 'mesos' ? task.handle : null;
 }
@@ -101,7 +70,10 @@ export class ProcessContainerizer implements Containerizer {
 
   async launch(task: AgentTask, agentId: string): Promise<Launched> {
     mkdirSync(task.sandbox, { recursive: true });
-    const env = taskEnvironment(task, { agentId, sandbox: task.sandbox, host: this.options.host });
+    const env = {
+      ...taskEnvironment(task, { agentId, sandbox: task.sandbox, host: this.options.host }),
+      ...markerEnvironment({ workDir: this.options.workDir, containerId: task.containerId }),
+    };
     const argv = commandArgv(task.info.command);
     const child = execa('/bin/sh', ['-c', WRAPPER, 'mesos-task', this.statusFile(task.containerId), ...argv], {
       cwd: task.sandbox,
@@ -156,8 +128,10 @@ export class ProcessContainerizer implements Containerizer {
     }
   }
 
+  /** Checkpointed processes running or ended; marked processes of no live task (a launch cut short, say) are orphans. */
   async recover(tasks: readonly AgentTask[]): Promise<Recovered> {
     const containers = new Map<string, ContainerReport>();
+    const live = new Set<string>();
     for (const task of tasks) {
       const handle = handleOf(task);
       if (handle === null) continue;
@@ -166,14 +140,29 @@ export class ProcessContainerizer implements Containerizer {
         task.containerId,
         running ? { kind: 'running' } : { kind: 'exited', status: this.recordedStatus(task.containerId) },
       );
+      if (running && !isTerminalState(task.state)) live.add(task.containerId);
     }
-    return { containers, orphans: [] };
+    const orphans = new Map<string, OrphanContainer>();
+    for (const p of await this.marked()) {
+      if (!live.has(p.containerId))
+        orphans.set(p.containerId, { containerizer: 'mesos', id: p.containerId, name: `process group ${p.pgid}` });
+    }
+    return { containers, orphans: [...orphans.values()] };
+  }
+
+  /** SIGKILLs every process marked with this agent's work dir and the orphan's container id. */
+  async destroy(orphan: OrphanContainer): Promise<void> {
+    await killMarked((await this.marked()).filter((p) => p.containerId === orphan.id));
   }
 
   close(): void {
     this.closed = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+  }
+
+  private marked(): ReturnType<typeof findMarkedProcesses> {
+    return findMarkedProcesses((workDir) => workDir === this.options.workDir);
   }
 
   private report(containerId: string, status: ExitStatus | null): void {

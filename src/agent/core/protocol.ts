@@ -47,9 +47,13 @@ export interface Checkpointed {
   tasks: AgentTask[];
 }
 
-/** A container this agent's labels name but its checkpoint does not know. */
+/**
+ * A container this agent started (a Docker container by its labels, processes by their environment marker)
+ * that no live task of its checkpoint owns: a launch the restart cut short, or a task that ended meanwhile.
+ */
 export interface OrphanContainer {
   containerizer: ContainerizerType;
+  /** Docker's container id, or the Mesos container id the processes are marked with. */
   id: string;
   name: string;
 }

@@ -1,5 +1,5 @@
 // Agent recovery after a restart, as data: the checkpoint and what the containerizers found become a
-// plan (follow running containers, report those that ended meanwhile, remove unknown ones), then it is applied.
+// plan (follow running containers, report those that ended meanwhile, destroy orphans), then it is applied.
 import { isTerminalState } from '../../master/core/v1.js';
 import type { AgentTask, Checkpointed, ExitStatus, OrphanContainer, RecoveryReport } from './protocol.js';
 import { keyOf, log, warn, type Ctx } from './state.js';
@@ -14,13 +14,13 @@ export interface RecoveryPlan {
   killAgain: AgentTask[];
   /** Containers that ended while the agent was down, and how (null: no exit status was left). */
   ended: { task: AgentTask; status: ExitStatus | null }[];
-  /** Tasks whose launch the restart interrupted (no container was recorded). */
+  /** Tasks whose launch the restart interrupted (no container was recorded; one it started is an orphan). */
   interrupted: AgentTask[];
   /** Terminal tasks with updates still to be acknowledged. */
   unacknowledged: AgentTask[];
   /** Terminal, fully acknowledged tasks left in the checkpoint. */
   done: AgentTask[];
-  /** Containers with this agent's labels that the checkpoint does not know: removed. */
+  /** Containers and processes this agent started that no live task owns: destroyed. */
   orphans: OrphanContainer[];
 }
 
@@ -71,13 +71,13 @@ export function applyRecovery(ctx: Ctx, plan: RecoveryPlan): void {
       state,
       source: 'SOURCE_AGENT',
       reason: 'REASON_AGENT_RESTARTED',
-      message: 'The agent restarted before the task was launched',
+      message: 'The agent restarted while the task was launching',
     });
   }
   for (const container of plan.orphans) {
     warn(
       ctx,
-      `Removing orphaned container ${container.name} (${container.id}): this agent's checkpoint does not know it`,
+      `Removing orphaned container ${container.name} (${container.id}): no live task of this agent's checkpoint owns it`,
     );
     ctx.out.push({ kind: 'destroyOrphan', container });
   }

@@ -22,6 +22,8 @@ function checkpointedTask(id: string, over: Partial<AgentTask> = {}): AgentTask 
 }
 
 const ORPHAN = { containerizer: 'docker' as const, id: 'd9', name: 'mesos-x' };
+/** The processes of a launch the restart cut short. */
+const PROCESS_ORPHAN = { containerizer: 'mesos' as const, id: 'c-unlaunched', name: 'process group 42' };
 
 describe('agent recovery', () => {
   it('plans from the checkpoint and the containerizer reports', () => {
@@ -70,10 +72,12 @@ describe('agent recovery', () => {
     const out = h.send({
       kind: 'recover',
       checkpointed: { agentId: 'a1', tasks },
-      report: { containers, orphans: [ORPHAN] },
+      report: { containers, orphans: [ORPHAN, PROCESS_ORPHAN] },
     });
     expect(ofKind(out, 'watch').map((w) => w.task.containerId)).toEqual(['c-running']);
-    expect(ofKind(out, 'destroyOrphan').map((d) => d.container.id)).toEqual(['d9']);
+    expect(ofKind(out, 'destroyOrphan').map((d) => d.container.id)).toEqual(['d9', 'c-unlaunched']);
+    const kinds = out.map((o) => o.kind);
+    expect(kinds.lastIndexOf('persistTask')).toBeLessThan(kinds.indexOf('destroyOrphan'));
     expect(h.task('ended').statuses.at(-1)).toMatchObject({
       state: 'TASK_FINISHED',
       message: 'Command exited with status 0',

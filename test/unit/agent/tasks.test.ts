@@ -1,5 +1,6 @@
-// Task lifecycle in the agent core: launch validation, STARTING → RUNNING → terminal states with exit
-// codes and messages, kills with grace periods (also during launch), framework shutdown.
+// Task lifecycle in the agent core: the task checkpointed before its launch, launch validation, STARTING →
+// RUNNING → terminal states with exit codes and messages, kills with grace periods (also during launch),
+// framework shutdown.
 import { describe, expect, it } from 'vitest';
 import { commandTask, FRAMEWORK, Harness, ofKind } from './harness.js';
 import type { TaskInfo } from '../../../src/master/core/v1.js';
@@ -19,6 +20,9 @@ describe('agent task lifecycle', () => {
     const out = h.run(commandTask('t1'));
     const [launch] = ofKind(out, 'launch');
     expect(launch?.task.sandbox).toBe('/var/lib/mesos/slaves/a1/frameworks/fw-1/executors/t1/runs/c1');
+    const kinds = out.map((o) => o.kind);
+    expect(kinds.indexOf('persistTask')).toBeLessThan(kinds.indexOf('launch'));
+    expect(ofKind(out, 'persistTask')[0]?.task.containerId).toBe('c1');
     h.send({ kind: 'launched', containerId: 'c1', handle: { type: 'mesos', pid: 7, startTime: 's' } });
     h.send({ kind: 'exited', containerId: 'c1', status: { code: 0 } });
     expect(statesOf(h, 't1')).toEqual(['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED']);
