@@ -252,6 +252,8 @@ export class MesosSim {
   private readonly schedule: Scheduled[] = [];
   private readonly offers = new Map<string, string>();
   private readonly unacked = new Set<string>();
+  /** Agents cut off from the master: no offers, no kills reach them, their tasks' updates wait. */
+  private readonly partitioned = new Set<string>();
   private seq = 0;
   private offerSeq = 0;
   private suppressed = false;
@@ -329,6 +331,22 @@ export class MesosSim {
       behaviour: { healthy: true },
     });
     this.send(taskId, 'TASK_RUNNING', { uuid: true });
+  }
+
+  /** The agent drops off the master, which reports its live tasks TASK_UNREACHABLE; they keep running. */
+  partition(agentId: string): void {
+    this.partitioned.add(agentId);
+    for (const t of this.tasksOn(agentId)) this.send(t.info.task_id.value, 'TASK_UNREACHABLE', { uuid: false });
+  }
+
+  /** The agent re-registers: the master reports each of its live tasks in its state again. */
+  reconnect(agentId: string): void {
+    this.partitioned.delete(agentId);
+    for (const t of this.tasksOn(agentId)) this.send(t.info.task_id.value, t.state, { uuid: false });
+  }
+
+  private tasksOn(agentId: string): SimTask[] {
+    return [...this.tasks.values()].filter((t) => t.agentId === agentId && !isTerminalState(t.state));
   }
 
   liveTasks(appId: string): SimTask[] {
@@ -464,7 +482,7 @@ export class MesosSim {
   private allocate(): void {
     if (!this.connected || this.suppressed) return;
     const offers = this.agents
-      .filter((a) => !a.offered && a.filteredUntil <= this.now)
+      .filter((a) => !a.offered && a.filteredUntil <= this.now && !this.partitioned.has(a.id))
       .map((a): Offer => {
         const id = `sim-master-O${++this.offerSeq}`;
         this.offers.set(id, a.id);
@@ -478,7 +496,7 @@ export class MesosSim {
   private kill(taskId: string): void {
     const task = this.tasks.get(taskId);
     if (task === undefined) return this.reconcile([taskId]);
-    if (isTerminalState(task.state)) return;
+    if (isTerminalState(task.state) || this.partitioned.has(task.agentId)) return;
     this.later(5, 50, () => this.transition(taskId, 'TASK_KILLING'));
     this.later(60, 200, () => this.transition(taskId, 'TASK_KILLED'));
   }
@@ -525,12 +543,14 @@ export class MesosSim {
       taskIds.length > 0
         ? taskIds
         : [...this.tasks.values()].filter((t) => !isTerminalState(t.state)).map((t) => t.info.task_id.value);
-    for (const id of ids)
-      this.later(1, 20, () => this.send(id, this.tasks.get(id)?.state ?? 'TASK_GONE', { uuid: false }));
+    const stateOf = (task: SimTask | undefined): TaskState =>
+      task === undefined ? 'TASK_GONE' : this.partitioned.has(task.agentId) ? 'TASK_UNREACHABLE' : task.state;
+    for (const id of ids) this.later(1, 20, () => this.send(id, stateOf(this.tasks.get(id)), { uuid: false }));
   }
 
   private send(taskId: string, state: TaskState, o: { uuid: boolean }): void {
     const task = this.tasks.get(taskId);
+    if (task !== undefined && this.partitioned.has(task.agentId) && state !== 'TASK_UNREACHABLE') return;
     const uuid = o.uuid ? `u${++this.seq}` : undefined;
     const status: TaskStatus = {
       task_id: { value: taskId },

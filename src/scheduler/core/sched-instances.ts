@@ -2,6 +2,7 @@
 // instances, killing them, and the status/instance events Marathon emits for them.
 import type { CallWithoutFramework } from '../../api/mesos.js';
 import type { TaskState } from '../../master/core/v1.js';
+import { APP_DEFAULTS, type UnreachableStrategy } from './app-types.js';
 import type { PlacedInstance } from './constraints.js';
 import type { AppVersion, Instance } from './model.js';
 import type { CoreState, Out } from './sched-state.js';
@@ -45,11 +46,25 @@ export function appOfInstance(s: CoreState, instance: Instance): AppVersion | un
 
 /** An unreachable instance stops counting once its app's unreachableStrategy says it is inactive. */
 export function isInactive(s: CoreState, instance: Instance, now: number): boolean {
+  return unreachableLongerThan(s, instance, { now, timeout: 'inactiveAfterSeconds' });
+}
+
+/** An unreachable instance is expunged once its app's unreachableStrategy says so. */
+export function isExpungeDue(s: CoreState, instance: Instance, now: number): boolean {
+  return unreachableLongerThan(s, instance, { now, timeout: 'expungeAfterSeconds' });
+}
+
+/** The instance is TASK_UNREACHABLE since at least the strategy's `timeout`; an app that is gone has the default. */
+function unreachableLongerThan(
+  s: CoreState,
+  instance: Instance,
+  o: { now: number; timeout: keyof Exclude<UnreachableStrategy, 'disabled'> },
+): boolean {
   if (instance.state !== 'TASK_UNREACHABLE') return false;
-  const strategy = appOfInstance(s, instance)?.unreachableStrategy ?? 'disabled';
+  const strategy = appOfInstance(s, instance)?.unreachableStrategy ?? APP_DEFAULTS.unreachableStrategy;
   if (strategy === 'disabled') return false;
-  const since = s.unreachableSince.get(instance.instanceId) ?? now;
-  return now - since >= strategy.inactiveAfterSeconds * 1000;
+  const since = s.unreachableSince.get(instance.instanceId) ?? o.now;
+  return o.now - since >= strategy[o.timeout] * 1000;
 }
 
 /** Instances with goal running that still count toward the app's instances (dying ones too, until terminal). */

@@ -1,7 +1,9 @@
 // The scheduler's clock work and its link to the master: subscription (framework id, reconciliation),
-// disconnection, and per tick expired backoff, kill retries, launch timeouts and periodic reconciliation.
+// disconnection, and per tick expired backoff, kill retries, launch timeouts, expunges of unreachable
+// instances and periodic reconciliation.
 import { delayExpired } from './backoff.js';
-import { retryKills, killInstance } from './sched-instances.js';
+import { timestamp } from './model.js';
+import { expungeInstance, isExpungeDue, killInstance, retryKills } from './sched-instances.js';
 import type { CoreState, Out } from './sched-state.js';
 
 export function subscribed(s: CoreState, out: Out, o: { frameworkId: string; master: string }): void {
@@ -47,10 +49,29 @@ export function tick(s: CoreState, out: Out): { all: boolean } {
     s.nextReconcileAt = out.now + s.options.timing.reconciliationIntervalMs;
     reconcile(s, out);
   }
-  for (const i of s.instances.values()) if (i.state === 'TASK_UNREACHABLE') out.touched.add(i.appId);
+  unreachable(s, out);
   const all = s.nextScaleCheckAt === null || out.now >= s.nextScaleCheckAt;
   if (all) s.nextScaleCheckAt = out.now + s.options.timing.scaleCheckIntervalMs;
   return { all };
+}
+
+/**
+ * Unreachable instances: their apps' scale is checked (they turn inactive with time), and once
+ * expungeAfterSeconds have passed since they became unreachable they are expunged, so a task that comes
+ * back afterwards is unknown and killed. One restored unreachable counts from the first tick.
+ */
+function unreachable(s: CoreState, out: Out): void {
+  for (const i of [...s.instances.values()]) {
+    if (i.state !== 'TASK_UNREACHABLE') continue;
+    out.touched.add(i.appId);
+    const since = s.unreachableSince.get(i.instanceId) ?? out.now;
+    s.unreachableSince.set(i.instanceId, since);
+    if (!isExpungeDue(s, i, out.now)) continue;
+    expungeInstance(s, out, i);
+    out.warn(
+      `Expunging instance ${i.instanceId} of app ${i.appId}: unreachable on ${i.host} since ${timestamp(since)}`,
+    );
+  }
 }
 
 /** Backoff forgotten after delay + maxLaunchDelay without failures, or for a config or app that is gone. */

@@ -282,6 +282,84 @@ describe('status updates', () => {
     expect(kill?.type === 'KILL' && kill.kill.task_id.value).toBe(replacement?.taskId);
   });
 
+  describe('unreachableStrategy', () => {
+    const STRATEGY = { ...WEB, unreachableStrategy: { inactiveAfterSeconds: 2, expungeAfterSeconds: 5 } };
+    const AWAY = START + 1_000;
+
+    /** Both instances running, then the first TASK_UNREACHABLE at AWAY. */
+    function partitioned(json: Record<string, unknown>): { core: SchedulerCore; taskId: string; instanceId: string } {
+      const { core } = launched(json);
+      for (const i of core.instances()) run(core, i.taskId, START + 100);
+      const { taskId = '', instanceId = '' } = core.instances()[0] ?? {};
+      core.input({ type: 'update', status: status(taskId, 'TASK_UNREACHABLE', { uuid: undefined }), now: AWAY });
+      return { core, taskId, instanceId };
+    }
+
+    const tick = (core: SchedulerCore, now: number): Effect[] => core.input({ type: 'tick', now });
+
+    it('replaces after inactiveAfterSeconds, expunges after expungeAfterSeconds, then kills the task that comes back', () => {
+      const { core, taskId, instanceId } = partitioned(STRATEGY);
+      tick(core, AWAY + 1_999);
+      expect(core.queue(AWAY)).toEqual([]);
+      tick(core, AWAY + 2_000);
+      expect(core.queue(AWAY)[0]?.count).toBe(1);
+      tick(core, AWAY + 4_999);
+      expect(core.instance(taskId)?.state).toBe('TASK_UNREACHABLE');
+      const expunged = tick(core, AWAY + 5_000);
+      expect(core.instance(taskId)).toBeUndefined();
+      expect(core.instancesOf('/web')).toHaveLength(1);
+      expect(writesOf(expunged)).toContainEqual({ kind: 'delete-instance', instanceId });
+      expect(core.queue(AWAY)[0]?.count).toBe(1);
+      const back = run(core, taskId, AWAY + 20_000);
+      expect(callsOf(back)).toEqual([
+        { type: 'KILL', kill: { task_id: { value: taskId }, agent_id: { value: 'S0' } } },
+        {
+          type: 'ACKNOWLEDGE',
+          acknowledge: { agent_id: { value: 'S0' }, task_id: { value: taskId }, uuid: `uuid-${taskId}-TASK_RUNNING` },
+        },
+      ]);
+      expect(core.instance(taskId)).toBeUndefined();
+    });
+
+    it('keeps an instance that comes back before expungeAfterSeconds', () => {
+      const { core, taskId } = partitioned(STRATEGY);
+      tick(core, AWAY + 4_999);
+      run(core, taskId, AWAY + 4_999);
+      tick(core, AWAY + 60_000);
+      expect(core.instance(taskId)?.state).toBe('TASK_RUNNING');
+    });
+
+    it('never expunges when the strategy is disabled', () => {
+      const { core, taskId } = partitioned({ ...WEB, unreachableStrategy: 'disabled' });
+      tick(core, AWAY + 3_600_000);
+      expect(core.instance(taskId)?.state).toBe('TASK_UNREACHABLE');
+      expect(core.queue(AWAY)).toEqual([]);
+    });
+
+    it('counts an instance restored unreachable from the first tick after the restore', () => {
+      const { core: before, taskId } = partitioned(STRATEGY);
+      const app = before.root.apps['/web'];
+      const core = new SchedulerCore({
+        options: schedulerOptions(),
+        state: {
+          frameworkId: FRAMEWORK_ID,
+          root: before.root,
+          versions: app === undefined ? [] : [app],
+          instances: before.instances(),
+          deployments: [],
+          failures: [],
+          delays: [],
+        },
+      });
+      const restored = AWAY + 60_000;
+      tick(core, restored);
+      tick(core, restored + 4_999);
+      expect(core.instance(taskId)?.state).toBe('TASK_UNREACHABLE');
+      tick(core, restored + 5_000);
+      expect(core.instance(taskId)).toBeUndefined();
+    });
+  });
+
   it('takes `healthy` as the result of a Mesos-level check', () => {
     const { core } = launched({ ...WEB, healthChecks: [{ protocol: 'MESOS_HTTP', path: '/' }] });
     const taskId = core.instances()[0]?.taskId ?? '';
