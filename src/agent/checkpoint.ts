@@ -1,6 +1,6 @@
 // The agent's checkpoint in SQLite (`<work_dir>/meta/agent.db`): its agent id and every task it has not
 // finished with (TaskInfo, framework, container id and handle, state, unacknowledged updates).
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AgentTask, Checkpointed } from './core/protocol.js';
@@ -18,6 +18,21 @@ export function metaDir(workDir: string): string {
   return join(workDir, 'meta');
 }
 
+function databaseFile(workDir: string): string {
+  return join(metaDir(workDir), 'agent.db');
+}
+
+/** What an agent that is not running had checkpointed; null when its work dir holds no checkpoint. */
+export function readCheckpoint(workDir: string): Checkpointed | null {
+  if (!existsSync(databaseFile(workDir))) return null;
+  const checkpoint = new Checkpoint(workDir);
+  try {
+    return checkpoint.read();
+  } finally {
+    checkpoint.close();
+  }
+}
+
 export class Checkpoint {
   private readonly db: Database.Database;
   private readonly putTask: Database.Statement<[string, string, string]>;
@@ -26,7 +41,7 @@ export class Checkpoint {
 
   constructor(workDir: string) {
     mkdirSync(metaDir(workDir), { recursive: true });
-    this.db = new Database(join(metaDir(workDir), 'agent.db'));
+    this.db = new Database(databaseFile(workDir));
     this.db.pragma('journal_mode = WAL');
     this.db.exec(SCHEMA);
     this.putTask = this.db.prepare(

@@ -1,13 +1,14 @@
 // Bringing a cluster up and down: run its supervisor in this process (foreground `up`, or as the
 // background process of `up --detach`), spawn that background process and wait until the cluster is
-// ready, and stop a running cluster.
+// ready, stop a running cluster, and purge one (the tasks its agents left running, then its directory).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ControlClient } from '../api/control.js';
 import { UserError } from '../common/errors.js';
 import { createLogger } from '../common/logging.js';
 import { type ClusterFile, isAlive, readClusterFile, runningCluster } from './cluster-file.js';
+import { type StoppedTasks, stopLeftoverTasks } from './leftover-tasks.js';
 import { nameFlag, packagePath, type ClusterPaths } from './paths.js';
 import { ensembleWriteProbe } from './readiness.js';
 import { clusterSpec, type ClusterSpec } from './spec.js';
@@ -165,6 +166,19 @@ export async function downCluster(paths: ClusterPaths): Promise<DownResult> {
     await delay(POLL_MS);
   }
   return { stopped: true };
+}
+
+export interface PurgeResult extends DownResult {
+  /** What the agents had left running (the supervisor was killed, or an agent was and stayed down). */
+  leftovers: StoppedTasks;
+}
+
+/** Stops the cluster if it runs, then every task its agents left running, then deletes its directory. */
+export async function purgeCluster(paths: ClusterPaths): Promise<PurgeResult> {
+  const { stopped } = await downCluster(paths);
+  const leftovers = await stopLeftoverTasks(paths.dir);
+  rmSync(paths.dir, { recursive: true, force: true });
+  return { stopped, leftovers };
 }
 
 function assertNotRunning(paths: ClusterPaths): void {

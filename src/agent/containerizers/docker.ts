@@ -1,5 +1,6 @@
 // The `docker` containerizer (dockerode): TaskInfo → a labelled `mesos-<id>` container as Mesos maps it,
-// logs copied into the sandbox, exit codes from wait, stop with grace, recovery and orphans by label.
+// logs copied into the sandbox, exit codes from wait, stop with grace, recovery and orphans by label
+// (also how `down --purge` finds the containers agents left).
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, statSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
@@ -52,6 +53,31 @@ export interface DockerContainerizerOptions {
 
 function statusCode(err: unknown): number | undefined {
   return (err as { statusCode?: number }).statusCode;
+}
+
+/** The default engine (DOCKER_HOST or the local socket), once it answers a ping. */
+export async function dockerEngine(): Promise<Docker> {
+  const docker = new Docker();
+  await withTimeout(docker.ping(), { ms: DOCKER_PING_TIMEOUT_MS, what: 'pinging the Docker engine' });
+  return docker;
+}
+
+/** Containers, running or not, started by the agents whose work dir `owned` accepts (by their labels). */
+export async function labelledContainers(
+  docker: Docker,
+  owned: (workDir: string) => boolean,
+): Promise<Docker.ContainerInfo[]> {
+  const listed = await docker.listContainers({ all: true, filters: { label: [LABELS.workDir] } });
+  return listed.filter((c) => owned(c.Labels[LABELS.workDir] ?? ''));
+}
+
+/** Removes a container at once, running or not; one that is gone already is no error. */
+export async function removeContainer(docker: Docker, id: string): Promise<void> {
+  try {
+    await docker.getContainer(id).remove({ force: true });
+  } catch (err) {
+    if (statusCode(err) !== 404) throw err;
+  }
 }
 
 /** The container-side argv: `sh -c value` for shell commands, value + arguments otherwise (empty: the image's CMD). */
@@ -110,10 +136,8 @@ export class DockerContainerizer implements Containerizer {
 
   /** A containerizer on the default engine (DOCKER_HOST or the local socket), or null when no engine answers. */
   static async connect(options: DockerContainerizerOptions): Promise<DockerContainerizer | null> {
-    const docker = new Docker();
     try {
-      await withTimeout(docker.ping(), { ms: DOCKER_PING_TIMEOUT_MS, what: 'pinging the Docker engine' });
-      return new DockerContainerizer(docker, options);
+      return new DockerContainerizer(await dockerEngine(), options);
     } catch (err) {
       options.logger.warn(
         { err: errorMessage(err) },
@@ -161,10 +185,7 @@ export class DockerContainerizer implements Containerizer {
   }
 
   async recover(tasks: readonly AgentTask[]): Promise<Recovered> {
-    const listed = await this.docker.listContainers({
-      all: true,
-      filters: { label: [`${LABELS.workDir}=${this.options.workDir}`] },
-    });
+    const listed = await labelledContainers(this.docker, (workDir) => workDir === this.options.workDir);
     const byId = new Map(listed.map((c) => [c.Id, c]));
     const containers = new Map<string, ContainerReport>();
     const known = new Set<string>();
@@ -185,12 +206,8 @@ export class DockerContainerizer implements Containerizer {
     return { containers, orphans };
   }
 
-  async destroy(orphan: OrphanContainer): Promise<void> {
-    try {
-      await this.docker.getContainer(orphan.id).remove({ force: true });
-    } catch (err) {
-      if (statusCode(err) !== 404) throw err;
-    }
+  destroy(orphan: OrphanContainer): Promise<void> {
+    return removeContainer(this.docker, orphan.id);
   }
 
   close(): void {
