@@ -1,9 +1,11 @@
 // The `marathon` suite, through the Marathon API as a user drives it: POST → every instance
 // TASK_RUNNING for 1 and 50 Docker instances beside a loop of bare `docker run` of the same count;
-// scaling a process app 0 → 500; and GET /v2/apps latency with 100 apps.
+// scaling a process app 0 → 500; GET /v2/apps latency with 100 apps; and, with 500 apps of 4 KB beside
+// a handful, GET /v2/apps latency and how long a deployment takes to start.
 import { execa } from 'execa';
 import { MarathonClient } from '../src/api/marathon.js';
 import { ensureTestImage, probeDocker } from '../test/helpers/docker-image.js';
+import { fleetApp } from '../test/helpers/fleet.js';
 import { BenchCluster } from './mesos.js';
 import { markdownTable } from './report.js';
 import { median, percentile } from './stats.js';
@@ -27,6 +29,16 @@ export interface MarathonFigures {
   scaleInstances: number;
   /** GET /v2/apps latencies (ms) with LIST_APPS apps. */
   listLatencyMs: number[];
+  /** The same figures with a handful of apps and with FLEET_APPS more of 4 KB each. */
+  fleet: { few: FleetFigures; many: FleetFigures };
+}
+
+export interface FleetFigures {
+  apps: number;
+  /** GET /v2/apps latencies (ms). */
+  listMs: number[];
+  /** ms from PUT of one app's new definition to the answer naming its deployment. */
+  deployStartMs: number[];
 }
 
 const DOCKER_COUNTS = [1, 50];
@@ -35,6 +47,9 @@ const SINGLE_RUNS = 5;
 const SCALE_INSTANCES = 500;
 const LIST_APPS = 100;
 const LIST_REQUESTS = 1_000;
+const FLEET_APPS = 500;
+const FLEET_LIST_REQUESTS = 200;
+const DEPLOY_STARTS = 30;
 const POLL_MS = 25;
 const DEPLOY_TIMEOUT_MS = 300_000;
 /** Small enough that 500 fit on the two agents of a demo cluster. */
@@ -151,6 +166,40 @@ async function measureList(client: MarathonClient, log: (line: string) => void):
   return latencies;
 }
 
+/** GET /v2/apps latency and deployment start times as the cluster holds now. */
+async function fleetFigures(client: MarathonClient, log: (line: string) => void): Promise<FleetFigures> {
+  const apps = (await client.apps()).length;
+  const deployStartMs: number[] = [];
+  for (let i = 0; i < DEPLOY_STARTS; i++) {
+    const started = performance.now();
+    const { deploymentId } = await client.putApp('/bench-start', { cmd: `sleep ${600 + i}`, instances: 0, ...TINY });
+    deployStartMs.push(performance.now() - started);
+    await client.waitForDeployment(deploymentId, { timeoutMs: DEPLOY_TIMEOUT_MS });
+  }
+  const listMs: number[] = [];
+  for (let i = 0; i < FLEET_LIST_REQUESTS; i++) {
+    const started = performance.now();
+    await client.apps();
+    listMs.push(performance.now() - started);
+  }
+  const p99 = (v: number[]): string =>
+    percentile(
+      [...v].sort((a, b) => a - b),
+      0.99,
+    ).toFixed(1);
+  log(`  ${apps} apps: GET /v2/apps p99 ${p99(listMs)} ms, deployment start p99 ${p99(deployStartMs)} ms`);
+  return { apps, listMs, deployStartMs };
+}
+
+/** The fleet figures before and after adding FLEET_APPS apps of 4 KB. */
+async function measureFleet(client: MarathonClient, log: (line: string) => void): Promise<MarathonFigures['fleet']> {
+  const few = await fleetFigures(client, log);
+  const { deploymentId } = await client.putApps(Array.from({ length: FLEET_APPS }, (_, i) => fleetApp(i)));
+  await client.waitForDeployment(deploymentId, { timeoutMs: DEPLOY_TIMEOUT_MS });
+  const many = await fleetFigures(client, log);
+  return { few, many };
+}
+
 export async function runMarathonSuite(options: MarathonSuiteOptions): Promise<MarathonFigures> {
   const { log } = options;
   log('demo profile: 3 masters, 2 agents, 1 scheduler');
@@ -160,7 +209,8 @@ export async function runMarathonSuite(options: MarathonSuiteOptions): Promise<M
     const docker = await measureDocker(client, log);
     const scaleMs = await measureScale(client, log);
     const listLatencyMs = await measureList(client, log);
-    return { docker, scaleMs, scaleInstances: SCALE_INSTANCES, listLatencyMs };
+    const fleet = await measureFleet(client, log);
+    return { docker, scaleMs, scaleInstances: SCALE_INSTANCES, listLatencyMs, fleet };
   } finally {
     await cluster.down();
   }
@@ -177,6 +227,8 @@ export function renderMarathonReport(f: MarathonFigures): string {
     ...scaleSection(f),
     '',
     ...listSection(f.listLatencyMs),
+    '',
+    ...fleetSection(f.fleet),
   ].join('\n');
 }
 
@@ -224,4 +276,21 @@ function listSection(latencies: number[]): string[] {
     ],
   ];
   return markdownTable('API latency', ['request', 'p50', 'p99', 'max'], cells);
+}
+
+function fleetSection(fleet: MarathonFigures['fleet']): string[] {
+  const p99 = (v: number[]): number =>
+    percentile(
+      [...v].sort((a, b) => a - b),
+      0.99,
+    );
+  const row = (label: string, pick: (f: FleetFigures) => number[]): string[] => {
+    const [few, many] = [p99(pick(fleet.few)), p99(pick(fleet.many))];
+    return [label, `${few.toFixed(1)} ms`, `${many.toFixed(1)} ms`, `${(many / few).toFixed(2)}×`];
+  };
+  return markdownTable(
+    `With ${fleet.many.apps - fleet.few.apps} more apps of 4 KB each (p99; ${FLEET_LIST_REQUESTS} lists, ${DEPLOY_STARTS} deployments)`,
+    ['request', `${fleet.few.apps} apps`, `${fleet.many.apps} apps`, 'ratio'],
+    [row('GET /v2/apps', (f) => f.listMs), row('PUT /v2/apps/{id} → deployment started', (f) => f.deployStartMs)],
+  );
 }

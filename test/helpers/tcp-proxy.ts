@@ -1,12 +1,17 @@
 // A loopback TCP proxy in front of one server port that a test can cut: drop every connection
-// through it and refuse new ones until it is opened again (a network partition for one client).
+// through it and refuse new ones until it is opened again (a network partition for one client), or
+// drop the one connection that sends a chosen request, before the server sees it.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { LOOPBACK } from '../../src/common/ports.js';
 
+/** Decides, per chunk a client sends, whether to drop its connection instead of forwarding the chunk. */
+export type Trap = (chunk: Buffer) => boolean;
+
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private blocked = false;
+  private trap: Trap | null = null;
 
   private constructor(
     private readonly server: Server,
@@ -39,6 +44,11 @@ export class TcpProxy {
     this.blocked = false;
   }
 
+  /** Drops the connection of the next client chunk the trap accepts (unforwarded), then disarms it. */
+  arm(trap: Trap): void {
+    this.trap = trap;
+  }
+
   async close(): Promise<void> {
     this.cut({ block: true });
     this.server.close();
@@ -51,12 +61,21 @@ export class TcpProxy {
       return;
     }
     const upstream = connect({ host: LOOPBACK, port: targetPort });
+    client.on('data', (chunk: Buffer) => {
+      if (this.trap?.(chunk) === true) {
+        this.trap = null;
+        client.destroy();
+        return;
+      }
+      if (!upstream.write(chunk)) client.pause();
+    });
+    upstream.on('drain', () => client.resume());
+    upstream.pipe(client);
     for (const [a, b] of [
       [client, upstream],
       [upstream, client],
     ] as const) {
       this.sockets.add(a);
-      a.pipe(b);
       a.on('error', () => b.destroy());
       a.on('close', () => {
         this.sockets.delete(a);

@@ -9,6 +9,7 @@ import type { Effect } from '../../src/scheduler/core/messages.js';
 import { SchedulerCore } from '../../src/scheduler/core/scheduler.js';
 import { StateStore, StoreWriteError } from '../../src/scheduler/io/store.js';
 import { TestEnsemble } from '../helpers/ensemble.js';
+import { fleetApp } from '../helpers/fleet.js';
 import {
   appDef,
   deployRequest,
@@ -22,24 +23,6 @@ import {
 const STATE = '/marathon/state';
 const APPS = 500;
 const log = pino({ level: 'silent' });
-
-/** An app of about 4 KB: env, labels and a health check, as real definitions carry. */
-function app(i: number, instances = 0): Record<string, unknown> {
-  const env = Object.fromEntries(
-    Array.from({ length: 20 }, (_, k) => [`SETTING_${k}`, `value-${i}-${'v'.repeat(60)}`]),
-  );
-  const labels = Object.fromEntries(Array.from({ length: 20 }, (_, k) => [`label-${k}`, 'l'.repeat(80)]));
-  return {
-    id: `/fleet/app-${i}`,
-    cmd: 'sleep 1000',
-    cpus: 0.01,
-    mem: 8,
-    instances,
-    env,
-    labels,
-    healthChecks: [{ protocol: 'COMMAND', command: { value: 'true' } }],
-  };
-}
 
 /** Sizes of every znode under `path`, largest first. */
 async function nodeSizes(client: ZkClient, path: string): Promise<number[]> {
@@ -72,7 +55,7 @@ describe('the scheduler state store on a real ensemble', () => {
   });
 
   it(`stores ${APPS} apps of 4 KB in one group deployment, with no znode over 8 KB`, async () => {
-    const apps = Array.from({ length: APPS }, (_, i) => appDef(app(i)));
+    const apps = Array.from({ length: APPS }, (_, i) => appDef(fleetApp(i)));
     expect(JSON.stringify(apps).length).toBeGreaterThan(APPS * 4000);
     now += 1000;
     const out = core.deploy(deployRequest(now, { upsert: apps }));
@@ -85,7 +68,7 @@ describe('the scheduler state store on a real ensemble', () => {
 
   it('scales one app and launches its instances, each request one small batch', async () => {
     now += 1000;
-    const scaled = core.deploy(deployRequest(now, { upsert: [appDef(app(7, 3))] }));
+    const scaled = core.deploy(deployRequest(now, { upsert: [appDef(fleetApp(7, 3))] }));
     expect(scaled.reply.ok).toBe(true);
     await persist(scaled.effects);
     now += 1000;
@@ -112,7 +95,9 @@ describe('the scheduler state store on a real ensemble', () => {
   it('stores nothing of a request whose commit fails', async () => {
     const before = (await client.getData(`${STATE}/group/root`)).data?.toString();
     now += 1000;
-    const out = core.deploy(deployRequest(now, { upsert: [appDef(app(8, 2)), appDef(app(9, 2))], force: true }));
+    const out = core.deploy(
+      deployRequest(now, { upsert: [appDef(fleetApp(8, 2)), appDef(fleetApp(9, 2))], force: true }),
+    );
     if (!out.reply.ok) throw new Error('expected the deployment to start');
     const planNode = `${STATE}/deployment/${out.reply.plan.deploymentId}`;
     const other = await ZkClient.connect(ensemble.connectString);
