@@ -41,6 +41,14 @@ function flags(): MarathonFlags {
   };
 }
 
+/** An answer of the API; a JSON body parsed. */
+export interface Sent {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  text: string;
+}
+
 interface Served {
   server: http.Server;
   url: string;
@@ -93,6 +101,16 @@ export class MarathonHarness {
 
   get url(): string {
     return this.served.url;
+  }
+
+  /** One request to the API: `body` is sent as JSON (a string as it is). */
+  async send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Sent> {
+    const init: RequestInit = { method, headers: { 'Content-Type': 'application/json', ...headers } };
+    if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    const res = await fetch(`${this.url}${path}`, init);
+    const text = await res.text();
+    const json = (res.headers.get('content-type') ?? '').includes('json') && text !== '';
+    return { status: res.status, headers: res.headers, body: json ? (JSON.parse(text) as unknown) : undefined, text };
   }
 
   private leadership(): Leadership {

@@ -15,22 +15,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-interface Sent {
-  status: number;
-  headers: Headers;
-  body: unknown;
-  text: string;
-}
-
-async function send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Sent> {
-  const init: RequestInit = { method, headers: { 'Content-Type': 'application/json', ...headers } };
-  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  const res = await fetch(`${h.url}${path}`, init);
-  const text = await res.text();
-  const json =
-    (res.headers.get('content-type') ?? '').includes('json') && text !== '' ? (JSON.parse(text) as unknown) : undefined;
-  return { status: res.status, headers: res.headers, body: json, text };
-}
+const send = (...args: Parameters<MarathonHarness['send']>): ReturnType<MarathonHarness['send']> => h.send(...args);
 
 type Json = Record<string, unknown>;
 const sleeper = (id: string, extra: Json = {}): Json => ({ id, cmd: 'sleep 1000', cpus: 0.1, mem: 32, ...extra });

@@ -1,6 +1,7 @@
 // SchedulerCore fed one input at a time: subscription and reconciliation, offers (persist before ACCEPT,
 // several instances per offer, declines, SUPPRESS/REVIVE), status updates, health, readiness and ticks.
 import { describe, expect, it } from 'vitest';
+import { MAX_APP_ID_LENGTH, MESOS_MAX_ID_LENGTH } from '../../../src/common/limits.js';
 import type { TaskStatus } from '../../../src/master/core/v1.js';
 import type { Effect } from '../../../src/scheduler/core/messages.js';
 import { SchedulerCore } from '../../../src/scheduler/core/scheduler.js';
@@ -148,6 +149,18 @@ describe('offers', () => {
         lastDeclineReason: 'InsufficientCpus',
       }),
     ]);
+  });
+
+  it('gives the tasks of an app with the longest id a task id Mesos accepts', () => {
+    const uuid = '123e4567-e89b-12d3-a456-426614174000';
+    const core = new SchedulerCore({ options: { ...schedulerOptions(), newId: () => uuid } });
+    core.input({ type: 'subscribed', frameworkId: FRAMEWORK_ID, master: MASTER_URL, now: START });
+    const id = `/${'a'.repeat(50)}/${'b'.repeat(MAX_APP_ID_LENGTH - 52)}`;
+    core.deploy(deployRequest(START + 1, { upsert: [appDef({ ...WEB, id, instances: 1 })] }));
+    core.input({ type: 'offers', offers: [offerOf({ id: 'O1', agentId: 'S0' })], now: START + 2 });
+    const [instance] = core.instancesOf(id);
+    expect(instance?.taskId).toBe(`${id.slice(1).replace('/', '_')}.instance-${uuid}._app.1`);
+    expect(instance?.taskId.length).toBeLessThanOrEqual(MESOS_MAX_ID_LENGTH);
   });
 
   it('revives when demand appears after a SUPPRESS', () => {
