@@ -12,6 +12,7 @@ import {
 } from '../../../src/common/limits.js';
 import { type NormalizeOptions, type NormalizeResult, normalizeApp } from '../../../src/scheduler/core/app.js';
 import type { AppDefinition } from '../../../src/scheduler/core/app-types.js';
+import { decodeValue, encodeValue } from '../../../src/scheduler/io/store-layout.js';
 import { FIXTURES } from '../../helpers/repo.js';
 
 const EXAMPLES = path.join(FIXTURES, 'marathon');
@@ -302,6 +303,23 @@ describe('maps', () => {
       env: JSON.parse('{"__proto__":"y"}'),
     });
     expect(Object.getPrototypeOf(app.labels)).toBeNull();
+  });
+
+  it('keeps them through the store, plain and gzipped', () => {
+    const big = [1, 2, 3, 4, 5].map((n) => `"big${n}":"${'b'.repeat(MAX_APP_STRING_LENGTH)}"`).join(',');
+    const { app } = parsed(`{"id":"/a","cmd":"sleep 1","labels":{"__proto__":"x",${big}}}`);
+    const stored = encodeValue(app);
+    expect(stored.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    expect(Object.keys(decodeValue<AppDefinition>(stored).labels)).toEqual([
+      '__proto__',
+      'big1',
+      'big2',
+      'big3',
+      'big4',
+      'big5',
+    ]);
+    const small = parsed('{"id":"/a","cmd":"sleep 1","labels":{"__proto__":"x"}}').app;
+    expect(decodeValue<AppDefinition>(encodeValue(small)).labels).toEqual(JSON.parse('{"__proto__":"x"}'));
   });
 
   it('keeps them in port definitions, port mappings, networks and legacy -e options', () => {
