@@ -1,6 +1,5 @@
-// The tasks a cluster's agents left running when no agent is left to stop them (a supervisor killed with
-// SIGKILL leaves them all): Docker containers by their labels, processes by their marker and by the agents'
-// checkpoints; all killed at once, for `down --purge`.
+// The tasks a cluster's agents left running with no agent left to stop them (its supervisor killed, say), for
+// `down --purge`: containers by their labels, processes by their marker and the agents' checkpoints; all killed.
 import { existsSync, readdirSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { readCheckpoint } from '../agent/checkpoint.js';

@@ -1,6 +1,5 @@
-// The `docker` containerizer (dockerode): TaskInfo → a labelled `mesos-<id>` container as Mesos maps it,
-// logs copied into the sandbox, exit codes from wait, stop with grace, recovery and orphans by label
-// (also how `down --purge` finds the containers agents left).
+// The `docker` containerizer (dockerode): TaskInfo → a labelled `mesos-<id>` container as Mesos maps it, logs
+// copied into the sandbox, exit codes from wait, stop with grace, recovery and orphans by label (`down --purge` too).
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, statSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,5 @@
-// The `mesos` containerizer: plain processes (execa), detached in their own process group in the sandbox and
-// marked with the agent's work dir; a shell wrapper writes stdout/stderr files and the exit status, for
-// reporting after an agent restart, when marked processes no running task owns are destroyed.
+// The `mesos` containerizer: marked processes (execa) in a process group of their own in the sandbox, a wrapper
+// writing stdout/stderr and the exit status; recovery reports them and destroys marked processes of no live task.
 import { once } from 'node:events';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
