@@ -6,12 +6,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { READINESS_CHECK_DEFAULTS, type ReadinessCheck } from '../../src/scheduler/core/app-types.js';
 import type { SchedulerInput } from '../../src/scheduler/core/messages.js';
-import type {
-  AppVersion,
-  DeploymentActionName,
-  DeploymentPlan,
-  Instance,
-} from '../../src/scheduler/core/model.js';
+import type { AppVersion, DeploymentActionName, DeploymentPlan, Instance } from '../../src/scheduler/core/model.js';
 import { ReadinessProbes, type ReadinessView } from '../../src/scheduler/io/readiness.js';
 import { waitUntil } from '../helpers/ensemble.js';
 import { VERSION, appVersion, instance } from '../unit/scheduler/health-fixtures.js';
