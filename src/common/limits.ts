@@ -14,8 +14,10 @@ export const MAX_PEER_QUEUE_BYTES = 64 * 1024 * 1024;
 export const COMMITTED_LOG_FOR_DIFF = 500;
 /** Txns written to the log between snapshots (ZooKeeper's snapCount default is 100000). */
 export const SNAP_COUNT = 100_000;
-/** Encoded snapshot bytes written per step of a background snapshot (one step per event-loop turn). */
+/** Encoded snapshot bytes written per step of a background snapshot or a SNAP sync (one step per event-loop turn). */
 export const SNAPSHOT_PIECE_BYTES = 256 * 1024;
+/** Messages a leader holds for a learner while it streams it a snapshot; more and the learner is dropped. */
+export const MAX_SNAP_BACKLOG_MESSAGES = 100_000;
 /** Log entries a snapshot drops per step once it is stored. */
 export const LOG_COMPACTION_BATCH = 5_000;
 /** Longest election message payload accepted on an election link. */

@@ -36,6 +36,8 @@ export type MemberInput =
   | { kind: 'quorumLinkUp'; link: LinkId }
   | { kind: 'quorumMessage'; link: LinkId; msg: ZabMessage }
   | { kind: 'quorumLinkDown'; link: LinkId }
+  /** A snapshot moves on the link: the leader wrote a piece of it, or the learner read some. */
+  | { kind: 'quorumSnapshotProgress'; link: LinkId }
   | { kind: 'clientOpened'; conn: ConnId; ip: string; port: number; now: number }
   | { kind: 'clientConnect'; conn: ConnId; request: ConnectRequest; now: number }
   | { kind: 'clientRequest'; conn: ConnId; xid: number; request: ClientRequest; now: number }

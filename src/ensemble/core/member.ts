@@ -165,6 +165,9 @@ export class Member {
       case 'quorumLinkDown':
         if (this.role.kind !== 'looking') this.role.zab.linkDown(input.link);
         return;
+      case 'quorumSnapshotProgress':
+        if (this.role.kind !== 'looking') this.role.zab.snapshotProgress(input.link, this.now);
+        return;
       case 'clientOpened':
         this.now = input.now;
         return this.server.opened(input.conn, { ip: input.ip, port: input.port, now: input.now });

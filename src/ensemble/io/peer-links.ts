@@ -9,7 +9,9 @@ import {
   ELECTION_REDIAL_MIN_MS,
   MAX_ELECTION_MESSAGE_BYTES,
   MAX_PEER_QUEUE_BYTES,
+  MAX_SNAP_BACKLOG_MESSAGES,
   QUORUM_REDIAL_MS,
+  SNAPSHOT_PIECE_BYTES,
 } from '../../common/limits.js';
 import type { LinkId, MemberInput } from '../core/effects.js';
 import { FrameDecoder } from '../wire/index.js';
@@ -22,6 +24,7 @@ import {
   encodeZabMessage,
   type ElectionNotification,
   type ZabMessage,
+  zabMessagePieces,
 } from '../wire/peer.js';
 import { closeServer, listenOn, writeCoalesced } from './net.js';
 
@@ -201,7 +204,12 @@ interface QuorumLink {
   peer: string;
   /** The core closed it: nothing more is read from it. */
   closing: boolean;
+  /** While a snapshot is streamed on it: the messages sent after it, to follow it in order. */
+  backlog: ZabMessage[] | null;
 }
+
+/** Bytes queued on a socket beyond which a snapshot stream waits for it to drain. */
+const STREAM_QUEUE_BYTES = 4 * SNAPSHOT_PIECE_BYTES;
 
 /** Quorum-port links: accepted from learners while leading, or this learner's link to its leader. */
 export class QuorumLinks {
@@ -252,7 +260,40 @@ export class QuorumLinks {
 
   send(link: LinkId, msg: ZabMessage): void {
     const l = this.links.get(link);
-    if (l !== undefined) writeBounded(l.socket, encodeZabMessage(msg), this.opts.log, l.peer);
+    if (l === undefined) return;
+    if (l.backlog !== null) return this.holdBack(l, msg);
+    if (msg.type === 'SNAP') void this.stream(link, l, msg);
+    else writeBounded(l.socket, encodeZabMessage(msg), this.opts.log, l.peer);
+  }
+
+  /**
+   * Writes a SNAP and its snapshot a piece per event-loop turn (waiting while the learner is behind),
+   * so the leader keeps serving while it sends; the core hears of each piece and of the end.
+   */
+  private async stream(link: LinkId, l: QuorumLink, msg: ZabMessage): Promise<void> {
+    l.backlog = [];
+    const started = performance.now();
+    let bytes = 0;
+    for (const piece of zabMessagePieces(msg, SNAPSHOT_PIECE_BYTES)) {
+      if (l.closing || !l.socket.writable) return;
+      writeBounded(l.socket, piece, this.opts.log, l.peer);
+      bytes += piece.length;
+      this.opts.submit({ kind: 'quorumSnapshotProgress', link });
+      await nextWrite(l.socket);
+    }
+    const ms = Math.round(performance.now() - started);
+    this.opts.log.info({ peer: l.peer, bytes, ms }, `Sent a snapshot of ${bytes} bytes in ${ms} ms`);
+    const backlog = l.backlog;
+    l.backlog = null;
+    this.opts.submit({ kind: 'quorumSnapshotProgress', link });
+    for (const held of backlog) this.send(link, held);
+  }
+
+  private holdBack(l: QuorumLink, msg: ZabMessage): void {
+    l.backlog?.push(msg);
+    if ((l.backlog?.length ?? 0) <= MAX_SNAP_BACKLOG_MESSAGES) return;
+    this.opts.log.warn({ peer: l.peer }, 'Too many messages behind a snapshot; dropping the link');
+    l.socket.destroy();
   }
 
   /** Closes a link after what is queued on it; its quorumLinkDown follows like any other. */
@@ -291,13 +332,14 @@ export class QuorumLinks {
 
   private adopt(socket: Socket, peer: string): LinkId {
     const link = this.nextLink++;
-    const state: QuorumLink = { socket, peer, closing: false };
+    const state: QuorumLink = { socket, peer, closing: false, backlog: null };
     this.links.set(link, state);
     const decoder = new QuorumPacketDecoder();
     socket.on('data', (chunk: Buffer) => {
       if (state.closing) return;
       try {
         for (const msg of decoder.push(chunk)) this.opts.submit({ kind: 'quorumMessage', link, msg });
+        if (decoder.receivingSnapshot) this.opts.submit({ kind: 'quorumSnapshotProgress', link });
       } catch (err) {
         this.opts.log.warn({ peer, reason: String(err) }, 'Dropping quorum link after a malformed packet');
         socket.destroy();
@@ -312,4 +354,18 @@ export class QuorumLinks {
     this.opts.submit({ kind: 'quorumLinkUp', link });
     return link;
   }
+}
+
+/** Resolves on the next turn, or once the socket drains when much is queued on it (or it closes). */
+function nextWrite(socket: Socket): Promise<void> {
+  if (socket.writableLength <= STREAM_QUEUE_BYTES) return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    const done = (): void => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.once('drain', done);
+    socket.once('close', done);
+  });
 }

@@ -43,7 +43,7 @@ class PiecewiseSnapshot implements SnapshotJob {
     private readonly snapshot: SnapshotData,
     private readonly current: () => boolean,
   ) {
-    this.pieces = snapshotPieces(snapshot, SNAPSHOT_PIECE_BYTES);
+    this.pieces = (snapshot.encoded ?? snapshotPieces(snapshot, SNAPSHOT_PIECE_BYTES))[Symbol.iterator]();
   }
 
   step(): boolean {

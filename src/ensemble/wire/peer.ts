@@ -7,7 +7,7 @@ import { TruncatedError, WireError } from './errors.js';
 import { ByteQueue, frame } from './framing.js';
 import { JuteReader, JuteWriter, readId, writeIdList } from './jute.js';
 import { OpCode, type Id } from './records.js';
-import { decodeSnapshot, encodeSnapshot, type SnapshotData } from './snapshot.js';
+import { type SnapshotData, SnapshotStreamDecoder, snapSyncPieces } from './snapshot.js';
 import { decodeTxn, encodeTxn, readTxnRecord, txnTypeOf, writeTxnRecord } from './txn.js';
 
 // ---- election link ----
@@ -294,10 +294,14 @@ const MESSAGE_CODECS: { [T in ZabType]: MessageCodec<T> } = {
   TRUNC: zxidOnly('TRUNC'),
   COMMIT: zxidOnly('COMMIT'),
   ACK: zxidOnly('ACK'),
+  // As in ZooKeeper, the SNAP packet carries no data: the snapshot follows it on the stream
+  // (zabMessagePieces writes it, QuorumPacketDecoder reads it).
   SNAP: {
     code: PacketType.SNAP,
-    toPacket: (m) => packet(m.zxid, encodeSnapshot(m.snapshot)),
-    fromPacket: (p) => ({ type: 'SNAP', zxid: p.zxid, snapshot: decodeSnapshot(dataBuf(p)) }),
+    toPacket: (m) => packet(m.zxid),
+    fromPacket: () => {
+      throw new WireError('a SNAP packet is read with the snapshot that follows it');
+    },
   },
   PROPOSAL: txnCarrier('PROPOSAL'),
   INFORM: txnCarrier('INFORM'),
@@ -394,14 +398,28 @@ export function fromQuorumPacket(p: QuorumPacket): ZabMessage {
 }
 
 export function encodeZabMessage(m: ZabMessage): Buffer {
-  return encodeQuorumPacket(toQuorumPacket(m));
+  return Buffer.concat([...zabMessagePieces(m, Infinity)]);
 }
 
-/** Splits a quorum link's byte stream into messages; waits for whole packets, bounded in size. */
+/**
+ * A message's bytes in pieces of about `pieceBytes`, to write one at a time: the packet alone, or for
+ * SNAP the packet, then the snapshot in pieces and the mark ZooKeeper ends it with.
+ */
+export function* zabMessagePieces(m: ZabMessage, pieceBytes: number): Generator<Buffer, void, undefined> {
+  yield encodeQuorumPacket(toQuorumPacket(m));
+  if (m.type === 'SNAP') yield* snapSyncPieces(m.snapshot, pieceBytes);
+}
+
+/**
+ * Splits a quorum link's byte stream into messages; waits for whole packets, bounded in size. After a
+ * SNAP packet it reads the snapshot that follows a node at a time, and yields SNAP with it once whole.
+ */
 export class QuorumPacketDecoder {
   private readonly queue = new ByteQueue();
   /** Bytes the packet at the head of the queue needs at least (0: unknown yet). */
   private need = 0;
+  /** The SNAP being received: its zxid and the snapshot read so far. */
+  private snap: { zxid: bigint; decoder: SnapshotStreamDecoder } | null = null;
 
   constructor(private readonly maxBytes: number = MAX_QUORUM_PACKET_BYTES) {}
 
@@ -409,15 +427,36 @@ export class QuorumPacketDecoder {
     return this.queue.length;
   }
 
+  /** A snapshot is arriving: bytes keep coming though no message is complete yet. */
+  get receivingSnapshot(): boolean {
+    return this.snap !== null;
+  }
+
   push(chunk: Buffer): ZabMessage[] {
     this.queue.push(chunk);
     const out: ZabMessage[] = [];
-    while (this.queue.length > 0 && this.queue.length >= this.need) {
+    while (this.queue.length > 0) {
+      if (this.snap !== null) {
+        const snap = this.readSnapshot(this.snap);
+        if (snap === null) break;
+        out.push(snap);
+        continue;
+      }
+      if (this.queue.length < this.need) break;
       const p = this.nextPacket();
       if (p === null) break;
-      out.push(fromQuorumPacket(p));
+      if (p.type === PacketType.SNAP) this.snap = { zxid: p.zxid, decoder: new SnapshotStreamDecoder(this.maxBytes) };
+      else out.push(fromQuorumPacket(p));
     }
     return out;
+  }
+
+  private readSnapshot(snap: { zxid: bigint; decoder: SnapshotStreamDecoder }): ZabMessage | null {
+    const { used, snapshot } = snap.decoder.read(this.queue.contiguous());
+    this.queue.consume(used);
+    if (snapshot === null) return null;
+    this.snap = null;
+    return { type: 'SNAP', zxid: snap.zxid, snapshot };
   }
 
   private nextPacket(): QuorumPacket | null {

@@ -36,6 +36,7 @@ interface LearnerHandle {
   sid: number;
   observer: boolean;
   stage: LearnerStage;
+  /** When it was last heard from, or its snapshot last moved: the read timeout counts from here. */
   lastHeardAt: number;
   lastZxid: bigint;
 }
@@ -104,6 +105,15 @@ export class Leader {
   linkDown(link: LinkId): void {
     this.unidentified.delete(link);
     this.learners.delete(link);
+  }
+
+  /**
+   * A piece of a learner's snapshot went out: its sync deadline (initLimit ticks) counts from the last
+   * piece, as ZooKeeper's counts from when the leader finished writing the snapshot.
+   */
+  snapshotProgress(link: LinkId, now: number): void {
+    const h = this.learners.get(link);
+    if (h !== undefined) h.lastHeardAt = now;
   }
 
   receive(link: LinkId, msg: ZabMessage, now: number): void {

@@ -58,6 +58,11 @@ export class Learner {
     if (link === this.link) this.lose('Connection to the leader closed');
   }
 
+  /** Part of a snapshot arrived: the leader is not silent (ZooKeeper's read timeout counts from each read). */
+  snapshotProgress(link: LinkId, now: number): void {
+    if (link === this.link) this.lastHeardAt = now;
+  }
+
   tick(now: number): void {
     const { tickMs, initLimit, syncLimit } = this.opts;
     const limit = (this.zabPhase === 'broadcast' ? syncLimit : initLimit) * tickMs;
