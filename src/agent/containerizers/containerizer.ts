@@ -59,7 +59,8 @@ function taskPorts(task: AgentTask): number[] {
 export function taskEnvironment(task: AgentTask, o: EnvironmentOptions): Record<string, string> {
   const taskId = task.info.task_id.value;
   const ports = taskPorts(task);
-  const env: Record<string, string> = {
+  // Null prototype: a task's variable may be named __proto__ and must be kept like any other.
+  const env: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
     MESOS_SANDBOX: o.sandbox,
     MESOS_DIRECTORY: task.sandbox,
     MESOS_TASK_ID: taskId,
@@ -68,7 +69,7 @@ export function taskEnvironment(task: AgentTask, o: EnvironmentOptions): Record<
     MESOS_AGENT_ID: o.agentId,
     MESOS_CONTAINER_ID: task.containerId,
     HOST: o.host,
-  };
+  });
   if (ports.length > 0) {
     env['PORTS'] = ports.join(',');
     env['PORT'] = String(ports[0]);
