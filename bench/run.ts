@@ -5,6 +5,7 @@ import { runEnsembleSuite } from './ensemble.js';
 import { renderMarathonReport, runMarathonSuite } from './marathon.js';
 import { renderMesosReport, runMesosSuite } from './mesos.js';
 import { renderEnsembleReport } from './report.js';
+import { renderSnapReport, runSnapSuite } from './snap.js';
 
 interface BenchOptions {
   measureSeconds: number;
@@ -41,6 +42,16 @@ const SUITES: Record<string, Suite> = {
       return { figures, report: renderMesosReport(figures) };
     },
     defaultRuns: 10,
+  },
+  snap: {
+    async run(options) {
+      const figures = await runSnapSuite({
+        zookeeper: options.zookeeper,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      return { figures, report: renderSnapReport(figures) };
+    },
+    defaultRuns: 1,
   },
   marathon: {
     async run() {

@@ -6,33 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMITTED_LOG_FOR_DIFF } from '../../src/common/limits.js';
 import { LOOPBACK } from '../../src/common/ports.js';
 import { ZkClient } from '../../src/ensemble/client/index.js';
-import type { Op } from '../../src/ensemble/client/ops.js';
 import { TestEnsemble, waitUntil } from '../helpers/ensemble.js';
+import { createZnodes, steadyWriter } from '../helpers/znode-load.js';
 
 const ZNODES = 100_000;
-const PER_MULTI = 1_000;
 /** The longest a write may wait while the follower rejoins (the issue's bound; ZooKeeper's own is 30–80 ms). */
 const MAX_WRITE_WAIT_MS = 100;
-
-/** Writes one znode over and over, one write at a time, keeping each write's latency. */
-function steadyWriter(client: ZkClient): { latencies: number[]; stop: () => Promise<void> } {
-  const latencies: number[] = [];
-  let running = true;
-  const loop = (async () => {
-    for (let i = 0; running; i++) {
-      const started = performance.now();
-      await client.setData('/load', Buffer.from(String(i)));
-      latencies.push(performance.now() - started);
-    }
-  })();
-  return {
-    latencies,
-    stop: async () => {
-      running = false;
-      await loop;
-    },
-  };
-}
 
 describe('a follower rejoining by SNAP under load', () => {
   let ensemble: TestEnsemble;
@@ -42,16 +21,7 @@ describe('a follower rejoining by SNAP under load', () => {
     ensemble = await TestEnsemble.start();
     const leader = await ensemble.waitForQuorum();
     client = await ZkClient.connect(`${LOOPBACK}:${ensemble.clientPort(leader)}`);
-    await client.create('/bulk', null);
-    await client.create('/load', null);
-    for (let first = 0; first < ZNODES; first += PER_MULTI) {
-      const ops: Op[] = Array.from({ length: PER_MULTI }, (_, i) => ({
-        op: 'create',
-        path: `/bulk/n-${first + i}`,
-        data: Buffer.from(`value of znode ${first + i}`),
-      }));
-      await client.multi(ops);
-    }
+    await createZnodes(client, ZNODES);
   }, 120_000);
 
   afterAll(async () => {
