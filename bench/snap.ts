@@ -15,13 +15,13 @@ const ZNODES = 100_000;
 const TICK_MS = 100;
 /** Writes after the follower's kill: well past what a leader keeps for a DIFF. */
 const WRITES_WHILE_DOWN = COMMITTED_LOG_FOR_DIFF * 4;
-/** How long writes are watched after the rejoined member serves again. */
+/** How long writes are watched after the rejoined member follows again. */
 const AFTER_REJOIN_MS = 1_000;
 
 export interface SnapFigures {
   znodes: number;
   tickMs: number;
-  /** Per system: write latencies (ms) from the follower's restart until AFTER_REJOIN_MS after it serves. */
+  /** Per system: write latencies (ms) from the follower's restart until AFTER_REJOIN_MS after it follows again. */
   systems: { name: string; latencies: number[]; rejoinMs: number }[];
   skipped?: string;
 }
@@ -61,6 +61,7 @@ async function measure(
       const from = writer.latencies.length;
       const started = performance.now();
       await ensemble.restart(follower.id);
+      await waitSettled(ensemble);
       const rejoinMs = performance.now() - started;
       await new Promise((resolve) => setTimeout(resolve, AFTER_REJOIN_MS));
       await writer.stop();
@@ -91,7 +92,7 @@ export function renderSnapReport(f: SnapFigures): string {
         row('longest write wait', (i) => sorted[i]?.at(-1) ?? 0),
         row('p99 write', (i) => percentile(sorted[i] ?? [], 0.99)),
         row('median write', (i) => percentile(sorted[i] ?? [], 0.5)),
-        row('restart → serving', (i) => f.systems[i]?.rejoinMs ?? 0),
+        row('restart → following again', (i) => f.systems[i]?.rejoinMs ?? 0),
       ],
     ),
     ...(f.skipped === undefined ? [] : [`zookeeper 3.8 not run: ${f.skipped}`]),
