@@ -9,6 +9,7 @@ import { MAX_CONCURRENT_LAUNCHES_PER_AGENT } from '../common/limits.js';
 import { errorMessage } from '../common/errors.js';
 import { createLogger, type Logger } from '../common/logging.js';
 import { LOOPBACK } from '../common/ports.js';
+import { MESOS_DIALECT, requestGuard } from '../common/request-guard.js';
 import { parseAttributeText } from '../master/core/resources.js';
 import { isTerminalState } from '../master/core/v1.js';
 import { MESOS_VERSION } from '../master/info.js';
@@ -210,6 +211,11 @@ export class Agent {
         pid: `slave(1)@${host}:${this.config.port}`,
         flags: this.flags(),
         build: { version: MESOS_VERSION, build_date: '', build_time: 0, build_user: '' },
+      }),
+      guard: requestGuard({
+        dialect: MESOS_DIALECT,
+        log: this.logger,
+        site: { hostnames: [host, this.config.hostname], ports: this.config.sitePorts ?? [] },
       }),
     });
     return new Promise((resolve, reject) => {

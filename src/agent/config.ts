@@ -68,6 +68,8 @@ export interface AgentWorkerConfig {
   host?: string;
   /** Name advertised to the master; default the bind address. */
   hostname?: string;
+  /** Ports of the cluster's web servers, whose pages may drive this one (see common/request-guard.ts). */
+  sitePorts?: number[];
   /** `zk://host:port,…/mesos`: where the leading master is detected. */
   zk: string;
   /** Mesos --work_dir: sandboxes under `slaves/`, the checkpoint under `meta/`. Must differ per agent. */

@@ -1,11 +1,13 @@
 // The agent's HTTP endpoints: `/slave(1)/state` (≡ `/state`), `/slave(1)/health`, `/metrics/snapshot`
-// and `/files/browse|read|download|debug` over sandboxes only; JSON answers honour `?jsonp=`.
+// and `/files/browse|read|download|debug` over sandboxes only; JSON answers honour `?jsonp=`; every request
+// passes the request guard first.
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { errorMessage } from '../common/errors.js';
 import { MAX_FILES_READ_BYTES } from '../common/limits.js';
+import type { RequestGuard } from '../common/request-guard.js';
 import type { AgentView } from './core/agent.js';
 import { agentMetrics, agentState, type StateExtras } from './core/view.js';
 import { attachedSandboxes, browse, resolveSandboxPath } from './files.js';
@@ -16,6 +18,7 @@ export interface AgentHttpOptions {
   extras(): StateExtras;
   /** Seconds since the agent started. */
   uptimeSecs(): number;
+  guard: RequestGuard;
 }
 
 type Handler = (req: Request, res: Response, o: AgentHttpOptions) => Promise<void> | void;
@@ -114,6 +117,7 @@ const ROUTES: Record<string, Handler> = {
 export function agentApp(o: AgentHttpOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(o.guard.http);
   app.use((req, res, next) => {
     // Some clients escape the parentheses of `/slave(1)/…`.
     const path = req.path.replace(/%28/gi, '(').replace(/%29/gi, ')');

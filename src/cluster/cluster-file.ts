@@ -1,12 +1,12 @@
 // The cluster file (cluster.json): the layout of the ensemble, masters and agents, and how to reach
 // the running supervisor (pid, control API URL and token). Written atomically, readable only by its owner.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UserError } from '../common/errors.js';
 import { parseZkUrl } from '../master/zk-url.js';
 import type { PortRange } from './core/layout.js';
 import type { MemberRole } from './member-config.js';
-import { nameFlag, type ClusterPaths } from './paths.js';
+import { makeClusterDir, nameFlag, PRIVATE_FILE_MODE, type ClusterPaths } from './paths.js';
 import type { ProfileName } from './spec.js';
 
 export interface MemberLayout {
@@ -81,9 +81,9 @@ export function readClusterFile(paths: ClusterPaths): ClusterFile | null {
 }
 
 export function writeClusterFile(paths: ClusterPaths, file: ClusterFile): void {
-  mkdirSync(dirname(paths.clusterFile), { recursive: true });
+  makeClusterDir(paths);
   const tmp = `${paths.clusterFile}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
   renameSync(tmp, paths.clusterFile);
 }
 

@@ -1,11 +1,11 @@
-// The control API: HTTP on 127.0.0.1, bearer token from the cluster file. The CLI (src/api/control.ts)
-// uses it to read status, kill and start components, follow the timeline and stop the cluster.
-import { timingSafeEqual } from 'node:crypto';
+// The control API: HTTP on 127.0.0.1 behind the request guard, bearer token from the cluster file. The CLI
+// (src/api/control.ts) uses it to read status, kill and start components, follow the timeline and stop the cluster.
 import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { UserError, errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/logging.js';
 import { LOOPBACK } from '../common/ports.js';
+import { CONTROL_DIALECT, requestGuard, sameSecret, type Site } from '../common/request-guard.js';
 import type { TimelineStore } from './timeline-store.js';
 import type { ClusterStatus, KillResult, StartResult } from './status.js';
 
@@ -30,11 +30,13 @@ export interface ControlServerOptions {
   target: ControlTarget;
   token: string;
   log: Logger;
+  site: Site;
 }
 
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
   const { target } = options;
   const app = express();
+  app.use(requestGuard({ dialect: CONTROL_DIALECT, log: options.log, site: options.site }).http);
   app.use(requireToken(options.token));
   app.get('/status', async (_req, res) => void res.json(await target.status()));
   app.post('/kill/:name', async (req, res) => void res.json(await target.kill(req.params['name'] ?? '')));
@@ -71,13 +73,6 @@ export function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
-}
-
-/** Whether `given` is `expected`, compared in constant time. */
-export function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** Answers 401 unless the request carries `Authorization: Bearer <token>`. */

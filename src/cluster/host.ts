@@ -5,6 +5,7 @@ import { fork } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { PRIVATE_FILE_MODE } from './paths.js';
 
 export type HostState = 'starting' | 'running' | 'killed' | 'exited';
 
@@ -162,7 +163,7 @@ export class ForkHost extends HostBase {
   protected launch(wiring: LaunchWiring): Launched {
     const { modulePath, args, outputFile, execArgv } = this.forkOptions;
     mkdirSync(dirname(outputFile), { recursive: true });
-    const out = openSync(outputFile, 'a');
+    const out = openSync(outputFile, 'a', PRIVATE_FILE_MODE);
     try {
       // Own process group: a Ctrl-C in the terminal reaches the supervisor only, which then stops
       // members in order. Members still die with the supervisor (IPC disconnect, see member-config).

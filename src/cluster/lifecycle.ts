@@ -2,14 +2,14 @@
 // background process of `up --detach`), spawn that background process and wait until the cluster is
 // ready, stop a running cluster, and purge one (the tasks its agents left running, then its directory).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ControlClient } from '../api/control.js';
 import { UserError } from '../common/errors.js';
 import { createLogger } from '../common/logging.js';
 import { type ClusterFile, isAlive, readClusterFile, runningCluster } from './cluster-file.js';
 import { type StoppedTasks, stopLeftoverTasks } from './leftover-tasks.js';
-import { nameFlag, packagePath, type ClusterPaths } from './paths.js';
+import { makeClusterDir, nameFlag, packagePath, PRIVATE_FILE_MODE, type ClusterPaths } from './paths.js';
 import { ensembleWriteProbe } from './readiness.js';
 import { clusterSpec, type ClusterSpec } from './spec.js';
 import type { ClusterStatus } from './status.js';
@@ -105,8 +105,8 @@ async function waitingOf(file: ClusterFile): Promise<string | null> {
 }
 
 function spawnSupervisor({ paths, spec }: UpOptions): ChildProcess {
-  mkdirSync(paths.logsDir, { recursive: true });
-  const out = openSync(paths.output('supervisor'), 'a');
+  makeClusterDir(paths);
+  const out = openSync(paths.output('supervisor'), 'a', PRIVATE_FILE_MODE);
   try {
     const args = ['up', '--supervise', '--name', paths.name, ...specArgs(spec)];
     const child = spawn(process.execPath, [packagePath('bin', 'run.js'), ...args], {

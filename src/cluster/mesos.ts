@@ -81,6 +81,8 @@ export interface MesosOptions {
   /** `zk://…/mesos`. */
   zk: string;
   layout: MesosLayout;
+  /** Ports of the cluster's web servers, handed to each master and agent for its request guard. */
+  sitePorts: number[];
   log: Logger;
   /** Timeline entries produced by what masters and agents report. */
   observe(entries: TimelineEntry[]): void;
@@ -223,10 +225,11 @@ export class MesosComponents {
   }
 
   private masterHost(m: MasterLayout): WorkerHost {
-    const { spec, paths, zk } = this.options;
+    const { spec, paths, zk, sitePorts } = this.options;
     const config: MasterWorkerConfig = {
       name: m.name,
       port: m.port,
+      sitePorts,
       zk,
       timing: spec.masterTiming,
       logFile: paths.log(m.name),
@@ -243,10 +246,11 @@ export class MesosComponents {
   }
 
   private agentHost(a: AgentLayout): WorkerHost {
-    const { spec, paths, zk } = this.options;
+    const { spec, paths, zk, sitePorts } = this.options;
     const config: AgentWorkerConfig = {
       name: a.name,
       port: a.port,
+      sitePorts,
       zk,
       workDir: a.workDir,
       resources: a.resources,

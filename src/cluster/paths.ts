@@ -1,11 +1,16 @@
 // Where a cluster lives on disk: $MINICLUSTER_HOME/<name>/ (default ~/.minicluster) with the
-// cluster file, the event timeline, member data dirs, agent work dirs and per-component logs beneath it.
+// cluster file, the event timeline, member data dirs, agent work dirs and per-component logs beneath it,
+// all readable by their owner only (logs name task commands and environments).
+import { chmodSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../common/errors.js';
 
 export const DEFAULT_CLUSTER_NAME = 'default';
+/** Modes of what minicluster creates under a cluster's directory. */
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
 
 export interface ClusterPaths {
   name: string;
@@ -57,6 +62,12 @@ export function clusterPaths(name: string, env: NodeJS.ProcessEnv = process.env)
     memberDataDir: (sid) => join(dir, `zk-${sid}`),
     agentWorkDir: (agent) => join(dir, agent),
   };
+}
+
+/** Creates the cluster's directory and its logs directory owner-only (0700), and makes an older one private too. */
+export function makeClusterDir(paths: ClusterPaths): void {
+  mkdirSync(paths.logsDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  chmodSync(paths.dir, PRIVATE_DIR_MODE);
 }
 
 /** A file of this package (compiled or source tree alike: this module sits two levels down). */

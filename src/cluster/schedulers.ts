@@ -40,6 +40,8 @@ export interface SchedulerOptions {
   /** `zk://…/mesos`; the schedulers keep their state under `/marathon` of the same ensemble. */
   zk: string;
   layout: SchedulerLayout[];
+  /** Ports of the cluster's web servers, handed to each scheduler for its request guard. */
+  sitePorts: number[];
   log: Logger;
   observe(entries: TimelineEntry[]): void;
 }
@@ -155,6 +157,7 @@ export class SchedulerComponents {
     const config: SchedulerWorkerConfig = {
       name: s.name,
       port: s.port,
+      sitePorts: this.options.sitePorts,
       master: zk,
       zk: zk.replace(/\/[^/]*$/, '/marathon'),
       zkSessionTimeoutMs: spec.marathon.zkSessionTimeoutMs,

@@ -33,7 +33,7 @@ import {
   type ServerEntry,
 } from './member-config.js';
 import { MesosComponents, agentSlices, layoutMesos, type MesosLayout } from './mesos.js';
-import { packagePath, type ClusterPaths } from './paths.js';
+import { makeClusterDir, packagePath, type ClusterPaths } from './paths.js';
 import { LEADING_SCHEDULER, SchedulerComponents, layoutSchedulers } from './schedulers.js';
 import type { ClusterSpec } from './spec.js';
 import type { ClusterStatus, EnsembleMemberStatus, KillResult, StartResult } from './status.js';
@@ -66,6 +66,8 @@ export class Supervisor implements ControlTarget {
   private readonly schedulers: SchedulerComponents;
   /** `zk://…/mesos`: our ensemble, or the ZooKeeper given with --zk. */
   private readonly zk: string;
+  /** The ports of the web servers (masters, agents, schedulers, dashboard): their pages may drive each other. */
+  private readonly sitePorts: number[];
   private readonly changes = new EventEmitter();
   private readonly token = randomBytes(24).toString('hex');
   private readonly startedAt = Date.now();
@@ -80,7 +82,7 @@ export class Supervisor implements ControlTarget {
   /** Lays the cluster out: previous ports and port slices are kept where still free, other clusters' are avoided. */
   static async prepare(options: SupervisorOptions): Promise<Supervisor> {
     const { paths, spec } = options;
-    mkdirSync(paths.logsDir, { recursive: true });
+    makeClusterDir(paths);
     const previous = readClusterFile(paths);
     const others = otherClusters(paths);
     // A slice must not hold a port another cluster's components listen on.
@@ -110,11 +112,18 @@ export class Supervisor implements ControlTarget {
     this.closed = new Promise((resolve) => (this.markClosed = resolve));
     for (const member of layout) this.hosts.set(member.name, this.createHost(member));
     this.zk = options.spec.externalZk ?? `zk://${connectString(layout)}/mesos`;
+    this.sitePorts = [
+      ...mesosLayout.masters.map((m) => m.port),
+      ...mesosLayout.agents.map((a) => a.port),
+      ...schedulerLayout.map((s) => s.port),
+      dashboardPort,
+    ];
     this.mesos = new MesosComponents({
       paths: options.paths,
       spec: options.spec,
       zk: this.zk,
       layout: mesosLayout,
+      sitePorts: this.sitePorts,
       log: options.log,
       observe: (entries) => this.note(entries),
     });
@@ -123,6 +132,7 @@ export class Supervisor implements ControlTarget {
       spec: options.spec,
       zk: this.zk,
       layout: schedulerLayout,
+      sitePorts: this.sitePorts,
       log: options.log,
       observe: (entries) => this.note(entries),
     });
@@ -132,13 +142,15 @@ export class Supervisor implements ControlTarget {
   async up(): Promise<ClusterStatus> {
     const { paths, spec } = this.options;
     this.record({ type: 'cluster-starting', cluster: paths.name, profile: spec.profile });
-    this.control = await startControlServer({ target: this, token: this.token, log: this.options.log });
+    const site = { ports: this.sitePorts };
+    this.control = await startControlServer({ target: this, token: this.token, log: this.options.log, site });
     this.dashboard = await startDashboard({
       target: this,
       changes: this.changes,
       port: this.dashboardPort,
       token: this.token,
       log: this.options.log,
+      site,
     });
     this.writeFile();
     const deadline = this.startedAt + spec.readyTimeoutMs;

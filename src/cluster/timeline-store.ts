@@ -3,6 +3,7 @@
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { MAX_TIMELINE_EVENTS } from '../common/limits.js';
 import type { TimelineEntry, TimelineEvent } from './core/timeline.js';
+import { PRIVATE_FILE_MODE } from './paths.js';
 
 export type TimelineListener = (event: TimelineEvent) => void;
 
@@ -38,7 +39,7 @@ export class TimelineStore {
     const event: TimelineEvent = { ...entry, seq: (this.events.at(-1)?.seq ?? 0) + 1 };
     this.events.push(event);
     if (this.events.length > MAX_TIMELINE_EVENTS) this.dropOldest();
-    else appendFileSync(this.file, `${JSON.stringify(event)}\n`);
+    else appendFileSync(this.file, `${JSON.stringify(event)}\n`, { mode: PRIVATE_FILE_MODE });
     for (const listener of this.listeners) listener(event);
     return event;
   }
@@ -61,7 +62,7 @@ export class TimelineStore {
 
   private rewrite(): void {
     const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, this.events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    writeFileSync(tmp, this.events.map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: PRIVATE_FILE_MODE });
     renameSync(tmp, this.file);
   }
 }

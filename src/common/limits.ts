@@ -6,8 +6,12 @@ export const MAX_FRAME_BYTES = 0xfffff;
 export const MAX_OUTSTANDING_PER_CONNECTION = 1000;
 /** ZooKeeper's globalOutstandingLimit: requests in flight on one member across all connections. */
 export const MAX_OUTSTANDING_PER_MEMBER = 1000;
-/** Client connections one member accepts (ZooKeeper: maxClientCnxns per IP, 60). */
+/** Client connections one member accepts from all addresses together. */
 export const MAX_CLIENT_CONNECTIONS = 1024;
+/** Client connections one member accepts from one address (ZooKeeper's maxClientCnxns, 60); more are reset. */
+export const MAX_CLIENT_CONNECTIONS_PER_ADDRESS = 60;
+/** How long a client connection may sit idle before its ConnectRequest (ZooKeeper's sessionlessCnxnTimeout, 10 s). */
+export const SESSIONLESS_CONNECTION_TIMEOUT_MS = 10_000;
 /** Bytes queued for one peer link before it is considered stuck and dropped. */
 export const MAX_PEER_QUEUE_BYTES = 64 * 1024 * 1024;
 /** Committed txns kept in memory by a leader for DIFF sync (ZooKeeper's commitLogCount, 500). */
@@ -170,3 +174,7 @@ export const MARATHON_MAX_NETWORK_NAME_LENGTH = 63;
  * string passed to a program (MAX_ARG_STRLEN) even when every character takes 3 bytes in UTF-8.
  */
 export const MAX_APP_STRING_LENGTH = 16 * 1024;
+/** Distinct foreign Hosts and Origins a server logs once each when it refuses them; beyond, it refuses silently. */
+export const MAX_LOGGED_REFUSALS = 100;
+/** Characters of a refused Host or Origin header quoted in a log line or an answer. */
+export const MAX_LOGGED_HEADER_CHARS = 200;

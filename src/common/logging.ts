@@ -2,12 +2,13 @@
 // mirrored to the terminal in a readable form for a foreground `up`.
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { PRIVATE_FILE_MODE } from '../cluster/paths.js';
 
 export type { Logger } from 'pino';
 
 export interface LoggerOptions {
   component: string;
-  /** JSON log file; its directory is created if missing. */
+  /** JSON log file, readable by its owner only; its directory is created if missing. */
   file: string;
   level?: pino.Level;
   /** Also print warnings and errors, human-readable, on stderr. */
@@ -18,7 +19,12 @@ export interface LoggerOptions {
 
 export function createLogger(options: LoggerOptions): Logger {
   const level = options.level ?? 'info';
-  const file = pino.destination({ dest: options.file, mkdir: true, sync: options.sync ?? false });
+  const file = pino.destination({
+    dest: options.file,
+    mkdir: true,
+    sync: options.sync ?? false,
+    mode: PRIVATE_FILE_MODE,
+  });
   const streams: pino.StreamEntry[] = [{ level, stream: file }];
   if (options.terminal === true) {
     streams.push({

@@ -1,9 +1,11 @@
 // The agent link of one master: a WebSocket server at AGENT_LINK_PATH on its HTTP port, one JSON
-// message per frame, a connection id per link for the core's inputs; refused links are closed at once.
+// message per frame, a connection id per link for the core's inputs; upgrades the request guard refuses are
+// answered with its status, refused links are closed at once.
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { MAX_AGENT_LINK_BUFFER_BYTES, MAX_AGENT_MESSAGE_BYTES } from '../common/limits.js';
 import type { Logger } from '../common/logging.js';
+import type { RequestGuard } from '../common/request-guard.js';
 import { AGENT_LINK_PATH, type AgentToMaster, type MasterToAgent } from './core/protocol.js';
 import { agentInfo, frameworkInfo, id, list, obj, str, task, taskState, taskStatus, type Check } from './shape.js';
 
@@ -16,6 +18,8 @@ export interface Refusal {
 export interface AgentLinkOptions {
   server: Server;
   log: Logger;
+  /** Screens each upgrade request before the WebSocket handshake. */
+  guard: RequestGuard;
   /** Asked for every new link: null keeps it open. */
   admit: () => Refusal | null;
   /** `remoteIp`: the agent's address as this master sees it. */
@@ -36,6 +40,11 @@ export class AgentLink {
       server: options.server,
       path: AGENT_LINK_PATH,
       maxPayload: MAX_AGENT_MESSAGE_BYTES,
+      verifyClient: ({ req }, done) => {
+        const refusal = options.guard.upgrade(req);
+        if (refusal === null) done(true);
+        else done(false, refusal.status, refusal.message);
+      },
     });
     this.wss.on('connection', (ws, req) => this.accept(ws, req));
   }

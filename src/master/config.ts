@@ -49,6 +49,8 @@ export interface MasterWorkerConfig {
   host?: string;
   /** Name advertised in MasterInfo and redirects; default the bind address. */
   hostname?: string;
+  /** Ports of the cluster's web servers, whose pages may drive this one (see common/request-guard.ts). */
+  sitePorts?: number[];
   /** `zk://host:port,…/mesos` (optionally `zk://user:pass@…`). */
   zk: string;
   timing: MasterTiming;

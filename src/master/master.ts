@@ -7,6 +7,7 @@ import { errorMessage } from '../common/errors.js';
 import type { ZkClient } from '../ensemble/client/index.js';
 import type { Logger } from '../common/logging.js';
 import { LOOPBACK } from '../common/ports.js';
+import { MESOS_DIALECT, requestGuard } from '../common/request-guard.js';
 import { AgentLink, GOING_AWAY_CLOSE_CODE, type Refusal } from './agent-link.js';
 import type { MasterWorkerConfig } from './config.js';
 import { NOT_LEADER_CLOSE_CODE, RECOVERING_CLOSE_CODE, type AgentToMaster } from './core/protocol.js';
@@ -62,10 +63,16 @@ export class Master implements MasterHttpTarget {
     this.info = masterInfo({ id: randomUUID(), ip: host, port: config.port, hostname: config.hostname ?? host });
     this.identity = identityOf(config, this.zk);
     this.streams = new SchedulerStreams((streamId) => this.submit({ kind: 'streamClosed', streamId }));
-    this.server = createServer(createMasterApp(this));
+    const guard = requestGuard({
+      dialect: MESOS_DIALECT,
+      log,
+      site: { hostnames: [host, config.hostname], ports: config.sitePorts ?? [] },
+    });
+    this.server = createServer(createMasterApp(this, guard));
     this.agents = new AgentLink({
       server: this.server,
       log,
+      guard,
       admit: () => this.agentRefusal(),
       onMessage: (connection, message, remoteIp) => this.submit(agentInput(connection, message, remoteIp)),
       onClose: (connection) => this.submit({ kind: 'agentDisconnected', connection }),

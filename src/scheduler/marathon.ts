@@ -8,6 +8,7 @@ import { ChangeReporter } from '../common/change-reporter.js';
 import { errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/logging.js';
 import { LOOPBACK } from '../common/ports.js';
+import { MARATHON_DIALECT, requestGuard } from '../common/request-guard.js';
 import { MARATHON_MAX_VERSIONS, SERVICE_PORT_MAX, SERVICE_PORT_MIN } from '../common/limits.js';
 import { parseZkUrl } from '../master/zk-url.js';
 import type { ApiError, Output, SchedulerInput } from './core/messages.js';
@@ -65,13 +66,20 @@ export class Marathon {
     });
     this.election.on('change', (state) => this.electionChanged(state));
     this.server = createServer(
-      createMarathonApp({
-        leadership: () => this.leadership(),
-        events: this.bus,
-        flags: this.flags,
-        mesosLeaderUiUrl: () => this.term?.masterUrl ?? null,
-        now: () => Date.now(),
-      }),
+      createMarathonApp(
+        {
+          leadership: () => this.leadership(),
+          events: this.bus,
+          flags: this.flags,
+          mesosLeaderUiUrl: () => this.term?.masterUrl ?? null,
+          now: () => Date.now(),
+        },
+        requestGuard({
+          dialect: MARATHON_DIALECT,
+          log,
+          site: { hostnames: [config.host], ports: config.sitePorts ?? [] },
+        }),
+      ),
     );
   }
 

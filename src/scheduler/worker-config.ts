@@ -9,6 +9,8 @@ export interface SchedulerWorkerConfig {
   port: number;
   /** Address to bind and advertise; default 127.0.0.1. */
   host?: string;
+  /** Ports of the cluster's web servers, whose pages may drive this one (see common/request-guard.ts). */
+  sitePorts?: number[];
   /** Marathon's --master: `zk://…/mesos` or `http://host:port` of a master. */
   master: string;
   /** Marathon's --zk: `zk://…/marathon` (state under `<path>/state`, election under `<path>/leader-curator`). */

@@ -2,7 +2,9 @@
 // deterministic MesosSim (two agents, offers, STAGING → RUNNING); plus standbys that proxy to it.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import pino from 'pino';
 import { MarathonClient } from '../../src/api/marathon.js';
+import { MARATHON_DIALECT, requestGuard } from '../../src/common/request-guard.js';
 import type { Output } from '../../src/scheduler/core/messages.js';
 import type { MarathonEvent } from '../../src/scheduler/core/model.js';
 import { createMarathonApp } from '../../src/scheduler/http/app.js';
@@ -55,7 +57,8 @@ interface Served {
 }
 
 async function serve(ctx: MarathonHttpContext): Promise<Served> {
-  const server = http.createServer(createMarathonApp(ctx));
+  const guard = requestGuard({ dialect: MARATHON_DIALECT, log: pino({ level: 'silent' }) });
+  const server = http.createServer(createMarathonApp(ctx, guard));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   ctx.flags.httpPort = (server.address() as AddressInfo).port;
   return { server, url: `http://127.0.0.1:${ctx.flags.httpPort}` };

@@ -1,6 +1,7 @@
 // The HTTP endpoints of one master (express): Mesos's paths under /master/ and, by delegation, at the
 // top level; leader-only ones answered with 307 to the leading master (503 while none is known);
-// JSON or JSONP (`?jsonp=`); the v1 scheduler API is in scheduler.ts; the web UI (ui/master) at `/`.
+// JSON or JSONP (`?jsonp=`); the v1 scheduler API is in scheduler.ts; the web UI (ui/master) at `/`; every
+// request passes the request guard first.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { MasterView } from '../core/master.js';
 import type { Call, MasterInfo } from '../core/v1.js';
@@ -18,6 +19,7 @@ import type { CallAnswer } from '../leading.js';
 import { schedulerRoute } from './scheduler.js';
 import type { SchedulerStreams } from './streams.js';
 import { queryParam, sendJson } from '../../common/jsonp.js';
+import type { RequestGuard } from '../../common/request-guard.js';
 import { uiRouter } from '../../common/ui-assets.js';
 
 export type HttpRole =
@@ -41,10 +43,11 @@ export interface MasterHttpTarget {
 type Json = Record<string, unknown>;
 type LeadingHandler = (view: MasterView, req: Request) => Json;
 
-export function createMasterApp(target: MasterHttpTarget): express.Express {
+export function createMasterApp(target: MasterHttpTarget, guard: RequestGuard): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
+  app.use(guard.http);
   const master = masterRoutes(target);
   app.use('/master', master);
   app.get('/metrics/snapshot', (req, res) => sendJson(req, res, metrics(target)));

@@ -4,13 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { MAX_SCHEDULER_CALL_BYTES } from '../../common/limits.js';
+import { MESOS_DIALECT } from '../../common/request-guard.js';
 import type { Call } from '../core/v1.js';
 import { NotLeadingError, type CallAnswer } from '../leading.js';
 import type { MasterHttpTarget } from './app.js';
 import { parseCall } from './call-shape.js';
 
 const JSON_TYPE = 'application/json';
-const PROTOBUF_TYPE = 'application/x-protobuf';
 const STREAM_ID_HEADER = 'Mesos-Stream-Id';
 
 const readBody = express.text({ type: () => true, limit: MAX_SCHEDULER_CALL_BYTES });
@@ -20,7 +20,7 @@ export async function schedulerRoute(target: MasterHttpTarget, req: Request, res
     res.set('Allow', 'POST');
     return plain(res, 405, `Expecting one of { 'POST' }, but received '${req.method}'`);
   }
-  const problem = contentProblem(req.get('Content-Type'));
+  const problem = MESOS_DIALECT.bodyProblem(req.get('Content-Type'));
   if (problem !== null) return plain(res, problem.status, problem.message);
   await new Promise<void>((resolve, reject) =>
     readBody(req, res, (err?: unknown) => (err === undefined ? resolve() : reject(err))),
@@ -30,13 +30,6 @@ export async function schedulerRoute(target: MasterHttpTarget, req: Request, res
   if (parsed.call.type === 'SUBSCRIBE') return subscribe(target, req, res, parsed.call);
   const answer = await answerOf(target.schedulerCall(req.get(STREAM_ID_HEADER) ?? null, parsed.call));
   plain(res, answer.status, answer.message ?? '');
-}
-
-function contentProblem(contentType: string | undefined): { status: number; message: string } | null {
-  if (contentType === undefined) return { status: 400, message: "Expecting 'Content-Type' to be present" };
-  if (contentType === JSON_TYPE) return null;
-  if (contentType === PROTOBUF_TYPE) return { status: 415, message: `This master accepts calls as ${JSON_TYPE} only` };
-  return { status: 415, message: `Expecting 'Content-Type' of ${JSON_TYPE} or ${PROTOBUF_TYPE}` };
 }
 
 async function subscribe(target: MasterHttpTarget, req: Request, res: Response, call: Call): Promise<void> {

@@ -1,7 +1,8 @@
-// The Marathon v2 REST API of one scheduler (express): the web UI at /ui/, standby proxying, the leader's
-// headers, bounded JSON bodies, the resource routers, /v2/events, JSON 404s for unknown URIs and JSON errors.
+// The Marathon v2 REST API of one scheduler (express): the request guard, the web UI at /ui/, standby proxying,
+// the leader's headers, bounded JSON bodies, the resource routers, /v2/events, JSON 404s and JSON errors.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { MAX_MARATHON_BODY_BYTES } from '../../common/limits.js';
+import type { RequestGuard } from '../../common/request-guard.js';
 import { appsRouter } from './apps.js';
 import type { MarathonHttpContext } from './context.js';
 import { deploymentsRouter } from './deployments.js';
@@ -14,10 +15,11 @@ import { systemRouter } from './system.js';
 import { tasksRouter } from './tasks.js';
 import { marathonUi } from './ui.js';
 
-export function createMarathonApp(ctx: MarathonHttpContext): express.Express {
+export function createMarathonApp(ctx: MarathonHttpContext, guard: RequestGuard): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
+  app.use(guard.http);
   app.use(marathonUi());
   app.use(standbyProxy(ctx));
   app.use((_req, res, next) => {

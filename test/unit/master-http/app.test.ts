@@ -1,7 +1,9 @@
 // The master's HTTP app against a fake master: redirects and 503s by role, JSONP, and the scheduler
 // API's stream handling (events framed as RecordIO after the 200, closing, client disconnects).
 import { createServer, type Server } from 'node:http';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MESOS_DIALECT, requestGuard } from '../../../src/common/request-guard.js';
 import type { Call, Event } from '../../../src/master/core/v1.js';
 import { createMasterApp, type HttpRole, type MasterHttpTarget } from '../../../src/master/http/app.js';
 import { SchedulerStreams } from '../../../src/master/http/streams.js';
@@ -43,7 +45,9 @@ class FakeMaster implements MasterHttpTarget {
 let server: Server | null = null;
 
 async function serve(target: MasterHttpTarget): Promise<string> {
-  server = createServer(createMasterApp(target));
+  server = createServer(
+    createMasterApp(target, requestGuard({ dialect: MESOS_DIALECT, log: pino({ level: 'silent' }) })),
+  );
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   return `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;

@@ -1,7 +1,9 @@
 // The master's web UI: served at the root with its stylesheets and compiled module beside the Mesos
 // endpoints (which keep answering as before), and the hash routes its pages use.
 import { createServer, type Server } from 'node:http';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MESOS_DIALECT, requestGuard } from '../../../src/common/request-guard.js';
 import { createMasterApp, type MasterHttpTarget } from '../../../src/master/http/app.js';
 import { SchedulerStreams } from '../../../src/master/http/streams.js';
 import { masterInfo } from '../../../src/master/info.js';
@@ -24,7 +26,9 @@ describe('the master serving its UI', () => {
   let url = '';
 
   beforeAll(async () => {
-    server = createServer(createMasterApp(standby));
+    server = createServer(
+      createMasterApp(standby, requestGuard({ dialect: MESOS_DIALECT, log: pino({ level: 'silent' }) })),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
