@@ -6,7 +6,8 @@ import { UserError } from '../common/errors.js';
 import { parseZkUrl } from '../master/zk-url.js';
 import type { PortRange } from './core/layout.js';
 import type { MemberRole } from './member-config.js';
-import { makeClusterDir, nameFlag, PRIVATE_FILE_MODE, type ClusterPaths } from './paths.js';
+import { makeClusterDir, nameFlag, type ClusterPaths } from './paths.js';
+import { PRIVATE_FILE_MODE } from '../common/file-modes.js';
 import type { ProfileName } from './spec.js';
 
 export interface MemberLayout {

@@ -5,7 +5,7 @@ import { fork } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { PRIVATE_FILE_MODE } from './paths.js';
+import { PRIVATE_FILE_MODE } from '../common/file-modes.js';
 
 export type HostState = 'starting' | 'running' | 'killed' | 'exited';
 

@@ -6,11 +6,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../common/errors.js';
+import { PRIVATE_DIR_MODE } from '../common/file-modes.js';
 
 export const DEFAULT_CLUSTER_NAME = 'default';
-/** Modes of what minicluster creates under a cluster's directory. */
-export const PRIVATE_DIR_MODE = 0o700;
-export const PRIVATE_FILE_MODE = 0o600;
 
 export interface ClusterPaths {
   name: string;
@@ -64,10 +62,10 @@ export function clusterPaths(name: string, env: NodeJS.ProcessEnv = process.env)
   };
 }
 
-/** Creates the cluster's directory and its logs directory owner-only (0700), and makes an older one private too. */
+/** Creates the cluster's directory and its logs directory owner-only (0700), and makes older ones private too. */
 export function makeClusterDir(paths: ClusterPaths): void {
   mkdirSync(paths.logsDir, { recursive: true, mode: PRIVATE_DIR_MODE });
-  chmodSync(paths.dir, PRIVATE_DIR_MODE);
+  for (const dir of [paths.dir, paths.logsDir]) chmodSync(dir, PRIVATE_DIR_MODE);
 }
 
 /** A file of this package (compiled or source tree alike: this module sits two levels down). */

@@ -3,7 +3,7 @@
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { MAX_TIMELINE_EVENTS } from '../common/limits.js';
 import type { TimelineEntry, TimelineEvent } from './core/timeline.js';
-import { PRIVATE_FILE_MODE } from './paths.js';
+import { PRIVATE_FILE_MODE } from '../common/file-modes.js';
 
 export type TimelineListener = (event: TimelineEvent) => void;
 
