@@ -83,6 +83,7 @@ describe('masters contending through the ensemble', () => {
     const scheduler = await fetch(`${standby.url}/api/v1/scheduler`, {
       method: 'POST',
       redirect: 'manual',
+      headers: { 'Content-Type': 'application/json' },
       body: '{}',
     });
     expect(scheduler.status).toBe(307);
