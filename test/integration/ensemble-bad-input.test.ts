@@ -1,5 +1,6 @@
 // Malformed client input against a real ensemble: each bad connection is closed (or answered with
-// an error) on its own while another client's session keeps working and every member stays up.
+// an error) on its own while another client's session keeps working and every member stays up; and
+// the requests off the happy path, answered as ZooKeeper 3.8 answers them.
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOOPBACK } from '../../src/common/ports.js';
@@ -14,6 +15,7 @@ import {
   frame,
   type ClientRequest,
 } from '../../src/ensemble/wire/index.js';
+import { badInputSuite } from '../helpers/bad-input.js';
 import { TestEnsemble, waitUntil } from '../helpers/ensemble.js';
 
 const CONNECT = {
@@ -110,10 +112,20 @@ describe('bad client input', () => {
     await ensemble?.stop();
   });
 
-  it('closes a connection whose request frame is too short for its record', async () => {
+  it('answers a request frame too short for its record with MarshallingError and keeps the session', async () => {
     const raw = await RawConnection.session(port());
     const whole = encodeRequest(1, { op: 'getData', path: '/zookeeper', watch: false });
     raw.socket.write(frame(whole.subarray(4, 14)));
+    raw.send(2, { op: 'exists', path: '/zookeeper', watch: false });
+    expect([await raw.replyErr(1), await raw.replyErr(2)]).toEqual([Err.MarshallingError, Err.Ok]);
+    expect(raw.closed).toBe(false);
+    raw.socket.destroy();
+    await bystanderWorks();
+  });
+
+  it('closes a connection whose request header is cut short', async () => {
+    const raw = await RawConnection.session(port());
+    raw.socket.write(frame(Buffer.from('00000001', 'hex')));
     await raw.closedByServer();
     await bystanderWorks();
   });
@@ -169,4 +181,11 @@ describe('bad client input', () => {
     await ensemble.waitForQuorum(1_000);
     await bystanderWorks();
   });
+});
+
+badInputSuite('bad input vs the minicluster ensemble', {
+  start: async () => {
+    const ensemble = await TestEnsemble.start();
+    return { clientPorts: ensemble.sids.map((sid) => ensemble.clientPort(sid)), stop: () => ensemble.stop() };
+  },
 });

@@ -6,6 +6,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOOPBACK } from '../../src/common/ports.js';
+import { digestId } from '../../src/ensemble/core/acl.js';
+import { Err } from '../../src/ensemble/wire/index.js';
 import { TestEnsemble, waitUntil } from '../helpers/ensemble.js';
 import { ZK_GOLDEN } from '../helpers/repo.js';
 import { ZOOKEEPER_SWITCH, zookeeperHome } from '../helpers/real-zookeeper.js';
@@ -94,7 +96,7 @@ interface Nzk {
     options: { sessionTimeout: number; spinDelay: number; retries: number },
   ): NzkClient;
   ACL: { new (perms: number, id: unknown): unknown; OPEN_ACL_UNSAFE: unknown[] };
-  Id: new (scheme: string, id: string) => unknown;
+  Id: new (scheme: string, id: string) => { scheme: string; id: string | null };
   Permission: { ALL: number; READ: number };
   CreateMode: { PERSISTENT: number; EPHEMERAL: number; EPHEMERAL_SEQUENTIAL: number };
   Event: { NODE_DATA_CHANGED: number; NODE_CHILDREN_CHANGED: number; NODE_CREATED: number };
@@ -286,6 +288,27 @@ describe('real clients against the ensemble', () => {
       stranger.addAuthInfo('digest', Buffer.from('user:pass'));
       const [data] = await call<[Buffer, NzkStat]>((cb) => stranger.getData('/secret', undefined, cb));
       expect(data.toString()).toBe('s3');
+    });
+
+    it("gives a node created with the creator's ACL after digest auth the creator's digest id", async () => {
+      const owner = await nodeClient();
+      owner.addAuthInfo('digest', Buffer.from('alice:secret'));
+      const creatorAll = (id: string | null): unknown[] => {
+        const auth = Object.assign(new nzk.Id('auth', ''), { id });
+        return [new nzk.ACL(nzk.Permission.ALL, auth)];
+      };
+      const create = (client: NzkClient, path: string, id: string | null): Promise<[string]> =>
+        call<[string]>((cb) => client.create(path, Buffer.from('c'), creatorAll(id), nzk.CreateMode.PERSISTENT, cb));
+      // node-zookeeper-client's CREATOR_ALL sends an empty id; kazoo's sends a null one (jute length -1)
+      await create(owner, '/creator-empty', '');
+      await create(owner, '/creator-null', null);
+      const alice = { permission: nzk.Permission.ALL, id: { scheme: 'digest', id: digestId('alice:secret') } };
+      for (const path of ['/creator-empty', '/creator-null']) {
+        const [acl] = await call<[NzkAcl[], NzkStat]>((cb) => owner.getACL(path, cb));
+        expect(acl).toEqual([alice]);
+      }
+      const stranger = await nodeClient();
+      expect(await errorCode(create(stranger, '/creator-stranger', null))).toBe(Err.InvalidACL);
     });
   });
 });

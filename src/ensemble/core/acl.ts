@@ -2,7 +2,7 @@
 // ACL checks (checkACL), ACL validation at create/setACL (fixupACL) and auth packet handling.
 
 import { createHash } from 'node:crypto';
-import { Perms, type ACL, type Id } from '../wire/records.js';
+import { Err, Perms, type ACL, type Id, type RequestACL } from '../wire/records.js';
 
 const ANYONE: Id = { scheme: 'world', id: 'anyone' };
 export const OPEN_ACL_UNSAFE: readonly ACL[] = [{ perms: Perms.ALL, id: ANYONE }];
@@ -34,10 +34,10 @@ export interface AuthContext {
   superDigest?: string;
 }
 
-/** The ids an auth packet adds to a session, or null for AuthFailed (unknown scheme). */
-export function authenticate(scheme: string, auth: Buffer, ctx: AuthContext): Id[] | null {
+/** The ids an auth packet adds to a session, or null for AuthFailed (unknown scheme, digest without credentials). */
+export function authenticate(scheme: string | null, auth: Buffer | null, ctx: AuthContext): Id[] | null {
   if (scheme === 'ip') return [{ scheme: 'ip', id: ctx.ip }];
-  if (scheme !== 'digest') return null;
+  if (scheme !== 'digest' || auth === null) return null;
   const id = digestId(auth.toString('utf8'));
   const digest: Id = { scheme: 'digest', id };
   return ctx.superDigest !== undefined && id === ctx.superDigest ? [{ scheme: 'super', id: '' }, digest] : [digest];
@@ -70,38 +70,65 @@ function matches(scheme: ProviderScheme, id: string, aclExpr: string): boolean {
   }
 }
 
+/** What fixupACL refuses a list with: InvalidACL, or MarshallingError where ZooKeeper trips over a null. */
+export type ACLError = typeof Err.InvalidACL | typeof Err.MarshallingError;
+
 /**
- * The ACL list stored for a create/setACL: duplicates removed, `auth` expanded to the session's
- * authenticated ids. Null means InvalidACL (empty list, `auth` without authenticated ids,
- * unknown scheme or malformed id).
+ * The ACL list stored for a create/setACL, judged as ZooKeeper's fixupACL does: duplicates removed,
+ * `auth` expanded to the session's authenticated ids. InvalidACL for a null or empty list, a null
+ * scheme, `auth` without authenticated ids, an unknown scheme or a malformed id; MarshallingError
+ * where ZooKeeper dereferences a null (a null id of world, digest or ip; a null compared for duplicates).
  */
-export function fixupACL(acl: readonly ACL[], ids: readonly Id[]): ACL[] | null {
-  const unique = acl.filter((a, i) => acl.findIndex((b) => sameACL(a, b)) === i);
-  if (unique.length === 0) return null;
+export function fixupACL(acl: readonly RequestACL[] | null, ids: readonly Id[]): ACL[] | ACLError {
+  const unique = withoutDuplicates(acl ?? []);
+  if (typeof unique === 'number') return unique;
+  if (unique.length === 0) return Err.InvalidACL;
   const out: ACL[] = [];
   for (const a of unique) {
     const expanded = fixupOne(a, ids);
-    if (expanded === null) return null;
+    if (typeof expanded === 'number') return expanded;
     out.push(...expanded);
   }
   return out;
 }
 
-function fixupOne(a: ACL, ids: readonly Id[]): ACL[] | null {
-  if (a.id.scheme === 'world' && a.id.id === 'anyone') return [a];
-  if (a.id.scheme === 'auth') {
-    const authenticated = ids.filter((i) => i.scheme === 'digest');
-    return authenticated.length === 0 ? null : authenticated.map((id) => ({ perms: a.perms, id: { ...id } }));
+/** First occurrences, compared as jute's generated equals does (which throws on some nulls). */
+function withoutDuplicates(acl: readonly RequestACL[]): RequestACL[] | ACLError {
+  const kept: RequestACL[] = [];
+  for (const a of acl) {
+    const seen = kept.map((k) => javaEquals(a, k));
+    if (seen.includes('null')) return Err.MarshallingError;
+    if (!seen.includes(true)) kept.push(a);
   }
-  return isValidId(a.id) ? [a] : null;
+  return kept;
 }
 
-function isValidId(id: Id): boolean {
-  switch (id.scheme) {
+/** ACL.equals: perms, then scheme.equals, then id.equals — 'null' where the receiver's field is null. */
+function javaEquals(a: RequestACL, b: RequestACL): boolean | 'null' {
+  if (a.perms !== b.perms) return false;
+  if (a.id.scheme === null) return 'null';
+  if (a.id.scheme !== b.id.scheme) return false;
+  return a.id.id === null ? 'null' : a.id.id === b.id.id;
+}
+
+function fixupOne(a: RequestACL, ids: readonly Id[]): ACL[] | ACLError {
+  const { scheme, id } = a.id;
+  if (scheme === null) return Err.InvalidACL;
+  if (scheme === 'auth') {
+    const authenticated = ids.filter((i) => i.scheme === 'digest');
+    return authenticated.length === 0 ? Err.InvalidACL : authenticated.map((i) => ({ perms: a.perms, id: { ...i } }));
+  }
+  if (id === null) return scheme === 'world' || isProviderScheme(scheme) ? Err.MarshallingError : Err.InvalidACL;
+  if (scheme === 'world' && id === 'anyone') return [{ perms: a.perms, id: { scheme, id } }];
+  return isValidId(scheme, id) ? [{ perms: a.perms, id: { scheme, id } }] : Err.InvalidACL;
+}
+
+function isValidId(scheme: string, id: string): boolean {
+  switch (scheme) {
     case 'digest':
-      return javaSplit(id.id, ':').length === 2;
+      return javaSplit(id, ':').length === 2;
     case 'ip':
-      return parseIpSpec(id.id) !== null;
+      return parseIpSpec(id) !== null;
     default:
       return false;
   }

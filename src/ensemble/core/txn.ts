@@ -12,7 +12,9 @@ export type TxnBody =
   /** A client write, with the ids the session had authenticated as when it was sent. */
   | { type: 'request'; request: WriteRequest; authIds: Id[] }
   /** Housekeeping removal of an empty container or an expired TTL node. */
-  | { type: 'deleteContainer'; path: string };
+  | { type: 'deleteContainer'; path: string }
+  /** ZooKeeper's ErrorTxn: a write it could not make a txn of (its record unreadable), answered with `err`. */
+  | { type: 'error'; err: number };
 
 export interface Txn {
   zxid: bigint;

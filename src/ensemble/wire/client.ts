@@ -7,6 +7,7 @@ import {
   JuteReader,
   JuteWriter,
   readACLList,
+  readRequestACLList,
   readStat,
   readStringList,
   writeACLList,
@@ -20,7 +21,11 @@ import {
   type ClientResponse,
   type ConnectRequest,
   type ConnectResponse,
+  type MarshallingErrorReq,
   type MultiResult,
+  type MultiWriteOp,
+  type ReadReq,
+  type RecordOp,
   type Reply,
   type RequestOp,
   type WatcherEvent,
@@ -36,7 +41,7 @@ export function decodeConnectRequest(body: Buffer): ConnectRequest {
     lastZxidSeen: r.readLong(),
     timeOut: r.readInt(),
     sessionId: r.readLong(),
-    passwd: r.requiredBuffer('passwd'),
+    passwd: r.readBuffer(),
     readOnly: optionalBool(r),
   };
 }
@@ -77,7 +82,7 @@ function withOptionalBool(w: JuteWriter, v: boolean | undefined): Buffer {
 
 // ---- request records, one codec per op ----
 
-export type KnownOp = Exclude<RequestOp, 'unknown'>;
+export type KnownOp = RecordOp;
 /** The request record type(s) whose op union contains K. */
 export type ReqOf<K extends RequestOp> = ReqWithOp<ClientRequest, K>;
 type ReqWithOp<R, K> = R extends { op: infer O } ? (K extends O ? R : never) : never;
@@ -88,9 +93,18 @@ interface RecordCodec<K extends KnownOp> {
 }
 
 const path = (r: JuteReader): string => r.requiredString('path');
+/** A request's path: a null one reads as '' and counts as missing (decodeRequest then judges the request). */
+const requestPath = (r: JuteReader): string => r.expectString();
+const watchList = (r: JuteReader): string[] => r.expectVector(requestPath);
 
 const createCodec: RecordCodec<'create' | 'create2' | 'createContainer'> = {
-  read: (r, op) => ({ op, path: path(r), data: r.readOwnedBuffer(), acl: readACLList(r), flags: r.readInt() }),
+  read: (r, op) => ({
+    op,
+    path: requestPath(r),
+    data: r.readOwnedBuffer(),
+    acl: readRequestACLList(r),
+    flags: r.readInt(),
+  }),
   write: (w, q) => {
     w.writeString(q.path).writeBuffer(q.data);
     writeACLList(w, q.acl);
@@ -101,9 +115,9 @@ const createCodec: RecordCodec<'create' | 'create2' | 'createContainer'> = {
 const createTTLCodec: RecordCodec<'createTTL'> = {
   read: (r, op) => ({
     op,
-    path: path(r),
+    path: requestPath(r),
     data: r.readOwnedBuffer(),
-    acl: readACLList(r),
+    acl: readRequestACLList(r),
     flags: r.readInt(),
     ttl: r.readLong(),
   }),
@@ -115,17 +129,17 @@ const createTTLCodec: RecordCodec<'createTTL'> = {
 
 /** delete and check: { path, version }. */
 const versionedCodec: RecordCodec<'delete' | 'check'> = {
-  read: (r, op) => ({ op, path: path(r), version: r.readInt() }),
+  read: (r, op) => ({ op, path: requestPath(r), version: r.readInt() }),
   write: (w, q) => void w.writeString(q.path).writeInt(q.version),
 };
 
 const setDataCodec: RecordCodec<'setData'> = {
-  read: (r, op) => ({ op, path: path(r), data: r.readOwnedBuffer(), version: r.readInt() }),
+  read: (r, op) => ({ op, path: requestPath(r), data: r.readOwnedBuffer(), version: r.readInt() }),
   write: (w, q) => void w.writeString(q.path).writeBuffer(q.data).writeInt(q.version),
 };
 
 const setACLCodec: RecordCodec<'setACL'> = {
-  read: (r, op) => ({ op, path: path(r), acl: readACLList(r), version: r.readInt() }),
+  read: (r, op) => ({ op, path: requestPath(r), acl: readRequestACLList(r), version: r.readInt() }),
   write: (w, q) => {
     w.writeString(q.path);
     writeACLList(w, q.acl);
@@ -134,18 +148,18 @@ const setACLCodec: RecordCodec<'setACL'> = {
 };
 
 const readCodec: RecordCodec<'exists' | 'getData' | 'getChildren' | 'getChildren2'> = {
-  read: (r, op) => ({ op, path: path(r), watch: r.readBool() }),
+  read: (r, op) => ({ op, path: requestPath(r), watch: r.readBool() }),
   write: (w, q) => void w.writeString(q.path).writeBool(q.watch),
 };
 
 const pathCodec: RecordCodec<'getACL' | 'sync' | 'getAllChildrenNumber'> = {
-  read: (r, op) => ({ op, path: path(r) }),
+  read: (r, op) => ({ op, path: requestPath(r) }),
   write: (w, q) => void w.writeString(q.path),
 };
 
 /** checkWatches / removeWatches: { path, int watcherType }. */
 const watchesCodec: RecordCodec<'checkWatches' | 'removeWatches'> = {
-  read: (r, op) => ({ op, path: path(r), type: r.readInt() }),
+  read: (r, op) => ({ op, path: requestPath(r), type: r.readInt() }),
   write: (w, q) => void w.writeString(q.path).writeInt(q.type),
 };
 
@@ -153,11 +167,11 @@ const setWatchesCodec: RecordCodec<'setWatches' | 'setWatches2'> = {
   read: (r, op) => ({
     op,
     relativeZxid: r.readLong(),
-    dataWatches: readStringList(r, 'dataWatches'),
-    existWatches: readStringList(r, 'existWatches'),
-    childWatches: readStringList(r, 'childWatches'),
-    persistentWatches: op === 'setWatches2' ? readStringList(r, 'persistentWatches') : [],
-    persistentRecursiveWatches: op === 'setWatches2' ? readStringList(r, 'persistentRecursiveWatches') : [],
+    dataWatches: watchList(r),
+    existWatches: watchList(r),
+    childWatches: watchList(r),
+    persistentWatches: op === 'setWatches2' ? watchList(r) : [],
+    persistentRecursiveWatches: op === 'setWatches2' ? watchList(r) : [],
   }),
   write: (w, q) => {
     w.writeLong(q.relativeZxid);
@@ -179,16 +193,44 @@ export const MULTI_READ_OPS = ['getData', 'getChildren'] as const;
 export const WRITE_OPS: readonly WriteRequest['op'][] = [...MULTI_OPS, 'setACL', 'multi'];
 
 const MULTI_END = { type: -1, done: true, err: -1 } as const;
+/** Every op ZooKeeper's MultiOperationRecord reads, in a multi and a multiRead alike. */
+const MULTI_RECORD_OPS = [...MULTI_OPS, ...MULTI_READ_OPS] as const;
 
-function readMulti<K extends KnownOp>(r: JuteReader, allowed: readonly K[]): ReqOf<K>[] {
-  const ops: ReqOf<K>[] = [];
+/**
+ * A multi or multiRead record as ZooKeeper reads it: writes or reads, never both in one record, and no
+ * other op (WireError otherwise). `firstNull` is the index of the first op whose path is null (−1: none).
+ */
+interface MultiRecord {
+  writes: MultiWriteOp[];
+  reads: ReadReq[];
+  firstNull: number;
+}
+
+function readMultiRecord(r: JuteReader): MultiRecord {
+  const m: MultiRecord = { writes: [], reads: [], firstNull: -1 };
   for (;;) {
     const type = r.readInt();
     const done = r.readBool();
     r.readInt(); // MultiHeader.err, −1 in requests
-    if (done) return ops;
-    ops.push(readRequestRecord(type, r, allowed));
+    if (done) return m;
+    const missing = r.missingValues;
+    const op = readRequestRecord(type, r, MULTI_RECORD_OPS);
+    if (m.firstNull < 0 && r.missingValues > missing) m.firstNull = m.writes.length + m.reads.length;
+    if (isMultiRead(op)) m.reads.push(op);
+    else m.writes.push(op);
+    if (m.writes.length > 0 && m.reads.length > 0) throw new WireError('reads and writes mixed in one multi');
   }
+}
+
+const isMultiRead = (op: ReqOf<(typeof MULTI_RECORD_OPS)[number]>): op is ReadReq =>
+  op.op === 'getData' || op.op === 'getChildren';
+
+/** The ops of a record that holds only `kind` and every path (WireError otherwise): what a txn's multi holds. */
+function onlyOps<K extends 'writes' | 'reads'>(r: JuteReader, kind: K): MultiRecord[K] {
+  const m = readMultiRecord(r);
+  const other = kind === 'writes' ? m.reads : m.writes;
+  if (m.firstNull >= 0 || other.length > 0) throw new WireError('ops not allowed in this multi');
+  return m[kind];
 }
 
 function writeMulti(w: JuteWriter, ops: readonly ReqOf<KnownOp>[]): void {
@@ -209,7 +251,7 @@ const REQUEST_CODECS: { [K in KnownOp]: RecordCodec<K> } = {
   setData: setDataCodec,
   setACL: setACLCodec,
   multi: {
-    read: (r, op) => ({ op, ops: readMulti(r, MULTI_OPS) }),
+    read: (r, op) => ({ op, ops: onlyOps(r, 'writes') }),
     write: (w, q) => writeMulti(w, q.ops),
   },
   exists: readCodec,
@@ -217,24 +259,25 @@ const REQUEST_CODECS: { [K in KnownOp]: RecordCodec<K> } = {
   getChildren: readCodec,
   getChildren2: readCodec,
   multiRead: {
-    read: (r, op) => ({ op, ops: readMulti(r, MULTI_READ_OPS) }),
+    read: (r, op) => ({ op, ops: onlyOps(r, 'reads') }),
     write: (w, q) => writeMulti(w, q.ops),
   },
   getACL: pathCodec,
   sync: pathCodec,
   getAllChildrenNumber: pathCodec,
   getEphemerals: {
-    read: (r, op) => ({ op, prefixPath: r.requiredString('prefixPath') }),
+    // ZooKeeper lists every ephemeral of the session for a null prefix, as for an empty one
+    read: (r, op) => ({ op, prefixPath: r.readString() ?? '' }),
     write: (w, q) => void w.writeString(q.prefixPath),
   },
   checkWatches: watchesCodec,
   removeWatches: watchesCodec,
   addWatch: {
-    read: (r, op) => ({ op, path: path(r), mode: r.readInt() }),
+    read: (r, op) => ({ op, path: requestPath(r), mode: r.readInt() }),
     write: (w, q) => void w.writeString(q.path).writeInt(q.mode),
   },
   auth: {
-    read: (r, op) => ({ op, type: r.readInt(), scheme: r.requiredString('scheme'), auth: r.requiredBuffer('auth') }),
+    read: (r, op) => ({ op, type: r.readInt(), scheme: r.readString(), auth: r.readBuffer() }),
     write: (w, q) => void w.writeInt(q.type).writeString(q.scheme).writeBuffer(q.auth),
   },
   setWatches: setWatchesCodec,
@@ -255,7 +298,7 @@ const REQUEST_CODECS: { [K in KnownOp]: RecordCodec<K> } = {
         .writeLong(q.curConfigId),
   },
   sasl: {
-    read: (r, op) => ({ op, token: r.readBuffer() }),
+    read: (r, op) => ({ op, token: r.requiredBuffer('token') }),
     write: (w, q) => void w.writeBuffer(q.token),
   },
   ping: bareCodec,
@@ -283,18 +326,67 @@ export function writeRequestRecord<K extends KnownOp>(w: JuteWriter, req: ReqOf<
 }
 
 const ALL_OPS = Object.keys(REQUEST_CODECS) as KnownOp[];
+/** Ops whose unreadable record closes the connection: ZooKeeper reads them before it makes a request of them. */
+const CLOSE_WHEN_UNREADABLE: readonly KnownOp[] = ['auth', 'sasl'];
 
 /**
  * Decodes a request frame body. Unknown op codes (and the server-internal deleteContainer) come back
- * as `{op: 'unknown'}`; only truncated or malformed records throw. Trailing bytes are tolerated.
+ * as `{op: 'unknown'}`, known ops ZooKeeper answers with MarshallingError as `{op: 'marshallingError'}`;
+ * only a header cut short and an unreadable auth or sasl record throw. Trailing bytes are tolerated.
  */
 export function decodeRequest(body: Buffer): { xid: number; request: ClientRequest } {
   const r = new JuteReader(body);
   const xid = r.readInt();
   const code = r.readInt();
-  if (OP_BY_CODE.has(code)) return { xid, request: readRequestRecord(code, r, ALL_OPS) };
+  const op = OP_BY_CODE.get(code);
   const rest = body.subarray(r.offset);
-  return { xid, request: rest.length > 0 ? { op: 'unknown', code, body: Buffer.from(rest) } : { op: 'unknown', code } };
+  if (op === undefined) {
+    return {
+      xid,
+      request: rest.length > 0 ? { op: 'unknown', code, body: Buffer.from(rest) } : { op: 'unknown', code },
+    };
+  }
+  try {
+    return { xid, request: readClientRequest(op, r, rest) };
+  } catch (err) {
+    if (!(err instanceof WireError) || CLOSE_WHEN_UNREADABLE.includes(op)) throw err;
+    return { xid, request: marshallingError(op, 'unreadable', rest) };
+  }
+}
+
+function readClientRequest(op: KnownOp, r: JuteReader, body: Buffer): ClientRequest {
+  if (op === 'multi' || op === 'multiRead') return readMultiRequest(op, r, body);
+  const request = readRequestRecord(OpCode[op], r, ALL_OPS);
+  return r.missingValues === 0 ? request : marshallingError(op, 'null', body);
+}
+
+/**
+ * A multi is served when it holds writes only, every path given. A multiRead is served when it holds reads
+ * only: up to the first whose path is null, whose results then come before its MarshallingError.
+ */
+function readMultiRequest(op: 'multi' | 'multiRead', r: JuteReader, body: Buffer): ClientRequest {
+  const m = readMultiRecord(r);
+  if (op === 'multi') {
+    // A null path fails ZooKeeper's prep before the multi has a txn header: a standalone 3.8 then answers
+    // its empty result list with MarshallingError and uses no zxid, a 3.8 ensemble never answers. We answer
+    // as the standalone server does.
+    if (m.firstNull >= 0) return marshallingError(op, 'null', body, []);
+    // reads in a multi: ZooKeeper's prep makes no txn of them and logs an error txn instead
+    return m.reads.length > 0 ? marshallingError(op, 'unreadable', body) : { op, ops: m.writes };
+  }
+  if (m.writes.length > 0) return marshallingError(op, 'unreadable', body, []);
+  if (m.firstNull < 0) return { op, ops: m.reads };
+  return marshallingError(op, 'null', body, m.reads.slice(0, m.firstNull));
+}
+
+function marshallingError(
+  sent: KnownOp,
+  cause: MarshallingErrorReq['cause'],
+  body: Buffer,
+  served?: ReadReq[],
+): MarshallingErrorReq {
+  const req: MarshallingErrorReq = { op: 'marshallingError', sent, cause, body: Buffer.from(body) };
+  return served === undefined ? req : { ...req, served };
 }
 
 export function encodeRequest(xid: number, request: ClientRequest): Buffer {
@@ -302,6 +394,8 @@ export function encodeRequest(xid: number, request: ClientRequest): Buffer {
   w.writeInt(xid);
   if (request.op === 'unknown') {
     w.writeInt(request.code).writeRaw(request.body ?? Buffer.alloc(0));
+  } else if (request.op === 'marshallingError') {
+    w.writeInt(OpCode[request.sent]).writeRaw(request.body);
   } else {
     w.writeInt(OpCode[request.op]);
     writeRequestRecord(w, request);
@@ -351,6 +445,7 @@ export const RESPONSE_KIND: { readonly [K in RequestOp]: ResponseKind } = {
   ping: 'empty',
   closeSession: 'empty',
   unknown: 'empty',
+  marshallingError: 'empty',
 };
 
 // multi results: MultiHeader{type, done, err} + the result record, ended by {-1, true, -1}

@@ -3,7 +3,7 @@
 // bytes kept long after the record they came in.
 
 import { TruncatedError, WireError } from './errors.js';
-import type { ACL, Id, Stat } from './records.js';
+import type { ACL, Id, RequestACL, Stat } from './records.js';
 
 const NO_BYTES = Buffer.alloc(0);
 
@@ -22,8 +22,14 @@ export function ownedBytes(data: Buffer | null): Buffer | null {
 
 export class JuteReader {
   private pos = 0;
+  private missing = 0;
 
   constructor(private readonly buf: Buffer) {}
+
+  /** Nulls expectString and expectVector met so far: the record reads whole, but the server cannot use it. */
+  get missingValues(): number {
+    return this.missing;
+  }
 
   /** Bytes consumed so far (from the start of the underlying buffer). */
   get offset(): number {
@@ -81,10 +87,13 @@ export class JuteReader {
     return this.buf.toString('utf8', at, at + n);
   }
 
-  /** The count is checked against the bytes left (every element takes at least one). */
+  /**
+   * The count is checked against the bytes left (every element takes at least one). A count below −1
+   * is an empty vector, as ZooKeeper's BinaryInputArchive reads it.
+   */
   readVector<T>(item: (r: JuteReader) => T): T[] | null {
-    const n = this.readLength('vector');
-    if (n === null) return null;
+    const n = this.readInt();
+    if (n === -1) return null;
     if (n > this.remaining) {
       throw new TruncatedError(this.pos + n, `vector of ${n} entries but ${this.remaining} bytes left`);
     }
@@ -106,12 +115,28 @@ export class JuteReader {
     return required(this.readString(), field);
   }
 
+  /** A string where the reader needs a value: a null reads as '' and counts in missingValues. */
+  expectString(): string {
+    return this.present(this.readString(), '');
+  }
+
+  /** A vector where the reader needs one: a null reads as empty and counts in missingValues. */
+  expectVector<T>(item: (r: JuteReader) => T): T[] {
+    return this.present(this.readVector(item), []);
+  }
+
   requiredBuffer(field: string): Buffer {
     return required(this.readBuffer(), field);
   }
 
   requiredVector<T>(item: (r: JuteReader) => T, field: string): T[] {
     return required(this.readVector(item), field);
+  }
+
+  private present<T>(v: T | null, stand: T): T {
+    if (v !== null) return v;
+    this.missing++;
+    return stand;
   }
 
   private readBufferView(): Buffer | null {
@@ -243,7 +268,7 @@ export function readId(r: JuteReader): Id {
   return { scheme: r.requiredString('Id.scheme'), id: r.requiredString('Id.id') };
 }
 
-export function writeId(w: JuteWriter, id: Id): void {
+export function writeId(w: JuteWriter, id: RequestACL['id']): void {
   w.writeString(id.scheme).writeString(id.id);
 }
 
@@ -251,7 +276,7 @@ export function readACL(r: JuteReader): ACL {
   return { perms: r.readInt(), id: readId(r) };
 }
 
-export function writeACL(w: JuteWriter, acl: ACL): void {
+export function writeACL(w: JuteWriter, acl: RequestACL): void {
   w.writeInt(acl.perms);
   writeId(w, acl.id);
 }
@@ -260,8 +285,13 @@ export function readACLList(r: JuteReader): ACL[] {
   return r.requiredVector(readACL, 'acl');
 }
 
-export function writeACLList(w: JuteWriter, acl: readonly ACL[]): void {
+export function writeACLList(w: JuteWriter, acl: readonly RequestACL[] | null): void {
   w.writeVector(acl, writeACL);
+}
+
+/** The ACL list of a create or setACL, nulls and all (fixupACL judges them as ZooKeeper does). */
+export function readRequestACLList(r: JuteReader): RequestACL[] | null {
+  return r.readVector((x) => ({ perms: x.readInt(), id: { scheme: x.readString(), id: x.readString() } }));
 }
 
 export function readIdList(r: JuteReader): Id[] {

@@ -128,6 +128,11 @@ export interface ACL {
   perms: number;
   id: Id;
 }
+/** An ACL entry as create and setACL carry it: jute lets its scheme and id be null (fixupACL judges them). */
+export interface RequestACL {
+  perms: number;
+  id: { scheme: string | null; id: string | null };
+}
 
 /** 68-byte Stat record; ctime/mtime are ms since epoch. */
 export interface Stat {
@@ -149,7 +154,8 @@ export interface ConnectRequest {
   lastZxidSeen: bigint;
   timeOut: number;
   sessionId: bigint;
-  passwd: Buffer;
+  /** Null is legal jute: a new session does not need one, a reconnect with it is refused. */
+  passwd: Buffer | null;
   /** undefined when the client sent the 44-byte form without the byte (mirror it in the response). */
   readOnly: boolean | undefined;
 }
@@ -175,14 +181,14 @@ export interface CreateReq {
   op: 'create' | 'create2' | 'createContainer';
   path: string;
   data: Buffer | null;
-  acl: ACL[];
+  acl: RequestACL[] | null;
   flags: number;
 }
 export interface CreateTTLReq {
   op: 'createTTL';
   path: string;
   data: Buffer | null;
-  acl: ACL[];
+  acl: RequestACL[] | null;
   flags: number;
   ttl: bigint;
 }
@@ -200,7 +206,7 @@ export interface SetDataReq {
 export interface SetACLReq {
   op: 'setACL';
   path: string;
-  acl: ACL[];
+  acl: RequestACL[] | null;
   version: number;
 }
 export interface CheckReq {
@@ -242,11 +248,12 @@ export interface AddWatchReq {
   path: string;
   mode: number;
 }
+/** Null scheme or auth bytes are legal jute; ZooKeeper fails such an auth (no provider has a null name). */
 export interface AuthReq {
   op: 'auth';
   type: number;
-  scheme: string;
-  auth: Buffer;
+  scheme: string | null;
+  auth: Buffer | null;
 }
 export interface SetWatchesReq {
   op: 'setWatches' | 'setWatches2';
@@ -265,9 +272,10 @@ export interface ReconfigReq {
   newMembers: string | null;
   curConfigId: bigint;
 }
+/** A null token is legal jute, but ZooKeeper drops the connection on it: it is never decoded into one. */
 export interface SaslReq {
   op: 'sasl';
-  token: Buffer | null;
+  token: Buffer;
 }
 export interface BareReq {
   op: 'ping' | 'whoAmI' | 'closeSession';
@@ -278,6 +286,24 @@ export interface UnknownReq {
   code: number;
   /** The bytes after the request header, as received (kept so the frame can be logged or re-sent). */
   body?: Buffer;
+}
+
+/**
+ * A request of a known op that ZooKeeper 3.8 answers with MarshallingError and then goes on serving the
+ * session: its record is cut short or holds a bad length, a multi or multiRead holds ops it does not serve,
+ * or a path (or a watch list) is null. An auth or sasl record that cannot be read closes the connection
+ * instead, as there.
+ */
+export interface MarshallingErrorReq {
+  op: 'marshallingError';
+  /** The op as sent. */
+  sent: RecordOp;
+  /** null: the record was read whole, but a path or watch list in it is null. */
+  cause: 'unreadable' | 'null';
+  /** multi and multiRead: the reads ZooKeeper still answers before it gives up; their results precede the error. */
+  served?: ReadReq[];
+  /** The bytes after the request header, as received. */
+  body: Buffer;
 }
 
 /** Requests that change the tree: they become transactions through the leader. */
@@ -296,9 +322,12 @@ export type ClientRequest =
   | ReconfigReq
   | SaslReq
   | BareReq
-  | UnknownReq;
+  | UnknownReq
+  | MarshallingErrorReq;
 
 export type RequestOp = ClientRequest['op'];
+/** The ops that have a request record (every op but the two stand-ins for requests that cannot be served). */
+export type RecordOp = Exclude<RequestOp, 'unknown' | 'marshallingError'>;
 
 // ---- responses (server → client), by record shape ----
 

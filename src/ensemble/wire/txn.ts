@@ -25,6 +25,8 @@ export function txnTypeOf(body: TxnBody): number {
       return OpCode.deleteContainer;
     case 'request':
       return OpCode[body.request.op];
+    case 'error':
+      return OpCode.error;
     default: {
       const never: never = body;
       return never;
@@ -46,6 +48,9 @@ export function writeTxnRecord(w: JuteWriter, body: TxnBody): void {
     case 'request':
       writeRequestRecord(w, body.request);
       return;
+    case 'error':
+      w.writeInt(body.err);
+      return;
     default: {
       const never: never = body;
       return never;
@@ -62,6 +67,8 @@ export function readTxnRecord(type: number, r: JuteReader, authIds: () => Id[]):
       return { type: 'closeSession' };
     case OpCode.deleteContainer:
       return { type: 'deleteContainer', path: r.requiredString('path') };
+    case OpCode.error:
+      return { type: 'error', err: r.readInt() };
     default: {
       const request = readRequestRecord(type, r, WRITE_OPS);
       return { type: 'request', request, authIds: authIds() };

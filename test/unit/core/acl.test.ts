@@ -9,7 +9,7 @@ import {
   ipMatches,
   redactDigests,
 } from '../../../src/ensemble/core/acl.js';
-import { Perms, type ACL } from '../../../src/ensemble/wire/records.js';
+import { Err, Perms, type ACL, type RequestACL } from '../../../src/ensemble/wire/records.js';
 
 const world: ACL = { perms: Perms.ALL, id: { scheme: 'world', id: 'anyone' } };
 const ip = { scheme: 'ip', id: '127.0.0.1' };
@@ -27,6 +27,9 @@ describe('digest', () => {
     expect(authenticate('ip', Buffer.alloc(0), ctx)).toEqual([ip]);
     expect(authenticate('foo', Buffer.from('x'), ctx)).toBeNull();
     expect(authenticate('super', Buffer.from('x'), ctx)).toBeNull();
+    expect(authenticate(null, Buffer.from('user:pass'), ctx)).toBeNull();
+    expect(authenticate('digest', null, ctx)).toBeNull();
+    expect(authenticate('ip', null, ctx)).toEqual([ip]);
   });
 
   it('adds the super id when the digest matches the configured super digest', () => {
@@ -71,14 +74,34 @@ describe('fixupACL', () => {
   });
 
   it('refuses empty lists, auth without digest ids, malformed ids and unknown schemes', () => {
-    expect(fixupACL([], [ip])).toBeNull();
-    expect(fixupACL([{ perms: 31, id: { scheme: 'auth', id: '' } }], [ip])).toBeNull();
-    expect(fixupACL([{ perms: 31, id: { scheme: 'digest', id: 'bogus' } }], [])).toBeNull();
-    expect(fixupACL([{ perms: 31, id: { scheme: 'digest', id: 'user:' } }], [])).toBeNull();
-    expect(fixupACL([{ perms: 31, id: { scheme: 'ip', id: '300.1.1.1' } }], [])).toBeNull();
-    expect(fixupACL([{ perms: 31, id: { scheme: 'ip', id: '10.0.0.0/40' } }], [])).toBeNull();
-    expect(fixupACL([{ perms: 31, id: { scheme: 'x509', id: 'CN=a' } }], [])).toBeNull();
+    expect(fixupACL([], [ip])).toBe(Err.InvalidACL);
+    expect(fixupACL([{ perms: 31, id: { scheme: 'auth', id: '' } }], [ip])).toBe(Err.InvalidACL);
+    expect(fixupACL([{ perms: 31, id: { scheme: 'digest', id: 'bogus' } }], [])).toBe(Err.InvalidACL);
+    expect(fixupACL([{ perms: 31, id: { scheme: 'digest', id: 'user:' } }], [])).toBe(Err.InvalidACL);
+    expect(fixupACL([{ perms: 31, id: { scheme: 'ip', id: '300.1.1.1' } }], [])).toBe(Err.InvalidACL);
+    expect(fixupACL([{ perms: 31, id: { scheme: 'ip', id: '10.0.0.0/40' } }], [])).toBe(Err.InvalidACL);
+    expect(fixupACL([{ perms: 31, id: { scheme: 'x509', id: 'CN=a' } }], [])).toBe(Err.InvalidACL);
     expect(fixupACL([{ perms: 31, id: { scheme: 'ip', id: '10.0.0.0/8' } }], [])).toHaveLength(1);
+  });
+
+  // each answer as ZooKeeper 3.8 gave it (the same inputs run against it in the real-ZooKeeper suite)
+  it('judges null lists, schemes and ids as ZooKeeper does', () => {
+    const acl = (...entries: [string | null, string | null, number?][]): RequestACL[] =>
+      entries.map(([scheme, id, perms]) => ({ perms: perms ?? 31, id: { scheme, id } }));
+    expect(fixupACL(null, [ip, digest])).toBe(Err.InvalidACL);
+    expect(fixupACL(acl([null, 'anyone']), [ip])).toBe(Err.InvalidACL);
+    expect(fixupACL(acl(['foo', null]), [ip])).toBe(Err.InvalidACL);
+    expect(fixupACL(acl(['auth', null]), [ip])).toBe(Err.InvalidACL);
+    expect(fixupACL(acl(['auth', null]), [ip, digest])).toEqual([{ perms: 31, id: digest }]);
+    expect(fixupACL(acl(['world', null]), [ip])).toBe(Err.MarshallingError);
+    expect(fixupACL(acl(['digest', null]), [ip])).toBe(Err.MarshallingError);
+    expect(fixupACL(acl(['ip', null]), [ip])).toBe(Err.MarshallingError);
+    // duplicates are compared field by field, and a null compared that way fails
+    expect(fixupACL(acl([null, 'a'], [null, 'b']), [ip])).toBe(Err.MarshallingError);
+    expect(fixupACL(acl(['world', 'anyone'], [null, 'x']), [ip])).toBe(Err.MarshallingError);
+    expect(fixupACL(acl([null, 'x'], ['world', 'anyone']), [ip])).toBe(Err.InvalidACL);
+    expect(fixupACL(acl(['world', 'anyone'], ['world', null, 1]), [ip])).toBe(Err.MarshallingError);
+    expect(fixupACL(acl(['auth', null], ['auth', null]), [ip, digest])).toBe(Err.MarshallingError);
   });
 });
 

@@ -368,7 +368,7 @@ describe('special requests', () => {
     expect(onlyReply(out)).toEqual({ xid: 43, zxid: -1n, err: Err.Unimplemented, response: { kind: 'empty' } });
   });
 
-  it('refuses createTTL (-6, consuming a zxid), reconfig (-123) and sasl (-6)', () => {
+  it('refuses createTTL (-6, consuming a zxid) and reconfig (-123); answers sasl with no token and zxid 0', () => {
     const m = new SingleMember();
     const { conn } = m.session();
     const before = m.state.lastZxid;
@@ -394,7 +394,12 @@ describe('special requests', () => {
         }),
       ).err,
     ).toBe(Err.ReconfigDisabled);
-    expect(onlyReply(m.request(conn, 3, { op: 'sasl', token: null })).err).toBe(Err.Unimplemented);
+    expect(onlyReply(m.request(conn, 3, { op: 'sasl', token: Buffer.from('hello') }))).toEqual({
+      xid: 3,
+      zxid: 0n,
+      err: Err.Ok,
+      response: { kind: 'sasl', token: null },
+    });
   });
 
   it('answers addWatch with a 4-byte ErrorResponse and multiRead per op', () => {

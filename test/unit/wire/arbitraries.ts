@@ -34,6 +34,11 @@ const texts = fc.array(text, { maxLength: 4 });
 export const id: fc.Arbitrary<Id> = fc.record({ scheme: text, id: text });
 export const acl: fc.Arbitrary<ACL> = fc.record({ perms: int32, id });
 export const acls = fc.array(acl, { maxLength: 3 });
+/** ACL lists as create and setACL carry them: the list, schemes and ids may be null. */
+const requestAcls = fc.option(
+  fc.array(fc.record({ perms: int32, id: fc.record({ scheme: nullableText, id: nullableText }) }), { maxLength: 3 }),
+  { nil: null },
+);
 
 export const stat: fc.Arbitrary<Stat> = fc.record({
   czxid: int64,
@@ -53,14 +58,14 @@ const create = fc.record({
   op: fc.constantFrom('create' as const, 'create2' as const, 'createContainer' as const),
   path: text,
   data: nullableBytes,
-  acl: acls,
+  acl: requestAcls,
   flags: int32,
 });
 const createTTL = fc.record({
   op: fc.constant('createTTL' as const),
   path: text,
   data: nullableBytes,
-  acl: acls,
+  acl: requestAcls,
   flags: int32,
   ttl: int64,
 });
@@ -70,7 +75,7 @@ const setData = fc.record({ op: fc.constant('setData' as const), path: text, dat
 export const multiWriteOp: fc.Arbitrary<MultiWriteOp> = fc.oneof(create, createTTL, versioned, setData);
 export const writeRequest: fc.Arbitrary<WriteRequest> = fc.oneof(
   multiWriteOp,
-  fc.record({ op: fc.constant('setACL' as const), path: text, acl: acls, version: int32 }),
+  fc.record({ op: fc.constant('setACL' as const), path: text, acl: requestAcls, version: int32 }),
   fc.record({ op: fc.constant('multi' as const), ops: fc.array(multiWriteOp, { maxLength: 4 }) }),
 );
 
@@ -125,7 +130,7 @@ export const clientRequest: fc.Arbitrary<ClientRequest> = fc.oneof(
     newMembers: nullableText,
     curConfigId: int64,
   }),
-  fc.record({ op: fc.constant('sasl' as const), token: nullableBytes }),
+  fc.record({ op: fc.constant('sasl' as const), token: bytes }),
   fc.record({ op: fc.constantFrom('ping' as const, 'whoAmI' as const, 'closeSession' as const) }),
   unknownOp,
 );

@@ -58,7 +58,8 @@ function replyOp(xid: number, st: ConnState): RequestOp {
 }
 
 function opCodeOf(req: ClientRequest): number {
-  return req.op === 'unknown' ? req.code : OpCode[req.op];
+  if (req.op === 'unknown') return req.code;
+  return OpCode[req.op === 'marshallingError' ? req.sent : req.op];
 }
 
 function checkClientFrame(f: GoldenFrame, st: ConnState, body: Buffer): unknown {

@@ -109,10 +109,16 @@ describe('JuteReader / JuteWriter', () => {
     expect(() => new JuteReader(Buffer.alloc(0)).readBool()).toThrow(WireError);
   });
 
-  it('rejects negative lengths other than -1', () => {
+  it('rejects negative string and buffer lengths other than -1; reads a vector count below -1 as empty', () => {
     expect(() => new JuteReader(Buffer.from('fffffffe', 'hex')).readBuffer()).toThrow(/negative/);
     expect(() => new JuteReader(Buffer.from('80000000', 'hex')).readString()).toThrow(/negative/);
-    expect(() => new JuteReader(Buffer.from('fffffff0', 'hex')).readVector((x) => x.readInt())).toThrow(/negative/);
+    expect(new JuteReader(Buffer.from('fffffff0', 'hex')).readVector((x) => x.readInt())).toEqual([]);
+  });
+
+  it('reads a null where a value is needed as empty and counts it', () => {
+    const r = new JuteReader(Buffer.from('ffffffff00000000ffffffff', 'hex'));
+    expect([r.expectString(), r.expectString(), r.expectVector((x) => x.readInt())]).toEqual(['', '', []]);
+    expect(r.missingValues).toBe(2);
   });
 
   it('rejects a vector count larger than the bytes left before reading any element', () => {
@@ -254,17 +260,37 @@ describe('client codec rules', () => {
     expect(decodeRequest(Buffer.from('00000001000003e7', 'hex')).request).toEqual({ op: 'unknown', code: 999 });
   });
 
-  it('throws WireError on truncated records and on ops a multi may not hold', () => {
-    expect(() => decodeRequest(Buffer.from('0000000100000004000000072f676f', 'hex'))).toThrow(WireError);
+  it('throws WireError only on a header cut short and on an unreadable auth or sasl record', () => {
     expect(() => decodeRequest(Buffer.from('00000001', 'hex'))).toThrow(WireError);
-    const getDataInMulti = Buffer.from('000000010000000e0000000400ffffffff000000022f6200ffffffff01ffffffff', 'hex');
-    expect(() => decodeRequest(getDataInMulti)).toThrow(/not allowed/);
-    const multiReadOfCreate = encodeRequest(1, {
-      op: 'multi',
-      ops: [{ op: 'delete', path: '/a', version: -1 }],
+    expect(() => decodeRequest(Buffer.from('fffffffc0000006400000000000000', 'hex'))).toThrow(WireError);
+    expect(() => decodeRequest(Buffer.from('0000000100000066ffffffff', 'hex'))).toThrow(/token is null/);
+  });
+
+  it('decodes records ZooKeeper answers with MarshallingError as such, keeping the bytes', () => {
+    const cut = Buffer.from('0000000100000004000000072f676f', 'hex');
+    expect(decodeRequest(cut)).toEqual({
+      xid: 1,
+      request: { op: 'marshallingError', sent: 'getData', cause: 'unreadable', body: cut.subarray(8) },
     });
-    multiReadOfCreate.writeInt32BE(22, 8);
-    expect(() => decodeRequest(body(multiReadOfCreate))).toThrow(/not allowed/);
+    const nullPath = Buffer.from('0000000200000003ffffffff00', 'hex');
+    expect(decodeRequest(nullPath).request).toMatchObject({ op: 'marshallingError', sent: 'exists', cause: 'null' });
+    expect(encodeRequest(1, decodeRequest(cut).request).subarray(4)).toEqual(cut);
+  });
+
+  it('tells which multi and multiRead records ZooKeeper serves, and what it answers before giving up', () => {
+    const getDataInMulti = Buffer.from('000000010000000e0000000400ffffffff000000022f6200ffffffff01ffffffff', 'hex');
+    expect(decodeRequest(getDataInMulti).request).toMatchObject({ op: 'marshallingError', sent: 'multi' });
+    expect(decodeRequest(getDataInMulti).request).not.toHaveProperty('served');
+    const deleteOp = { op: 'delete', path: '/a', version: -1 } as const;
+    const multiReadOfDelete = encodeRequest(1, { op: 'multi', ops: [deleteOp] });
+    multiReadOfDelete.writeInt32BE(22, 8);
+    expect(decodeRequest(body(multiReadOfDelete)).request).toMatchObject({ sent: 'multiRead', served: [] });
+    const read = { op: 'getData', path: '/a', watch: false } as const;
+    const w = new JuteWriter().writeInt(1).writeInt(22);
+    w.writeInt(4).writeBool(false).writeInt(-1).writeString('/a').writeBool(false);
+    w.writeInt(4).writeBool(false).writeInt(-1).writeString(null).writeBool(false);
+    const withNull = w.writeInt(-1).writeBool(true).writeInt(-1).toBuffer();
+    expect(decodeRequest(withNull).request).toMatchObject({ sent: 'multiRead', cause: 'null', served: [read] });
   });
 
   it('tolerates trailing bytes after a known request', () => {

@@ -54,6 +54,7 @@ const txnBody: fc.Arbitrary<TxnBody> = fc.oneof(
   fc.record({ type: fc.constant('closeSession' as const) }),
   fc.record({ type: fc.constant('request' as const), request: writeRequest, authIds: fc.array(id, { maxLength: 3 }) }),
   fc.record({ type: fc.constant('deleteContainer' as const), path: text }),
+  fc.record({ type: fc.constant('error' as const), err: int32 }),
 );
 
 const txn: fc.Arbitrary<Txn> = fc.record({ zxid: int64, time: safeLong, sessionId: int64, cxid: int32, body: txnBody });

@@ -5,6 +5,7 @@ import {
   Err,
   type ClientRequest,
   type ClientResponse,
+  type MarshallingErrorReq,
   type MultiResult,
   type ReadReq,
   type WatcherEvent,
@@ -77,9 +78,12 @@ export function answerLocal(req: LocalRequest, ctx: LocalContext): LocalAnswer {
     case 'reconfig':
       return error(Err.ReconfigDisabled);
     case 'sasl':
-      return error(Err.Unimplemented);
+      // ZooKeeper without a SASL login answers any token with none, in a reply with zxid 0
+      return { ...ok({ kind: 'sasl', token: null }), zxid: 0n };
     case 'unknown':
       return { ...error(Err.Unimplemented), zxid: -1n, close: true };
+    case 'marshallingError':
+      return answerUnservable(req, ctx);
     default: {
       const never: never = req;
       return never;
@@ -118,6 +122,41 @@ function answerRead(req: ReadReq, ctx: LocalContext): LocalAnswer {
       const never: never = req.op;
       return never;
     }
+  }
+}
+
+/**
+ * What ZooKeeper answers a request it cannot serve: MarshallingError, after the results of the reads a
+ * multiRead served first; addWatch with a null path succeeds without a watch (see marshallingErrorCode).
+ */
+function answerUnservable(req: MarshallingErrorReq, ctx: LocalContext): LocalAnswer {
+  if (req.served !== undefined) {
+    const results = req.served.map((r) => multiReadResult(r, ctx));
+    return { err: Err.MarshallingError, response: { kind: 'multi', results } };
+  }
+  const err = marshallingErrorCode(req);
+  return err === Err.Ok ? ok({ kind: 'errorBody', err }) : error(err);
+}
+
+/**
+ * The error code of a request ZooKeeper cannot serve: MarshallingError, but for a null path where its code
+ * never dereferences one — setData, setACL and check refuse it as a bad path, removeWatches finds no watch
+ * on it, addWatch answers Ok (ZooKeeper adds a watch that never fires, and then fails to close the
+ * connection at closeSession; we add none). ZooKeeper echoes a null sync path; we answer MarshallingError.
+ */
+export function marshallingErrorCode(req: MarshallingErrorReq): number {
+  if (req.cause === 'unreadable') return Err.MarshallingError;
+  switch (req.sent) {
+    case 'setData':
+    case 'setACL':
+    case 'check':
+      return Err.BadArguments;
+    case 'removeWatches':
+      return Err.NoWatcher;
+    case 'addWatch':
+      return Err.Ok;
+    default:
+      return Err.MarshallingError;
   }
 }
 
@@ -200,6 +239,7 @@ export function lastOpName(op: ClientRequest['op']): string {
     case 'sasl':
       return 'SASL';
     case 'unknown':
+    case 'marshallingError':
       return 'NA';
     default: {
       const never: never = op;

@@ -10,6 +10,7 @@ import {
   type ClientResponse,
   type ConnectRequest,
   type ConnectResponse,
+  type MarshallingErrorReq,
   type Reply,
   type WatcherEvent,
   type WriteRequest,
@@ -22,7 +23,7 @@ import type { Txn, TxnBody } from '../txn.js';
 import { WatchManager } from '../watches.js';
 import { ClientConnection, type LocalRequest, type Slot } from './connection.js';
 import { fourLetterText, type MemberInfo } from './fourletter.js';
-import { answerLocal, lastOpName } from './local.js';
+import { answerLocal, lastOpName, marshallingErrorCode } from './local.js';
 import { ServerStats } from './stats.js';
 
 export type { MemberInfo } from './fourletter.js';
@@ -80,9 +81,13 @@ const LOCAL_OPS: Record<LocalRequest['op'], true> = {
   reconfig: true,
   sasl: true,
   unknown: true,
+  marshallingError: true,
 };
 const isWrite = (req: ClientRequest): req is WriteRequest => Object.hasOwn(WRITE_OPS, req.op);
 const isLocal = (req: ClientRequest): req is LocalRequest => Object.hasOwn(LOCAL_OPS, req.op);
+/** A write ZooKeeper could make no txn of still takes a zxid: it logs an error txn in its place. */
+const takesZxid = (req: ClientRequest): req is MarshallingErrorReq =>
+  req.op === 'marshallingError' && req.served === undefined && Object.hasOwn(WRITE_OPS, req.sent);
 
 export class ZkServer {
   private state: ReplicatedState;
@@ -142,7 +147,7 @@ export class ZkServer {
   private reopenSession(c: ClientConnection, req: ConnectRequest, now: number): ServerOutput[] {
     const out = this.closeSessionConnection(req.sessionId);
     const session = this.state.sessions.get(req.sessionId);
-    if (session === undefined || !session.passwd.equals(req.passwd)) {
+    if (session === undefined || req.passwd === null || !session.passwd.equals(req.passwd)) {
       this.stats.unsuccessfulHandshakes++;
       const why = session === undefined ? 'expired or unknown session' : 'wrong password';
       out.push(log('info', `refusing reconnect of session 0x${hex(req.sessionId)}: ${why}`, { conn: c.id }));
@@ -201,9 +206,11 @@ export class ZkServer {
 
   private enqueue(c: ClientConnection, xid: number, req: ClientRequest, now: number): ServerOutput[] {
     if (isWrite(req)) {
-      c.queue.push({ kind: 'write', xid, receivedAt: now, lop: lastOpName(req.op), closes: false });
       const authIds = c.authIds.map((id) => ({ ...id }));
-      return [{ kind: 'submit', sessionId: c.sessionId, cxid: xid, body: { type: 'request', request: req, authIds } }];
+      return this.submitWrite(c, xid, { type: 'request', request: req, authIds }, lastOpName(req.op), now);
+    }
+    if (takesZxid(req)) {
+      return this.submitWrite(c, xid, { type: 'error', err: marshallingErrorCode(req) }, lastOpName(req.op), now);
     }
     if (isLocal(req)) {
       c.queue.push({ kind: 'local', xid, receivedAt: now, request: req });
@@ -227,6 +234,11 @@ export class ZkServer {
       default:
         throw new Error(`request op ${req.op} is neither a write nor local`);
     }
+  }
+
+  private submitWrite(c: ClientConnection, xid: number, body: TxnBody, lop: string, now: number): ServerOutput[] {
+    c.queue.push({ kind: 'write', xid, receivedAt: now, lop, closes: false });
+    return [{ kind: 'submit', sessionId: c.sessionId, cxid: xid, body }];
   }
 
   /** Answers from the head of the queue for as long as the head can be answered. */
@@ -285,8 +297,8 @@ export class ZkServer {
     }
     const a = answerLocal(slot.request, { state: this.state, watches: this.watches, conn: c });
     const out: ServerOutput[] = (a.missed ?? []).map((event) => this.notify(c, event));
-    const response = a.err === Err.Ok ? a.response : EMPTY;
-    out.push(this.reply(c, { xid: slot.xid, zxid: a.zxid ?? this.state.lastZxid, err: a.err, response }, stats));
+    const reply = { xid: slot.xid, zxid: a.zxid ?? this.state.lastZxid, err: a.err, response: a.response };
+    out.push(this.reply(c, reply, stats));
     if (a.close === true) out.push(this.close(c));
     return out;
   }
@@ -311,7 +323,8 @@ export class ZkServer {
       case 'closeSession':
         out.push(...this.sessionClosed(txn, now));
         break;
-      case 'request': {
+      case 'request':
+      case 'error': {
         const reply = { zxid: txn.zxid, err: result.err, response: result.err === Err.Ok ? result.response : EMPTY };
         out.push(...this.writeAnswered(txn, reply, now));
         break;

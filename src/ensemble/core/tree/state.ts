@@ -113,6 +113,8 @@ export class ReplicatedState {
         return applyWrite(body.request, this.writeContext(txn, body.authIds));
       case 'deleteContainer':
         return applyDeleteContainer(body.path, this.writeContext(txn, []));
+      case 'error':
+        return { err: body.err, response: { kind: 'empty' }, events: [] };
       default: {
         const never: never = body;
         return never;
@@ -137,7 +139,7 @@ export class ReplicatedState {
 
   /** exists: no ACL check. */
   exists(path: string): Stat | undefined {
-    const node = this.tree.get(path);
+    const node = this.readNode(path);
     return node === undefined ? undefined : statOf(node);
   }
 
@@ -175,6 +177,7 @@ export class ReplicatedState {
     return p === '' || p === '/' ? all : all.filter((path) => path.startsWith(prefix));
   }
 
+  /** For "" every node counts, the root too (ZooKeeper counts the keys below "", the root's "/" among them). */
   private descendantCount(path: string): number {
     if (path === '/') return this.tree.size - 1;
     let n = 0;
@@ -182,8 +185,13 @@ export class ReplicatedState {
     return n;
   }
 
+  /** The node a read of `path` finds: ZooKeeper's tree holds the root under "" too, so a read of "" is the root's. */
+  private readNode(path: string): ZNode | undefined {
+    return this.tree.get(path === '' ? '/' : path);
+  }
+
   private readable<T>(path: string, perm: number, authIds: readonly Id[], read: (n: ZNode) => T): Lookup<T> {
-    const node = this.tree.get(path);
+    const node = this.readNode(path);
     if (node === undefined) return refused(Err.NoNode);
     return checkACL(node.acl, perm, authIds) ? found(read(node)) : refused(Err.NoAuth);
   }

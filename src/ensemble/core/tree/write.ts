@@ -5,13 +5,13 @@ import {
   CreateFlags,
   Err,
   Perms,
-  type ACL,
   type ClientResponse,
   type CreateReq,
   type CreateTTLReq,
   type Id,
   type MultiResult,
   type MultiWriteOp,
+  type SetACLReq,
   type Stat,
   type WriteRequest,
 } from '../../wire/records.js';
@@ -93,6 +93,8 @@ function applySingle(
       return then(setData(req, ctx, log), (stat) => ({ kind: 'stat', stat }));
     case 'setACL':
       return then(setACL(req, ctx, log), (stat) => ({ kind: 'stat', stat }));
+    // A check outside a multi is a txn as on a standalone ZooKeeper 3.8 (a 3.8 ensemble's followers fail
+    // applying it); we answer it in an ensemble too.
     case 'check':
       return then(check(req.path, req.version, ctx), (stat) => ({ kind: 'stat', stat }));
     default: {
@@ -102,12 +104,17 @@ function applySingle(
   }
 }
 
+/**
+ * All or nothing. An op that fails makes every result an error; one that fails with MarshallingError
+ * (ZooKeeper's prep tripping over a null in an ACL) fails the whole multi with it and no results.
+ */
 function applyMulti(ops: MultiWriteOp[], ctx: WriteContext, log: MutationLog): WriteOutcome {
   const results: MultiResult[] = [];
   for (const [i, req] of ops.entries()) {
     const r = applyMultiOp(req, ctx, log);
     if (isFailed(r)) {
       for (const undo of log.undo.reverse()) undo();
+      if (r.failed === Err.MarshallingError) return { err: r.failed, response: EMPTY, events: [] };
       return {
         err: Err.Ok,
         response: { kind: 'multi', results: failedMultiResults(ops.length, i, r.failed) },
@@ -210,7 +217,7 @@ function create(
   const parentPath = parentOf(req.path);
   if (parentPath === null || req.path.includes('\u0000')) return fail(Err.BadArguments);
   const acl = fixupACL(req.acl, ctx.authIds);
-  if (acl === null) return fail(Err.InvalidACL);
+  if (typeof acl === 'number') return fail(acl);
   const parent = ctx.tree.get(parentPath);
   if (parent === undefined) return fail(Err.NoNode);
   if (!checkACL(parent.acl, Perms.CREATE, ctx.authIds)) return fail(Err.NoAuth);
@@ -261,11 +268,11 @@ function setData(
 }
 
 /** setACL checks the new list before looking the node up (fixupACL comes first in ZooKeeper). */
-function setACL(req: { path: string; acl: ACL[]; version: number }, ctx: WriteContext, log: MutationLog): Result<Stat> {
+function setACL(req: SetACLReq, ctx: WriteContext, log: MutationLog): Result<Stat> {
   if (!ctx.sessionAlive) return fail(Err.SessionExpired);
   if (!isValidPath(req.path)) return fail(Err.BadArguments);
   const acl = fixupACL(req.acl, ctx.authIds);
-  if (acl === null) return fail(Err.InvalidACL);
+  if (typeof acl === 'number') return fail(acl);
   const node = target(req.path, Perms.ADMIN, ctx);
   if (isFailed(node)) return node;
   if (!versionMatches(node.aversion, req.version)) return fail(Err.BadVersion);
