@@ -42,6 +42,10 @@ export interface MemberProcessConfig extends ServerEntry {
   /** Four-letter words answered on the client port; '*' is all of them. */
   fourLetterWords: '*';
   supervisorPid: number;
+  /** Client connections accepted from one address (default MAX_CLIENT_CONNECTIONS_PER_ADDRESS). */
+  maxClientCnxns?: number;
+  /** Idle time a client connection is allowed before its ConnectRequest (default SESSIONLESS_CONNECTION_TIMEOUT_MS). */
+  sessionlessConnectionTimeoutMs?: number;
 }
 
 /** Zab sub-phase, as mntr's zk_peer_state shows it ("following - broadcast"). */

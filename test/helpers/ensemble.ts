@@ -32,6 +32,9 @@ export interface EnsembleOptions {
   participants?: number;
   observers?: number;
   tickMs?: number;
+  /** Passed to every member as is (see MemberProcessConfig). */
+  maxClientCnxns?: number;
+  sessionlessConnectionTimeoutMs?: number;
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
@@ -49,10 +52,10 @@ export async function waitUntil<T>(
   }
 }
 
-/** Sends a four-letter word to a client port and resolves with the whole answer. */
-export function fourLetterWord(port: number, word: string): Promise<string> {
+/** Sends a four-letter word to a client port (from another loopback address if given), resolves with the answer. */
+export function fourLetterWord(port: number, word: string, from?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: LOOPBACK, port }, () => socket.write(`${word}\n`));
+    const socket = connect({ host: LOOPBACK, port, localAddress: from }, () => socket.write(`${word}\n`));
     const chunks: Buffer[] = [];
     socket.on('data', (chunk) => chunks.push(chunk));
     socket.on('error', reject);
@@ -91,6 +94,8 @@ export class TestEnsemble {
         maxSessionTimeoutMs: 20 * tickMs,
         fourLetterWords: '*',
         supervisorPid: process.pid,
+        maxClientCnxns: options.maxClientCnxns,
+        sessionlessConnectionTimeoutMs: options.sessionlessConnectionTimeoutMs,
       };
       members.set(server.sid, { config, child: null, status: null, output: '' });
     }

@@ -1,12 +1,15 @@
-// The client port: accepts ZooKeeper client connections and four-letter words, turns their frames
-// into member inputs and writes the core's replies back in the order the core emitted them.
+// The client port: accepts ZooKeeper client connections and four-letter words (so many per address, and
+// closes those idle before their ConnectRequest), turns their frames into member inputs and writes the
+// core's replies back in the order the core emitted them.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import {
   MAX_CLIENT_CONNECTIONS,
+  MAX_CLIENT_CONNECTIONS_PER_ADDRESS,
   MAX_CLIENT_QUEUE_BYTES,
   MAX_OUTSTANDING_PER_CONNECTION,
   MAX_OUTSTANDING_PER_MEMBER,
+  SESSIONLESS_CONNECTION_TIMEOUT_MS,
 } from '../../common/limits.js';
 import type { ConnId, MemberInput } from '../core/effects.js';
 import type { ConnectResponse, Reply, WatcherEvent } from '../wire/records.js';
@@ -30,7 +33,11 @@ type Phase = 'detect' | 'handshake' | 'connecting' | 'open' | 'fourLetter';
 interface ClientConn {
   id: ConnId;
   socket: Socket;
+  /** The peer's address, as counted against maxClientCnxns. */
+  address: string;
   phase: Phase;
+  /** Closes the connection when it idles before its ConnectRequest; cleared once that arrives. */
+  sessionless: NodeJS.Timeout | null;
   /** The first bytes, until there are 4 to tell a four-letter word from a frame length. */
   head: Buffer;
   decoder: FrameDecoder;
@@ -49,11 +56,18 @@ export interface ClientListenerOptions {
   submit: (input: MemberInput) => void;
   now: () => number;
   log: Logger;
+  /** Connections accepted from one address (default MAX_CLIENT_CONNECTIONS_PER_ADDRESS). */
+  maxClientCnxns?: number;
+  /** Idle time allowed before the ConnectRequest (default SESSIONLESS_CONNECTION_TIMEOUT_MS). */
+  sessionlessTimeoutMs?: number;
 }
 
 export class ClientListener {
   private readonly server: Server;
   private readonly conns = new Map<ConnId, ClientConn>();
+  /** Open connections by peer address; an address in `capped` has been told it is over the limit. */
+  private readonly perAddress = new Map<string, number>();
+  private readonly capped = new Set<string>();
   private nextConn = 1;
   /** Requests in flight across all connections. */
   private outstanding = 0;
@@ -111,10 +125,21 @@ export class ClientListener {
   }
 
   private accept(socket: Socket): void {
+    const address = socket.remoteAddress ?? '';
+    if (!this.admit(address)) {
+      socket.on('error', () => {});
+      socket.resetAndDestroy();
+      return;
+    }
     const c: ClientConn = {
       id: this.nextConn++,
       socket,
+      address,
       phase: 'detect',
+      sessionless: setTimeout(
+        () => this.expire(c),
+        this.opts.sessionlessTimeoutMs ?? SESSIONLESS_CONNECTION_TIMEOUT_MS,
+      ),
       head: Buffer.alloc(0),
       decoder: new FrameDecoder(),
       pending: [],
@@ -129,12 +154,41 @@ export class ClientListener {
       this.opts.log.debug({ conn: c.id, err: err.message }, 'Exception causing close of session'),
     );
     socket.on('close', () => this.onClose(c));
-    const ip = socket.remoteAddress ?? '';
-    this.opts.submit({ kind: 'clientOpened', conn: c.id, ip, port: socket.remotePort ?? 0, now: this.opts.now() });
+    this.opts.submit({
+      kind: 'clientOpened',
+      conn: c.id,
+      ip: address,
+      port: socket.remotePort ?? 0,
+      now: this.opts.now(),
+    });
+  }
+
+  /** Counts a new connection from `address`, or refuses it (as ZooKeeper does) when the address has its fill. */
+  private admit(address: string): boolean {
+    const max = this.opts.maxClientCnxns ?? MAX_CLIENT_CONNECTIONS_PER_ADDRESS;
+    const open = this.perAddress.get(address) ?? 0;
+    if (open < max) {
+      this.perAddress.set(address, open + 1);
+      return true;
+    }
+    if (!this.capped.has(address)) {
+      this.capped.add(address);
+      this.opts.log.warn({ ip: address }, `Too many connections from ${address} - max is ${max}`);
+    }
+    return false;
+  }
+
+  /** A connection idle for the whole timeout before its ConnectRequest (ZooKeeper's CONNECTION_EXPIRED). */
+  private expire(c: ClientConn): void {
+    if (c.closing) return;
+    this.opts.log.info({ conn: c.id, ip: c.address }, 'Closing a connection that sent no ConnectRequest in time');
+    c.closing = true;
+    c.socket.destroy();
   }
 
   private onData(c: ClientConn, chunk: Buffer): void {
     if (c.closing) return;
+    c.sessionless?.refresh();
     try {
       const rest = c.phase === 'detect' ? this.detect(c, chunk) : chunk;
       if (rest === null) return;
@@ -160,6 +214,7 @@ export class ClientListener {
       return head;
     }
     c.phase = 'fourLetter';
+    this.handshaken(c);
     c.socket.pause();
     this.opts.submit({ kind: 'clientFourLetterWord', conn: c.id, word, now: this.opts.now() });
     return null;
@@ -195,6 +250,7 @@ export class ClientListener {
     if (c.phase === 'handshake') {
       const request = decodeConnectRequest(body);
       c.phase = 'connecting';
+      this.handshaken(c);
       this.opts.submit({ kind: 'clientConnect', conn: c.id, request, now });
       return;
     }
@@ -246,7 +302,18 @@ export class ClientListener {
     if (wasFull && this.outstanding < MAX_OUTSTANDING_PER_MEMBER) this.conns.forEach((other) => this.drain(other));
   }
 
+  /** The connection sent its ConnectRequest (or a four-letter word): it no longer expires for idling. */
+  private handshaken(c: ClientConn): void {
+    if (c.sessionless !== null) clearTimeout(c.sessionless);
+    c.sessionless = null;
+  }
+
   private onClose(c: ClientConn): void {
+    this.handshaken(c);
+    const open = (this.perAddress.get(c.address) ?? 1) - 1;
+    if (open > 0) this.perAddress.set(c.address, open);
+    else this.perAddress.delete(c.address);
+    this.capped.delete(c.address);
     this.conns.delete(c.id);
     this.release(c, c.outstanding);
     this.opts.submit({ kind: 'clientClosed', conn: c.id });

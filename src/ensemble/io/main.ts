@@ -104,7 +104,15 @@ async function run(config: MemberProcessConfig, log: Logger): Promise<void> {
     log,
     leaderDialTimeoutMs: config.initLimit * config.tickMs,
   };
-  const clients = new ClientListener({ host: config.host, port: config.clientPort, submit, now: Date.now, log });
+  const clients = new ClientListener({
+    host: config.host,
+    port: config.clientPort,
+    submit,
+    now: Date.now,
+    log,
+    maxClientCnxns: config.maxClientCnxns,
+    sessionlessTimeoutMs: config.sessionlessConnectionTimeoutMs,
+  });
   const election = new ElectionLinks(peers);
   const quorum = new QuorumLinks(peers);
   runtime.attach({ clients, election, quorum });

@@ -1,6 +1,7 @@
 // The member's configuration rendered as the zoo.cfg a real ZooKeeper server would run with,
 // written to the data dir for people to read (the member itself never reads it back).
 import type { MemberProcessConfig, ServerEntry } from '../../cluster/member-config.js';
+import { MAX_CLIENT_CONNECTIONS_PER_ADDRESS } from '../../common/limits.js';
 
 function serverLine(s: ServerEntry): string {
   return `server.${s.sid}=${s.host}:${s.quorumPort}:${s.electionPort}:${s.role};${s.host}:${s.clientPort}`;
@@ -22,6 +23,7 @@ export function renderZooCfg(config: MemberProcessConfig): string {
     `clientPort=${config.clientPort}`,
     `minSessionTimeout=${config.minSessionTimeoutMs}`,
     `maxSessionTimeout=${config.maxSessionTimeoutMs}`,
+    `maxClientCnxns=${config.maxClientCnxns ?? MAX_CLIENT_CONNECTIONS_PER_ADDRESS}`,
     `4lw.commands.whitelist=${config.fourLetterWords}`,
     ...(config.role === 'observer' ? ['peerType=observer'] : []),
     ...config.servers.map(serverLine),
