@@ -17,7 +17,8 @@ function task(variables: { name: string; value: string }[]): AgentTask {
     statuses: [],
     pending: [],
     handle: null,
-  } as AgentTask;
+    kill: null,
+  };
 }
 
 describe('taskEnvironment', () => {
