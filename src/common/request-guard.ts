@@ -7,10 +7,11 @@
 // - Origin: a browser request that may change something (any method but GET, HEAD and OPTIONS, and every
 //   WebSocket upgrade) is refused with 403 when its Origin is not one of the cluster's own pages. Own means
 //   `http://NAME:PORT` where NAME is one of the names above and PORT is the port the request arrived on or
-//   another port of the cluster's web servers (masters, agents, schedulers, the dashboard): the Marathon UI of
-//   a standby calls the leader through its proxy, the masters' UIs read agents with JSONP. Requests without an
-//   Origin (the CLI, curl, the components themselves) are not browsers' and pass; CORS stays off, so a page
-//   elsewhere cannot read an answer either, and JSONP reads are GETs, which a script tag cannot turn into more.
+//   another port of the cluster's web servers (masters, agents, schedulers, the dashboard): a standby's
+//   Marathon UI changes apps through its proxy, which hands the page's Origin on to the leader. Requests
+//   without an Origin (the CLI, curl, the components themselves) are not browsers' and pass. Reads are not
+//   screened: CORS stays off, so a page elsewhere cannot read an answer, and the JSONP the masters' UIs read
+//   agents with is a GET by a script tag, which cannot change anything.
 // - Bodies: a request with a body whose method may change something must declare a media type the server
 //   reads (the dialect's rule: JSON, as Marathon and Mesos declare), so no form or text/plain request, which a
 //   page can send without a CORS preflight, is ever read.
@@ -95,8 +96,8 @@ export function requestGuard(options: GuardOptions): RequestGuard {
   const screen = (req: IncomingMessage, mutating: boolean): Refusal | null => {
     const host = req.headers.host;
     if (host === undefined || !names.has(hostName(host))) {
-      once.note(`host ${host}`, `Refusing requests for Host '${clip(host)}': not a loopback address of ours`);
-      return { status: 421, message: `Host '${clip(host)}' is not a loopback address of this server` };
+      once.note(`host ${host}`, `Refusing requests for Host '${clip(host)}': not a name this server answers to`);
+      return { status: 421, message: `Host '${clip(host)}' is not a name this server answers to` };
     }
     const origin = req.headers.origin;
     const own = { names, ports: [req.socket.localPort, ...sitePorts] };

@@ -94,7 +94,7 @@ describe('the request guard', () => {
     const again = await post(url, { ...JSON_BODY, Host: `evil.example:${port}` });
     expect(again.status).toBe(421);
     expect(JSON.parse(again.text)).toEqual({
-      message: `Host 'evil.example:${port}' is not a loopback address of this server`,
+      message: `Host 'evil.example:${port}' is not a name this server answers to`,
     });
     expect(logs.filter((line) => line.includes('evil.example'))).toHaveLength(2);
     expect(logs.filter((line) => line.includes(`'evil.example:${port}'`))).toHaveLength(1);
