@@ -1,7 +1,7 @@
 // The house's layering, checked in CI (`npm run deps`): no import cycles; pure cores and the ZooKeeper
 // wire codecs touch no I/O; roles depend on the shared contracts, never on each other's insides;
 // common/ depends on nothing above it. ARCHITECTURE.md explains each rule.
-const ROLES = ['agent', 'master', 'scheduler'];
+const ROLES = ['agent', 'master', 'scheduler', 'chronos'];
 const IO_MODULES = [
   'fs',
   'net',
@@ -51,7 +51,7 @@ module.exports = {
       comment: 'api/, cli/ and ui/ use what roles expose, not their cores.',
       severity: 'error',
       from: { path: '^src/(api|cli|ui)/' },
-      to: { path: '^src/(agent|master|scheduler)/core/' },
+      to: { path: `^src/(${ROLES.join('|')})/core/` },
     },
     {
       name: 'common-at-the-bottom',

@@ -178,3 +178,23 @@ export const MAX_APP_STRING_LENGTH = 16 * 1024;
 export const MAX_LOGGED_REFUSALS = 100;
 /** Characters of a refused Host or Origin header quoted in a log line or an answer. */
 export const MAX_LOGGED_HEADER_CHARS = 200;
+/** Time zones of schedules whose Intl formatter is kept; the cache starts over beyond (zone ids are user input). */
+export const CHRONOS_MAX_CACHED_ZONES = 64;
+/** Longest string field of a Chronos job (a command, a description, an environment value). */
+export const CHRONOS_MAX_STRING_LENGTH = 64 * 1024;
+/** Longest Chronos job name: its task ids (`ct:<due>:<attempt>:<name>:<arguments>`) must stay within MESOS_MAX_ID_LENGTH. */
+export const CHRONOS_MAX_JOB_NAME_LENGTH = 200;
+/** Jobs one Chronos keeps. */
+export const CHRONOS_MAX_JOBS = 10_000;
+/** Largest job (its JSON as stored): one znode below MAX_FRAME_BYTES with its record around it. */
+export const CHRONOS_MAX_JOB_BYTES = 1_000_000;
+/** Largest Chronos API request body read. */
+export const MAX_CHRONOS_BODY_BYTES = 2 * 1024 * 1024;
+/** Finished tasks kept per job for `/job/stat` and `jobs history` (Chronos's --job_history_limit is 5). */
+export const CHRONOS_JOB_HISTORY_LIMIT = 20;
+/** Times one run is launched again after Mesos never saw its launch, before it counts as a failure. */
+export const CHRONOS_MAX_RELAUNCHES = 10;
+/** Tasks of one concurrent job in flight at once; more runs wait in the queue. */
+export const CHRONOS_MAX_TASKS_PER_JOB = 100;
+/** Bytes of ops the Chronos store sends in one multi request, below MAX_FRAME_BYTES with room for the record. */
+export const CHRONOS_MULTI_BUDGET_BYTES = 1_020_000;
