@@ -11,16 +11,16 @@ import { LOOPBACK } from '../common/ports.js';
 import { MARATHON_DIALECT, requestGuard } from '../common/request-guard.js';
 import { MARATHON_MAX_VERSIONS, SERVICE_PORT_MAX, SERVICE_PORT_MIN } from '../common/limits.js';
 import { parseZkUrl } from '../master/zk-url.js';
-import type { ApiError, Output, SchedulerInput } from './core/messages.js';
+import type { ApiError, Output, SchedulerInput, StoreWrite } from './core/messages.js';
 import type { MarathonEvent } from './core/model.js';
 import { SchedulerCore } from './core/scheduler.js';
 import { serviceBackends } from './core/service-backends.js';
 import { createMarathonApp } from './http/app.js';
 import type { Leadership, MarathonFlags } from './http/context.js';
-import { EffectRunner, LocalEventBus } from './io/effects.js';
-import { SchedulerElection, type ElectionState } from './io/election.js';
+import { EffectRunner, LocalEventBus } from '../framework/effects.js';
+import { SchedulerElection, type ElectionState } from '../framework/election.js';
+import { MesosLink } from '../framework/mesos-link.js';
 import { LoadBalancer } from './io/load-balancer.js';
-import { MesosLink } from './io/mesos-link.js';
 import { HealthProbes } from './io/probes.js';
 import { ReadinessProbes } from './io/readiness.js';
 import { StateStore } from './io/store.js';
@@ -46,7 +46,7 @@ export interface MarathonOptions {
 export class Marathon {
   private readonly server: Server;
   private readonly election: SchedulerElection;
-  private readonly bus = new LocalEventBus();
+  private readonly bus = new LocalEventBus<MarathonEvent>();
   private readonly flags: MarathonFlags;
   private term: LeadingTerm | null = null;
   private terms = 0;
@@ -60,6 +60,7 @@ export class Marathon {
     this.flags = flagsOf(config);
     this.election = new SchedulerElection({
       zk,
+      latch: 'leader-curator',
       sessionTimeoutMs: config.zkSessionTimeoutMs,
       participant: this.hostPort,
       log,
@@ -199,7 +200,7 @@ interface TermOptions {
   log: Logger;
   store: StateStore;
   state: Awaited<ReturnType<StateStore['load']>>;
-  bus: LocalEventBus;
+  bus: LocalEventBus<MarathonEvent>;
   onChange(): void;
   onStoreFailure(): void;
 }
@@ -208,7 +209,7 @@ interface TermOptions {
 class LeadingTerm {
   readonly core: SchedulerCore;
   private readonly link: MesosLink;
-  private readonly runner: EffectRunner;
+  private readonly runner: EffectRunner<StoreWrite, MarathonEvent>;
   private readonly probes: HealthProbes;
   private readonly readiness: ReadinessProbes;
   private readonly lb: LoadBalancer | null;

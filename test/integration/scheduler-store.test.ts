@@ -7,7 +7,8 @@ import { MAX_FRAME_BYTES } from '../../src/common/limits.js';
 import { ZkClient } from '../../src/ensemble/client/index.js';
 import type { Effect } from '../../src/scheduler/core/messages.js';
 import { SchedulerCore } from '../../src/scheduler/core/scheduler.js';
-import { StateStore, StoreWriteError } from '../../src/scheduler/io/store.js';
+import { StoreWriteError } from '../../src/framework/zk-commit.js';
+import { StateStore } from '../../src/scheduler/io/store.js';
 import { TestEnsemble } from '../helpers/ensemble.js';
 import { fleetApp } from '../helpers/fleet.js';
 import {

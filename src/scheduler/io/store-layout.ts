@@ -56,13 +56,6 @@ export function decodeValue<T>(data: Buffer): T {
   return JSON.parse((gzipped ? gunzipSync(data) : data).toString('utf8')) as T;
 }
 
-/** Bytes an op adds to a multi request: its path and data, and the record around them. */
-export function opBytes(op: Op): number {
-  const OP_OVERHEAD_BYTES = 48;
-  const data = op.op === 'create' || op.op === 'setData' ? (op.data?.length ?? 0) : 0;
-  return Buffer.byteLength(op.path) + data + OP_OVERHEAD_BYTES;
-}
-
 export function storedPlan(plan: DeploymentPlan): StoredPlan {
   const refs = (apps: DeploymentPlan['target']): Record<string, Timestamp> =>
     Object.fromEntries(Object.entries(apps).map(([id, app]) => [id, app.version]));

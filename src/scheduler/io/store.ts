@@ -5,6 +5,7 @@ import { MARATHON_MULTI_BUDGET_BYTES } from '../../common/limits.js';
 import type { Logger } from '../../common/logging.js';
 import { Err, isZkError, type ZkClient } from '../../ensemble/client/index.js';
 import type { Op } from '../../ensemble/client/ops.js';
+import { bytesOf, chunks, CommitPack, inParallel, multiWithin, StoreWriteError } from '../../framework/zk-commit.js';
 import type { StoreWrite, StoredState } from '../core/messages.js';
 import type { AppVersion, AppsById, DeploymentPlan, RootGroup, Timestamp } from '../core/model.js';
 import {
@@ -12,24 +13,10 @@ import {
   type BatchOps,
   CATEGORY,
   decodeValue,
-  opBytes,
   StoreLayout,
   type StoredPlan,
   type StoredRoot,
 } from './store-layout.js';
-
-/** Reads that are in flight at once while loading (ZooKeeper pipelines them on one connection). */
-const LOAD_CONCURRENCY = 64;
-
-/** A store write failed; the first `committed` batches of the call were stored before it did. */
-export class StoreWriteError extends Error {
-  constructor(
-    readonly committed: number,
-    cause: unknown,
-  ) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
-  }
-}
 
 interface LoadedApps {
   versions: AppVersion[];
@@ -83,7 +70,7 @@ export class StateStore {
    * big for one multi (never one request: the API refuses those) is split, and says so.
    */
   async apply(batches: readonly (readonly StoreWrite[])[]): Promise<void> {
-    const pack = new CommitPack((ops) => this.multi(ops));
+    const pack = new CommitPack((ops) => this.multi(ops), MARATHON_MULTI_BUDGET_BYTES);
     try {
       for (const batch of batches) await this.applyBatch(batch, pack);
       await pack.flush();
@@ -96,20 +83,17 @@ export class StateStore {
     const ops: BatchOps = this.layout.opsOf(batch);
     if (ops.prepare.length > 0) {
       await pack.flush();
-      for (const chunk of chunks(ops.prepare)) await this.multi(chunk);
+      for (const chunk of chunks(ops.prepare, MARATHON_MULTI_BUDGET_BYTES)) await this.multi(chunk);
     }
     if (bytesOf(ops.commit) <= MARATHON_MULTI_BUDGET_BYTES) return pack.add(ops.commit);
     this.options.log.warn(`A batch of ${batch.length} writes is too big for one multi; storing it in parts`);
     await pack.flush();
-    for (const chunk of chunks(ops.commit)) await this.multi(chunk);
+    for (const chunk of chunks(ops.commit, MARATHON_MULTI_BUDGET_BYTES)) await this.multi(chunk);
     pack.countStored();
   }
 
-  private async multi(ops: Op[]): Promise<void> {
-    if (ops.length === 0) return;
-    const oversized = ops.find((op) => opBytes(op) > MARATHON_MULTI_BUDGET_BYTES);
-    if (oversized !== undefined) throw new Error(`${oversized.path} is too big to store (${opBytes(oversized)} bytes)`);
-    await this.options.client.multi(ops);
+  private multi(ops: Op[]): Promise<void> {
+    return multiWithin(this.options.client, ops, MARATHON_MULTI_BUDGET_BYTES);
   }
 
   /** Every app node: its current version (from the node, or the root as older releases kept it) and versions. */
@@ -168,76 +152,6 @@ export class StateStore {
     await this.options.client.mkdirp(path);
     this.layout.exists(path);
   }
-}
-
-/** Commit ops of whole batches, sent as one multi once the next batch would not fit. */
-class CommitPack {
-  private ops: Op[] = [];
-  private bytes = 0;
-  private batches = 0;
-  /** Batches durably stored so far. */
-  committed = 0;
-
-  constructor(private readonly send: (ops: Op[]) => Promise<void>) {}
-
-  async add(ops: Op[]): Promise<void> {
-    const bytes = bytesOf(ops);
-    if (this.bytes + bytes > MARATHON_MULTI_BUDGET_BYTES) await this.flush();
-    this.ops.push(...ops);
-    this.bytes += bytes;
-    this.batches += 1;
-  }
-
-  async flush(): Promise<void> {
-    if (this.batches === 0) return;
-    await this.send(this.ops);
-    this.committed += this.batches;
-    this.ops = [];
-    this.bytes = 0;
-    this.batches = 0;
-  }
-
-  /** A batch stored on its own, outside the pack (after a flush). */
-  countStored(): void {
-    this.committed += 1;
-  }
-}
-
-function bytesOf(ops: readonly Op[]): number {
-  return ops.reduce((sum, op) => sum + opBytes(op), 0);
-}
-
-/** Consecutive ops in multis that fit the budget. */
-function chunks(ops: readonly Op[]): Op[][] {
-  const out: Op[][] = [];
-  let current: Op[] = [];
-  let bytes = 0;
-  for (const op of ops) {
-    const size = opBytes(op);
-    if (current.length > 0 && bytes + size > MARATHON_MULTI_BUDGET_BYTES) {
-      out.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(op);
-    bytes += size;
-  }
-  if (current.length > 0) out.push(current);
-  return out;
-}
-
-/** Maps the items with at most LOAD_CONCURRENCY calls in flight; results in input order. */
-async function inParallel<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, items.length) }, worker));
-  return results;
 }
 
 /** The stored root with each app's current version (apps whose version is missing are dropped). */

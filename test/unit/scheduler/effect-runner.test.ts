@@ -4,7 +4,8 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Effect, StoreWrite } from '../../../src/scheduler/core/messages.js';
-import { EffectRunner } from '../../../src/scheduler/io/effects.js';
+import { EffectRunner } from '../../../src/framework/effects.js';
+import type { MarathonEvent } from '../../../src/scheduler/core/model.js';
 
 const write = (id: string): Effect => ({ type: 'persist', writes: [{ kind: 'delete-instance', instanceId: id }] });
 const kill = (id: string): Effect => ({ type: 'call', call: { type: 'KILL', kill: { task_id: { value: id } } } });
@@ -22,7 +23,7 @@ function recorder(o: { failAt?: number; storedBeforeFailure?: number } = {}) {
   const writes: StoreWrite[][][] = [];
   let release: () => void = () => undefined;
   let gate = Promise.resolve();
-  const runner = new EffectRunner({
+  const runner = new EffectRunner<StoreWrite, MarathonEvent>({
     persist: async (batches) => {
       writes.push(batches);
       const names = batches.map((b) => b.map((x) => (x.kind === 'delete-instance' ? x.instanceId : x.kind)).join('+'));

@@ -1,19 +1,20 @@
-// Scheduler leader election as Marathon 1.3+ does it: a Curator LeaderLatch under `<zk path>/leader-curator`
-// (ephemeral sequential `_c_<uuid>-latch-<seq>` nodes holding `host:port`); standbys learn the leader from it.
+// Scheduler leader election as Marathon 1.3+ and Chronos do it: a Curator LeaderLatch under a path of the
+// framework's (ephemeral sequential `_c_<uuid>-latch-<seq>` nodes holding `host:port`); standbys learn the leader from it.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { errorMessage } from '../../common/errors.js';
-import type { Logger } from '../../common/logging.js';
-import { ChildrenCache, LeaderElection, ZkClient, currentLeader } from '../../ensemble/client/index.js';
-import type { ZkUrl } from '../../master/zk-url.js';
+import { errorMessage } from '../common/errors.js';
+import type { Logger } from '../common/logging.js';
+import { ChildrenCache, LeaderElection, ZkClient, currentLeader } from '../ensemble/client/index.js';
+import type { ZkUrl } from '../master/zk-url.js';
 
-export const LEADER_NODE = 'leader-curator';
 const isLatch = (name: string): boolean => name.includes('-latch-');
 /** Wait before reading the latch again after a read failed (the session may be reconnecting). */
 const LATCH_READ_RETRY_MS = 250;
 
 export interface SchedulerElectionOptions {
   zk: ZkUrl;
+  /** The latch's node under the zk path: Marathon's `leader-curator`, Chronos's `candidate`. */
+  latch: string;
   sessionTimeoutMs: number;
   /** This scheduler's `host:port`, the latch participant id. */
   participant: string;
@@ -37,7 +38,7 @@ export class SchedulerElection extends EventEmitter<{ change: [ElectionState] }>
   constructor(private readonly options: SchedulerElectionOptions) {
     super();
     const { zk, sessionTimeoutMs, participant, log } = options;
-    this.path = `${zk.path}/${LEADER_NODE}`;
+    this.path = `${zk.path}/${options.latch}`;
     const auth = zk.digest === null ? [] : [{ scheme: 'digest', auth: zk.digest }];
     this.election = new LeaderElection({
       connect: () => ZkClient.connect(zk.servers, { sessionTimeoutMs, auth }),

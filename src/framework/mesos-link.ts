@@ -1,14 +1,14 @@
-// The scheduler's link to the leading master over the v1 scheduler API: detects the leading master
-// (zk:// as Marathon's --master, or a master URL), subscribes with the framework id it has, turns events
+// A framework's link to the leading master over the v1 scheduler API: detects the leading master (zk:// as
+// Marathon's and Chronos's --master, or a master URL), subscribes with the framework id it has, turns events
 // into core inputs, and subscribes again when the stream ends or its heartbeats stop.
 import { setTimeout as delay } from 'node:timers/promises';
-import { MasterDetector } from '../../agent/detector.js';
-import { errorMessage } from '../../common/errors.js';
-import type { Logger } from '../../common/logging.js';
-import { SchedulerClient, type CallWithoutFramework, type Subscription } from '../../api/mesos.js';
-import type { Event, FrameworkInfo } from '../../master/core/v1.js';
-import { masterUrl } from '../../master/info.js';
-import type { SchedulerInput } from '../core/messages.js';
+import { MasterDetector } from '../agent/detector.js';
+import { SchedulerClient, type CallWithoutFramework, type Subscription } from '../api/mesos.js';
+import { errorMessage } from '../common/errors.js';
+import type { Logger } from '../common/logging.js';
+import type { Event, FrameworkInfo } from '../master/core/v1.js';
+import { masterUrl } from '../master/info.js';
+import type { LinkInput } from './mesos-types.js';
 
 /** Missed heartbeats after which the stream is taken for dead. */
 const HEARTBEATS_MISSED = 3;
@@ -20,7 +20,7 @@ export interface MesosLinkOptions {
   zkSessionTimeoutMs: number;
   /** The FrameworkInfo to subscribe with (carrying the framework id once known). */
   frameworkInfo(): FrameworkInfo;
-  onInput(input: SchedulerInput): void;
+  onInput(input: LinkInput): void;
   now(): number;
   log: Logger;
 }
@@ -151,7 +151,7 @@ export class MesosLink {
   }
 }
 
-function inputOf(event: Event, now: number): SchedulerInput | null {
+function inputOf(event: Event, now: number): LinkInput | null {
   switch (event.type) {
     case 'OFFERS':
       return { type: 'offers', offers: event.offers.offers, now };

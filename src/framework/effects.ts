@@ -1,27 +1,32 @@
-// Runs the core's effects in the fixed order: persist, then Mesos calls, then events and log lines,
+// Runs a framework core's effects in the fixed order: persist, then Mesos calls, then events and log lines,
 // committing queued batches together, each one whole or not at all. A failed write stops the runner:
-// memory no longer matches the store.
-import { errorMessage } from '../../common/errors.js';
-import type { Logger } from '../../common/logging.js';
-import type { CallWithoutFramework } from '../../api/mesos.js';
-import type { Effect, StoreWrite } from '../core/messages.js';
-import type { MarathonEvent } from '../core/model.js';
+// memory no longer matches the store. Generic over the records a core writes (W) and the events it raises (E).
+import type { CallWithoutFramework } from '../api/mesos.js';
+import { errorMessage } from '../common/errors.js';
+import type { Logger } from '../common/logging.js';
 
-export interface EffectTargets {
+/** What a framework core returns: records to store, calls to the master, events, log lines. */
+export type FrameworkEffect<W, E> =
+  | { type: 'persist'; writes: W[] }
+  | { type: 'call'; call: CallWithoutFramework }
+  | { type: 'event'; event: E }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> };
+
+export interface EffectTargets<W, E> {
   /**
    * Stores each batch whole, in order; on failure it rejects with the number of batches stored before
    * the failure as `committed` (0 when absent).
    */
-  persist(batches: StoreWrite[][]): Promise<void>;
+  persist(batches: W[][]): Promise<void>;
   call(call: CallWithoutFramework): Promise<void>;
-  publish(event: MarathonEvent): void;
+  publish(event: E): void;
   log: Logger;
   /** The store refused a write; the scheduler must stop leading. */
   onStoreFailure(err: unknown): void;
 }
 
-interface Batch {
-  effects: readonly Effect[];
+interface Batch<W, E> {
+  effects: readonly FrameworkEffect<W, E>[];
   done(stored: boolean): void;
 }
 
@@ -29,17 +34,17 @@ interface Batch {
  * Group commit: the batches that queued while a write was in flight are persisted together in the next
  * write; each group's calls go out after its write and after the previous group's calls, in order.
  */
-export class EffectRunner {
-  private pending: Batch[] = [];
+export class EffectRunner<W, E> {
+  private pending: Batch<W, E>[] = [];
   private draining = false;
   private failed = false;
   /** The calls of the last group sent. */
   private sending: Promise<void> = Promise.resolve();
 
-  constructor(private readonly targets: EffectTargets) {}
+  constructor(private readonly targets: EffectTargets<W, E>) {}
 
   /** Queues a batch behind the ones before it; resolves once its calls went out (false: the store failed). */
-  run(effects: readonly Effect[]): Promise<boolean> {
+  run(effects: readonly FrameworkEffect<W, E>[]): Promise<boolean> {
     return new Promise((done) => {
       this.pending.push({ effects, done });
       if (!this.draining) void this.drain();
@@ -63,7 +68,7 @@ export class EffectRunner {
   }
 
   /** How many batches of the group are stored (all of them, unless a write failed). */
-  private async persist(group: readonly Batch[]): Promise<number> {
+  private async persist(group: readonly Batch<W, E>[]): Promise<number> {
     if (this.failed) return 0;
     const batches = group.map((b) => b.effects.flatMap((e) => (e.type === 'persist' ? e.writes : [])));
     try {
@@ -79,7 +84,7 @@ export class EffectRunner {
   }
 
   /** Calls, events and log lines of a stored group, in order; resolves once the calls are answered. */
-  private async dispatch(group: readonly Batch[]): Promise<void> {
+  private async dispatch(group: readonly Batch<W, E>[]): Promise<void> {
     const { call, publish, log } = this.targets;
     const calls: Promise<void>[] = [];
     for (const effect of group.flatMap((b) => b.effects)) {
@@ -107,15 +112,15 @@ function committedOf(err: unknown): number {
 }
 
 /** Fan-out of events to the API's subscribers (the event stream, the load balancer, the probes). */
-export class LocalEventBus {
-  private readonly listeners = new Set<(event: MarathonEvent) => void>();
+export class LocalEventBus<E> {
+  private readonly listeners = new Set<(event: E) => void>();
 
-  subscribe(listener: (event: MarathonEvent) => void): () => void {
+  subscribe(listener: (event: E) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  publish(event: MarathonEvent): void {
+  publish(event: E): void {
     for (const listener of this.listeners) listener(event);
   }
 }
