@@ -1,7 +1,6 @@
 // Typed client of the supervisor's control API (see src/cluster/control.ts).
 import { UserError, errorMessage } from '../common/errors.js';
 import { requireRunning } from '../cluster/cluster-file.js';
-import type { StartChoice } from '../cluster/core/start-choice.js';
 import type { TimelineEvent } from '../cluster/core/timeline.js';
 import type { ClusterPaths } from '../cluster/paths.js';
 import type { ClusterStatus, KillResult, StartResult } from '../cluster/status.js';
@@ -32,11 +31,6 @@ export class ControlClient {
 
   kill(name: string): Promise<KillResult> {
     return this.call('POST', `/kill/${encodeURIComponent(name)}`);
-  }
-
-  /** Which component `start` would bring back for this name or word (`leader`: the master killed while it led). */
-  whichToStart(name: string): Promise<StartChoice> {
-    return this.call('GET', `/start/${encodeURIComponent(name)}`);
   }
 
   start(name: string): Promise<StartResult> {

@@ -6,7 +6,6 @@ import { UserError, errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/logging.js';
 import { LOOPBACK } from '../common/ports.js';
 import { CONTROL_DIALECT, requestGuard, sameSecret, type Site } from '../common/request-guard.js';
-import type { StartChoice } from './core/start-choice.js';
 import type { TimelineStore } from './timeline-store.js';
 import type { ClusterStatus, KillResult, StartResult } from './status.js';
 
@@ -15,8 +14,6 @@ export interface ControlTarget {
   status(): Promise<ClusterStatus>;
   kill(name: string): Promise<KillResult>;
   start(name: string): Promise<StartResult>;
-  /** What `start` would bring back for this name or word (`leader`), without starting it. */
-  whichToStart(name: string): StartChoice;
   /** Stops every component; the API answers once they are gone. */
   down(): Promise<void>;
   /** Called after the answer to POST /down has been sent. */
@@ -43,7 +40,6 @@ export async function startControlServer(options: ControlServerOptions): Promise
   app.use(requireToken(options.token));
   app.get('/status', async (_req, res) => void res.json(await target.status()));
   app.post('/kill/:name', async (req, res) => void res.json(await target.kill(req.params['name'] ?? '')));
-  app.get('/start/:name', (req, res) => void res.json(target.whichToStart(req.params['name'] ?? '')));
   app.post('/start/:name', async (req, res) => void res.json(await target.start(req.params['name'] ?? '')));
   app.post('/down', async (_req, res) => {
     await target.down();

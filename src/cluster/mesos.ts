@@ -111,11 +111,6 @@ export class MesosComponents {
     return this.components.has(name);
   }
 
-  /** Whether its worker thread runs (or is starting). */
-  isUp(name: string): boolean {
-    return this.component(name).host.pid !== null;
-  }
-
   /** The name of the leading master, null during an election. */
   leading(): string | null {
     return this.view.leading();
@@ -134,52 +129,23 @@ export class MesosComponents {
     const { host } = this.component(name);
     if (host.pid !== null) throw new UserError(`${name} is already running`);
     await this.launch(name);
-    return { name, pid: host.pid ?? 0, thread: true, was: null };
+    return { name, pid: host.pid ?? 0 };
   }
 
   /** Ends the worker thread abruptly: no goodbye on any connection; an agent's tasks keep running. */
   async kill(name: string): Promise<KillResult> {
     const { host } = this.component(name);
     if (host.pid === null) throw new UserError(`${name} is not running`);
-    const role = this.view.master(name)?.role ?? null;
-    const result: KillResult = { name, pid: host.pid, thread: true, role, at: Date.now() };
+    const result: KillResult = { name, pid: host.pid, role: this.view.master(name)?.role ?? null, at: Date.now() };
     this.apply({ type: 'killed', name });
     await host.kill();
     return result;
   }
 
-  /** Stops the agents, each once it has killed its tasks (one killed with `kill` is started again to do so). */
-  async stopAgents(): Promise<void> {
+  /** Agents first (each kills its tasks; one killed with `kill` is started again to do so), then masters. */
+  async stopAll(): Promise<void> {
     await Promise.all(this.ofKind('agent').map(([name, c]) => this.shutDownAgent(name, c.host)));
-  }
-
-  /** Stops the masters (after the agents, so their last task updates reach a master). */
-  async stopMasters(): Promise<void> {
     await Promise.all(this.ofKind('master').map(([, c]) => c.host.stop()));
-  }
-
-  /** What the agents do while they stop: `agent-1 is killing 3 tasks, agent-2 is stopping`. */
-  agentsStopping(): string {
-    const busy = this.ofKind('agent').flatMap(([name]) => {
-      const agent = this.view.agent(name);
-      if (agent === undefined || agent.process === 'exited' || agent.process === 'killed') return [];
-      if (agent.process === 'starting') return [`${name} is starting again to kill its tasks`];
-      return [
-        agent.tasks === 0
-          ? `${name} is stopping`
-          : `${name} is killing ${agent.tasks} task${agent.tasks === 1 ? '' : 's'}`,
-      ];
-    });
-    return busy.length === 0 ? 'the agents are stopping' : busy.join(', ');
-  }
-
-  /** The ids of the tasks the running agents have not seen end. */
-  async liveTaskIds(): Promise<string[]> {
-    const up = this.options.layout.agents.filter((a) => this.isUp(a.name));
-    const states = await Promise.all(
-      up.map((a) => new AgentClient(urlOf(a.port)).state({ timeoutMs: AGENT_STATE_TIMEOUT_MS }).catch(() => null)),
-    );
-    return states.flatMap((state) => (state === null ? [] : liveTasks(state).map(({ task }) => task.id)));
   }
 
   async status(): Promise<{ masters: MasterStatus[]; agents: AgentStatus[] }> {

@@ -1,6 +1,5 @@
 // `minicluster up`: start a cluster in the foreground (endpoints, then a live status above the events
-// until Ctrl-C) or, with --detach, in the background, returning once it is ready (progress on stderr; Ctrl-C
-// before then stops what it started).
+// until Ctrl-C) or, with --detach, in the background, returning once it is ready (progress on stderr).
 import { Flags } from '@oclif/core';
 import { ClusterCommand } from '../base.js';
 import { formatEvent, formatStatus } from '../format.js';
@@ -62,10 +61,8 @@ export default class Up extends ClusterCommand {
     }
     if (flags.detach) {
       const title = `starting cluster ${options.paths.name}`;
-      const interrupt = new AbortController();
-      process.once('SIGINT', () => interrupt.abort());
       const status = await ProgressLine.around({ out: process.stderr, title }, (progress) =>
-        upDetached({ ...options, onWaiting: (what) => progress.waitingFor(what), signal: interrupt.signal }),
+        upDetached({ ...options, onWaiting: (what) => progress.waitingFor(what) }),
       );
       this.print(status, flags.json);
       return;

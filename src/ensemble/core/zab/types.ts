@@ -18,7 +18,6 @@ export type ZabAction =
           | 'connectToLeader'
           | 'sendQuorum'
           | 'closeQuorumLink'
-          | 'electionStep'
           | 'log';
       }
     >
