@@ -59,7 +59,7 @@ const LAUNCHES = 10;
 const THROUGHPUT_TASKS = 1_000;
 /** `run`'s default task size. */
 const RUN_TASK = { cpus: 0.1, mem: 32 };
-const FAILOVER_TIMEOUT_MS: Record<ProfileName, number> = { demo: 30_000, realistic: 120_000 };
+const FAILOVER_TIMEOUT_MS: Record<ProfileName, number> = { demo: 30_000, realistic: 120_000, teach: 60_000 };
 const FRAMEWORK = { failoverTimeoutSeconds: 60, subscribeTimeoutMs: 30_000 };
 
 /** A cluster started through the CLI in its own MINICLUSTER_HOME (the suites share it). */

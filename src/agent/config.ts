@@ -28,7 +28,8 @@ export interface AgentTiming {
 
 /**
  * `demo`: a new leading master is registered with within a few hundred milliseconds and lost
- * updates are resent after a second. `realistic`: Mesos's own defaults.
+ * updates are resent after a second. `realistic`: Mesos's own defaults. `teach`: demo with the slower
+ * ZooKeeper session and master pings of the teach profile.
  */
 export const AGENT_TIMING: Record<ProfileName, AgentTiming> = {
   demo: {
@@ -50,6 +51,16 @@ export const AGENT_TIMING: Record<ProfileName, AgentTiming> = {
     masterPingTimeoutMs: 75_000,
     zkSessionTimeoutMs: 10_000,
     processPollMs: 1_000,
+  },
+  teach: {
+    tickMs: 50,
+    statusUpdateRetryMinMs: 1_000,
+    statusUpdateRetryMaxMs: 10_000,
+    registrationBackoffMs: 100,
+    registrationBackoffMaxMs: 2_000,
+    masterPingTimeoutMs: 2_500,
+    zkSessionTimeoutMs: 4_000,
+    processPollMs: 200,
   },
 };
 

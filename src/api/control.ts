@@ -1,8 +1,10 @@
 // Typed client of the supervisor's control API (see src/cluster/control.ts).
 import { UserError, errorMessage } from '../common/errors.js';
 import { requireRunning } from '../cluster/cluster-file.js';
+import type { StartChoice } from '../cluster/core/start-choice.js';
 import type { TimelineEvent } from '../cluster/core/timeline.js';
 import type { ClusterPaths } from '../cluster/paths.js';
+import type { ElectionRecord, ElectionSummary } from '../common/election-record.js';
 import type { ClusterStatus, KillResult, StartResult } from '../cluster/status.js';
 
 export interface EventsOptions {
@@ -33,8 +35,22 @@ export class ControlClient {
     return this.call('POST', `/kill/${encodeURIComponent(name)}`);
   }
 
+  /** Which component `start` would bring back for this name or word (`leader`: the master killed while it led). */
+  whichToStart(name: string): Promise<StartChoice> {
+    return this.call('GET', `/start/${encodeURIComponent(name)}`);
+  }
+
   start(name: string): Promise<StartResult> {
     return this.call('POST', `/start/${encodeURIComponent(name)}`);
+  }
+
+  /** The elections the supervisor keeps, newest first. */
+  elections(): Promise<ElectionSummary[]> {
+    return this.call('GET', '/elections');
+  }
+
+  election(id: number): Promise<ElectionRecord> {
+    return this.call('GET', `/elections/${id}`);
   }
 
   async down(): Promise<void> {

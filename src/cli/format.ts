@@ -2,7 +2,7 @@
 // status updates and component log lines.
 import type { LogRecord } from '../cluster/component-logs.js';
 import { describeEvent, seconds, type TimelineEvent } from '../cluster/core/timeline.js';
-import type { ClusterStatus } from '../cluster/status.js';
+import type { ClusterStatus, KillResult, StartResult } from '../cluster/status.js';
 import type { TaskStatus } from '../master/core/v1.js';
 
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -35,13 +35,16 @@ export function formatStatus(status: ClusterStatus): string {
     s.subscribed ? `subscribed as ${s.frameworkId ?? '?'}` : 'not subscribed',
     s.url,
   ]);
+  // Narrow enough for 120 columns with Mesos's full agent ids: the address without its scheme, resources apart.
   const agents = status.agents.map((a) => [
     a.name,
-    a.registered ? `registered with ${a.master ?? '?'}` : 'not registered',
     a.state,
-    a.url,
+    a.registered ? (a.master ?? '?') : '-',
+    a.url.replace(/^https?:\/\//, ''),
     dash(a.id),
-    a.resources === null ? '-' : `cpus:${a.resources.cpus};mem:${a.resources.mem};ports:${a.resources.ports}`,
+    dash(a.resources?.cpus ?? null),
+    dash(a.resources?.mem ?? null),
+    a.resources === null ? '-' : a.resources.ports.replace(/^\[|\]$/g, ''),
     dash(a.tasks),
   ]);
   return [
@@ -56,7 +59,7 @@ export function formatStatus(status: ClusterStatus): string {
     ...(masters.length === 0 ? [] : ['', table(['MASTER', 'ROLE', 'STATE', 'PID', 'URL'], masters)]),
     ...(agents.length === 0
       ? []
-      : ['', table(['AGENT', 'REGISTRATION', 'STATE', 'URL', 'ID', 'RESOURCES', 'TASKS'], agents)]),
+      : ['', table(['AGENT', 'STATE', 'MASTER', 'ADDRESS', 'ID', 'CPUS', 'MEM', 'PORTS', 'TASKS'], agents)]),
     ...(schedulers.length === 0 ? [] : ['', table(['SCHEDULER', 'ROLE', 'STATE', 'FRAMEWORK', 'URL'], schedulers)]),
   ].join('\n');
 }
@@ -145,4 +148,20 @@ export function formatLogRecord(record: LogRecord): string {
     .filter(([key]) => !LOG_FIELDS_SHOWN.has(key))
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
   return [`${time}${level}${record.msg ?? ''}`, ...extra].join('  ');
+}
+
+/** `killed master-2 (leading, thread of supervisor 2402) at 14:03:07.412`. */
+export function formatKilled(killed: KillResult): string {
+  const role = killed.role === null ? '' : `${killed.role}, `;
+  return `killed ${killed.name} (${role}${whose(killed)}) at ${clockTime(killed.at)}`;
+}
+
+/** `started master-2, which was the leading master (thread of supervisor 2402)`. */
+export function formatStarted(started: StartResult): string {
+  return `started ${started.name}${started.was === null ? '' : `, which was ${started.was}`} (${whose(started)})`;
+}
+
+/** A process by its pid; a worker thread has none of its own, so its supervisor's is named as such. */
+function whose(c: { pid: number; thread: boolean }): string {
+  return c.thread ? `thread of supervisor ${c.pid}` : `pid ${c.pid}`;
 }

@@ -1,5 +1,5 @@
-// What `up` in the foreground shows about the cluster while it runs: a compact block (one line per
-// kind of component, for a terminal) or a single line (for a pipe or a file). Pure.
+// What `up` in the foreground shows about the cluster while it runs (and stops, after Ctrl-C): a compact block
+// (one line per kind of component, for a terminal) or a single line (for a pipe or a file). Pure.
 import type { AppInfoJson } from '../api/marathon.js';
 import type {
   AgentStatus,
@@ -22,7 +22,8 @@ export function statusBlock(snapshot: LiveSnapshot, columns: number): string[] {
   const { status, apps } = snapshot;
   const endpoints = [
     status.marathon === null ? null : `marathon ${status.marathon}`,
-    status.dashboard === null ? null : `dashboard ${status.dashboard}`,
+    // The whole URL, token included, is printed once above the block: a cut one could not be copied.
+    status.dashboard === null ? null : `dashboard ${new URL(status.dashboard).origin} (minicluster ui)`,
   ];
   const rows: [string, string[]][] = [
     ['ensemble', status.ensemble.map(roleText)],
@@ -32,7 +33,9 @@ export function statusBlock(snapshot: LiveSnapshot, columns: number): string[] {
     ['apps', apps === null ? ['(the scheduler does not answer)'] : apps.length === 0 ? ['none'] : apps.map(appText)],
   ];
   return [
-    [`cluster ${status.name} (${status.profile}) ${status.phase}`, ...endpoints.filter((e) => e !== null)].join(' · '),
+    [`cluster ${status.name} (${status.profile}) ${phaseText(status)}`, ...endpoints.filter((e) => e !== null)].join(
+      ' · ',
+    ),
     ...rows
       .filter(([, items]) => items.length > 0)
       .map(([label, items]) => `${label.padEnd(LABEL_WIDTH)}${items.join(' · ')}`),
@@ -43,6 +46,7 @@ export function statusBlock(snapshot: LiveSnapshot, columns: number): string[] {
 export function statusLine(snapshot: LiveSnapshot): string {
   const { status, apps } = snapshot;
   const parts = [
+    status.phase === 'ready' ? null : `cluster: ${phaseText(status)}`,
     status.ensemble.length === 0
       ? null
       : `zk: ${leaderOf(status.ensemble, (m) => m.role === 'leader')}, ${up(status.ensemble)} up`,
@@ -62,6 +66,11 @@ export function statusLine(snapshot: LiveSnapshot): string {
 export function fitToWidth(line: string, columns: number): string {
   const chars = [...line];
   return chars.length <= columns ? line : `${chars.slice(0, Math.max(0, columns - 1)).join('')}…`;
+}
+
+/** `ready`, or `stopping (agent-1 is killing 3 tasks)` while it waits for something. */
+function phaseText(status: ClusterStatus): string {
+  return status.waiting === null ? status.phase : `${status.phase} (${status.waiting})`;
 }
 
 /** A member or a master: its role while it runs, else its process state. */

@@ -44,7 +44,7 @@ export interface SchedulerLayout {
   port: number;
 }
 
-export type SupervisorPhase = 'starting' | 'ready' | 'failed' | 'stopped';
+export type SupervisorPhase = 'starting' | 'ready' | 'stopping' | 'failed' | 'stopped';
 
 export interface SupervisorInfo {
   pid: number;

@@ -24,6 +24,13 @@ export interface UpOptions {
 export interface DetachOptions extends UpOptions {
   /** Why the cluster is not ready yet, each time `up --detach` looks (the supervisor's status). */
   onWaiting?(what: string): void;
+  /** Aborted (Ctrl-C): the background supervisor stops what it started, and the wait ends once it is gone. */
+  signal?: AbortSignal;
+}
+
+export interface DownOptions {
+  /** What the stop waits for, each time `down` looks (the supervisor's status). */
+  onWaiting?(what: string): void;
 }
 
 export interface SuperviseOptions extends UpOptions {
@@ -37,6 +44,10 @@ export interface SuperviseOptions extends UpOptions {
 const POLL_MS = 100;
 /** What `up --detach` waits for until the supervisor's control API answers. */
 const SUPERVISOR_STARTING = 'the supervisor is starting';
+/** What `down` waits for until the supervisor's control API says where the stop is. */
+const CLUSTER_STOPPING = 'the cluster is stopping';
+/** What `down` waits for once the components are stopped. */
+const SUPERVISOR_EXITING = 'the supervisor is exiting';
 /** What `up --detach` waits beyond the supervisor's own deadline (its failure report included). */
 const DETACH_SLACK_MS = 5_000;
 
@@ -69,24 +80,46 @@ export async function superviseHere(options: SuperviseOptions): Promise<void> {
 
 /** Starts the supervisor as a detached background process; resolves once the cluster is ready. */
 export async function upDetached(options: DetachOptions): Promise<ClusterStatus> {
-  const { paths, spec } = options;
+  const { paths, signal } = options;
   assertNotRunning(paths);
   const child = spawnSupervisor(options);
   const seen = { exit: null as string | null };
   child.once('exit', (code, signal) => (seen.exit = signal ?? `code ${code ?? '?'}`));
+  const stop = (): void => {
+    if (seen.exit === null && child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+  };
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    return await waitUntilReady(options, child.pid, seen);
+  } finally {
+    signal?.removeEventListener('abort', stop);
+  }
+}
+
+/** Follows the background supervisor `pid` until the cluster is ready, or, once interrupted, until it is gone. */
+async function waitUntilReady(
+  options: DetachOptions,
+  pid: number | undefined,
+  seen: { exit: string | null },
+): Promise<ClusterStatus> {
+  const { paths, spec, signal } = options;
   const deadline = Date.now() + spec.readyTimeoutMs + stopGraceMs(spec) + DETACH_SLACK_MS;
   for (;;) {
     const file = readClusterFile(paths);
-    if (file !== null && file.supervisor.pid === child.pid) {
-      if (file.supervisor.phase === 'ready') return clientOf(file).status();
-      if (file.supervisor.phase === 'failed')
-        throw new UserError(file.supervisor.error ?? 'the cluster failed to start');
-      options.onWaiting?.((await waitingOf(file)) ?? SUPERVISOR_STARTING);
+    const ours = file !== null && file.supervisor.pid === pid ? file : null;
+    const waiting = ours === null ? null : await waitingOf(ours);
+    if (signal?.aborted === true) {
+      if (seen.exit !== null)
+        throw new UserError(`interrupted: cluster ${paths.name} was stopped before it was ready; nothing of it runs`);
+      options.onWaiting?.(`interrupted, stopping what it started (${waiting ?? SUPERVISOR_EXITING})`);
     } else {
-      options.onWaiting?.(SUPERVISOR_STARTING);
+      if (ours?.supervisor.phase === 'ready') return clientOf(ours).status();
+      if (ours?.supervisor.phase === 'failed')
+        throw new UserError(ours.supervisor.error ?? 'the cluster failed to start');
+      options.onWaiting?.(waiting ?? SUPERVISOR_STARTING);
+      if (seen.exit !== null)
+        throw new UserError(`the supervisor exited (${seen.exit}) before the cluster was ready${outputHint(paths)}`);
     }
-    if (seen.exit !== null)
-      throw new UserError(`the supervisor exited (${seen.exit}) before the cluster was ready${outputHint(paths)}`);
     if (Date.now() > deadline)
       throw new UserError(`cluster ${paths.name} was not ready in time; see ${paths.log('supervisor')}`);
     await delay(POLL_MS);
@@ -149,14 +182,22 @@ export interface DownResult {
 }
 
 /** Stops a running cluster and waits until its supervisor process is gone. */
-export async function downCluster(paths: ClusterPaths): Promise<DownResult> {
+export async function downCluster(paths: ClusterPaths, options: DownOptions = {}): Promise<DownResult> {
   const file = runningCluster(paths);
   if (file === null) return { stopped: false };
   const { pid } = file.supervisor;
-  try {
-    await clientOf(file).down();
-  } catch {
-    // The control API does not answer: SIGTERM makes the supervisor stop its members all the same.
+  const answered = clientOf(file)
+    .down()
+    .then(() => true)
+    .catch(() => false);
+  const done = { answered: false };
+  void answered.then(() => (done.answered = true));
+  while (!done.answered) {
+    options.onWaiting?.((await waitingOf(file)) ?? CLUSTER_STOPPING);
+    await Promise.race([answered, delay(POLL_MS)]);
+  }
+  // The control API did not answer: SIGTERM makes the supervisor stop its members all the same.
+  if (!(await answered)) {
     if (!isAlive(pid)) return { stopped: true };
     process.kill(pid, 'SIGTERM');
   }
@@ -164,6 +205,7 @@ export async function downCluster(paths: ClusterPaths): Promise<DownResult> {
   while (isAlive(pid)) {
     if (Date.now() > deadline)
       throw new UserError(`the supervisor (pid ${pid}) did not exit; see ${paths.log('supervisor')}`);
+    options.onWaiting?.(SUPERVISOR_EXITING);
     await delay(POLL_MS);
   }
   return { stopped: true };
@@ -175,8 +217,8 @@ export interface PurgeResult extends DownResult {
 }
 
 /** Stops the cluster if it runs, then every task its agents left running, then deletes its directory. */
-export async function purgeCluster(paths: ClusterPaths): Promise<PurgeResult> {
-  const { stopped } = await downCluster(paths);
+export async function purgeCluster(paths: ClusterPaths, options: DownOptions = {}): Promise<PurgeResult> {
+  const { stopped } = await downCluster(paths, options);
   const leftovers = await stopLeftoverTasks(paths.dir);
   rmSync(paths.dir, { recursive: true, force: true });
   return { stopped, leftovers };

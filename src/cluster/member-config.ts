@@ -7,11 +7,14 @@
 // - Once its client port listens it sends `{type:'ready'}`; on every server state change (and once
 //   right after ready) it sends `{type:'state', state, phase, zxid, leader, epoch}` with zxid as
 //   `0x` + hex (any string `BigInt()` accepts is read); it serves clients once phase is 'broadcast'.
+//   Each step of an election it takes part in goes up as `{type:'election', at, step}` as it happens.
 // - SIGTERM: close listeners and storage, exit 0 (the supervisor sends SIGKILL after a grace period).
 // - Orphan safety: it exits at once when its IPC channel closes (`process.on('disconnect')`) and,
 //   as a backstop, when `process.ppid` no longer equals `supervisorPid` (checked every
 //   ORPHAN_CHECK_INTERVAL_MS). Members never outlive the supervisor.
 // - stdout/stderr go to a file next to its log; it writes its own JSON log to `logFile`.
+
+import type { EnsembleStep } from '../common/election-record.js';
 
 export type MemberRole = 'participant' | 'observer';
 export type ServerState = 'LOOKING' | 'FOLLOWING' | 'LEADING' | 'OBSERVING';
@@ -42,6 +45,10 @@ export interface MemberProcessConfig extends ServerEntry {
   /** Four-letter words answered on the client port; '*' is all of them. */
   fourLetterWords: '*';
   supervisorPid: number;
+  /** ZooKeeper's finalizeWait: how long a quorum of agreeing votes must stand before deciding (default 200 ms). */
+  finalizeWaitMs?: number;
+  /** Each election notification waits this long before it is sent (the teach profile's slow motion; default 0). */
+  electionMessageDelayMs?: number;
   /** Client connections accepted from one address (default MAX_CLIENT_CONNECTIONS_PER_ADDRESS). */
   maxClientCnxns?: number;
   /** Idle time a client connection is allowed before its ConnectRequest (default SESSIONLESS_CONNECTION_TIMEOUT_MS). */
@@ -64,6 +71,29 @@ export interface StateMessage {
 
 export type MemberMessage = { type: 'ready' } | StateMessage;
 
+/** A step of an election, stamped with the member's clock (ms since the epoch). */
+export interface ElectionMessage {
+  type: 'election';
+  at: number;
+  step: EnsembleStep;
+}
+
+/** Every step a member reports, so that a message naming another is refused. */
+const ENSEMBLE_STEPS: Record<EnsembleStep['step'], true> = {
+  looking: true,
+  'vote-sent': true,
+  'vote-received': true,
+  decided: true,
+  'learner-info': true,
+  'new-epoch': true,
+  'epoch-acked': true,
+  sync: true,
+  'newleader-acked': true,
+  uptodate: true,
+  commit: true,
+  'session-expired': true,
+};
+
 export function memberArgs(config: MemberProcessConfig): string[] {
   return ['--config', JSON.stringify(config)];
 }
@@ -76,10 +106,11 @@ export function parseMemberArgs(argv: readonly string[]): MemberProcessConfig {
 }
 
 /** The message if `raw` is a well-formed member message, otherwise null. */
-export function parseMemberMessage(raw: unknown): MemberMessage | null {
+export function parseMemberMessage(raw: unknown): MemberMessage | ElectionMessage | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const msg = raw as Record<string, unknown>;
   if (msg['type'] === 'ready') return { type: 'ready' };
+  if (msg['type'] === 'election') return parseElectionMessage(msg);
   const state = SERVER_STATES.find((s) => s === msg['state']);
   const phase = SERVER_PHASES.find((p) => p === msg['phase']);
   const { zxid, leader, epoch } = msg;
@@ -87,6 +118,15 @@ export function parseMemberMessage(raw: unknown): MemberMessage | null {
   if (typeof zxid !== 'string' || !isBigInt(zxid) || typeof epoch !== 'number') return null;
   if (leader !== null && typeof leader !== 'number') return null;
   return { type: 'state', state, phase, zxid, leader, epoch };
+}
+
+function parseElectionMessage(msg: Record<string, unknown>): ElectionMessage | null {
+  const { at, step } = msg;
+  if (typeof at !== 'number' || typeof step !== 'object' || step === null) return null;
+  const name = (step as { step?: unknown }).step;
+  return typeof name === 'string' && Object.hasOwn(ENSEMBLE_STEPS, name)
+    ? { type: 'election', at, step: step as EnsembleStep }
+    : null;
 }
 
 function isBigInt(text: string): boolean {

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { agentResources, type AgentWorkerConfig } from '../agent/config.js';
 import type { AgentStopMessage } from '../agent/worker.js';
 import { AgentClient, liveTasks } from '../api/agent.js';
+import type { MasterStep } from '../common/election-record.js';
 import { UserError, errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/logging.js';
 import { LOOPBACK, type PortAllocator } from '../common/ports.js';
@@ -18,7 +19,7 @@ import { WorkerHost } from './host.js';
 import { packagePath, type ClusterPaths } from './paths.js';
 import type { ClusterSpec } from './spec.js';
 import type { AgentResources, AgentStatus, KillResult, MasterStatus, StartResult } from './status.js';
-import { parseAgentMessage, parseMasterMessage } from './worker-messages.js';
+import { parseAgentMessage, parseMasterElection, parseMasterMessage } from './worker-messages.js';
 
 /** How long `status` waits for an agent's own state. */
 const AGENT_STATE_TIMEOUT_MS = 1_000;
@@ -86,6 +87,8 @@ export interface MesosOptions {
   log: Logger;
   /** Timeline entries produced by what masters and agents report. */
   observe(entries: TimelineEntry[]): void;
+  /** A step of the masters' contest, as a master reported it. */
+  onElectionStep(master: string, step: MasterStep, at: number): void;
 }
 
 interface Component {
@@ -111,6 +114,11 @@ export class MesosComponents {
     return this.components.has(name);
   }
 
+  /** Whether its worker thread runs (or is starting). */
+  isUp(name: string): boolean {
+    return this.component(name).host.pid !== null;
+  }
+
   /** The name of the leading master, null during an election. */
   leading(): string | null {
     return this.view.leading();
@@ -129,23 +137,52 @@ export class MesosComponents {
     const { host } = this.component(name);
     if (host.pid !== null) throw new UserError(`${name} is already running`);
     await this.launch(name);
-    return { name, pid: host.pid ?? 0 };
+    return { name, pid: host.pid ?? 0, thread: true, was: null };
   }
 
   /** Ends the worker thread abruptly: no goodbye on any connection; an agent's tasks keep running. */
   async kill(name: string): Promise<KillResult> {
     const { host } = this.component(name);
     if (host.pid === null) throw new UserError(`${name} is not running`);
-    const result: KillResult = { name, pid: host.pid, role: this.view.master(name)?.role ?? null, at: Date.now() };
+    const role = this.view.master(name)?.role ?? null;
+    const result: KillResult = { name, pid: host.pid, thread: true, role, at: Date.now() };
     this.apply({ type: 'killed', name });
     await host.kill();
     return result;
   }
 
-  /** Agents first (each kills its tasks; one killed with `kill` is started again to do so), then masters. */
-  async stopAll(): Promise<void> {
+  /** Stops the agents, each once it has killed its tasks (one killed with `kill` is started again to do so). */
+  async stopAgents(): Promise<void> {
     await Promise.all(this.ofKind('agent').map(([name, c]) => this.shutDownAgent(name, c.host)));
+  }
+
+  /** Stops the masters (after the agents, so their last task updates reach a master). */
+  async stopMasters(): Promise<void> {
     await Promise.all(this.ofKind('master').map(([, c]) => c.host.stop()));
+  }
+
+  /** What the agents do while they stop: `agent-1 is killing 3 tasks, agent-2 is stopping`. */
+  agentsStopping(): string {
+    const busy = this.ofKind('agent').flatMap(([name]) => {
+      const agent = this.view.agent(name);
+      if (agent === undefined || agent.process === 'exited' || agent.process === 'killed') return [];
+      if (agent.process === 'starting') return [`${name} is starting again to kill its tasks`];
+      return [
+        agent.tasks === 0
+          ? `${name} is stopping`
+          : `${name} is killing ${agent.tasks} task${agent.tasks === 1 ? '' : 's'}`,
+      ];
+    });
+    return busy.length === 0 ? 'the agents are stopping' : busy.join(', ');
+  }
+
+  /** The ids of the tasks the running agents have not seen end. */
+  async liveTaskIds(): Promise<string[]> {
+    const up = this.options.layout.agents.filter((a) => this.isUp(a.name));
+    const states = await Promise.all(
+      up.map((a) => new AgentClient(urlOf(a.port)).state({ timeoutMs: AGENT_STATE_TIMEOUT_MS }).catch(() => null)),
+    );
+    return states.flatMap((state) => (state === null ? [] : liveTasks(state).map(({ task }) => task.id)));
   }
 
   async status(): Promise<{ masters: MasterStatus[]; agents: AgentStatus[] }> {
@@ -239,6 +276,11 @@ export class MesosComponents {
       m.name,
       { entry: packagePath('dist', 'master', 'worker.js'), workerData: config, stopGraceMs: spec.memberStopGraceMs },
       (raw) => {
+        const step = parseMasterElection(raw);
+        if (step !== null) {
+          this.options.onElectionStep(m.name, step.step, step.at);
+          return undefined;
+        }
         const message = parseMasterMessage(raw);
         return message === null ? null : { type: 'master-message', name: m.name, message };
       },
@@ -273,7 +315,8 @@ export class MesosComponents {
   private workerHost(
     name: string,
     o: { entry: string; workerData: unknown; stopGraceMs: number; stopMessage?: { type: 'stop' } },
-    parse: (raw: unknown) => MesosInput | null,
+    /** The input a message stands for; null when it is malformed; undefined when it was handled already. */
+    parse: (raw: unknown) => MesosInput | null | undefined,
   ): WorkerHost {
     return new WorkerHost({
       name,
@@ -285,7 +328,7 @@ export class MesosComponents {
           const input = parse(raw);
           if (input === null)
             this.options.log.warn({ component: name, message: raw }, 'ignored malformed worker message');
-          else this.apply(input);
+          else if (input !== undefined) this.apply(input);
         },
         onExit: (exit) => this.apply({ type: 'exited', name, code: exit.code }),
       },

@@ -18,6 +18,8 @@ export interface ClusterPaths {
   dir: string;
   clusterFile: string;
   eventsFile: string;
+  /** The ids of the tasks the last `down` stopped, until the next `up` has read them. */
+  stoppedTasksFile: string;
   logsDir: string;
   /** JSON log of a component (supervisor, zk-1, …). */
   log(component: string): string;
@@ -54,6 +56,7 @@ export function clusterPaths(name: string, env: NodeJS.ProcessEnv = process.env)
     dir,
     clusterFile: join(dir, 'cluster.json'),
     eventsFile: join(dir, 'events.jsonl'),
+    stoppedTasksFile: join(dir, 'stopped-tasks.json'),
     logsDir,
     log: (component) => join(logsDir, `${component}.log`),
     output: (component) => join(logsDir, `${component}.out`),

@@ -71,6 +71,11 @@ export class SchedulerComponents {
     return this.hosts.has(name);
   }
 
+  /** Whether its worker thread runs (or is starting). */
+  isUp(name: string): boolean {
+    return this.hostOf(name).pid !== null;
+  }
+
   get names(): string[] {
     return [...this.hosts.keys()];
   }
@@ -105,7 +110,7 @@ export class SchedulerComponents {
     const host = this.hostOf(name);
     if (host.pid !== null) throw new UserError(`${name} is already running`);
     await this.launch(name);
-    return { name, pid: host.pid ?? 0 };
+    return { name, pid: host.pid ?? 0, thread: true, was: null };
   }
 
   /** Ends the worker thread abruptly; the framework's tasks keep running on the agents. */
@@ -113,7 +118,7 @@ export class SchedulerComponents {
     const host = this.hostOf(name);
     if (host.pid === null) throw new UserError(`${name} is not running`);
     const leading = this.leading() === name;
-    const result: KillResult = { name, pid: host.pid, role: this.viewOf(name).role, at: Date.now() };
+    const result: KillResult = { name, pid: host.pid, thread: true, role: this.viewOf(name).role, at: Date.now() };
     this.update(name, { process: 'killed', role: null, subscribed: false });
     this.options.observe([{ type: 'scheduler-killed', at: result.at, scheduler: name, leading }]);
     await host.kill();

@@ -7,7 +7,7 @@ import { MASTER_TIMING, type MasterTiming } from '../master/config.js';
 import { parseZkUrl } from '../master/zk-url.js';
 import { SCHEDULER_TIMING, type SchedulerTiming } from '../scheduler/config.js';
 
-export const PROFILES = ['demo', 'realistic'] as const;
+export const PROFILES = ['demo', 'realistic', 'teach'] as const;
 export type ProfileName = (typeof PROFILES)[number];
 
 export interface EnsembleTiming {
@@ -20,6 +20,10 @@ export interface EnsembleTiming {
   /** Bounds the ensemble clamps requested session timeouts to (ZooKeeper: 2 and 20 ticks). */
   minSessionTimeoutMs: number;
   maxSessionTimeoutMs: number;
+  /** ZooKeeper's finalizeWait: how long a quorum of agreeing votes must stand before a member decides. */
+  finalizeWaitMs: number;
+  /** How long each election notification takes to leave its member (0: at once). */
+  electionMessageDelayMs: number;
 }
 
 export interface ClusterSpec {
@@ -64,8 +68,18 @@ export interface ClusterSpec {
 
 const PARTICIPANTS = 3;
 
-function timing(tickMs: number): EnsembleTiming {
-  return { tickMs, initLimit: 10, syncLimit: 5, minSessionTimeoutMs: 2 * tickMs, maxSessionTimeoutMs: 20 * tickMs };
+/** ZooKeeper's finalizeWait (200 ms), notifications sent at once. */
+const FULL_SPEED = { finalizeWaitMs: 200, electionMessageDelayMs: 0 };
+
+function timing(tickMs: number, election = FULL_SPEED): EnsembleTiming {
+  return {
+    tickMs,
+    initLimit: 10,
+    syncLimit: 5,
+    minSessionTimeoutMs: 2 * tickMs,
+    maxSessionTimeoutMs: 20 * tickMs,
+    ...election,
+  };
 }
 
 type Preset = Omit<ClusterSpec, 'ensemble' | 'externalZk' | 'mesos' | 'marathon'> & {
@@ -101,6 +115,19 @@ const PRESETS: Record<ProfileName, Preset> = {
     memberStopGraceMs: 10_000,
     agentStopGraceMs: 30_000,
     readyTimeoutMs: 120_000,
+  },
+  teach: {
+    profile: 'teach',
+    timing: timing(500, { finalizeWaitMs: 1_500, electionMessageDelayMs: 400 }),
+    masterTiming: MASTER_TIMING.teach,
+    agentTiming: AGENT_TIMING.teach,
+    schedulerTiming: SCHEDULER_TIMING.teach,
+    marathonSession: { zkSessionTimeoutMs: 4_000 },
+    clientSessionTimeoutMs: 4_000,
+    memberStartTimeoutMs: 15_000,
+    memberStopGraceMs: 3_000,
+    agentStopGraceMs: 15_000,
+    readyTimeoutMs: 60_000,
   },
 };
 

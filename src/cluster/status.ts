@@ -93,7 +93,10 @@ export interface AgentStatus {
 
 export interface KillResult {
   name: string;
+  /** Its process id; for a worker thread (a master, an agent, a scheduler), its supervisor's. */
   pid: number;
+  /** A worker thread of the supervisor rather than a process of its own. */
+  thread: boolean;
   /** Its role when it was killed: an ensemble role, or a master's 'leading'/'standby'. */
   role: ZkRole | MasterRole | null;
   /** When the kill signal was sent, ms since the epoch. */
@@ -102,5 +105,9 @@ export interface KillResult {
 
 export interface StartResult {
   name: string;
+  /** As in KillResult. */
   pid: number;
+  thread: boolean;
+  /** `the leading master` when a word for a kind (`leader`) chose the one killed while it led; null otherwise. */
+  was: string | null;
 }

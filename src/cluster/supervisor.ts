@@ -20,10 +20,13 @@ import {
   writeClusterFile,
 } from './cluster-file.js';
 import { startControlServer, type ControlServer, type ControlTarget } from './control.js';
+import { ElectionLog } from './elections/log.js';
 import { EnsembleView, roleOf, type MemberView, type ViewInput } from './core/ensemble-view.js';
 import type { PortRange } from './core/layout.js';
 import { describeEvent, type TimelineEntry, type TimelineEventBody } from './core/timeline.js';
+import { chooseToStart, type ComponentKind, type StartChoice } from './core/start-choice.js';
 import { startDashboard, type Dashboard } from './dashboard/server.js';
+import { StoppedTasksFold, takeStoppedTasks, writeStoppedTasks } from './stopped-tasks.js';
 import { ForkHost } from './host.js';
 import {
   MEMBER_NODE_FLAGS,
@@ -58,6 +61,8 @@ const OUTPUT_TAIL_BYTES = 4096;
 
 export class Supervisor implements ControlTarget {
   readonly timeline: TimelineStore;
+  /** Every election of the ensemble and of the masters, step by step (the newest MAX_ELECTIONS_KEPT). */
+  readonly elections: ElectionLog;
   /** Resolves once the supervisor has stopped and closed its control API. */
   readonly closed: Promise<void>;
   private readonly view: EnsembleView;
@@ -77,6 +82,12 @@ export class Supervisor implements ControlTarget {
   private control: ControlServer | null = null;
   private dashboard: Dashboard | null = null;
   private stopping: Promise<void> | null = null;
+  /** Components killed while they led, oldest first: `start leader` brings back the last of them still down. */
+  private killedLeading: string[] = [];
+  /** What a stop waits for now, while the cluster stops. */
+  private stopStep: (() => string) | null = null;
+  /** The tasks the previous run's `down` stopped: their late updates make one timeline line. */
+  private readonly stoppedTasks: StoppedTasksFold;
   private markClosed = (): void => {};
 
   /** Lays the cluster out: previous ports and port slices are kept where still free, other clusters' are avoided. */
@@ -105,10 +116,16 @@ export class Supervisor implements ControlTarget {
     private readonly dashboardPort: number,
   ) {
     this.timeline = new TimelineStore(options.paths.eventsFile);
+    this.stoppedTasks = new StoppedTasksFold(takeStoppedTasks(options.paths.stoppedTasksFile));
     this.view = new EnsembleView(
       layout.map((m) => m.name),
       Date.now(),
     );
+    this.elections = new ElectionLog({
+      members: layout.map((m) => m.name),
+      masters: mesosLayout.masters.map((m) => m.name),
+      memberAt: (server) => layout.find((m) => `${m.host}:${m.clientPort}` === server)?.name ?? null,
+    });
     this.closed = new Promise((resolve) => (this.markClosed = resolve));
     for (const member of layout) this.hosts.set(member.name, this.createHost(member));
     this.zk = options.spec.externalZk ?? `zk://${connectString(layout)}/mesos`;
@@ -126,6 +143,10 @@ export class Supervisor implements ControlTarget {
       sitePorts: this.sitePorts,
       log: options.log,
       observe: (entries) => this.note(entries),
+      onElectionStep: (master, step, at) => {
+        this.elections.master(master, step, at);
+        this.changes.emit('change');
+      },
     });
     this.schedulers = new SchedulerComponents({
       paths: options.paths,
@@ -182,7 +203,7 @@ export class Supervisor implements ControlTarget {
       name: this.options.paths.name,
       profile: this.options.spec.profile,
       phase: this.phase,
-      waiting: this.waiting,
+      waiting: this.stopStep?.() ?? this.waiting,
       supervisorPid: process.pid,
       zk: this.zk,
       ensemble: this.layout.map((m) => memberStatus(m, this.viewOf(m.name))),
@@ -195,26 +216,71 @@ export class Supervisor implements ControlTarget {
   }
 
   async kill(target: string): Promise<KillResult> {
-    const name = this.resolve(target, true);
+    const result = await this.killByName(this.resolve(target, true));
+    if (result.role === 'leader' || result.role === 'leading')
+      this.killedLeading = [...this.killedLeading.filter((n) => n !== result.name), result.name];
+    return result;
+  }
+
+  private async killByName(name: string): Promise<KillResult> {
     if (this.mesos.has(name)) return this.mesos.kill(name);
     if (this.schedulers.has(name)) return this.schedulers.kill(name);
     const host = this.hostOf(name);
     if (host.pid === null) throw new UserError(`${name} is not running`);
-    const result: KillResult = { name, pid: host.pid, role: roleOf(this.viewOf(name)), at: Date.now() };
+    const result: KillResult = { name, pid: host.pid, thread: false, role: roleOf(this.viewOf(name)), at: Date.now() };
     this.observe({ type: 'killed', member: name });
     await host.kill();
     return result;
   }
 
   async start(target: string): Promise<StartResult> {
-    const name = this.resolve(target, false);
+    const { name, was } = this.whichToStart(target);
+    return { ...(await this.startByName(name)), was };
+  }
+
+  /** The component `start` brings back: a name, or a word for a kind (`leader`: the master killed while it led). */
+  whichToStart(target: string): StartChoice {
+    return chooseToStart(target, this.kinds(), this.killedLeading) ?? { name: this.resolve(target, false), was: null };
+  }
+
+  private async startByName(name: string): Promise<StartResult> {
     if (this.mesos.has(name)) return this.mesos.start(name);
     if (this.schedulers.has(name)) return this.schedulers.start(name);
     const host = this.hostOf(name);
     if (host.pid !== null) throw new UserError(`${name} is already running (pid ${host.pid})`);
     const member = this.layout.find((m) => m.name === name);
     if (member !== undefined) await this.startMember(member);
-    return { name, pid: host.pid ?? 0 };
+    return { name, pid: host.pid ?? 0, thread: false, was: null };
+  }
+
+  /** The kinds `start` takes a word for, with the components of each that are down. */
+  private kinds(): ComponentKind[] {
+    const { masters, agents } = this.mesosLayout;
+    const kinds: Omit<ComponentKind, 'down'>[] = [
+      {
+        words: [ZK_LEADER, 'zk'],
+        noun: 'ensemble member',
+        leader: 'the ensemble leader',
+        names: [...this.hosts.keys()],
+      },
+      {
+        words: [LEADING_MASTER, 'master'],
+        noun: 'master',
+        leader: 'the leading master',
+        names: masters.map((m) => m.name),
+      },
+      { words: ['agent'], noun: 'agent', leader: null, names: agents.map((a) => a.name) },
+      { words: [LEADING_SCHEDULER], noun: 'scheduler', leader: 'the leading scheduler', names: this.schedulers.names },
+    ];
+    return kinds
+      .filter((k) => k.names.length > 0)
+      .map((k) => ({ ...k, down: k.names.filter((name) => !this.isUp(name)) }));
+  }
+
+  private isUp(name: string): boolean {
+    if (this.mesos.has(name)) return this.mesos.isUp(name);
+    if (this.schedulers.has(name)) return this.schedulers.isUp(name);
+    return this.hostOf(name).pid !== null;
   }
 
   /** Stops every member (SIGTERM, then SIGKILL after the grace period). Idempotent. */
@@ -242,6 +308,7 @@ export class Supervisor implements ControlTarget {
 
   private async shutdown(): Promise<void> {
     const cluster = this.options.paths.name;
+    this.phase = 'stopping';
     this.record({ type: 'cluster-stopping', cluster });
     await this.stopMembers();
     this.phase = 'stopped';
@@ -258,11 +325,21 @@ export class Supervisor implements ControlTarget {
     await this.close();
   }
 
-  /** Schedulers, agents (and their tasks), then masters, then the ensemble they need until then. */
+  /**
+   * Schedulers, agents (and their tasks, whose ids are kept for the next run), then masters, then the ensemble they
+   * need until then; `stopStep` says where the stop is.
+   */
   private async stopMembers(): Promise<void> {
+    this.stopStep = () => 'the schedulers are stopping';
     await this.schedulers.stopAll();
-    await this.mesos.stopAll();
+    writeStoppedTasks(this.options.paths.stoppedTasksFile, await this.mesos.liveTaskIds());
+    this.stopStep = () => this.mesos.agentsStopping();
+    await this.mesos.stopAgents();
+    this.stopStep = () => 'the masters are stopping';
+    await this.mesos.stopMasters();
+    this.stopStep = () => 'the ensemble members are stopping';
     await Promise.all([...this.hosts.values()].map((host) => host.stop()));
+    this.stopStep = null;
   }
 
   private createHost(member: MemberLayout): ForkHost {
@@ -406,7 +483,10 @@ export class Supervisor implements ControlTarget {
   private onMemberMessage(member: string, raw: unknown): void {
     const message = parseMemberMessage(raw);
     if (message === null) this.options.log.warn({ member, message: raw }, 'ignored malformed member message');
-    else this.observe({ type: 'message', member, message });
+    else if (message.type === 'election') {
+      this.elections.member(member, message.step, message.at);
+      this.changes.emit('change');
+    } else this.observe({ type: 'message', member, message });
   }
 
   private observe(input: ViewInput): void {
@@ -414,7 +494,8 @@ export class Supervisor implements ControlTarget {
   }
 
   private note(entries: readonly TimelineEntry[]): void {
-    for (const entry of entries) this.keep(entry);
+    this.elections.timeline(entries);
+    for (const entry of this.stoppedTasks.fold(entries)) this.keep(entry);
     this.changes.emit('change');
   }
 

@@ -1,7 +1,8 @@
 // Checks on what master, agent and scheduler worker threads post to the supervisor (see src/master/worker.ts and
 // src/agent/worker.ts, src/scheduler/worker.ts): a well-formed message, or null.
 import type { AgentWorkerMessage } from '../agent/worker.js';
-import type { MasterWorkerMessage } from '../master/worker.js';
+import type { MasterStep } from '../common/election-record.js';
+import type { MasterElectionMessage, MasterWorkerMessage } from '../master/worker.js';
 import type { TimelineReport } from '../scheduler/timeline-report.js';
 import type { SchedulerWorkerMessage } from '../scheduler/worker.js';
 
@@ -21,6 +22,23 @@ export function parseMasterMessage(raw: unknown): MasterWorkerMessage | null {
   if (m?.['type'] !== 'state' || (role !== 'leading' && role !== 'standby') || !isNullableString(m['leader']))
     return null;
   return { type: 'state', role, leader: m['leader'] };
+}
+
+/** The steps a master reports of its contest, so that a message naming another is refused. */
+const MASTER_STEPS: Record<MasterStep['step'], true> = {
+  session: true,
+  candidate: true,
+  watching: true,
+  elected: true,
+  'session-lost': true,
+};
+
+export function parseMasterElection(raw: unknown): MasterElectionMessage | null {
+  const m = fields(raw);
+  const step = fields(m?.['step']);
+  const name = step?.['step'];
+  if (m?.['type'] !== 'election' || typeof m['at'] !== 'number' || typeof name !== 'string') return null;
+  return Object.hasOwn(MASTER_STEPS, name) ? { type: 'election', at: m['at'], step: step as MasterStep } : null;
 }
 
 export function parseAgentMessage(raw: unknown): AgentWorkerMessage | null {

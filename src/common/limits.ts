@@ -143,6 +143,14 @@ export const MAX_DASHBOARD_CLIENT_QUEUE_BYTES = 8 * 1024 * 1024;
 export const MAX_DASHBOARD_EVENTS = 200;
 /** Points kept per dashboard chart series; the oldest go first. */
 export const MAX_DASHBOARD_CHART_POINTS = 500;
+/** Steps kept per recorded election (a three-member election takes about 40); later ones are counted, not kept. */
+export const MAX_ELECTION_STEPS = 400;
+/** Elections the supervisor keeps for replay, the newest; older ones go. */
+export const MAX_ELECTIONS_KEPT = 50;
+/** A leader reports its first commit, then at most one commit per this interval, for the dashboard to animate. */
+export const COMMIT_SAMPLE_INTERVAL_MS = 2_000;
+/** Messages between components (votes, Zab packets) one dashboard snapshot carries to animate, the newest. */
+export const MAX_DASHBOARD_TRAFFIC = 60;
 /** Task state changes the cluster timeline takes per second; the rest are counted in one summary line. */
 export const MAX_TIMELINE_TASK_EVENTS_PER_SECOND = 20;
 /** Shortest time between two redraws of a progress line or of `up`'s live status on a terminal (at most four a second). */

@@ -19,7 +19,8 @@ export interface MasterTiming {
 
 /**
  * `demo`: failover is watchable in about a second (an agent is unreachable after 5 × 200 ms, agents
- * have 2 s to re-register with a new leading master). `realistic`: Mesos's own defaults.
+ * have 2 s to re-register with a new leading master). `realistic`: Mesos's own defaults. `teach`: demo
+ * in slow motion: a killed leading master's session expires after 4 s, agents have 20 s to re-register.
  */
 export const MASTER_TIMING: Record<ProfileName, MasterTiming> = {
   demo: {
@@ -37,6 +38,14 @@ export const MASTER_TIMING: Record<ProfileName, MasterTiming> = {
     agentReregisterTimeoutMs: 600_000,
     heartbeatIntervalMs: 15_000,
     zkSessionTimeoutMs: 10_000,
+  },
+  teach: {
+    allocationIntervalMs: 100,
+    agentPingTimeoutMs: 500,
+    maxAgentPingTimeouts: 5,
+    agentReregisterTimeoutMs: 20_000,
+    heartbeatIntervalMs: 1_000,
+    zkSessionTimeoutMs: 4_000,
   },
 };
 

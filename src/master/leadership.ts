@@ -1,7 +1,9 @@
 // Contending for and detecting the leading master through ZooKeeper, as Mesos does: one
 // EPHEMERAL_SEQUENTIAL `json.info_` znode per master under the group path holding its MasterInfo JSON,
-// every master watching the whole group, the lowest sequence leading. A lost session (expired, closed,
-// or disconnected for longer than its timeout) ends leadership at once; then the master contends again.
+// every master watching the whole group (a standby also the znode just before its own), the lowest
+// sequence leading. A lost session (expired, closed, or disconnected for longer than its timeout) ends
+// leadership at once; then the master contends again. Each step of the contest is reported as it happens.
+import type { MasterStep } from '../common/election-record.js';
 import { EventEmitter } from 'node:events';
 import { errorMessage } from '../common/errors.js';
 import { MASTER_ZK_RETRY_MS } from '../common/limits.js';
@@ -32,6 +34,8 @@ export interface LeadershipOptions {
   /** This master, as written into its znode. */
   info: MasterInfo;
   log: Logger;
+  /** Each step of the contest, for the supervisor's record of elections. */
+  onStep?: (step: MasterStep) => void;
 }
 
 export interface LeaderState {
@@ -47,6 +51,9 @@ export class Leadership extends EventEmitter<{ change: [LeaderState] }> {
   private session: ZkClient | null = null;
   private node: string | null = null;
   private leaderNode: string | null = null;
+  /** The znode before this master's own that it watches while it stands by. */
+  private watched: string | null = null;
+  private readonly redetect = (): void => this.detector.run();
   private current: LeaderState = { leader: null, leading: false };
   private expiryTimer: NodeJS.Timeout | undefined;
   private joining = false;
@@ -127,13 +134,13 @@ export class Leadership extends EventEmitter<{ change: [LeaderState] }> {
     this.session = session;
     session.on('state', (state) => this.sessionState(session, state));
     log.info(`Group process connected to ZooKeeper (sessionId=0x${session.sessionId.toString(16)})`);
+    this.reportSession(session);
     log.info(`Trying to create path '${url.path}' in ZooKeeper`);
     await session.mkdirp(url.path);
     log.info('Joining the ZK group');
     const node = await this.createNode(session);
     if (session !== this.session) return;
-    this.node = node;
-    log.info(`New candidate (id='${sequenceOf(node)}') has entered the contest for leadership`);
+    this.candidate(session, node);
     this.detector.run();
   }
 
@@ -155,10 +162,12 @@ export class Leadership extends EventEmitter<{ change: [LeaderState] }> {
     const session = this.session;
     if (session === null || this.node === null) return;
     const { path } = this.options.url;
-    const children = await session.getChildren(path, { watch: () => this.detector.run() });
+    const children = await session.getChildren(path, { watch: this.redetect });
     const order = electionOrder(children, isGroupMember);
     if (session !== this.session) return;
     if (!order.includes(this.node)) return this.contendAgain(session);
+    await this.watchPredecessor(session, order);
+    if (session !== this.session) return;
     const lowest = order[0];
     if (lowest === undefined || lowest === this.leaderNode) return;
     const leader = lowest === this.node ? this.options.info : await this.readLeader(session, lowest);
@@ -176,9 +185,26 @@ export class Leadership extends EventEmitter<{ change: [LeaderState] }> {
     this.update(null, false);
     const node = await this.createNode(session);
     if (session !== this.session) return;
-    this.node = node;
-    this.options.log.info(`New candidate (id='${sequenceOf(node)}') has entered the contest for leadership`);
+    this.candidate(session, node);
     return this.detect();
+  }
+
+  private candidate(session: ZkClient, node: string): void {
+    this.node = node;
+    this.watched = null;
+    this.options.log.info(`New candidate (id='${sequenceOf(node)}') has entered the contest for leadership`);
+    this.options.onStep?.({ step: 'candidate', znode: node, sessionId: hexId(session) });
+  }
+
+  /** A standby watches the znode just before its own: it goes first when that one does. */
+  private async watchPredecessor(session: ZkClient, order: readonly string[]): Promise<void> {
+    const node = this.node;
+    const before = node === null ? undefined : order[order.indexOf(node) - 1];
+    if (node === null || before === undefined || before === this.watched) return;
+    await session.exists(`${this.options.url.path}/${before}`, { watch: this.redetect });
+    if (session !== this.session || node !== this.node) return;
+    this.watched = before;
+    this.options.onStep?.({ step: 'watching', znode: node, watched: before });
   }
 
   /** The leader's MasterInfo; null if its znode holds none; undefined if the znode is gone meanwhile. */
@@ -200,6 +226,7 @@ export class Leadership extends EventEmitter<{ change: [LeaderState] }> {
     log.info(`Detected a new leader: (id='${sequenceOf(node)}')`);
     if (leader !== null) log.info(`A new leading master (UPID=${leader.pid ?? ''}) is detected`);
     const leading = node === this.node;
+    this.options.onStep?.({ step: 'elected', znode: this.node ?? '', leader: node, leading });
     if (leading) log.info('Elected as the leading master!');
     else if (leader !== null) log.info(`The newly elected leader is ${leader.pid ?? ''} with id ${leader.id}`);
     this.update(leader, leading);
@@ -221,6 +248,7 @@ export class Leadership extends EventEmitter<{ change: [LeaderState] }> {
       case 'connected':
         clearTimeout(this.expiryTimer);
         log.info(`Group process reconnected to ZooKeeper (sessionId=0x${session.sessionId.toString(16)})`);
+        this.reportSession(session);
         this.detector.run();
         return;
       case 'expired':
@@ -251,6 +279,7 @@ export class Leadership extends EventEmitter<{ change: [LeaderState] }> {
   /** Ends this session at once (not leading any more), then contends on a new one. */
   private renew(session: ZkClient, why: string): void {
     if (session !== this.session || this.stopped) return;
+    this.options.onStep?.({ step: 'session-lost', sessionId: hexId(session), why });
     if (this.current.leading) this.options.log.warn(`Lost leadership: ${why}; contending again`);
     this.drop(session);
     this.update(null, false);
@@ -263,7 +292,12 @@ export class Leadership extends EventEmitter<{ change: [LeaderState] }> {
     this.session = null;
     this.node = null;
     this.leaderNode = null;
+    this.watched = null;
     void session.close();
+  }
+
+  private reportSession(session: ZkClient): void {
+    this.options.onStep?.({ step: 'session', sessionId: hexId(session), server: session.connectedTo });
   }
 
   private update(leader: MasterInfo | null, leading: boolean): void {
@@ -271,6 +305,10 @@ export class Leadership extends EventEmitter<{ change: [LeaderState] }> {
     this.current = { leader, leading };
     this.emit('change', this.current);
   }
+}
+
+function hexId(session: ZkClient): string {
+  return `0x${session.sessionId.toString(16)}`;
 }
 
 function baseName(path: string): string {

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { ChangeReporter } from '../common/change-reporter.js';
+import type { MasterStep } from '../common/election-record.js';
 import { errorMessage } from '../common/errors.js';
 import type { ZkClient } from '../ensemble/client/index.js';
 import type { Logger } from '../common/logging.js';
@@ -34,6 +35,8 @@ export interface MasterOptions {
   log: Logger;
   /** Called whenever the role or the known leader changes. */
   onReport?: (report: MasterReport) => void;
+  /** Each step of the contest for leading master, as it happens. */
+  onStep?: (step: MasterStep) => void;
 }
 
 type Role =
@@ -82,6 +85,7 @@ export class Master implements MasterHttpTarget {
       sessionTimeoutMs: config.timing.zkSessionTimeoutMs,
       info: this.info,
       log,
+      onStep: options.onStep,
     });
     this.leadership.on('change', (state) => this.leadershipChanged(state));
   }

@@ -19,20 +19,24 @@ export interface SchedulerTiming {
   tickMs: number;
 }
 
+const DEMO: SchedulerTiming = {
+  reconciliationInitialDelayMs: 2_000,
+  reconciliationIntervalMs: 30_000,
+  killRetryMs: 2_000,
+  taskLaunchTimeoutMs: 60_000,
+  declineRefuseSeconds: 1,
+  scaleCheckIntervalMs: 5_000,
+  tickMs: 100,
+};
+
 /**
  * `demo`: a failed task is replaced and a lost KILL resent within a second or two. `realistic`:
  * Marathon's defaults (reconcile 15 s then every 10 min, launch timeout 5 min, scale check 5 min).
+ * `teach` slows only elections and failover, so the scheduler keeps demo's numbers.
  */
 export const SCHEDULER_TIMING: Record<ProfileName, SchedulerTiming> = {
-  demo: {
-    reconciliationInitialDelayMs: 2_000,
-    reconciliationIntervalMs: 30_000,
-    killRetryMs: 2_000,
-    taskLaunchTimeoutMs: 60_000,
-    declineRefuseSeconds: 1,
-    scaleCheckIntervalMs: 5_000,
-    tickMs: 100,
-  },
+  demo: DEMO,
+  teach: DEMO,
   realistic: {
     reconciliationInitialDelayMs: 15_000,
     reconciliationIntervalMs: 600_000,

@@ -1,6 +1,6 @@
 // The CLI end to end (node bin/run.js, temporary MINICLUSTER_HOME): up --detach, status, zk writes
-// and reads, killing the leader, failover, start, down, a restart that keeps the data, two named
-// clusters side by side (ports and agent port slices apart), and members that die with their supervisor.
+// and reads, killing the leader, failover, starting the killed leader by that word, down, a restart that
+// keeps the data, two named clusters side by side (ports and agent port slices apart), and members that die with their supervisor.
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../src/cluster/cluster-file.js';
 import type { ClusterStatus } from '../../src/cluster/status.js';
@@ -52,9 +52,12 @@ describe('minicluster CLI', () => {
     expect(failedOver.ensemble.find((m) => m.name === killedLeader)).toMatchObject({ state: 'killed', pid: null });
     expect(await ok('zk', 'get', '/e2e', '--name', 'e2e')).toBe('hello');
 
-    expect(await ok('start', killedLeader ?? '', '--name', 'e2e')).toMatch(
-      new RegExp(`^started ${killedLeader} \\(pid \\d+\\)$`),
+    expect(await ok('start', 'zk-leader', '--name', 'e2e')).toMatch(
+      new RegExp(`^started ${killedLeader}, which was the ensemble leader \\(pid \\d+\\)$`),
     );
+    const noneDown = await cli('start', 'zk', '--name', 'e2e');
+    expect(noneDown.exitCode).toBe(1);
+    expect(noneDown.stderr.trim()).toBe('error: no ensemble member is down (zk-1, zk-2 and zk-3 running)');
     const rejoined = await waitUntil(
       `${killedLeader} following`,
       async () => {

@@ -159,9 +159,11 @@ describe('masters and agents', () => {
     await serve();
 
     for (let kill = 1; kill <= KILLS; kill++) {
+      const thread = `thread of supervisor ${first.supervisorPid}`;
       const killed =
-        /^killed (master-\d) \(leading, pid \d+\) at /.exec(await home.ok('kill', 'leader', '--name', CLUSTER))?.[1] ??
-        '';
+        new RegExp(`^killed (master-\\d) \\(leading, ${thread}\\) at `).exec(
+          await home.ok('kill', 'leader', '--name', CLUSTER),
+        )?.[1] ?? '';
       expect(killed).not.toBe('');
       await waitUntil(
         `a new leading master after kill ${kill}, with both agents re-registered`,
@@ -169,8 +171,8 @@ describe('masters and agents', () => {
         20_000,
       );
       expect(await runningTasks(first)).toEqual(before);
-      expect(await home.ok('start', killed, '--name', CLUSTER)).toMatch(
-        new RegExp(`^started ${killed} \\(pid \\d+\\)$`),
+      expect(await home.ok('start', 'leader', '--name', CLUSTER)).toBe(
+        `started ${killed}, which was the leading master (${thread})`,
       );
     }
     await serve();
@@ -183,7 +185,9 @@ describe('masters and agents', () => {
       );
     expect(failovers).toHaveLength(KILLS);
 
-    expect(await home.ok('kill', 'agent-1', '--name', CLUSTER)).toMatch(/^killed agent-1 \(pid \d+\) at /);
+    expect(await home.ok('kill', 'agent-1', '--name', CLUSTER)).toMatch(
+      /^killed agent-1 \(thread of supervisor \d+\) at /,
+    );
     await home.ok('start', 'agent-1', '--name', CLUSTER);
     const back = await waitUntil(
       'agent-1 re-registered',

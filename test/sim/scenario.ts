@@ -31,9 +31,11 @@ export function seedsToRun(fixed: number[]): number[] {
   return forced === undefined || forced === '' ? fixed : [Number(forced)];
 }
 
-export function runScenario(seed: number, s: Scenario): ScenarioResult {
+/** `watch` sees the world before anything runs (to tap its effects). */
+export function runScenario(seed: number, s: Scenario, watch?: (world: World) => void): ScenarioResult {
   console.log('sim seed', seed);
   const world = new World({ seed, participants: s.participants, observers: s.observers, snapCount: s.snapCount });
+  watch?.(world);
   const sessionTimeoutMs = 10 * world.tickMs;
   const clients = Array.from(
     { length: s.clients },

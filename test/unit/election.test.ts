@@ -1,6 +1,6 @@
 // Fast Leader Election: vote order, rounds, finalizeWait, learning an existing leader, observers, re-sends.
 import { describe, expect, it } from 'vitest';
-import { beats, FastLeaderElection, type ElectionAction } from '../../src/ensemble/core/election.js';
+import { beats, FastLeaderElection, whyWon, type ElectionAction } from '../../src/ensemble/core/election.js';
 import type { ServerSpec } from '../../src/ensemble/core/effects.js';
 import type { ElectionNotification } from '../../src/ensemble/wire/peer.js';
 
@@ -119,6 +119,30 @@ describe('FastLeaderElection', () => {
     expect(net.peer(3).decided).toMatchObject({ state: 'FOLLOWING', leader: 1 });
   });
 
+  it('says why the winner won: the first of epoch, zxid and sid in which it beats the best other candidate', () => {
+    const net = new Net(participants(3));
+    net.start(1, 0x500000009n, 5n);
+    net.start(2, 0x500000007n, 5n);
+    net.start(3, 0x400000010n, 4n);
+    net.advance(FINALIZE + 20);
+    expect(net.peer(1).decided).toMatchObject({
+      by: 'zxid',
+      zxid: 0x500000009n,
+      peerEpoch: 5n,
+      candidates: [
+        { sid: 1, zxid: 0x500000009n, peerEpoch: 5n },
+        { sid: 2, zxid: 0x500000007n, peerEpoch: 5n },
+        { sid: 3, zxid: 0x400000010n, peerEpoch: 4n },
+      ],
+    });
+    const one = { leader: 1, zxid: 5n, peerEpoch: 2n };
+    const rival = (sid: number, zxid: bigint, peerEpoch: bigint) => ({ sid, zxid, peerEpoch });
+    expect(whyWon(one, [rival(1, 5n, 2n), rival(2, 9n, 1n)])).toBe('epoch');
+    expect(whyWon(one, [rival(2, 4n, 2n)])).toBe('zxid');
+    expect(whyWon({ ...one, leader: 3 }, [rival(2, 5n, 2n)])).toBe('sid');
+    expect(whyWon(one, [rival(1, 5n, 2n)])).toBe('alone');
+  });
+
   it('adopts a higher round and votes for the better of its own and the received vote', () => {
     const net = new Net(participants(3));
     const a = net.peer(1).fle;
@@ -228,7 +252,16 @@ describe('FastLeaderElection', () => {
     };
     expect(three.receive(1, following, 0)).toEqual([]);
     expect(three.receive(2, { ...following, state: 'LEADING' }, 0)).toEqual([
-      { kind: 'decided', state: 'FOLLOWING', leader: 2, tookMs: 0 },
+      {
+        kind: 'decided',
+        state: 'FOLLOWING',
+        leader: 2,
+        tookMs: 0,
+        zxid: 0n,
+        peerEpoch: 1n,
+        by: 'established',
+        candidates: [{ sid: 3, zxid: 0n, peerEpoch: 0n }],
+      },
     ]);
     expect(three.round).toBe(4n);
   });

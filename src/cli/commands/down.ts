@@ -1,9 +1,10 @@
-// `minicluster down`: stop every component of a cluster; --purge also stops the tasks its agents left
-// running and deletes its directory.
+// `minicluster down`: stop every component of a cluster, showing on stderr what the stop waits for (agents
+// killing their tasks, …); --purge also stops the tasks its agents left running and deletes its directory.
 import { Flags } from '@oclif/core';
 import { ClusterCommand } from '../base.js';
-import { downCluster, purgeCluster } from '../../cluster/lifecycle.js';
+import { type DownResult, type PurgeResult, downCluster, purgeCluster } from '../../cluster/lifecycle.js';
 import { describeStoppedTasks } from '../../cluster/leftover-tasks.js';
+import { ProgressLine } from '../terminal.js';
 
 export default class Down extends ClusterCommand {
   static override description = 'stop a cluster (its data stays unless --purge)';
@@ -17,11 +18,17 @@ export default class Down extends ClusterCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Down);
     const paths = this.paths(flags.name);
-    const purged = flags.purge ? await purgeCluster(paths) : null;
-    const { stopped } = purged ?? (await downCluster(paths));
-    this.log(stopped ? `cluster ${paths.name} stopped` : `cluster ${paths.name} is not running`);
-    if (purged === null) return;
-    const leftovers = describeStoppedTasks(purged.leftovers);
+    const title = `stopping cluster ${paths.name}`;
+    const result: DownResult & Partial<PurgeResult> = await ProgressLine.around(
+      { out: process.stderr, title },
+      (progress) => {
+        const options = { onWaiting: (what: string) => progress.waitingFor(what) };
+        return flags.purge ? purgeCluster(paths, options) : downCluster(paths, options);
+      },
+    );
+    this.log(result.stopped ? `cluster ${paths.name} stopped` : `cluster ${paths.name} is not running`);
+    if (result.leftovers === undefined) return;
+    const leftovers = describeStoppedTasks(result.leftovers);
     if (leftovers !== null) this.log(leftovers);
     this.log(`deleted ${paths.dir}`);
   }

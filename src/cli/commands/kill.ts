@@ -3,7 +3,7 @@
 import { Args } from '@oclif/core';
 import { ControlClient } from '../../api/control.js';
 import { ClusterCommand } from '../base.js';
-import { clockTime } from '../format.js';
+import { formatKilled } from '../format.js';
 
 export default class Kill extends ClusterCommand {
   static override description =
@@ -28,7 +28,6 @@ export default class Kill extends ClusterCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Kill);
     const killed = await ControlClient.forCluster(this.paths(flags.name)).kill(args.component);
-    const role = killed.role === null ? '' : `${killed.role}, `;
-    this.log(`killed ${killed.name} (${role}pid ${killed.pid}) at ${clockTime(killed.at)}`);
+    this.log(formatKilled(killed));
   }
 }

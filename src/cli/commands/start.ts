@@ -1,7 +1,9 @@
-// `minicluster start NAME`: bring a killed component back with its data, showing the wait on stderr.
+// `minicluster start NAME`: bring a killed component back with its data, showing the wait on stderr; a word for
+// a kind (`leader`, `scheduler`, `agent`, …) brings back the one killed while it led, or the only one down.
 import { Args } from '@oclif/core';
 import { ControlClient } from '../../api/control.js';
 import { ClusterCommand } from '../base.js';
+import { formatStarted } from '../format.js';
 import { ProgressLine } from '../terminal.js';
 
 export default class Start extends ClusterCommand {
@@ -9,24 +11,27 @@ export default class Start extends ClusterCommand {
 
   static override examples = [
     '<%= config.bin %> start master-1',
+    '<%= config.bin %> start leader',
     '<%= config.bin %> start agent-2',
     '<%= config.bin %> start zk-3',
   ];
 
   static override args = {
-    component: Args.string({ description: 'master-N, agent-N, zk-N or scheduler-N', required: true }),
+    component: Args.string({
+      description:
+        'master-N, agent-N, zk-N or scheduler-N; or leader, zk-leader, scheduler (the one killed while it led, else the only one down), master, agent, zk',
+      required: true,
+    }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Start);
     const client = ControlClient.forCluster(this.paths(flags.name));
-    const started = await ProgressLine.around(
-      { out: process.stderr, title: `starting ${args.component}` },
-      (progress) => {
-        progress.waitingFor('waiting for it to report ready');
-        return client.start(args.component);
-      },
-    );
-    this.log(`started ${started.name} (pid ${started.pid})`);
+    const { name, was } = await client.whichToStart(args.component);
+    const started = await ProgressLine.around({ out: process.stderr, title: `starting ${name}` }, (progress) => {
+      progress.waitingFor('waiting for it to report ready');
+      return client.start(name);
+    });
+    this.log(formatStarted({ ...started, was }));
   }
 }

@@ -1,5 +1,6 @@
 // `minicluster up`: start a cluster in the foreground (endpoints, then a live status above the events
-// until Ctrl-C) or, with --detach, in the background, returning once it is ready (progress on stderr).
+// until Ctrl-C) or, with --detach, in the background, returning once it is ready (progress on stderr; Ctrl-C
+// before then stops what it started).
 import { Flags } from '@oclif/core';
 import { ClusterCommand } from '../base.js';
 import { formatEvent, formatStatus } from '../format.js';
@@ -61,8 +62,10 @@ export default class Up extends ClusterCommand {
     }
     if (flags.detach) {
       const title = `starting cluster ${options.paths.name}`;
+      const interrupt = new AbortController();
+      process.once('SIGINT', () => interrupt.abort());
       const status = await ProgressLine.around({ out: process.stderr, title }, (progress) =>
-        upDetached({ ...options, onWaiting: (what) => progress.waitingFor(what) }),
+        upDetached({ ...options, onWaiting: (what) => progress.waitingFor(what), signal: interrupt.signal }),
       );
       this.print(status, flags.json);
       return;

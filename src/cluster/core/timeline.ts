@@ -50,7 +50,9 @@ export type TimelineEventBody =
   | { type: 'deployment-succeeded'; deployment: string; apps: string[] }
   | { type: 'deployment-failed'; deployment: string; apps: string[]; reason: string }
   | { type: 'task-state'; task: string; app: string; state: string; host: string; ports: number[]; message: string }
-  | { type: 'task-states-skipped'; count: number; states: Record<string, number>; periodMs: number };
+  | { type: 'task-states-skipped'; count: number; states: Record<string, number>; periodMs: number }
+  /** The previous run's tasks that `down` stopped, once their updates reach the scheduler. */
+  | { type: 'tasks-stopped-by-down'; count: number };
 
 /** `at` is milliseconds since the epoch. */
 export type TimelineEntry = TimelineEventBody & { at: number };
@@ -95,6 +97,7 @@ export function describeEvent(event: TimelineEventBody): string {
     case 'deployment-failed':
     case 'task-state':
     case 'task-states-skipped':
+    case 'tasks-stopped-by-down':
       return describeMarathonEvent(event);
     default:
       return describeMesosEvent(event);
@@ -127,11 +130,15 @@ type MesosEventBody = Exclude<
       | `leader-${string}`
       | `scheduler-${string}`
       | `deployment-${string}`
-      | `task-${string}`;
+      | `task-${string}`
+      | `tasks-${string}`;
   }
 >;
 type SchedulerEventBody = Extract<TimelineEventBody, { type: `scheduler-${string}` }>;
-type MarathonEventBody = Extract<TimelineEventBody, { type: `deployment-${string}` | `task-${string}` }>;
+type MarathonEventBody = Extract<
+  TimelineEventBody,
+  { type: `deployment-${string}` | `task-${string}` | `tasks-${string}` }
+>;
 
 /** Deployments and task states, in Marathon's words. */
 function describeMarathonEvent(event: MarathonEventBody): string {
@@ -153,6 +160,10 @@ function describeMarathonEvent(event: MarathonEventBody): string {
         .join(', ');
       return `${event.count} more task state ${event.count === 1 ? 'change' : 'changes'} in ${seconds(event.periodMs)} not listed (${states})`;
     }
+    case 'tasks-stopped-by-down':
+      return event.count === 1
+        ? '1 task of the previous run was stopped by down and is being relaunched'
+        : `${event.count} tasks of the previous run were stopped by down and are being relaunched`;
   }
 }
 

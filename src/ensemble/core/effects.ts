@@ -2,6 +2,7 @@
 // (MemberInput) and what the core asks the shell to do (Effect), executed in the order
 // persist → send → reply.
 
+import type { EnsembleStep } from '../../common/election-record.js';
 import type { ConnectRequest, ConnectResponse, ClientRequest, Reply, WatcherEvent } from '../wire/records.js';
 import type { ElectionNotification, ZabMessage } from '../wire/peer.js';
 import type { SnapshotData } from '../wire/snapshot.js';
@@ -67,6 +68,8 @@ export type Effect =
   | { kind: 'closeClient'; conn: ConnId }
   // observe
   | { kind: 'stateChanged'; state: PeerState; phase: ZabPhase; leader: number | null; zxid: bigint; epoch: number }
+  /** A step of an election (or of Zab's discovery, sync and commits) for the supervisor's record of it. */
+  | { kind: 'electionStep'; step: EnsembleStep }
   | { kind: 'log'; level: 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> };
 
 /** Which stage of the fixed order an effect belongs to. */
@@ -91,6 +94,7 @@ export function effectStage(e: Effect): 'persist' | 'send' | 'reply' | 'observe'
     case 'closeClient':
       return 'reply';
     case 'stateChanged':
+    case 'electionStep':
     case 'log':
       return 'observe';
     default: {

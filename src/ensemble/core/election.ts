@@ -3,6 +3,7 @@
 
 import { MAX_NOTIFICATION_INTERVAL_MS } from '../../common/limits.js';
 import type { ElectionNotification } from '../wire/peer.js';
+import type { VoteReport, WinReason } from '../../common/election-record.js';
 import type { PeerState, ServerSpec } from './effects.js';
 
 /** Who a server proposes as leader, ordered by (peerEpoch, zxid, sid). */
@@ -20,9 +21,27 @@ interface RecordedVote extends Vote {
 
 export type SettledState = Exclude<PeerState, 'LOOKING'>;
 
+/** A member heard proposing itself in the current round, with its credentials. */
+export interface Candidate {
+  sid: number;
+  zxid: bigint;
+  peerEpoch: bigint;
+}
+
 export type ElectionAction =
   | { kind: 'send'; to: number; msg: ElectionNotification }
-  | { kind: 'decided'; state: SettledState; leader: number; tookMs: number };
+  | {
+      kind: 'decided';
+      state: SettledState;
+      leader: number;
+      tookMs: number;
+      /** The leader's zxid and epoch, as the winning vote carried them. */
+      zxid: bigint;
+      peerEpoch: bigint;
+      by: WinReason;
+      /** Every voter heard proposing itself this round, this member included. */
+      candidates: Candidate[];
+    };
 
 export interface ElectionOptions {
   sid: number;
@@ -48,6 +67,8 @@ export class FastLeaderElection {
   private current: RecordedVote;
   private readonly recvSet = new Map<number, RecordedVote>();
   private readonly outOfElection = new Map<number, RecordedVote>();
+  /** Voters' own proposals heard this round (a voter's first vote is for itself). */
+  private readonly candidates = new Map<number, Candidate>();
   private startedAt = 0;
   private decideAt: number | null = null;
   private notTimeoutMs: number;
@@ -86,6 +107,8 @@ export class FastLeaderElection {
       : { leader: this.opts.sid, zxid: NO_ZXID, peerEpoch: NO_ZXID };
     this.recvSet.clear();
     this.outOfElection.clear();
+    this.candidates.clear();
+    this.noteCandidate(this.opts.sid, this.initialVote);
     this.notTimeoutMs = this.opts.finalizeWaitMs;
     this.resendAt = self.now + this.notTimeoutMs;
     this.setProposal(this.initialVote, self.now);
@@ -142,13 +165,19 @@ export class FastLeaderElection {
     if (n.electionEpoch > this.logicalClock) {
       this.logicalClock = n.electionEpoch;
       this.recvSet.clear();
+      this.candidates.clear();
+      this.noteCandidate(this.opts.sid, this.initialVote);
+      this.noteCandidate(from, theirs);
       this.setProposal(beats(theirs, this.initialVote) ? theirs : this.initialVote, now);
       sends = this.broadcast();
     } else if (n.electionEpoch < this.logicalClock) {
       return [];
-    } else if (beats(theirs, this.proposal)) {
-      this.setProposal(theirs, now);
-      sends = this.broadcast();
+    } else {
+      this.noteCandidate(from, theirs);
+      if (beats(theirs, this.proposal)) {
+        this.setProposal(theirs, now);
+        sends = this.broadcast();
+      }
     }
     this.recvSet.set(from, { ...theirs, electionEpoch: n.electionEpoch, state: 'LOOKING' });
     this.checkQuorum(now);
@@ -207,6 +236,8 @@ export class FastLeaderElection {
   private decide(vote: RecordedVote, now: number): ElectionAction {
     const state: SettledState =
       vote.leader === this.opts.sid ? 'LEADING' : this.isVoter(this.opts.sid) ? 'FOLLOWING' : 'OBSERVING';
+    const candidates = [...this.candidates.values()].sort((a, b) => a.sid - b.sid);
+    const by = vote.state === 'LOOKING' ? whyWon(vote, candidates) : 'established';
     this.peerState = state;
     this.current = {
       leader: vote.leader,
@@ -218,7 +249,14 @@ export class FastLeaderElection {
     this.decideAt = null;
     this.recvSet.clear();
     this.outOfElection.clear();
-    return { kind: 'decided', state, leader: vote.leader, tookMs: now - this.startedAt };
+    const { leader, zxid, peerEpoch } = vote;
+    return { kind: 'decided', state, leader, tookMs: now - this.startedAt, zxid, peerEpoch, by, candidates };
+  }
+
+  /** Remembers a voter that proposed itself this round, with its credentials. */
+  private noteCandidate(sid: number, vote: Vote): void {
+    if (this.isVoter(sid) && vote.leader === sid)
+      this.candidates.set(sid, { sid, zxid: vote.zxid, peerEpoch: vote.peerEpoch });
   }
 
   private broadcast(): ElectionAction[] {
@@ -248,11 +286,31 @@ export class FastLeaderElection {
   }
 }
 
+/** A notification as the election record shows it; an observer's vote carries no zxid or epoch. */
+export function voteReport(n: ElectionNotification): VoteReport {
+  return {
+    leader: n.leader,
+    zxid: n.zxid === NO_ZXID ? null : `0x${n.zxid.toString(16)}`,
+    epoch: n.peerEpoch === NO_ZXID ? null : Number(n.peerEpoch),
+    round: Number(n.electionEpoch),
+    state: n.state,
+  };
+}
+
 /** ZooKeeper's totalOrderPredicate: does `a` beat `b`? */
 export function beats(a: Vote, b: Vote): boolean {
   if (a.peerEpoch !== b.peerEpoch) return a.peerEpoch > b.peerEpoch;
   if (a.zxid !== b.zxid) return a.zxid > b.zxid;
   return a.leader > b.leader;
+}
+
+/** Which part of the order (epoch, zxid, sid) puts the winning vote ahead of the best other candidate. */
+export function whyWon(winner: Vote, candidates: readonly Candidate[]): WinReason {
+  const rivals = candidates.filter((c) => c.sid !== winner.leader).map((c) => ({ ...c, leader: c.sid }));
+  const best = rivals.reduce<Vote | null>((top, v) => (top === null || beats(v, top) ? v : top), null);
+  if (best === null) return 'alone';
+  if (winner.peerEpoch !== best.peerEpoch) return 'epoch';
+  return winner.zxid !== best.zxid ? 'zxid' : 'sid';
 }
 
 /** Votes agree fully while either is LOOKING; settled votes agree on leader and epoch. */

@@ -1,13 +1,14 @@
 // One ensemble member as a pure core: Fast Leader Election, the Zab role it won, the client-facing
 // server and the replicated state, driven by MemberInput and answered with Effects.
 
+import type { EnsembleStep } from '../../common/election-record.js';
 import { CONTAINER_CHECK_INTERVAL_MS, SNAP_COUNT } from '../../common/limits.js';
 
 import type { ElectionNotification, SessionTimeout } from '../wire/peer.js';
 import type { SnapshotData } from '../wire/snapshot.js';
 import { encodeTxn } from '../wire/txn.js';
 import type { ConnId, Effect, MemberInput, PeerState, RecoveredState, ServerSpec, ZabPhase } from './effects.js';
-import { FastLeaderElection, type ElectionAction, type SettledState } from './election.js';
+import { FastLeaderElection, voteReport, type ElectionAction } from './election.js';
 import { ZkServer, type ServerOutput } from './server/server.js';
 import type { MemberInfo } from './server/fourletter.js';
 import { SessionTracker } from './sessions.js';
@@ -153,6 +154,7 @@ export class Member {
         this.now = input.now;
         return this.tick();
       case 'electionMessage':
+        this.step({ step: 'vote-received', from: input.from, vote: voteReport(input.msg) });
         return this.onElection(this.election.receive(input.from, input.msg, this.now));
       case 'electionLinkDown':
         // The transport re-sends the last notification when the link comes back; nothing to do here.
@@ -215,6 +217,7 @@ export class Member {
     for (const id of this.tracker.expired(now)) {
       const timeoutMs = this.state.sessions.get(id)?.timeoutMs ?? 0;
       this.logInfo(`Expiring session ${hexZxid(id)}, timeout of ${timeoutMs}ms exceeded`);
+      this.step({ step: 'session-expired', sessionId: hexZxid(id), timeoutMs });
       leader.propose({ sessionId: id, cxid: 0, body: { type: 'closeSession' } }, now);
     }
     if (now < this.nextContainerCheckAt) return;
@@ -237,22 +240,37 @@ export class Member {
     this.serverOut(this.server.setServing(false, this.now));
     this.logInfo('LOOKING');
     this.setPhase('election');
-    const currentEpoch = BigInt(this.epochs.currentEpoch);
-    this.onElection(this.election.lookForLeader({ lastZxid: this.log.lastLoggedZxid, currentEpoch, now: this.now }));
+    const { currentEpoch } = this.epochs;
+    const lastZxid = this.log.lastLoggedZxid;
+    const actions = this.election.lookForLeader({ lastZxid, currentEpoch: BigInt(currentEpoch), now: this.now });
+    this.step({ step: 'looking', round: Number(this.election.round), zxid: hexZxid(lastZxid), epoch: currentEpoch });
+    this.onElection(actions);
   }
 
   private onElection(actions: ElectionAction[]): void {
     for (const a of actions) {
       if (a.kind === 'send') this.sendElection(a.to, a.msg);
-      else this.takeRole(a.state, a.leader, a.tookMs);
+      else this.takeRole(a);
     }
   }
 
   private sendElection(to: number, msg: ElectionNotification): void {
     this.out.push({ kind: 'sendElection', to, msg });
+    this.step({ step: 'vote-sent', to, vote: voteReport(msg) });
   }
 
-  private takeRole(state: SettledState, leaderSid: number, tookMs: number): void {
+  private takeRole(decided: Extract<ElectionAction, { kind: 'decided' }>): void {
+    const { state, leader: leaderSid, tookMs, by } = decided;
+    this.step({
+      step: 'decided',
+      state,
+      leader: leaderSid,
+      tookMs,
+      by,
+      zxid: hexZxid(decided.zxid),
+      epoch: Number(decided.peerEpoch),
+      candidates: decided.candidates.map((c) => ({ sid: c.sid, zxid: hexZxid(c.zxid), epoch: Number(c.peerEpoch) })),
+    });
     this.logInfo(`${state} - LEADER ELECTION TOOK - ${tookMs} MS`);
     const { sid, servers, tickMs, initLimit, syncLimit } = this.opts;
     const common = {
@@ -302,6 +320,7 @@ export class Member {
       case 'connectToLeader':
       case 'sendQuorum':
       case 'closeQuorumLink':
+      case 'electionStep':
       case 'log':
         this.out.push(a);
         return;
@@ -446,6 +465,10 @@ export class Member {
       zxid: this.state.lastZxid,
       epoch: this.epochs.currentEpoch,
     });
+  }
+
+  private step(step: EnsembleStep): void {
+    this.out.push({ kind: 'electionStep', step });
   }
 
   private logInfo(msg: string): void {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import {
   ORPHAN_CHECK_INTERVAL_MS,
   parseMemberArgs,
+  type ElectionMessage,
   type MemberMessage,
   type MemberProcessConfig,
   type StateMessage,
@@ -32,7 +33,7 @@ function prepareDataDir(config: MemberProcessConfig): void {
   writeFileSync(join(config.dataDir, 'zoo.cfg'), renderZooCfg(config));
 }
 
-function report(message: MemberMessage): void {
+function report(message: MemberMessage | ElectionMessage): void {
   process.send?.(message);
 }
 
@@ -60,7 +61,7 @@ function createMember(config: MemberProcessConfig, storage: SqliteStorage): Memb
     tickMs: config.tickMs,
     initLimit: config.initLimit,
     syncLimit: config.syncLimit,
-    finalizeWaitMs: FINALIZE_WAIT_MS,
+    finalizeWaitMs: config.finalizeWaitMs ?? FINALIZE_WAIT_MS,
     minSessionTimeoutMs: config.minSessionTimeoutMs,
     maxSessionTimeoutMs: config.maxSessionTimeoutMs,
     secret: randomBytes(SESSION_SECRET_BYTES),
@@ -90,6 +91,8 @@ async function run(config: MemberProcessConfig, log: Logger): Promise<void> {
     now: Date.now,
     log,
     report: stateReporter(member),
+    reportStep: report,
+    electionDelayMs: config.electionMessageDelayMs,
     onFatal: (err) => {
       log.error({ err: errorMessage(err) }, 'Unrecoverable error, exiting');
       process.stderr.write(`zk-${config.sid}: ${errorMessage(err)}\n`);

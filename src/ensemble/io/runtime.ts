@@ -12,7 +12,7 @@ import {
   type SnapshotJob,
 } from '../core/effects.js';
 import { hexZxid, type Txn } from '../core/txn.js';
-import type { StateMessage } from '../../cluster/member-config.js';
+import type { ElectionMessage, StateMessage } from '../../cluster/member-config.js';
 import type { ClientListener } from './client-listener.js';
 import type { ElectionLinks, QuorumLinks } from './peer-links.js';
 
@@ -43,6 +43,10 @@ export interface RuntimeOptions {
   now: () => number;
   log: Logger;
   report: (state: StateMessage) => void;
+  /** Passes a step of an election on to the supervisor, stamped with the time it was carried out. */
+  reportStep?: (message: ElectionMessage) => void;
+  /** Election notifications wait this long before they are sent (slow motion; 0 sends at once). */
+  electionDelayMs?: number;
   /** The member cannot go on (a write did not become durable, or the core failed). */
   onFatal: (err: unknown) => void;
 }
@@ -157,11 +161,19 @@ export class MemberRuntime {
   private send(e: Effect): void {
     if (this.shells === null) return;
     const { election, quorum } = this.shells;
-    if (e.kind === 'sendElection') election.send(e.to, e.msg);
+    if (e.kind === 'sendElection') this.sendElection(election, e);
     else if (e.kind === 'listenQuorum') quorum.listen(e.listen);
     else if (e.kind === 'connectToLeader') quorum.connectToLeader(e.sid);
     else if (e.kind === 'sendQuorum') quorum.send(e.link, e.msg);
     else if (e.kind === 'closeQuorumLink') quorum.closeLink(e.link);
+  }
+
+  private sendElection(election: ElectionSink, e: Extract<Effect, { kind: 'sendElection' }>): void {
+    const delayMs = this.opts.electionDelayMs ?? 0;
+    if (delayMs <= 0) return election.send(e.to, e.msg);
+    setTimeout(() => {
+      if (!this.stopped) election.send(e.to, e.msg);
+    }, delayMs);
   }
 
   private reply(e: Effect): void {
@@ -178,6 +190,10 @@ export class MemberRuntime {
     const { log } = this.opts;
     if (e.kind === 'log') {
       log[e.level](e.fields ?? {}, e.msg);
+      return;
+    }
+    if (e.kind === 'electionStep') {
+      this.opts.reportStep?.({ type: 'election', at: this.opts.now(), step: e.step });
       return;
     }
     if (e.kind !== 'stateChanged') return;

@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   clockTime,
+  formatKilled,
   formatLogRecord,
+  formatStarted,
   formatStat,
   formatStatus,
   formatTaskStatus,
@@ -147,14 +149,50 @@ describe('formatStatus', () => {
       'MASTER    ROLE     STATE    PID  URL',
       'master-1  leading  running  42   http://127.0.0.1:5050',
       '',
-      'AGENT    REGISTRATION              STATE    URL                    ID    RESOURCES                           TASKS',
-      'agent-1  registered with master-1  running  http://127.0.0.1:5051  M-S0  cpus:1;mem:512;ports:[31000-31499]  2',
-      'agent-2  not registered            killed   http://127.0.0.1:5052  -     -                                   -',
+      'AGENT    STATE    MASTER    ADDRESS         ID    CPUS  MEM  PORTS        TASKS',
+      'agent-1  running  master-1  127.0.0.1:5051  M-S0  1     512  31000-31499  2',
+      'agent-2  killed   -         127.0.0.1:5052  -     -     -    -            -',
       '',
       'SCHEDULER    ROLE     STATE    FRAMEWORK           URL',
       'scheduler-1  leading  running  subscribed as fw-1  http://127.0.0.1:8080',
       'scheduler-2  standby  running  not subscribed      http://127.0.0.1:8081',
     ]);
+  });
+});
+
+describe('formatStatus widths', () => {
+  it('fits 120 columns with full Mesos agent and framework ids, and prints the dashboard URL whole', () => {
+    const id = 'd90b3662-18c7-43d0-b6d3-c2f88ab716bb';
+    const agent = (n: number) => ({
+      name: `agent-${n}`,
+      url: `http://127.0.0.1:3676${n}`,
+      id: `${id}-S${n - 1}`,
+      state: 'running' as const,
+      pid: 28481,
+      registered: true,
+      master: 'master-1',
+      portRange: { begin: 31000, end: 31499 },
+      resources: { cpus: 1, mem: 11540, disk: 126449, ports: '[31000-31499]' },
+      tasks: 12,
+    });
+    const dashboard = `http://127.0.0.1:41393/?token=${'f0'.repeat(24)}`;
+    const lines = formatStatus({
+      name: 'default',
+      profile: 'realistic',
+      phase: 'ready',
+      waiting: null,
+      supervisorPid: 28481,
+      zk: 'zk://127.0.0.1:39589,127.0.0.1:40765,127.0.0.1:44109/mesos',
+      ensemble: [],
+      masters: [{ name: 'master-1', url: 'http://127.0.0.1:35989', role: 'leading', state: 'running', pid: 28481 }],
+      agents: [agent(1), agent(2)],
+      marathon: 'http://127.0.0.1:41107',
+      schedulers: [],
+      dashboard,
+    }).split('\n');
+    expect(lines.filter((l) => l.length > 120)).toEqual([]);
+    expect(lines).toContain(`dashboard: ${dashboard}`);
+    expect(lines).toContain(`agent-1  running  master-1  127.0.0.1:36761  ${id}-S0  1     11540  31000-31499  12`);
   });
 });
 
@@ -179,5 +217,24 @@ describe('task updates and log lines', () => {
     });
     expect(line).toBe(`${clockTime(0)}  WARN   Pulling image  image=busybox  n=2`);
     expect(formatLogRecord({ msg: 'not JSON' })).toBe('not JSON');
+  });
+});
+
+describe('kills and starts', () => {
+  it("names a worker thread's pid as its supervisor's, and a process's as its own", () => {
+    const at = Date.UTC(2024, 0, 1);
+    expect(formatKilled({ name: 'master-2', pid: 2402, thread: true, role: 'leading', at })).toBe(
+      `killed master-2 (leading, thread of supervisor 2402) at ${clockTime(at)}`,
+    );
+    expect(formatKilled({ name: 'zk-1', pid: 4250, thread: false, role: null, at })).toBe(
+      `killed zk-1 (pid 4250) at ${clockTime(at)}`,
+    );
+  });
+
+  it('says which component a word for a kind brought back', () => {
+    expect(formatStarted({ name: 'master-2', pid: 2402, thread: true, was: 'the leading master' })).toBe(
+      'started master-2, which was the leading master (thread of supervisor 2402)',
+    );
+    expect(formatStarted({ name: 'zk-3', pid: 4251, thread: false, was: null })).toBe('started zk-3 (pid 4251)');
   });
 });

@@ -81,7 +81,7 @@ const snapshot: LiveSnapshot = { status, apps };
 describe('statusBlock', () => {
   it('has a line per kind of component: roles, the leading master, registrations with tasks, apps with their counts', () => {
     expect(statusBlock(snapshot, 200)).toEqual([
-      'cluster default (demo) ready · marathon http://127.0.0.1:8080 · dashboard http://127.0.0.1:9090/?token=t',
+      'cluster default (demo) ready · marathon http://127.0.0.1:8080 · dashboard http://127.0.0.1:9090 (minicluster ui)',
       'ensemble   zk-1 follower · zk-2 leader · zk-3 killed',
       'masters    master-1 killed · master-2 leading · master-3 standby',
       'agents     agent-1 → master-2, 2 tasks · agent-2 → master-2, 1 task',
@@ -95,6 +95,18 @@ describe('statusBlock', () => {
     expect(block.every((line) => [...line].length <= 30)).toBe(true);
     expect(block[0]).toBe('cluster default (demo) ready …');
     expect(statusBlock({ status, apps: null }, 200).at(-1)).toBe('apps       (the scheduler does not answer)');
+  });
+});
+
+describe('a stopping cluster', () => {
+  it('says what the stop waits for, in the block and in the line', () => {
+    const stopping = { ...status, phase: 'stopping' as const, waiting: 'agent-1 is killing 2 tasks' };
+    expect(statusBlock({ status: stopping, apps }, 200)[0]).toBe(
+      'cluster default (demo) stopping (agent-1 is killing 2 tasks) · marathon http://127.0.0.1:8080 · dashboard http://127.0.0.1:9090 (minicluster ui)',
+    );
+    expect(statusLine({ status: stopping, apps: null })).toMatch(
+      /^status: cluster: stopping \(agent-1 is killing 2 tasks\) \| zk: zk-2 leads/,
+    );
   });
 });
 

@@ -63,4 +63,12 @@ describe('member process contract', () => {
       expect(parseMemberMessage(bad)).toBeNull();
     }
   });
+
+  it('accepts election steps it knows, stamped with a time, and refuses others', () => {
+    const step = { step: 'uptodate', to: 1 };
+    expect(parseMemberMessage({ type: 'election', at: 5, step })).toEqual({ type: 'election', at: 5, step });
+    expect(parseMemberMessage({ type: 'election', at: '5', step })).toBeNull();
+    expect(parseMemberMessage({ type: 'election', at: 5, step: { step: 'toString' } })).toBeNull();
+    expect(parseMemberMessage({ type: 'election', at: 5, step: null })).toBeNull();
+  });
 });

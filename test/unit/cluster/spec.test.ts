@@ -17,6 +17,8 @@ describe('clusterSpec', () => {
       syncLimit: 5,
       minSessionTimeoutMs: 200,
       maxSessionTimeoutMs: 2_000,
+      finalizeWaitMs: 200,
+      electionMessageDelayMs: 0,
     });
     expect(real.timing).toEqual({
       tickMs: 2_000,
@@ -24,12 +26,35 @@ describe('clusterSpec', () => {
       syncLimit: 5,
       minSessionTimeoutMs: 4_000,
       maxSessionTimeoutMs: 40_000,
+      finalizeWaitMs: 200,
+      electionMessageDelayMs: 0,
     });
     expect(real.clientSessionTimeoutMs).toBe(10_000);
     for (const spec of [demo, real]) {
       expect(spec.clientSessionTimeoutMs).toBeGreaterThanOrEqual(spec.timing.minSessionTimeoutMs);
       expect(spec.clientSessionTimeoutMs).toBeLessThanOrEqual(spec.timing.maxSessionTimeoutMs);
     }
+  });
+
+  it('teach is demo in slow motion: votes travel 0.4 s, stand 1.5 s, sessions of masters expire after 4 s', () => {
+    const demo = clusterSpec();
+    const teach = clusterSpec({ profile: 'teach' });
+    expect(teach.timing).toEqual({
+      tickMs: 500,
+      initLimit: 10,
+      syncLimit: 5,
+      minSessionTimeoutMs: 1_000,
+      maxSessionTimeoutMs: 10_000,
+      finalizeWaitMs: 1_500,
+      electionMessageDelayMs: 400,
+    });
+    expect(teach.masterTiming.zkSessionTimeoutMs).toBe(4_000);
+    expect(teach.agentTiming.zkSessionTimeoutMs).toBe(4_000);
+    expect(teach.marathon.zkSessionTimeoutMs).toBe(4_000);
+    for (const session of [teach.clientSessionTimeoutMs, teach.masterTiming.zkSessionTimeoutMs])
+      expect(session).toBeLessThanOrEqual(teach.timing.maxSessionTimeoutMs);
+    expect(teach.schedulerTiming).toEqual(demo.schedulerTiming);
+    expect(teach.masterTiming.allocationIntervalMs).toBe(demo.masterTiming.allocationIntervalMs);
   });
 
   it('has three voting members plus the observers asked for', () => {

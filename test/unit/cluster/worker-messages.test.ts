@@ -1,6 +1,11 @@
 // What the supervisor accepts from master and agent worker threads.
 import { describe, expect, it } from 'vitest';
-import { parseAgentMessage, parseMasterMessage, parseSchedulerMessage } from '../../../src/cluster/worker-messages.js';
+import {
+  parseAgentMessage,
+  parseMasterElection,
+  parseMasterMessage,
+  parseSchedulerMessage,
+} from '../../../src/cluster/worker-messages.js';
 
 describe('worker messages', () => {
   it('reads master ready and state messages and refuses anything else', () => {
@@ -16,6 +21,14 @@ describe('worker messages', () => {
     expect(parseMasterMessage({ type: 'state', role: 'boss', leader: null })).toBeNull();
     expect(parseMasterMessage({ type: 'ready' })).toBeNull();
     expect(parseMasterMessage(null)).toBeNull();
+  });
+
+  it("reads a master's steps of the contest for leading master and refuses others", () => {
+    const step = { step: 'candidate', znode: 'json.info_0000000003', sessionId: '0x1' };
+    expect(parseMasterElection({ type: 'election', at: 9, step })).toEqual({ type: 'election', at: 9, step });
+    expect(parseMasterElection({ type: 'election', at: 9, step: { step: 'looking' } })).toBeNull();
+    expect(parseMasterElection({ type: 'election', step })).toBeNull();
+    expect(parseMasterElection({ type: 'state', role: 'leading', leader: null })).toBeNull();
   });
 
   it('reads agent ready and state messages and refuses anything else', () => {

@@ -2,6 +2,8 @@
 // learner (DIFF/TRUNC/SNAP, NEWLEADER), then broadcast (proposals, quorum acks, commits in zxid order),
 // pings and the synced-quorum check that ends leadership when followers fall away.
 
+import type { EnsembleStep } from '../../../common/election-record.js';
+import { COMMIT_SAMPLE_INTERVAL_MS } from '../../../common/limits.js';
 import type { ZabMessage } from '../../wire/peer.js';
 import type { LinkId, ServerSpec, ZabPhase } from '../effects.js';
 import { hexZxid, zxidOf, type Txn, type TxnBody } from '../txn.js';
@@ -66,6 +68,8 @@ export class Leader {
   private deadline: number;
   private nextPingAt = 0;
   private nextCheckAt = 0;
+  /** When the next commit is reported to the supervisor (the first one always is); null before the first. */
+  private nextCommitReportAt: number | null = null;
   private done = false;
 
   constructor(private readonly opts: LeaderOptions) {
@@ -199,7 +203,7 @@ export class Leader {
     this.emit({ kind: 'persistTxns', txns: [txn] });
     for (const h of this.forwarding()) if (!h.observer) this.send(h.link, { type: 'PROPOSAL', txn });
     this.acks.set(txn.zxid, new Set([this.opts.sid]));
-    this.commitReady();
+    this.commitReady(now);
   }
 
   /** Answers once every proposal outstanding now has committed (at once if none is). */
@@ -225,6 +229,7 @@ export class Leader {
       lastZxid: -1n,
     };
     this.learners.set(link, h);
+    this.step({ step: 'learner-info', from: sid, acceptedEpoch, observer: h.observer });
     if (this.newEpoch === null) {
       this.connecting.set(sid, Math.max(acceptedEpoch, this.connecting.get(sid) ?? acceptedEpoch));
       this.advance(now);
@@ -247,6 +252,7 @@ export class Leader {
     }
     h.lastZxid = lastZxid;
     h.stage = 'epochAcked';
+    this.step({ step: 'epoch-acked', from: h.sid, lastZxid: hexZxid(lastZxid), currentEpoch });
     if (!h.observer) this.epochAcks.add(h.sid);
     if (this.zabPhase === 'discovery') this.advance(now);
     else this.syncLearner(h);
@@ -263,7 +269,7 @@ export class Leader {
     const acked = this.acks.get(zxid);
     if (acked === undefined || h.observer) return;
     acked.add(h.sid);
-    this.commitReady();
+    this.commitReady(now);
   }
 
   /** Moves discovery → synchronization → broadcast as far as the quorums received so far allow. */
@@ -280,6 +286,8 @@ export class Leader {
     this.newEpoch = epoch;
     this.opts.epochs.acceptedEpoch = epoch;
     this.emit({ kind: 'persistEpochs', acceptedEpoch: epoch });
+    const acceptedEpochs = [...this.connecting].map(([sid, acceptedEpoch]) => ({ sid, acceptedEpoch }));
+    this.step({ step: 'new-epoch', epoch, acceptedEpochs });
     this.epochAcks.add(this.opts.sid);
     this.deadline = now + this.opts.initLimit * this.opts.tickMs;
     for (const h of this.learners.values()) if (h.stage === 'registered') this.sendLeaderInfo(h);
@@ -305,6 +313,7 @@ export class Leader {
       msg: `Have quorum of supporters, sids: [ ${sids} ]; starting up and setting last processed zxid: ${hexZxid(start)}`,
     });
     this.opts.log.commitThrough(start - 1n, (t) => this.opts.host.apply(t));
+    this.step({ step: 'newleader-acked', sids: [...this.newLeaderAcks].sort((a, b) => a - b), zxid: hexZxid(start) });
     this.nextPingAt = now;
     this.nextCheckAt = now + this.opts.tickMs;
     this.setPhase('broadcast');
@@ -325,7 +334,16 @@ export class Leader {
       level: 'info',
       msg: `Synchronizing with Learner sid: ${h.sid} peerLastZxid=${hexZxid(h.lastZxid)} by ${plan.mode}`,
     });
-    this.send(h.link, this.syncHeader(plan));
+    const header = this.syncHeader(plan);
+    this.send(h.link, header);
+    this.step({
+      step: 'sync',
+      to: h.sid,
+      mode: plan.mode,
+      txns: plan.entries.length,
+      peerZxid: hexZxid(h.lastZxid),
+      zxid: hexZxid(header.zxid),
+    });
     for (const e of plan.entries) {
       this.send(h.link, { type: 'PROPOSAL', txn: e.txn });
       if (e.committed) this.send(h.link, { type: 'COMMIT', zxid: e.txn.zxid });
@@ -334,7 +352,7 @@ export class Leader {
     h.stage = 'syncing';
   }
 
-  private syncHeader(plan: SyncPlan): ZabMessage {
+  private syncHeader(plan: SyncPlan): Extract<ZabMessage, { type: SyncPlan['mode'] }> {
     switch (plan.mode) {
       case 'DIFF':
       case 'TRUNC':
@@ -353,13 +371,15 @@ export class Leader {
   private upToDate(h: LearnerHandle): void {
     h.stage = 'upToDate';
     this.send(h.link, { type: 'UPTODATE' });
+    this.step({ step: 'uptodate', to: h.sid });
   }
 
   /** Commits outstanding proposals from the oldest while each has a quorum of acks. */
-  private commitReady(): void {
+  private commitReady(now: number): void {
     for (const [zxid, acked] of this.acks) {
       if (this.countParticipants(acked) < this.quorum) return;
       this.acks.delete(zxid);
+      this.reportCommit(zxid, acked, now);
       const txn = this.opts.log.pendingTxns.find((t) => t.zxid === zxid);
       for (const h of this.forwarding()) {
         if (!h.observer) this.send(h.link, { type: 'COMMIT', zxid });
@@ -368,6 +388,14 @@ export class Leader {
       this.opts.log.commitThrough(zxid, (t) => this.opts.host.apply(t));
       this.releaseSyncs(zxid);
     }
+  }
+
+  /** The first commit of this leadership, then one every COMMIT_SAMPLE_INTERVAL_MS at most. */
+  private reportCommit(zxid: bigint, acked: ReadonlySet<number>, now: number): void {
+    const first = this.nextCommitReportAt === null;
+    if (!first && now < (this.nextCommitReportAt ?? 0)) return;
+    this.nextCommitReportAt = now + COMMIT_SAMPLE_INTERVAL_MS;
+    this.step({ step: 'commit', zxid: hexZxid(zxid), acks: [...acked].sort((a, b) => a - b), first });
   }
 
   private releaseSyncs(committed: bigint): void {
@@ -450,6 +478,10 @@ export class Leader {
     this.learners.clear();
     this.unidentified.clear();
     this.emit({ kind: 'lost', reason });
+  }
+
+  private step(step: EnsembleStep): void {
+    this.emit({ kind: 'electionStep', step });
   }
 
   private emit(action: ZabAction): void {

@@ -18,6 +18,7 @@ export type ZabAction =
           | 'connectToLeader'
           | 'sendQuorum'
           | 'closeQuorumLink'
+          | 'electionStep'
           | 'log';
       }
     >
