@@ -4,6 +4,7 @@ import type { LogRecord } from '../cluster/component-logs.js';
 import { describeEvent, seconds, type TimelineEvent } from '../cluster/core/timeline.js';
 import type { ClusterStatus, KillResult, StartResult } from '../cluster/status.js';
 import type { TaskStatus } from '../master/core/v1.js';
+import type { UnservedPort } from '../scheduler/io/load-balancer.js';
 
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -61,7 +62,14 @@ export function formatStatus(status: ClusterStatus): string {
       ? []
       : ['', table(['AGENT', 'STATE', 'MASTER', 'ADDRESS', 'ID', 'CPUS', 'MEM', 'PORTS', 'TASKS'], agents)]),
     ...(schedulers.length === 0 ? [] : ['', table(['SCHEDULER', 'ROLE', 'STATE', 'FRAMEWORK', 'URL'], schedulers)]),
+    ...unservedLines(status.schedulers.flatMap((s) => s.unservedPorts)),
   ].join('\n');
+}
+
+/** One line per service port the load balancer cannot listen on, saying why (nothing when all are served). */
+export function unservedLines(unserved: readonly UnservedPort[]): string[] {
+  const lines = unserved.map((u) => `service port ${u.servicePort} of ${u.appId} is not served: ${u.reason}`);
+  return lines.length === 0 ? [] : ['', ...lines];
 }
 
 function two(n: number): string {

@@ -7,10 +7,14 @@ import { DeployError, type DeployProgress, follow } from '../api/deploy.js';
 import { MarathonClient, MarathonHttpError, type AppInfoJson, type DeploymentResult } from '../api/marathon.js';
 import { UserError, errorMessage } from '../common/errors.js';
 import { ClusterCommand } from './base.js';
-import { table } from './format.js';
+import { table, unservedLines } from './format.js';
+import type { UnservedPort } from '../scheduler/io/load-balancer.js';
 import { ProgressLine } from './terminal.js';
 
 export abstract class MarathonCommand extends ClusterCommand {
+  /** The cluster's control API, when the Marathon API used is the cluster's own scheduler. */
+  private control: ControlClient | null = null;
+
   static override baseFlags = {
     ...ClusterCommand.baseFlags,
     marathon: Flags.string({
@@ -20,7 +24,8 @@ export abstract class MarathonCommand extends ClusterCommand {
 
   protected async marathon(flags: { name: string; marathon?: string | undefined }): Promise<MarathonClient> {
     if (flags.marathon !== undefined) return new MarathonClient(flags.marathon);
-    const status = await ControlClient.forCluster(this.paths(flags.name)).status();
+    this.control = ControlClient.forCluster(this.paths(flags.name));
+    const status = await this.control.status();
     if (status.marathon === null)
       throw new UserError(`cluster ${status.name} has no scheduler (start it with up --schedulers 1)`);
     return new MarathonClient(status.marathon);
@@ -36,7 +41,13 @@ export abstract class MarathonCommand extends ClusterCommand {
     const apps = await this.withProgress(`deployment ${result.deploymentId}`, (onProgress) =>
       follow(client, result.deploymentId, { timeoutMs, onProgress }),
     );
-    this.log(endpointTable(apps));
+    await this.logEndpoints(apps);
+  }
+
+  /** Prints where the apps' tasks answer; service ports the cluster's load balancer cannot serve say why. */
+  protected async logEndpoints(apps: readonly AppInfoJson[]): Promise<void> {
+    const status = await this.control?.status();
+    this.log(endpointTable(apps, status?.schedulers.flatMap((s) => s.unservedPorts) ?? []));
   }
 
   /** Runs a wait whose progress goes to stderr, each line with the time since it began (ticking on a terminal). */
@@ -89,8 +100,11 @@ export function describeProgress(p: DeployProgress): string {
   }
 }
 
-/** Each task's host:port and the app's service ports. */
-export function endpointTable(apps: readonly AppInfoJson[]): string {
+/** Each task's host:port and the app's service ports, those in `unserved` marked and followed by why. */
+export function endpointTable(apps: readonly AppInfoJson[], unserved: readonly UnservedPort[] = []): string {
+  const ours = unserved.filter((u) => apps.some((a) => a.id === u.appId));
+  const servicePort = (appId: string, port: number): string =>
+    ours.some((u) => u.appId === appId && u.servicePort === port) ? `${port} (not served)` : `127.0.0.1:${port}`;
   const rows = apps.flatMap((app) =>
     (app.tasks ?? []).map((t) => [
       app.id,
@@ -98,13 +112,16 @@ export function endpointTable(apps: readonly AppInfoJson[]): string {
       t.state,
       t.ports.map((p) => `${t.host}:${p}`).join(' ') || t.host,
       servicePorts(t)
-        .map((p) => `127.0.0.1:${p}`)
+        .map((p) => servicePort(app.id, p))
         .join(' ') || '-',
     ]),
   );
   if (apps.length === 0) return 'done';
-  if (rows.length === 0) return apps.map((a) => `${a.id}: no tasks (instances ${a.instances})`).join('\n');
-  return table(['APP', 'TASK', 'STATE', 'ENDPOINTS', 'SERVICE PORTS'], rows);
+  const listed =
+    rows.length === 0
+      ? apps.map((a) => `${a.id}: no tasks (instances ${a.instances})`).join('\n')
+      : table(['APP', 'TASK', 'STATE', 'ENDPOINTS', 'SERVICE PORTS'], rows);
+  return [listed, ...unservedLines(ours)].join('\n');
 }
 
 function servicePorts(task: Record<string, unknown>): number[] {

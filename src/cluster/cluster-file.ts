@@ -67,6 +67,8 @@ export interface ClusterFile {
   agents: AgentLayout[];
   /** Absent in files written before the scheduler was part of the cluster. */
   schedulers?: SchedulerLayout[];
+  /** The schedulers' service port range (Marathon's --local_port_min/max); absent in files written before it. */
+  servicePorts?: PortRange;
   /** The supervisor's dashboard (absent in files written before it existed). */
   dashboard?: { port: number };
   supervisor: SupervisorInfo;
@@ -141,6 +143,8 @@ export interface OtherClusters {
   ports: number[];
   /** Their agents' slices of the host port range. */
   portRanges: PortRange[];
+  /** Their schedulers' service port ranges. */
+  servicePortRanges: PortRange[];
 }
 
 export function otherClusters(paths: ClusterPaths): OtherClusters {
@@ -158,6 +162,7 @@ export function otherClusters(paths: ClusterPaths): OtherClusters {
       ...(f.dashboard === undefined ? [] : [f.dashboard.port]),
     ]),
     portRanges: files.flatMap((f) => (f.agents ?? []).map((a) => a.portRange)),
+    servicePortRanges: files.flatMap((f) => (f.servicePorts === undefined ? [] : [f.servicePorts])),
   };
 }
 

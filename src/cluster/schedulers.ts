@@ -5,11 +5,13 @@ import { UserError, errorMessage } from '../common/errors.js';
 import { MAX_TIMELINE_TASK_EVENTS_PER_SECOND } from '../common/limits.js';
 import type { Logger } from '../common/logging.js';
 import { LOOPBACK, type PortAllocator } from '../common/ports.js';
+import type { UnservedPort } from '../scheduler/io/load-balancer.js';
 import type { SchedulerReport } from '../scheduler/marathon.js';
 import type { TimelineReport } from '../scheduler/timeline-report.js';
 import type { SchedulerWorkerConfig } from '../scheduler/worker-config.js';
 import type { ClusterFile, SchedulerLayout } from './cluster-file.js';
 import type { ProcessState } from './core/ensemble-view.js';
+import type { PortRange } from './core/layout.js';
 import { TaskEventLimiter } from './core/task-events.js';
 import type { TimelineEntry } from './core/timeline.js';
 import { WorkerHost } from './host.js';
@@ -40,6 +42,8 @@ export interface SchedulerOptions {
   /** `zk://…/mesos`; the schedulers keep their state under `/marathon` of the same ensemble. */
   zk: string;
   layout: SchedulerLayout[];
+  /** The cluster's service port range, the same for every scheduler (one of them leads). */
+  servicePorts: PortRange;
   /** Ports of the cluster's web servers, handed to each scheduler for its request guard. */
   sitePorts: number[];
   log: Logger;
@@ -51,6 +55,7 @@ interface SchedulerView {
   role: 'leading' | 'standby' | null;
   subscribed: boolean;
   frameworkId: string | null;
+  unservedPorts: UnservedPort[];
 }
 
 export class SchedulerComponents {
@@ -63,7 +68,13 @@ export class SchedulerComponents {
   constructor(private readonly options: SchedulerOptions) {
     for (const s of options.layout) {
       this.hosts.set(s.name, this.host(s));
-      this.views.set(s.name, { process: 'exited', role: null, subscribed: false, frameworkId: null });
+      this.views.set(s.name, {
+        process: 'exited',
+        role: null,
+        subscribed: false,
+        frameworkId: null,
+        unservedPorts: [],
+      });
     }
   }
 
@@ -143,6 +154,7 @@ export class SchedulerComponents {
         pid: this.hostOf(s.name).pid,
         subscribed: view.subscribed,
         frameworkId: view.frameworkId,
+        unservedPorts: view.unservedPorts,
       };
     });
   }
@@ -163,6 +175,7 @@ export class SchedulerComponents {
       name: s.name,
       port: s.port,
       sitePorts: this.options.sitePorts,
+      servicePorts: { min: this.options.servicePorts.begin, max: this.options.servicePorts.end },
       master: zk,
       zk: zk.replace(/\/[^/]*$/, '/marathon'),
       zkSessionTimeoutMs: spec.marathon.zkSessionTimeoutMs,
@@ -210,6 +223,7 @@ export class SchedulerComponents {
       role: message.role,
       subscribed: message.subscribed,
       frameworkId: message.frameworkId,
+      unservedPorts: message.unservedPorts,
     });
     const entries: TimelineEntry[] = [];
     if (message.role === 'leading' && before.role !== 'leading')
@@ -262,7 +276,9 @@ export class SchedulerComponents {
   private update(name: string, change: Partial<SchedulerView>): void {
     const before = this.viewOf(name);
     const wasLeading = this.leading() !== null;
-    this.views.set(name, { ...before, ...change });
+    const next = { ...before, ...change };
+    // Only a leading scheduler runs the load balancer.
+    this.views.set(name, next.role === 'leading' ? next : { ...next, unservedPorts: [] });
     if (wasLeading && this.leading() === null) this.leaderlessSince = Date.now();
   }
 

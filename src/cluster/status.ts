@@ -4,6 +4,7 @@ import type { ProcessState } from './core/ensemble-view.js';
 import type { PortRange } from './core/layout.js';
 import type { MasterRole } from './core/mesos-view.js';
 import type { ZkRole } from './core/timeline.js';
+import type { UnservedPort } from '../scheduler/io/load-balancer.js';
 import type { MemberRole } from './member-config.js';
 import type { SupervisorPhase } from './cluster-file.js';
 import type { ProfileName } from './spec.js';
@@ -63,6 +64,8 @@ export interface SchedulerStatus {
   /** Subscribed with the leading master as a framework. */
   subscribed: boolean;
   frameworkId: string | null;
+  /** While it leads: service ports its load balancer cannot listen on, and why. */
+  unservedPorts: UnservedPort[];
 }
 
 /** Mesos's v0 rendering of an agent's resources. */

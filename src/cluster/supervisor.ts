@@ -22,7 +22,7 @@ import {
 import { startControlServer, type ControlServer, type ControlTarget } from './control.js';
 import { ElectionLog } from './elections/log.js';
 import { EnsembleView, roleOf, type MemberView, type ViewInput } from './core/ensemble-view.js';
-import type { PortRange } from './core/layout.js';
+import { servicePortRange, type PortRange } from './core/layout.js';
 import { describeEvent, type TimelineEntry, type TimelineEventBody } from './core/timeline.js';
 import { chooseToStart, type ComponentKind, type StartChoice } from './core/start-choice.js';
 import { startDashboard, type Dashboard } from './dashboard/server.js';
@@ -101,20 +101,30 @@ export class Supervisor implements ControlTarget {
       ...others.portRanges,
       ...others.ports.map((p) => ({ begin: p, end: p })),
     ]);
-    const ports = new PortAllocator([...others.ports, ...portsIn([...others.portRanges, ...slices])]);
+    const servicePorts = servicePortRange({
+      previous: previous?.servicePorts,
+      taken: [...others.servicePortRanges, ...others.ports.map((p) => ({ begin: p, end: p }))],
+    });
+    const reserved = [...others.portRanges, ...others.servicePortRanges, ...slices, servicePorts];
+    const ports = new PortAllocator([...others.ports, ...portsIn(reserved)]);
     const members = spec.externalZk === null ? await layoutEnsemble(spec, previous?.members ?? [], ports) : [];
     const mesos = await layoutMesos({ paths, spec, previous, ports, slices });
-    const schedulers = await layoutSchedulers({ spec, previous, ports });
+    const schedulers = { layout: await layoutSchedulers({ spec, previous, ports }), servicePorts };
     return new Supervisor(options, members, mesos, schedulers, await ports.allocate(previous?.dashboard?.port));
   }
+
+  private readonly schedulerLayout: SchedulerLayout[];
+  private readonly servicePorts: PortRange;
 
   private constructor(
     private readonly options: SupervisorOptions,
     private readonly layout: readonly MemberLayout[],
     private readonly mesosLayout: MesosLayout,
-    private readonly schedulerLayout: SchedulerLayout[],
+    schedulers: { layout: SchedulerLayout[]; servicePorts: PortRange },
     private readonly dashboardPort: number,
   ) {
+    this.schedulerLayout = schedulers.layout;
+    this.servicePorts = schedulers.servicePorts;
     this.timeline = new TimelineStore(options.paths.eventsFile);
     this.stoppedTasks = new StoppedTasksFold(takeStoppedTasks(options.paths.stoppedTasksFile));
     this.view = new EnsembleView(
@@ -132,7 +142,7 @@ export class Supervisor implements ControlTarget {
     this.sitePorts = [
       ...mesosLayout.masters.map((m) => m.port),
       ...mesosLayout.agents.map((a) => a.port),
-      ...schedulerLayout.map((s) => s.port),
+      ...this.schedulerLayout.map((s) => s.port),
       dashboardPort,
     ];
     this.mesos = new MesosComponents({
@@ -152,7 +162,8 @@ export class Supervisor implements ControlTarget {
       paths: options.paths,
       spec: options.spec,
       zk: this.zk,
-      layout: schedulerLayout,
+      layout: this.schedulerLayout,
+      servicePorts: this.servicePorts,
       sitePorts: this.sitePorts,
       log: options.log,
       observe: (entries) => this.note(entries),
@@ -559,6 +570,7 @@ export class Supervisor implements ControlTarget {
       masters: this.mesosLayout.masters,
       agents: this.mesosLayout.agents,
       schedulers: this.schedulerLayout,
+      servicePorts: this.servicePorts,
       dashboard: { port: this.dashboardPort },
       supervisor: {
         pid: process.pid,

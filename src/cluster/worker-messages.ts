@@ -5,6 +5,7 @@ import type { MasterStep } from '../common/election-record.js';
 import type { MasterElectionMessage, MasterWorkerMessage } from '../master/worker.js';
 import type { TimelineReport } from '../scheduler/timeline-report.js';
 import type { SchedulerWorkerMessage } from '../scheduler/worker.js';
+import type { UnservedPort } from '../scheduler/io/load-balancer.js';
 
 type Fields = Record<string, unknown>;
 
@@ -63,10 +64,16 @@ export function parseSchedulerMessage(raw: unknown): SchedulerWorkerMessage | nu
   const m = fields(raw);
   if (m?.['type'] === 'ready' && typeof m['url'] === 'string') return { type: 'ready', url: m['url'] };
   if (m?.['type'] === 'deployment' || m?.['type'] === 'task') return parseTimelineReport(m);
-  const { role, leader, subscribed, frameworkId } = m ?? {};
+  const { role, leader, subscribed, frameworkId, unservedPorts } = m ?? {};
   if (m?.['type'] !== 'state' || (role !== 'leading' && role !== 'standby')) return null;
   if (!isNullableString(leader) || typeof subscribed !== 'boolean' || !isNullableString(frameworkId)) return null;
-  return { type: 'state', role, leader, subscribed, frameworkId };
+  if (!Array.isArray(unservedPorts) || !unservedPorts.every(isUnservedPort)) return null;
+  return { type: 'state', role, leader, subscribed, frameworkId, unservedPorts };
+}
+
+function isUnservedPort(raw: unknown): raw is UnservedPort {
+  const u = fields(raw);
+  return isCount(u?.['servicePort']) && typeof u?.['appId'] === 'string' && typeof u['reason'] === 'string';
 }
 
 function parseTimelineReport(m: Fields): TimelineReport | null {

@@ -115,6 +115,8 @@ export const MARATHON_MULTI_BUDGET_BYTES = 1_020_000;
 /** Service ports are assigned from this range, inclusive (Marathon's --local_port_min/--local_port_max). */
 export const SERVICE_PORT_MIN = 10_000;
 export const SERVICE_PORT_MAX = 20_000;
+/** Service ports each cluster assigns from, its own part of that range (clusters side by side never share one). */
+export const SERVICE_PORTS_PER_CLUSTER = 1_000;
 /** Deployments that may run at once (Marathon's --max_running_deployments, 100). */
 export const MAX_RUNNING_DEPLOYMENTS = 100;
 /** Largest Marathon API request body the scheduler reads. */

@@ -25,6 +25,7 @@ import { HealthProbes } from './io/probes.js';
 import { ReadinessProbes } from './io/readiness.js';
 import { StateStore } from './io/store.js';
 import type { SchedulerWorkerConfig } from './worker-config.js';
+import type { UnservedPort } from './io/load-balancer.js';
 
 export interface SchedulerReport {
   role: 'leading' | 'standby';
@@ -33,6 +34,8 @@ export interface SchedulerReport {
   /** Subscribed to the leading master as a framework. */
   subscribed: boolean;
   frameworkId: string | null;
+  /** While it leads: the apps' service ports its load balancer cannot listen on, and why. */
+  unservedPorts: UnservedPort[];
 }
 
 export interface MarathonOptions {
@@ -103,6 +106,7 @@ export class Marathon {
       leader: leader === null ? null : `http://${leader}`,
       subscribed: this.term?.subscribed ?? false,
       frameworkId: this.term?.frameworkId ?? null,
+      unservedPorts: this.term?.unservedPorts ?? [],
     };
   }
 
@@ -229,7 +233,7 @@ class LeadingTerm {
         failoverTimeoutSeconds: config.failoverTimeoutSeconds,
         newId: () => randomUUID(),
         timing: config.timing,
-        servicePortRange: { min: SERVICE_PORT_MIN, max: SERVICE_PORT_MAX },
+        servicePortRange: servicePortRangeOf(config),
       },
       state,
     });
@@ -254,7 +258,9 @@ class LeadingTerm {
       now: () => Date.now(),
       logger: log,
     });
-    this.lb = config.loadBalancer ? new LoadBalancer({ logger: log }) : null;
+    this.lb = config.loadBalancer
+      ? new LoadBalancer({ logger: log, onUnservedChange: () => options.onChange() })
+      : null;
   }
 
   get subscribed(): boolean {
@@ -267,6 +273,10 @@ class LeadingTerm {
 
   get masterUrl(): string | null {
     return this.core.master;
+  }
+
+  get unservedPorts(): UnservedPort[] {
+    return this.lb?.unserved() ?? [];
   }
 
   start(): void {
@@ -314,15 +324,20 @@ class LeadingTerm {
   }
 }
 
+function servicePortRangeOf(config: SchedulerWorkerConfig): { min: number; max: number } {
+  return config.servicePorts ?? { min: SERVICE_PORT_MIN, max: SERVICE_PORT_MAX };
+}
+
 function flagsOf(config: SchedulerWorkerConfig): MarathonFlags {
+  const { min, max } = servicePortRangeOf(config);
   return {
     master: config.master,
     zk: config.zk,
     hostname: config.host ?? LOOPBACK,
     httpPort: config.port,
     frameworkName: config.frameworkName,
-    localPortMin: SERVICE_PORT_MIN,
-    localPortMax: SERVICE_PORT_MAX,
+    localPortMin: min,
+    localPortMax: max,
     taskLaunchTimeoutMs: config.timing.taskLaunchTimeoutMs,
     reconciliationIntervalMs: config.timing.reconciliationIntervalMs,
     failoverTimeoutSeconds: config.failoverTimeoutSeconds,

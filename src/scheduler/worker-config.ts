@@ -11,6 +11,8 @@ export interface SchedulerWorkerConfig {
   host?: string;
   /** Ports of the cluster's web servers, whose pages may drive this one (see common/request-guard.ts). */
   sitePorts?: number[];
+  /** Marathon's --local_port_min / --local_port_max; default SERVICE_PORT_MIN–SERVICE_PORT_MAX. */
+  servicePorts?: { min: number; max: number };
   /** Marathon's --master: `zk://…/mesos` or `http://host:port` of a master. */
   master: string;
   /** Marathon's --zk: `zk://…/marathon` (state under `<path>/state`, election under `<path>/leader-curator`). */

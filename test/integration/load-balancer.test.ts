@@ -1,5 +1,5 @@
 // The built-in load balancer over real sockets: round-robin across two echo backends, backend sets
-// swapped under open connections, refused backends skipped, empty sets and unbindable ports.
+// swapped under open connections, refused backends skipped, empty sets, and unbindable ports reported with why.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,8 +21,8 @@ async function echo(name: string): Promise<{ port: number; server: Server }> {
   return { port: (server.address() as { port: number }).port, server };
 }
 
-function balancer(): LoadBalancer {
-  const lb = new LoadBalancer({ logger: pino({ level: 'silent' }) });
+function balancer(onUnservedChange?: () => void): LoadBalancer {
+  const lb = new LoadBalancer({ logger: pino({ level: 'silent' }), ...(onUnservedChange ? { onUnservedChange } : {}) });
   cleanups.push(() => lb.close());
   return lb;
 }
@@ -139,7 +139,8 @@ describe('LoadBalancer', () => {
     const blocker = createServer();
     const port = await ports.allocate();
     await new Promise<void>((resolve) => blocker.listen(port, LOOPBACK, resolve));
-    const lb = balancer();
+    let changes = 0;
+    const lb = balancer(() => changes++);
     expect(() => lb.update([service(port, [a.port])])).not.toThrow();
     await waitUntil('the bind failure', () => lb.status()[0]?.error);
     expect(lb.status()).toEqual([
@@ -152,9 +153,16 @@ describe('LoadBalancer', () => {
         connections: 0,
       },
     ]);
+    const reason = expect.stringContaining('EADDRINUSE') as string;
+    expect(lb.unserved()).toEqual([{ servicePort: port, appId: '/web', reason }]);
+    // Every update retries the bind; the same failure is no news.
+    lb.update([service(port, [a.port])]);
+    await waitUntil('the bind retried', () => lb.status()[0]?.error);
+    expect([changes, lb.unserved().length]).toEqual([1, 1]);
     await new Promise((resolve) => blocker.close(resolve));
     lb.update([service(port, [a.port])]);
     await bound(lb, port);
+    expect([changes, lb.unserved()]).toEqual([2, []]);
     expect(await ask(port, 'z')).toBe('a:z');
   });
 
@@ -175,8 +183,12 @@ describe('LoadBalancer', () => {
         connections: 0,
       },
     ]);
+    expect(lb.unserved()).toEqual([
+      { servicePort: port, appId: '/two', reason: `service port ${port} is used by /one` },
+    ]);
     lb.update([]);
     expect(lb.status()).toEqual([]);
+    expect(lb.unserved()).toEqual([]);
     await waitUntil('the listener closed', () => refuses(port));
   });
 });

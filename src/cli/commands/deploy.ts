@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { Args, Flags } from '@oclif/core';
 import { deploy, startDeployment } from '../../api/deploy.js';
 import { UserError, errorMessage } from '../../common/errors.js';
-import { MarathonCommand, describeProgress, endpointTable, forceFlag, timeoutFlag } from '../marathon.js';
+import { MarathonCommand, describeProgress, forceFlag, timeoutFlag } from '../marathon.js';
 
 export default class Deploy extends MarathonCommand {
   static override description = 'create or update an app or a group from its Marathon JSON and wait for the deployment';
@@ -39,7 +39,7 @@ export default class Deploy extends MarathonCommand {
     const apps = await this.withProgress(`deploying ${args.file}`, (onProgress) =>
       deploy(client, definition, { ...options, onProgress }),
     );
-    this.log(endpointTable(apps));
+    await this.logEndpoints(apps);
   }
 }
 

@@ -48,7 +48,7 @@ export function buildSnapshot(input: SnapshotInput): DashboardSnapshot {
     })),
     marathon: status.marathon,
     events: timelineLines(input.events),
-    apps: input.apps === null ? null : input.apps.map(appCard),
+    apps: input.apps === null ? null : input.apps.map((a) => appCard(a, status)),
     chart: input.chart,
   };
 }
@@ -120,7 +120,8 @@ export function portsIn(text: number | string | undefined): number[] {
   );
 }
 
-function appCard(app: AppInfoJson): AppCard {
+function appCard(app: AppInfoJson, status: ClusterStatus): AppCard {
+  const unserved = status.schedulers.flatMap((s) => s.unservedPorts).filter((u) => u.appId === app.id);
   return {
     id: app.id,
     instances: app.instances,
@@ -129,6 +130,7 @@ function appCard(app: AppInfoJson): AppCard {
     staged: app.tasksStaged ?? 0,
     deploying: (app.deployments ?? []).length > 0,
     tasks: (app.tasks ?? []).map(appTask),
+    unservedPorts: unserved.map(({ servicePort, reason }) => ({ servicePort, reason })),
   };
 }
 

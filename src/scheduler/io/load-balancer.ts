@@ -11,6 +11,15 @@ export interface LoadBalancerOptions {
   /** Address the service ports listen on; default 127.0.0.1. */
   bindHost?: string;
   logger: Logger;
+  /** Called whenever the set of service ports that cannot be served changes (see unserved()). */
+  onUnservedChange?: () => void;
+}
+
+/** A service port an app has but the balancer cannot listen on, and why. */
+export interface UnservedPort {
+  servicePort: number;
+  appId: string;
+  reason: string;
 }
 
 export interface ServicePortStatus {
@@ -42,8 +51,8 @@ export class LoadBalancer {
   private readonly listeners = new Map<number, Listener>();
   /** Services whose port another app already claimed in the last update. */
   private conflicts: ServiceBackend[] = [];
-  /** Last bind error logged per port. */
-  private readonly bindErrors = new Map<number, string>();
+  /** Why each service port that cannot be served is not, by port and app (logged once per change). */
+  private readonly bindErrors = new Map<string, UnservedPort>();
   private readonly bindHost: string;
 
   constructor(private readonly o: LoadBalancerOptions) {
@@ -66,8 +75,14 @@ export class LoadBalancer {
       if (listener === undefined) this.open(service);
       else listener.service = service;
     }
-    for (const port of this.bindErrors.keys()) if (!byPort.has(port)) this.bindErrors.delete(port);
+    const wanted = new Set([...byPort.values(), ...this.conflicts].map(unservedKey));
+    for (const key of this.bindErrors.keys()) if (!wanted.has(key)) this.clearBindFailure(key);
     for (const c of this.conflicts) this.reportBindFailure(c, conflictError(c, byPort.get(c.servicePort)));
+  }
+
+  /** The service ports that cannot be served (in use by another process, or claimed by another app), by port. */
+  unserved(): UnservedPort[] {
+    return [...this.bindErrors.values()].sort((a, b) => a.servicePort - b.servicePort || (a.appId < b.appId ? -1 : 1));
   }
 
   status(): ServicePortStatus[] {
@@ -117,7 +132,7 @@ export class LoadBalancer {
       });
       server.listen({ port: service.servicePort, host: this.bindHost, exclusive: true }, () => {
         listener.state = { kind: 'bound' };
-        this.bindErrors.delete(service.servicePort);
+        this.clearBindFailure(unservedKey(service));
         this.o.logger.info({ app: service.appId, port: service.servicePort }, 'Load balancing a service port');
         resolve();
       });
@@ -126,12 +141,18 @@ export class LoadBalancer {
 
   /** Logged once per port and error: update() runs on every change and retries unbound ports. */
   private reportBindFailure(service: ServiceBackend, error: string): void {
-    if (this.bindErrors.get(service.servicePort) === error) return;
-    this.bindErrors.set(service.servicePort, error);
+    const key = unservedKey(service);
+    if (this.bindErrors.get(key)?.reason === error) return;
+    this.bindErrors.set(key, { servicePort: service.servicePort, appId: service.appId, reason: error });
     this.o.logger.warn(
       { app: service.appId, port: service.servicePort, err: error },
       'Cannot listen on a service port',
     );
+    this.o.onUnservedChange?.();
+  }
+
+  private clearBindFailure(key: string): void {
+    if (this.bindErrors.delete(key)) this.o.onUnservedChange?.();
   }
 
   private async closeListener(port: number, listener: Listener): Promise<void> {
@@ -163,6 +184,10 @@ export class LoadBalancer {
     }
     return null;
   }
+}
+
+function unservedKey(service: { servicePort: number; appId: string }): string {
+  return `${service.servicePort} ${service.appId}`;
 }
 
 function conflictError(service: ServiceBackend, owner: ServiceBackend | undefined): string {

@@ -31,7 +31,13 @@ export class AppsPanel {
     return h(
       'tr',
       { 'data-app': app.id },
-      h('td', {}, h('code', {}, app.id), app.deploying ? h('span', { class: 'badge warn' }, 'deploying') : null),
+      h(
+        'td',
+        {},
+        h('code', {}, app.id),
+        app.deploying ? h('span', { class: 'badge warn' }, 'deploying') : null,
+        ...app.unservedPorts.map(unservedBadge),
+      ),
       h('td', { class: 'instances' }, String(app.instances)),
       h('td', { class: 'running' }, counts),
       h('td', {}, h('ul', { class: 'tasks' }, ...app.tasks.map(taskItem))),
@@ -64,6 +70,15 @@ export class AppsPanel {
       .post(`apps/${action}`, body)
       .catch((err: unknown) => this.report(`${action} ${body.id} failed: ${messageOf(err)}`));
   }
+}
+
+/** A service port the load balancer cannot listen on: flagged, with why. */
+function unservedBadge(u: AppCard['unservedPorts'][number]): HTMLElement {
+  return h(
+    'span',
+    { class: 'badge unhealthy', 'data-unserved-port': String(u.servicePort), title: u.reason },
+    `service port ${u.servicePort} not served: ${u.reason}`,
+  );
 }
 
 function taskItem(task: AppCard['tasks'][number]): HTMLElement {

@@ -79,6 +79,8 @@ export interface AppCard {
   staged: number;
   deploying: boolean;
   tasks: AppTask[];
+  /** Its service ports the load balancer cannot listen on, and why. */
+  unservedPorts: { servicePort: number; reason: string }[];
 }
 
 export interface ChartPoint {

@@ -127,6 +127,7 @@ describe('formatStatus', () => {
           pid: 42,
           subscribed: true,
           frameworkId: 'fw-1',
+          unservedPorts: [],
         },
         {
           name: 'scheduler-2',
@@ -136,6 +137,7 @@ describe('formatStatus', () => {
           pid: 42,
           subscribed: false,
           frameworkId: null,
+          unservedPorts: [],
         },
       ],
       dashboard: 'http://127.0.0.1:8090/?token=abc',

@@ -59,6 +59,7 @@ const status: ClusterStatus = {
       pid: 42,
       subscribed: true,
       frameworkId: 'fw',
+      unservedPorts: [],
     },
   ],
   dashboard: 'http://127.0.0.1:9090/?token=t',

@@ -1,5 +1,5 @@
-// The cluster file: round trip, what counts as a running cluster, ports (the dashboard's too) and port slices of
-// neighbours, and process liveness (an unreaped zombie is not alive).
+// The cluster file: round trip, what counts as a running cluster, ports (the dashboard's too), port slices and
+// service port ranges of neighbours, and process liveness (an unreaped zombie is not alive).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,6 +53,7 @@ function file(name: string, pid: number, firstPort: number): ClusterFile {
         portRange: { begin: firstPort * 10, end: firstPort * 10 + 499 },
       },
     ],
+    servicePorts: { begin: firstPort * 2, end: firstPort * 2 + 999 },
     dashboard: { port: firstPort + 5 },
     supervisor: { pid, controlUrl: 'http://127.0.0.1:1', token: 't', phase: 'ready', startedAt: 0 },
   };
@@ -72,13 +73,14 @@ describe('cluster file', () => {
     expect(() => requireRunning(paths)).toThrow('cluster c is not running (start it with: minicluster up --name c)');
   });
 
-  it('lists the ports and agent port slices of the other clusters in the same home', () => {
+  it('lists the ports, agent port slices and service port ranges of the other clusters in the same home', () => {
     const dir = home();
     writeClusterFile(clusterPaths('a', { MINICLUSTER_HOME: dir }), file('a', 1, 5000));
     writeClusterFile(clusterPaths('b', { MINICLUSTER_HOME: dir }), file('b', 1, 6000));
     expect(otherClusters(clusterPaths('a', { MINICLUSTER_HOME: dir }))).toEqual({
       ports: [6000, 6001, 6002, 6003, 6004, 6005],
       portRanges: [{ begin: 60000, end: 60499 }],
+      servicePortRanges: [{ begin: 12000, end: 12999 }],
     });
   });
 

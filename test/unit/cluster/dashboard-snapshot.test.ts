@@ -91,6 +91,7 @@ const STATUS: ClusterStatus = {
       pid: 42,
       subscribed: true,
       frameworkId: 'fw-1',
+      unservedPorts: [],
     },
   ],
   dashboard: 'http://127.0.0.1:9090/?token=t',
@@ -221,9 +222,17 @@ describe('buildSnapshot', () => {
           { id: 'web.1', state: 'TASK_RUNNING', endpoints: ['127.0.0.1:31000'], healthy: true },
           { id: 'web.2', state: 'TASK_STAGING', endpoints: ['127.0.0.1:31001'], healthy: null },
         ],
+        unservedPorts: [],
       },
     ]);
     expect(buildSnapshot(input({ apps: null })).apps).toBeNull();
+  });
+
+  it("flags an app's service ports the leading scheduler's load balancer cannot serve, with why", () => {
+    const reason = 'listen EADDRINUSE: address already in use 127.0.0.1:10000';
+    const leading = { ...STATUS.schedulers[0], unservedPorts: [{ servicePort: 10000, appId: '/web', reason }] };
+    const status = { ...STATUS, schedulers: [leading] } as ClusterStatus;
+    expect(buildSnapshot(input({ status })).apps?.[0]?.unservedPorts).toEqual([{ servicePort: 10000, reason }]);
   });
 });
 

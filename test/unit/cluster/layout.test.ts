@@ -1,8 +1,8 @@
-// Agent port slices (the Mesos range split per agent, kept across restarts, clear of other clusters)
-// and each agent's share of the host.
+// Agent port slices (the Mesos range split per agent) and the cluster's service port range, both kept
+// across restarts and clear of other clusters, and each agent's share of the host.
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/common/errors.js';
-import { agentPortSlices, agentResourceText } from '../../../src/cluster/core/layout.js';
+import { agentPortSlices, agentResourceText, servicePortRange } from '../../../src/cluster/core/layout.js';
 
 describe('agentPortSlices', () => {
   it('splits the range from 31000 in slices of 500', () => {
@@ -32,6 +32,22 @@ describe('agentPortSlices', () => {
 
   it('fails as a user error when the port range is used up', () => {
     expect(() => agentPortSlices({ count: 1, previous: [], taken: [{ begin: 31000, end: 65535 }] })).toThrow(UserError);
+  });
+});
+
+describe('servicePortRange', () => {
+  it("takes the first free 1000 service ports, keeps the previous range and steers clear of other clusters'", () => {
+    expect(servicePortRange({ previous: undefined, taken: [] })).toEqual({ begin: 10000, end: 10999 });
+    const taken = [{ begin: 10000, end: 10999 }];
+    expect(servicePortRange({ previous: undefined, taken })).toEqual({ begin: 11000, end: 11999 });
+    expect(servicePortRange({ previous: { begin: 13000, end: 13999 }, taken })).toEqual({ begin: 13000, end: 13999 });
+    expect(servicePortRange({ previous: { begin: 10000, end: 10999 }, taken })).toEqual({ begin: 11000, end: 11999 });
+  });
+
+  it("fails as a user error when other clusters hold Marathon's whole 10000-20000", () => {
+    expect(() => servicePortRange({ previous: undefined, taken: [{ begin: 10000, end: 19999 }] })).toThrow(
+      new UserError('no free range of 1000 service ports left (other clusters in this home hold them)'),
+    );
   });
 });
 

@@ -43,8 +43,18 @@ describe('worker messages', () => {
   });
 
   it("reads a scheduler's state, deployment and task messages and refuses malformed ones", () => {
-    const state = { type: 'state', role: 'leading', leader: null, subscribed: true, frameworkId: 'fw-1' };
+    const unservedPorts = [{ servicePort: 10000, appId: '/web', reason: 'listen EADDRINUSE' }];
+    const state = {
+      type: 'state',
+      role: 'leading',
+      leader: null,
+      subscribed: true,
+      frameworkId: 'fw-1',
+      unservedPorts,
+    };
     expect(parseSchedulerMessage(state)).toEqual(state);
+    expect(parseSchedulerMessage({ ...state, unservedPorts: undefined })).toBeNull();
+    expect(parseSchedulerMessage({ ...state, unservedPorts: [{ servicePort: '10000', appId: '/web' }] })).toBeNull();
     const deployment = {
       type: 'deployment',
       phase: 'started',
