@@ -2,17 +2,18 @@
 // endpoints and a tick timer; checkpoint effects run first. Stopping leaves tasks running by default.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
+import { BUILD } from '../common/build-info.js';
 import { ChangeReporter } from '../common/change-reporter.js';
 import { MAX_CONCURRENT_LAUNCHES_PER_AGENT } from '../common/limits.js';
 import { errorMessage } from '../common/errors.js';
 import { createLogger, type Logger } from '../common/logging.js';
 import { LOOPBACK } from '../common/ports.js';
+import { ReadableLog } from '../common/readable-log.js';
 import { MESOS_DIALECT, requestGuard } from '../common/request-guard.js';
 import { parseAttributeText } from '../master/core/resources.js';
 import { isTerminalState } from '../master/core/v1.js';
-import { MESOS_VERSION } from '../master/info.js';
 import { Checkpoint, metaDir } from './checkpoint.js';
 import { agentResources, DEFAULT_CONTAINERIZERS, DEFAULT_KILL_GRACE_MS, type AgentWorkerConfig } from './config.js';
 import type { Containerizer, Recovered } from './containerizers/containerizer.js';
@@ -33,6 +34,7 @@ import { MasterDetector } from './detector.js';
 import { HealthCheckers } from './health-checks.js';
 import { agentApp } from './http.js';
 import { MasterLinks } from './link.js';
+import { UsageMonitor } from './monitor.js';
 
 /** What the agent tells its host about itself. */
 export interface AgentStatus {
@@ -173,7 +175,7 @@ export class Agent {
     const attributes = parseAttributeText(config.attributes ?? '');
     this.core = new AgentCore({
       agentInfo: { hostname, port: config.port, resources, ...(attributes.length === 0 ? {} : { attributes }) },
-      version: MESOS_VERSION,
+      version: BUILD.version,
       workDir: config.workDir,
       containerizers: [...this.containerizers.keys()],
       ticks: agentTicks(config),
@@ -203,6 +205,7 @@ export class Agent {
   }
 
   private serve(host: string): Promise<void> {
+    const monitor = new UsageMonitor({ containerizers: this.containerizers, view: () => this.core.view() });
     const app = agentApp({
       view: () => this.core.view(),
       uptimeSecs: () => (Date.now() - this.startedAt) / 1000,
@@ -210,8 +213,10 @@ export class Agent {
         startTime: this.startedAt / 1000,
         pid: `slave(1)@${host}:${this.config.port}`,
         flags: this.flags(),
-        build: { version: MESOS_VERSION, build_date: '', build_time: 0, build_user: '' },
+        build: BUILD,
       }),
+      statistics: () => monitor.statistics(),
+      log: { virtualPath: '/slave/log', log: new ReadableLog(this.config.logFile) },
       guard: requestGuard({
         dialect: MESOS_DIALECT,
         log: this.logger,
@@ -231,6 +236,7 @@ export class Agent {
       master: config.zk,
       port: String(this.config.port),
       work_dir: config.workDir,
+      log_dir: dirname(config.logFile),
       containerizers: [...this.containerizers.keys()].join(','),
       ...(config.resources === undefined ? {} : { resources: config.resources }),
       ...(config.attributes === undefined ? {} : { attributes: config.attributes }),

@@ -1,103 +1,104 @@
-// The agent's HTTP endpoints: `/slave(1)/state` (≡ `/state`), `/slave(1)/health`, `/metrics/snapshot`
-// and `/files/browse|read|download|debug` over sandboxes only; JSON answers honour `?jsonp=`; every request
-// passes the request guard first.
+// The agent's HTTP endpoints: `/slave(1)/state` (≡ `/state`), `/slave(1)/monitor/statistics`, `/slave(1)/health`,
+// `/metrics/snapshot` and `/files/browse|read|download|debug` over sandboxes and the agent's log (`/slave/log`);
+// JSON answers honour `?jsonp=`; every request passes the request guard first.
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import express, { type Request, type Response } from 'express';
+import type { ExecutorStatisticsJson } from '../api/agent.js';
 import { errorMessage } from '../common/errors.js';
-import { MAX_FILES_READ_BYTES } from '../common/limits.js';
+import {
+  fail,
+  pathParam,
+  readQuery,
+  sendChunk,
+  serveLog,
+  type AttachedLog,
+  type ChunkSource,
+} from '../common/files-read.js';
 import type { RequestGuard } from '../common/request-guard.js';
 import type { AgentView } from './core/agent.js';
 import { agentMetrics, agentState, type StateExtras } from './core/view.js';
 import { attachedSandboxes, browse, resolveSandboxPath } from './files.js';
-import { queryParam, sendJson } from '../common/jsonp.js';
+import { sendJson } from '../common/jsonp.js';
 
 export interface AgentHttpOptions {
   view(): AgentView;
   extras(): StateExtras;
   /** Seconds since the agent started. */
   uptimeSecs(): number;
+  /** What the running executors use (`/slave(1)/monitor/statistics`). */
+  statistics(): Promise<ExecutorStatisticsJson[]>;
+  /** The agent's log, attached at `/slave/log`. */
+  log: AttachedLog;
   guard: RequestGuard;
 }
 
 type Handler = (req: Request, res: Response, o: AgentHttpOptions) => Promise<void> | void;
-
-function fail(res: Response, status: number, message = ''): void {
-  res.status(status).type('text/plain').send(message);
-}
 
 function attached(o: AgentHttpOptions): Map<string, string> {
   const { state: s, options } = o.view();
   return attachedSandboxes([...s.completed, ...s.tasks.values()], { workDir: options.workDir, agentId: s.agentId });
 }
 
-/** The real path of `?path=` inside a sandbox, or null after answering 400/403/404. */
-async function sandboxFile(
-  req: Request,
-  res: Response,
-  o: AgentHttpOptions,
-): Promise<{ real: string; virtual: string } | null> {
-  const virtual = queryParam(req, 'path');
-  if (virtual === undefined || virtual === '') {
-    fail(res, 400, "Expecting 'path=value' in query.\n");
-    return null;
-  }
+/** The real path of `path` inside a sandbox, or null after answering 403/404. */
+async function sandboxFile(res: Response, o: AgentHttpOptions, virtual: string): Promise<string | null> {
   const resolved = await resolveSandboxPath(virtual, attached(o));
-  if (resolved.kind === 'found') return { real: resolved.path, virtual };
+  if (resolved.kind === 'found') return resolved.path;
   if (resolved.kind === 'forbidden') fail(res, 403, `${resolved.message}.\n`);
   else fail(res, 404);
   return null;
 }
 
-/** `?name=` as an integer (default `fallback`), or null after answering 400. */
-function integerParam(req: Request, res: Response, name: string, fallback: number): number | null {
-  const text = queryParam(req, name);
-  const value = text === undefined ? fallback : Number(text);
-  if (!Number.isInteger(value) || value < -1) {
-    fail(res, 400, `Failed to parse ${name}: '${text ?? ''}' is not a valid value.\n`);
-    return null;
-  }
-  return value;
+function fileChunks(path: string, size: number): ChunkSource {
+  return {
+    size: async () => size,
+    read: async (offset, length) => {
+      const handle = await open(path, 'r');
+      try {
+        const buffer = Buffer.alloc(length);
+        const { bytesRead } = await handle.read(buffer, 0, length, offset);
+        return { offset, data: buffer.subarray(0, bytesRead) };
+      } finally {
+        await handle.close();
+      }
+    },
+  };
 }
 
 const readFile: Handler = async (req, res, o) => {
-  const offsetParam = integerParam(req, res, 'offset', -1);
-  const lengthParam = offsetParam === null ? null : integerParam(req, res, 'length', -1);
-  if (offsetParam === null || lengthParam === null) return;
-  const file = await sandboxFile(req, res, o);
-  if (file === null) return;
-  const st = await stat(file.real);
+  const query = readQuery(req, res);
+  const path = query === null ? null : pathParam(req, res);
+  if (query === null || path === null || (await serveLog('read', req, res, { attached: o.log, path }))) return;
+  const real = await sandboxFile(res, o, path);
+  if (real === null) return;
+  const st = await stat(real);
   if (st.isDirectory()) return fail(res, 400, 'Cannot read a directory.\n');
-  const offset = offsetParam === -1 ? st.size : offsetParam;
-  if (offset >= st.size) return sendJson(req, res, { offset: st.size, data: '' });
-  const length = Math.min(lengthParam === -1 ? st.size - offset : lengthParam, MAX_FILES_READ_BYTES);
-  const handle = await open(file.real, 'r');
-  try {
-    const buffer = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, offset);
-    sendJson(req, res, { offset, data: buffer.subarray(0, bytesRead).toString('utf8') });
-  } finally {
-    await handle.close();
-  }
+  await sendChunk(req, res, fileChunks(real, st.size), query);
 };
 
 const download: Handler = async (req, res, o) => {
-  const file = await sandboxFile(req, res, o);
-  if (file === null) return;
-  if ((await stat(file.real)).isDirectory()) return fail(res, 400, 'Cannot download a directory.\n');
-  res.attachment(basename(file.real));
-  createReadStream(file.real)
+  const path = pathParam(req, res);
+  if (path === null || (await serveLog('download', req, res, { attached: o.log, path }))) return;
+  const real = await sandboxFile(res, o, path);
+  if (real === null) return;
+  if ((await stat(real)).isDirectory()) return fail(res, 400, 'Cannot download a directory.\n');
+  res.attachment(basename(real));
+  createReadStream(real)
     .on('error', () => res.destroy())
     .pipe(res);
 };
 
 const browseDir: Handler = async (req, res, o) => {
-  const file = await sandboxFile(req, res, o);
-  if (file !== null) sendJson(req, res, await browse(file.real, file.virtual));
+  const path = pathParam(req, res);
+  const real = path === null ? null : await sandboxFile(res, o, path);
+  if (path !== null && real !== null) sendJson(req, res, await browse(real, path));
 };
 
+const debug: Handler = (req, res, o) =>
+  sendJson(req, res, { ...Object.fromEntries(attached(o)), [o.log.virtualPath]: o.log.log.file });
 const state: Handler = (req, res, o) => sendJson(req, res, agentState(o.view(), o.extras()));
+const statistics: Handler = async (req, res, o) => sendJson(req, res, await o.statistics());
 const health: Handler = (_req, res) => void res.status(200).end();
 
 const ROUTES: Record<string, Handler> = {
@@ -105,13 +106,17 @@ const ROUTES: Record<string, Handler> = {
   '/slave(1)/state.json': state,
   '/state': state,
   '/state.json': state,
+  '/slave(1)/monitor/statistics': statistics,
+  '/slave(1)/monitor/statistics.json': statistics,
+  '/monitor/statistics': statistics,
+  '/monitor/statistics.json': statistics,
   '/slave(1)/health': health,
   '/health': health,
   '/metrics/snapshot': (req, res, o) => sendJson(req, res, agentMetrics(o.view(), o.uptimeSecs())),
   '/files/browse': browseDir,
   '/files/read': readFile,
   '/files/download': download,
-  '/files/debug': (req, res, o) => sendJson(req, res, Object.fromEntries(attached(o))),
+  '/files/debug': debug,
 };
 
 export function agentApp(o: AgentHttpOptions): express.Express {

@@ -1,5 +1,6 @@
-// Typed client of a Mesos agent's endpoints: `/slave(1)/state` and `/files/read`, with which the CLI
-// reads a task's sandbox files (whole, or followed as they grow, like the web UI's pailer).
+// Typed client of a Mesos agent's endpoints: `/slave(1)/state`, `/slave(1)/monitor/statistics` and
+// `/files/read`, with which the CLI reads a task's sandbox files (whole, or followed, like the web UI's pailer).
+import type { BuildInfo } from '../common/build-info.js';
 import { MAX_FILES_READ_BYTES, MAX_SANDBOX_PRINT_BYTES } from '../common/limits.js';
 import { MesosHttpError, type ResourcesJson, type TaskJson } from './mesos.js';
 
@@ -9,6 +10,8 @@ export interface AgentExecutorJson {
   container: string;
   /** The sandbox. */
   directory: string;
+  /** The role the executor's resources are allocated to. */
+  role: string;
   tasks: TaskJson[];
   completed_tasks: TaskJson[];
 }
@@ -20,13 +23,38 @@ export interface AgentFrameworkJson {
   completed_executors: AgentExecutorJson[];
 }
 
-export interface AgentStateJson {
+export interface AgentStateJson extends BuildInfo {
   id: string;
   pid: string;
   hostname: string;
   resources: ResourcesJson;
   unreserved_resources_allocated: ResourcesJson;
+  /** Where the agent's log is (Mesos writes it when --log_dir is set). */
+  log_dir?: string;
+  flags: Record<string, string>;
   frameworks: AgentFrameworkJson[];
+}
+
+/** Mesos's ResourceStatistics of one executor, as far as an agent measures them (Mesos's field order). */
+export interface ResourceStatisticsJson {
+  /** When the figures were taken, seconds since the epoch. */
+  timestamp: number;
+  cpus_user_time_secs?: number;
+  cpus_system_time_secs?: number;
+  cpus_limit: number;
+  mem_limit_bytes: number;
+  mem_rss_bytes?: number;
+  disk_limit_bytes: number;
+  disk_used_bytes?: number;
+}
+
+/** One running executor of `/slave(1)/monitor/statistics`. */
+export interface ExecutorStatisticsJson {
+  executor_id: string;
+  executor_name: string;
+  framework_id: string;
+  source: string;
+  statistics: ResourceStatisticsJson;
 }
 
 export type SandboxFile = 'stdout' | 'stderr';
@@ -49,6 +77,10 @@ export class AgentClient {
 
   state(options: { timeoutMs?: number } = {}): Promise<AgentStateJson> {
     return this.get('/slave(1)/state', {}, options.timeoutMs);
+  }
+
+  statistics(): Promise<ExecutorStatisticsJson[]> {
+    return this.get('/slave(1)/monitor/statistics');
   }
 
   /** Up to MAX_FILES_READ_BYTES from `offset`; offset -1 answers the file's size with no data. */

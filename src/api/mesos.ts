@@ -24,6 +24,8 @@ export interface TaskJson extends Json {
   slave_id: string;
   state: string;
   resources: ResourcesJson;
+  /** The role its resources are allocated to. */
+  role: string;
   statuses: { state: string; timestamp: number }[];
 }
 
@@ -62,6 +64,49 @@ export interface MasterStateJson extends Json {
   completed_frameworks: FrameworkJson[];
 }
 
+/** One role of `/master/roles` (Mesos 1.11): its weight, quota, what it holds and which frameworks use it. */
+export interface RoleJson {
+  name: string;
+  weight: number;
+  /** Guarantee and limit as Mesos's ResourceQuantities (only what is set); consumed: what the role holds. */
+  quota: {
+    role: string;
+    guarantee: Record<string, number>;
+    limit: Record<string, number>;
+    consumed: Record<string, number>;
+  };
+  /** allocated + offered (Mesos keeps it for old clients). */
+  resources: ResourcesJson;
+  allocated: ResourcesJson;
+  offered: ResourcesJson;
+  reserved: ResourcesJson;
+  frameworks: string[];
+}
+
+export interface RolesJson {
+  roles: RoleJson[];
+}
+
+/** A machine as maintenance names it. */
+export interface MachineIdJson {
+  hostname?: string;
+  ip?: string;
+}
+
+/** `/master/maintenance/schedule`: Mesos leaves out an empty list, so nothing scheduled is `{}`. */
+export interface MaintenanceScheduleJson {
+  windows?: {
+    machine_ids: MachineIdJson[];
+    unavailability: { start: { nanoseconds: number }; duration?: { nanoseconds: number } };
+  }[];
+}
+
+/** `/master/maintenance/status`: `{}` when no machine is draining or down. */
+export interface MaintenanceStatusJson {
+  draining_machines?: { id: MachineIdJson; statuses?: { framework_id: { value: string }; status: string }[] }[];
+  down_machines?: MachineIdJson[];
+}
+
 export interface TasksQuery {
   framework_id?: string;
   task_id?: string;
@@ -93,6 +138,18 @@ export class MesosMasterClient {
 
   tasks(query: TasksQuery = {}): Promise<{ tasks: TaskJson[] }> {
     return this.get('/master/tasks', { ...query });
+  }
+
+  roles(): Promise<RolesJson> {
+    return this.get('/master/roles');
+  }
+
+  maintenanceSchedule(): Promise<MaintenanceScheduleJson> {
+    return this.get('/master/maintenance/schedule');
+  }
+
+  maintenanceStatus(): Promise<MaintenanceStatusJson> {
+    return this.get('/master/maintenance/status');
   }
 
   metrics(): Promise<Record<string, number>> {

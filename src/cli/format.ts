@@ -1,6 +1,6 @@
 // Text output of the CLI: the status tables, timeline lines, progress lines, zkCli-style stat, task
 // status updates and component log lines.
-import type { LogRecord } from '../cluster/component-logs.js';
+import { clockTime } from '../common/log-text.js';
 import { describeEvent, seconds, type TimelineEvent } from '../cluster/core/timeline.js';
 import type { ClusterStatus, KillResult, StartResult } from '../cluster/status.js';
 import type { TaskStatus } from '../master/core/v1.js';
@@ -76,11 +76,7 @@ function two(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-/** Local wall-clock time with milliseconds, e.g. 14:03:07.412. */
-export function clockTime(ms: number): string {
-  const d = new Date(ms);
-  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
-}
+export { clockTime, formatLogRecord } from '../common/log-text.js';
 
 export function formatEvent(event: TimelineEvent): string {
   return `${clockTime(event.at)}  ${describeEvent(event)}`;
@@ -143,19 +139,6 @@ export function javaDate(ms: number): string {
 export function formatTaskStatus(name: string, status: TaskStatus, agent: string): string {
   const why = [status.message, status.reason].filter((v) => v !== undefined && v !== '').join(', ');
   return `Received status update ${status.state} for task '${name}' on ${agent}${why === '' ? '' : ` (${why})`}`;
-}
-
-const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
-const LOG_FIELDS_SHOWN = new Set(['time', 'level', 'component', 'msg', 'pid', 'hostname']);
-
-/** A pino record as one readable line: time, level, message, then the other fields as key=value. */
-export function formatLogRecord(record: LogRecord): string {
-  const time = record.time === undefined ? '' : `${clockTime(record.time)}  `;
-  const level = record.level === undefined ? '' : `${(LEVELS[record.level] ?? String(record.level)).padEnd(5)}  `;
-  const extra = Object.entries(record)
-    .filter(([key]) => !LOG_FIELDS_SHOWN.has(key))
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
-  return [`${time}${level}${record.msg ?? ''}`, ...extra].join('  ');
 }
 
 /** `killed master-2 (leading, thread of supervisor 2402) at 14:03:07.412`. */

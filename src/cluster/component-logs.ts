@@ -3,14 +3,7 @@
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-
-export interface LogRecord {
-  time?: number;
-  level?: number;
-  component?: string;
-  msg?: string;
-  [field: string]: unknown;
-}
+import { parseLogLine, type LogRecord } from '../common/log-text.js';
 
 export interface LogFollowOptions {
   follow: boolean;
@@ -26,7 +19,7 @@ export async function* componentLog(file: string, options: LogFollowOptions): As
     offset = end;
     const lines = (partial + text).split('\n');
     partial = lines.pop() ?? '';
-    for (const line of lines) if (line.trim() !== '') yield parse(line);
+    for (const line of lines) if (line.trim() !== '') yield parseLogLine(line);
     if (!options.follow || options.signal?.aborted === true) return;
     await delay(options.pollMs, undefined, options.signal === undefined ? {} : { signal: options.signal }).catch(
       () => undefined,
@@ -46,14 +39,4 @@ async function readFrom(file: string, offset: number): Promise<{ text: string; e
   } finally {
     await handle.close();
   }
-}
-
-function parse(line: string): LogRecord {
-  try {
-    const value: unknown = JSON.parse(line);
-    if (typeof value === 'object' && value !== null) return value as LogRecord;
-  } catch {
-    // not JSON (e.g. a crash trace): shown as it is
-  }
-  return { msg: line };
 }

@@ -208,3 +208,11 @@ export const CHRONOS_MAX_RELAUNCHES = 10;
 export const CHRONOS_MAX_TASKS_PER_JOB = 100;
 /** Bytes of ops the Chronos store sends in one multi request, below MAX_FRAME_BYTES with room for the record. */
 export const CHRONOS_MULTI_BUDGET_BYTES = 1_020_000;
+/** Text of a component's log a master or agent keeps for `/files/read` of `/master/log` or `/slave/log` (the newest). */
+export const MAX_READABLE_LOG_BYTES = 4 * 1024 * 1024;
+/** Bytes of a component's JSON log read at once while turning it into text. */
+export const READABLE_LOG_READ_BYTES = 1024 * 1024;
+/** Docker stats calls one agent has in flight at once for /monitor/statistics; more wait their turn. */
+export const MAX_CONCURRENT_DOCKER_STATS = 8;
+/** How long an agent reuses a sandbox's measured size (Mesos's --container_disk_watch_interval, 15 s). */
+export const DISK_USAGE_INTERVAL_MS = 15_000;

@@ -1,9 +1,8 @@
 // MasterInfo as Mesos writes it into its `json.info_` znodes and SUBSCRIBED events, the version this
 // master claims, and reading a leader's MasterInfo back from znode data.
+import { MESOS_VERSION } from '../common/build-info.js';
 import type { MasterInfo } from './core/v1.js';
 
-/** The Mesos release whose APIs this master speaks. */
-export const MESOS_VERSION = '1.11.0';
 /** What a Mesos 1.11 master advertises. */
 export const MASTER_CAPABILITIES = ['AGENT_UPDATE', 'AGENT_DRAINING', 'QUOTA_V2'] as const;
 

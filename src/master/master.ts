@@ -2,12 +2,15 @@
 // while it leads, the leading master of that term (core, registry, effects). It reports its role.
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { dirname } from 'node:path';
+import { BUILD } from '../common/build-info.js';
 import { ChangeReporter } from '../common/change-reporter.js';
 import type { MasterStep } from '../common/election-record.js';
 import { errorMessage } from '../common/errors.js';
 import type { ZkClient } from '../ensemble/client/index.js';
 import type { Logger } from '../common/logging.js';
 import { LOOPBACK } from '../common/ports.js';
+import { ReadableLog } from '../common/readable-log.js';
 import { MESOS_DIALECT, requestGuard } from '../common/request-guard.js';
 import { AgentLink, GOING_AWAY_CLOSE_CODE, type Refusal } from './agent-link.js';
 import type { MasterWorkerConfig } from './config.js';
@@ -17,7 +20,7 @@ import type { Call, MasterInfo } from './core/v1.js';
 import type { MasterIdentity } from './core/view.js';
 import { createMasterApp, type HttpRole, type MasterHttpTarget } from './http/app.js';
 import { SchedulerStreams } from './http/streams.js';
-import { MESOS_VERSION, masterInfo, masterUrl } from './info.js';
+import { masterInfo, masterUrl } from './info.js';
 import { LeadingMaster, NotLeadingError, type CallAnswer, type LeadingInput } from './leading.js';
 import { Leadership, type LeaderState } from './leadership.js';
 import { RegistryStore } from './registry.js';
@@ -44,12 +47,11 @@ type Role =
   | { kind: 'recovering'; term: number }
   | { kind: 'leading'; term: number; leading: LeadingMaster };
 
-const BUILD_USER = 'minicluster';
-
 export class Master implements MasterHttpTarget {
   readonly info: MasterInfo;
   readonly identity: MasterIdentity;
   readonly streams: SchedulerStreams;
+  readonly log: ReadableLog;
   private readonly zk: ZkUrl;
   private readonly server: Server;
   private readonly agents: AgentLink;
@@ -65,6 +67,7 @@ export class Master implements MasterHttpTarget {
     this.zk = parseZkUrl(config.zk);
     this.info = masterInfo({ id: randomUUID(), ip: host, port: config.port, hostname: config.hostname ?? host });
     this.identity = identityOf(config, this.zk);
+    this.log = new ReadableLog(config.logFile);
     this.streams = new SchedulerStreams((streamId) => this.submit({ kind: 'streamClosed', streamId }));
     const guard = requestGuard({
       dialect: MESOS_DIALECT,
@@ -296,13 +299,11 @@ function identityOf(config: MasterWorkerConfig, zk: ZkUrl): MasterIdentity {
     agent_reregister_timeout: formatDuration(t.agentReregisterTimeoutMs),
     zk_session_timeout: formatDuration(t.zkSessionTimeoutMs),
     registry: 'zookeeper',
+    log_dir: dirname(config.logFile),
     ...(config.cluster === undefined ? {} : { cluster: config.cluster }),
   };
   return {
-    version: MESOS_VERSION,
-    build_date: new Date(startedAt).toISOString().slice(0, 19).replace('T', ' '),
-    build_time: Math.floor(startedAt / 1000),
-    build_user: BUILD_USER,
+    ...BUILD,
     startedAt,
     flags,
     ...(config.cluster === undefined ? {} : { cluster: config.cluster }),

@@ -1,4 +1,4 @@
-// What the agent asks of a containerizer (launch, follow, kill, recover, remove orphans) and the
+// What the agent asks of a containerizer (launch, follow, kill, recover, remove orphans, measure) and the
 // environment every task gets (MESOS_* variables, HOST, PORT/PORTS/PORTn, then the task's own).
 import { resourcesFromV1 } from '../../master/core/resources.js';
 import type {
@@ -9,6 +9,7 @@ import type {
   ExitStatus,
   OrphanContainer,
 } from '../core/protocol.js';
+import type { ContainerUsage } from '../core/view.js';
 
 export interface ContainerEvents {
   /** A launched or followed container ended; null when it left no exit status. */
@@ -36,6 +37,8 @@ export interface Containerizer {
   kill(task: AgentTask, graceMs: number): Promise<void>;
   /** What became of the checkpointed containers of this type, and containers this agent owns but does not know. */
   recover(tasks: readonly AgentTask[]): Promise<Recovered>;
+  /** CPU times and resident memory of the running containers of `tasks`, by container id (unmeasured ones left out). */
+  usage(tasks: readonly AgentTask[]): Promise<Map<string, ContainerUsage>>;
   /** Removes an orphan that recover() found, at once (no grace period). */
   destroy(orphan: OrphanContainer): Promise<void>;
   /** Stops following containers; they keep running. */

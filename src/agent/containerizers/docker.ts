@@ -1,18 +1,22 @@
 // The `docker` containerizer (dockerode): TaskInfo → a labelled `mesos-<id>` container as Mesos maps it, logs
-// copied into the sandbox, exit codes from wait, stop with grace, recovery and orphans by label (`down --purge` too).
+// copied into the sandbox, exit codes from wait, stop with grace, recovery and orphans by label (`down --purge` too),
+// usage from the engine's stats.
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, statSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
+import pLimit from 'p-limit';
 import { withTimeout } from '../../common/clock.js';
 import { errorMessage } from '../../common/errors.js';
 import {
   DOCKER_LOG_DRAIN_TIMEOUT_MS,
   DOCKER_PING_TIMEOUT_MS,
   DOCKER_PULL_PROGRESS_INTERVAL_MS,
+  MAX_CONCURRENT_DOCKER_STATS,
 } from '../../common/limits.js';
 import type { Logger } from '../../common/logging.js';
 import type { AgentTask, ContainerReport, ExitStatus, OrphanContainer } from '../core/protocol.js';
+import type { ContainerUsage } from '../core/view.js';
 import {
   exitStatusOf,
   taskEnvironment,
@@ -122,9 +126,23 @@ function lastLogWrite(sandbox: string): number {
   return Math.max(...times);
 }
 
+/** Docker's cumulative CPU times (nanoseconds) and the resident memory (cgroup v1 `rss`, v2 `anon`). */
+function usageOf(stats: Docker.ContainerStats): ContainerUsage {
+  const cpu = stats.cpu_stats.cpu_usage;
+  const memory = stats.memory_stats.stats as Record<string, number | undefined> | undefined;
+  const rss = memory?.['rss'] ?? memory?.['anon'];
+  return {
+    cpus_user_time_secs: cpu.usage_in_usermode / 1e9,
+    cpus_system_time_secs: cpu.usage_in_kernelmode / 1e9,
+    ...(rss === undefined ? {} : { mem_rss_bytes: rss }),
+  };
+}
+
 export class DockerContainerizer implements Containerizer {
   readonly type = 'docker' as const;
   private closed = false;
+  /** Stats calls are answered one container at a time by the engine: a few at once. */
+  private readonly stats = pLimit(MAX_CONCURRENT_DOCKER_STATS);
   /** Aborts the engine calls that follow containers (waits, log streams) when the agent stops. */
   private readonly following = new AbortController();
 
@@ -207,6 +225,24 @@ export class DockerContainerizer implements Containerizer {
 
   destroy(orphan: OrphanContainer): Promise<void> {
     return removeContainer(this.docker, orphan.id);
+  }
+
+  /** One stats sample per running container (`one-shot`: without waiting for a second one to compare). */
+  async usage(tasks: readonly AgentTask[]): Promise<Map<string, ContainerUsage>> {
+    const usage = new Map<string, ContainerUsage>();
+    const sample = async (containerId: string, id: string): Promise<void> => {
+      const stats = await this.docker.getContainer(id).stats({ stream: false, 'one-shot': true });
+      usage.set(containerId, usageOf(stats));
+    };
+    await Promise.all(
+      tasks.map((task) => {
+        const handle = task.handle;
+        if (handle?.type !== 'docker') return undefined;
+        // A container that ended meanwhile has no stats: it is left out.
+        return this.stats(() => sample(task.containerId, handle.id)).catch(() => undefined);
+      }),
+    );
+    return usage;
   }
 
   close(): void {

@@ -1,5 +1,6 @@
 // The `mesos` containerizer: marked processes (execa) in a process group of their own in the sandbox, a wrapper
-// writing stdout/stderr and the exit status; recovery reports them and destroys marked processes of no live task.
+// writing stdout/stderr and the exit status; recovery reports them and destroys marked processes of no live task;
+// a task's usage is its process group's.
 import { once } from 'node:events';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { execa } from 'execa';
 import type { Logger } from '../../common/logging.js';
 import { isTerminalState, type CommandInfo } from '../../master/core/v1.js';
 import type { AgentTask, ContainerHandle, ContainerReport, ExitStatus, OrphanContainer } from '../core/protocol.js';
+import type { ContainerUsage } from '../core/view.js';
 import {
   exitStatusOf,
   taskEnvironment,
@@ -21,6 +23,7 @@ import {
   isRunning,
   killMarked,
   markerEnvironment,
+  processGroupUsage,
   signalGroup,
 } from './process-table.js';
 
@@ -147,6 +150,26 @@ export class ProcessContainerizer implements Containerizer {
         orphans.set(p.containerId, { containerizer: 'mesos', id: p.containerId, name: `process group ${p.pgid}` });
     }
     return { containers, orphans: [...orphans.values()] };
+  }
+
+  /** Each task's process group (the wrapper leads it): its CPU times and resident memory. */
+  async usage(tasks: readonly AgentTask[]): Promise<Map<string, ContainerUsage>> {
+    const led = tasks.flatMap((task) => {
+      const handle = handleOf(task);
+      return handle === null ? [] : [{ containerId: task.containerId, pgid: handle.pid }];
+    });
+    const groups = await processGroupUsage(new Set(led.map((t) => t.pgid)));
+    const usage = new Map<string, ContainerUsage>();
+    for (const { containerId, pgid } of led) {
+      const group = groups.get(pgid);
+      if (group === undefined) continue;
+      usage.set(containerId, {
+        cpus_user_time_secs: group.userSecs,
+        cpus_system_time_secs: group.systemSecs,
+        mem_rss_bytes: group.rssBytes,
+      });
+    }
+    return usage;
   }
 
   /** SIGKILLs every process marked with this agent's work dir and the orphan's container id. */

@@ -1,5 +1,7 @@
 // The agent's read-only endpoint bodies computed from its core: `/slave(1)/state` (v0 JSON as Mesos
-// renders it) and the slave/* keys of `/metrics/snapshot`.
+// renders it), `/slave(1)/monitor/statistics` from the usage its shell measured, and the slave/* metrics.
+import type { BuildInfo } from '../../common/build-info.js';
+import type { ExecutorStatisticsJson, ResourceStatisticsJson } from '../../api/agent.js';
 import {
   EMPTY_RESOURCES,
   attributesToV0,
@@ -20,12 +22,25 @@ export interface StateExtras {
   /** `slave(1)@ip:port`. */
   pid: string;
   flags: Record<string, string>;
-  build: { version: string; build_date: string; build_time: number; build_user: string };
+  build: BuildInfo;
 }
+
+/** What the shell measured of one running container (fields it could not measure are left out). */
+export type ContainerUsage = Partial<
+  Pick<ResourceStatisticsJson, 'cpus_user_time_secs' | 'cpus_system_time_secs' | 'mem_rss_bytes' | 'disk_used_bytes'>
+>;
+
+const MB = 1024 * 1024;
 
 function used(tasks: Iterable<AgentTask>): Resources {
   const active = [...tasks].filter((t) => !isTerminalState(t.state));
   return active.length === 0 ? EMPTY_RESOURCES : sumResources(active.map((t) => resourcesFromV1(t.info.resources)));
+}
+
+/** The role the task's resources are allocated to (a multi-role framework's tasks say it), else the framework's. */
+function taskRole(task: AgentTask): string {
+  const allocated = task.info.resources.find((r) => r.allocation_info !== undefined)?.allocation_info?.role;
+  return allocated ?? task.framework.roles?.[0] ?? task.framework.role ?? '*';
 }
 
 function taskJson(task: AgentTask, agentId: string): Record<string, unknown> {
@@ -38,6 +53,7 @@ function taskJson(task: AgentTask, agentId: string): Record<string, unknown> {
     slave_id: agentId,
     state: task.state,
     resources: resourcesToV0(resourcesFromV1(info.resources)),
+    role: taskRole(task),
     statuses: task.statuses.map((st) => ({
       state: st.state,
       timestamp: st.timestamp,
@@ -55,15 +71,21 @@ function executorJson(task: AgentTask, agentId: string): Record<string, unknown>
   const terminal = isTerminalState(task.state);
   return {
     id,
-    name: `Command Executor (Task: ${id}) (Command: ${describeCommand(task)})`,
+    name: executorName(task),
     source: id,
     container: task.containerId,
     directory: task.sandbox,
     resources: resourcesToV0(resourcesFromV1(task.info.resources)),
+    role: taskRole(task),
     tasks: terminal ? [] : [taskJson(task, agentId)],
     queued_tasks: [],
     completed_tasks: terminal ? [taskJson(task, agentId)] : [],
   };
+}
+
+/** Mesos's name of a command task's executor. */
+function executorName(task: AgentTask): string {
+  return `Command Executor (Task: ${task.info.task_id.value}) (Command: ${describeCommand(task)})`;
 }
 
 function describeCommand(task: AgentTask): string {
@@ -125,6 +147,7 @@ export function agentState(view: AgentView, extras: StateExtras): Record<string,
     unreserved_resources_allocated: resourcesToV0(inUse),
     attributes: attributesToV0(options.agentInfo.attributes ?? []),
     ...(s.link.master === null ? {} : { master_hostname: s.link.master.hostname ?? describeMaster(s.link.master) }),
+    ...(extras.flags['log_dir'] === undefined ? {} : { log_dir: extras.flags['log_dir'] }),
     flags: extras.flags,
     frameworks,
     completed_frameworks: [],
@@ -159,4 +182,38 @@ export function agentMetrics(view: AgentView, uptimeSecs: number): Record<string
   for (const [key, state] of TASK_GAUGES) out[key] = tasks.filter((t) => t.state === state).length;
   for (const counter of AGENT_COUNTERS) out[counter] = s.counters[counter];
   return out;
+}
+
+/** The tasks whose containers run: what the shell measures for `/slave(1)/monitor/statistics`. */
+export function monitoredTasks(view: AgentView): AgentTask[] {
+  return [...view.state.tasks.values()].filter((t) => t.handle !== null && !isTerminalState(t.state));
+}
+
+function statisticsOf(task: AgentTask, usage: ContainerUsage, timestamp: number): ResourceStatisticsJson {
+  const resources = resourcesFromV1(task.info.resources);
+  return {
+    timestamp,
+    ...(usage.cpus_user_time_secs === undefined ? {} : { cpus_user_time_secs: usage.cpus_user_time_secs }),
+    ...(usage.cpus_system_time_secs === undefined ? {} : { cpus_system_time_secs: usage.cpus_system_time_secs }),
+    cpus_limit: scalarOf(resources, 'cpus'),
+    mem_limit_bytes: scalarOf(resources, 'mem') * MB,
+    ...(usage.mem_rss_bytes === undefined ? {} : { mem_rss_bytes: usage.mem_rss_bytes }),
+    disk_limit_bytes: scalarOf(resources, 'disk') * MB,
+    ...(usage.disk_used_bytes === undefined ? {} : { disk_used_bytes: usage.disk_used_bytes }),
+  };
+}
+
+/** `/slave(1)/monitor/statistics`: one entry per running executor, with its limits and the usage measured at `now`. */
+export function monitorStatistics(
+  view: AgentView,
+  usage: ReadonlyMap<string, ContainerUsage>,
+  now: number,
+): ExecutorStatisticsJson[] {
+  return monitoredTasks(view).map((task) => ({
+    executor_id: task.info.task_id.value,
+    executor_name: executorName(task),
+    framework_id: frameworkIdOf(task),
+    source: task.info.task_id.value,
+    statistics: statisticsOf(task, usage.get(task.containerId) ?? {}, now / 1000),
+  }));
 }

@@ -1,20 +1,26 @@
 // Read-only views of the leading master's state in the v0 JSON shapes of /master/state,
-// /master/state-summary, /master/frameworks, /master/slaves, /master/tasks and /metrics/snapshot.
+// /master/state-summary, /master/frameworks, /master/slaves, /master/tasks, /master/roles and
+// /metrics/snapshot (a standby's too: every master/* key, at zero).
+import type { RoleJson, RolesJson } from '../../api/mesos.js';
+import type { BuildInfo } from '../../common/build-info.js';
 import type { MasterView } from './master.js';
 import {
   addResources,
+  EMPTY_RESOURCES,
   attributesToV0,
   resourcesFromV1,
   resourcesToV0,
   resourcesToV1,
   scalarOf,
   sumResources,
+  type Resources,
 } from './resources.js';
 import {
   agentOffered,
   agentUsed,
   clusterTotal,
   COUNTERS,
+  newState,
   frameworkOffered,
   frameworkRoles,
   frameworkUsed,
@@ -24,14 +30,10 @@ import {
   type OfferRecord,
   type TaskRecord,
 } from './state.js';
-import type { AgentInfo, TaskState } from './v1.js';
+import { isTerminalState, type AgentInfo, type TaskState } from './v1.js';
 
 /** What the shell knows about this master process beyond the core's state. */
-export interface MasterIdentity {
-  version: string;
-  build_date: string;
-  build_time: number;
-  build_user: string;
+export interface MasterIdentity extends BuildInfo {
   /** When the master process started (ms). */
   startedAt: number;
   flags: Record<string, string>;
@@ -69,6 +71,12 @@ function allTasks(fw: FrameworkRecord): TaskRecord[] {
   return [...fw.tasks.values(), ...fw.unreachableTasks.values(), ...fw.completedTasks];
 }
 
+/** The role a task's resources are allocated to (multi-role frameworks say it), else its framework's first. */
+function taskRole(fw: FrameworkRecord, rec: TaskRecord): string {
+  const allocated = rec.task.resources.find((r) => r.allocation_info !== undefined)?.allocation_info?.role;
+  return allocated ?? frameworkRoles(fw.info)[0] ?? '*';
+}
+
 function taskJson(fw: FrameworkRecord, rec: TaskRecord): Json {
   const t = rec.task;
   return {
@@ -79,7 +87,7 @@ function taskJson(fw: FrameworkRecord, rec: TaskRecord): Json {
     slave_id: t.agent_id.value,
     state: t.state,
     resources: resourcesToV0(rec.resources),
-    role: frameworkRoles(fw.info)[0],
+    role: taskRole(fw, rec),
     statuses: t.statuses.map((st) => ({
       state: st.state,
       timestamp: st.timestamp ?? 0,
@@ -204,6 +212,7 @@ export function stateJson(view: MasterView, identity: MasterIdentity): Json {
     leader: info.pid,
     leader_info: { id: info.id, pid: info.pid, port: info.port, hostname: info.hostname },
     cluster: identity.cluster,
+    log_dir: identity.flags['log_dir'],
     flags: identity.flags,
     slaves: agents.map((a) => agentJson(s, a)),
     recovered_slaves: [...s.recovered.values()].map(recoveredAgentJson),
@@ -296,9 +305,8 @@ function resourceMetrics(s: MasterState): Record<string, number> {
   return out;
 }
 
-/** The master/* and allocator/* keys of `/metrics/snapshot` (this core only exists while leading). */
-export function metricsSnapshot(view: MasterView, options: { now: number; startedAt: number }): Record<string, number> {
-  const s = view.state;
+/** The master/* and allocator/* keys of `/metrics/snapshot` from one state. */
+function metricsOf(s: MasterState, o: { elected: boolean; uptimeSecs: number }): Record<string, number> {
   const agents = [...s.agents.values()];
   const frameworks = byFramework(s);
   const active = frameworks.flatMap((fw) => [...fw.tasks.values()]);
@@ -306,8 +314,8 @@ export function metricsSnapshot(view: MasterView, options: { now: number; starte
   const connectedAgents = agents.filter((a) => a.connection !== null).length;
   const connectedFrameworks = frameworks.filter((fw) => fw.streamId !== null).length;
   return {
-    'master/elected': 1,
-    'master/uptime_secs': secs(options.now - options.startedAt),
+    'master/elected': o.elected ? 1 : 0,
+    'master/uptime_secs': o.uptimeSecs,
     'master/slaves_active': connectedAgents,
     'master/slaves_inactive': agents.length - connectedAgents,
     'master/slaves_connected': connectedAgents,
@@ -326,4 +334,59 @@ export function metricsSnapshot(view: MasterView, options: { now: number; starte
     ...Object.fromEntries(COUNTERS.map((c) => [c, s.counters[c]])),
     ...resourceMetrics(s),
   };
+}
+
+/** The leading master's `/metrics/snapshot`. */
+export function metricsSnapshot(view: MasterView, options: { now: number; startedAt: number }): Record<string, number> {
+  return metricsOf(view.state, { elected: true, uptimeSecs: secs(options.now - options.startedAt) });
+}
+
+/** A standby's `/metrics/snapshot`: Mesos creates every master/* metric on every master, so all are there, at zero. */
+export function standbyMetrics(options: { now: number; startedAt: number }): Record<string, number> {
+  return metricsOf(newState(options.now), { elected: false, uptimeSecs: secs(options.now - options.startedAt) });
+}
+
+// ---- /master/roles ----
+
+/** Mesos's ResourceQuantities JSON: the scalars held, by name. */
+function quantities(r: Resources): Record<string, number> {
+  return Object.fromEntries(Object.entries(r.scalars).filter(([, v]) => v > 0));
+}
+
+/** Every role in use (`*` always): the frameworks' roles and those tasks and offers are allocated to. */
+function knownRoles(s: MasterState): string[] {
+  const roles = new Set(['*']);
+  for (const fw of byFramework(s)) {
+    for (const role of frameworkRoles(fw.info)) roles.add(role);
+    for (const rec of fw.tasks.values()) roles.add(taskRole(fw, rec));
+  }
+  for (const offer of s.offers.values()) roles.add(offer.role);
+  return [...roles].sort();
+}
+
+function roleJson(s: MasterState, name: string): RoleJson {
+  const frameworks = byFramework(s);
+  const allocated = sumResources(
+    frameworks.flatMap((fw) =>
+      [...fw.tasks.values()]
+        .filter((rec) => !isTerminalState(rec.task.state) && taskRole(fw, rec) === name)
+        .map((rec) => rec.resources),
+    ),
+  );
+  const offered = sumResources([...s.offers.values()].filter((o) => o.role === name).map((o) => o.resources));
+  return {
+    name,
+    weight: 1,
+    quota: { role: name, guarantee: {}, limit: {}, consumed: quantities(allocated) },
+    resources: resourcesToV0(addResources(allocated, offered)),
+    allocated: resourcesToV0(allocated),
+    offered: resourcesToV0(offered),
+    reserved: resourcesToV0(EMPTY_RESOURCES),
+    frameworks: frameworks.filter((fw) => frameworkRoles(fw.info).includes(name)).map((fw) => fw.id),
+  };
+}
+
+/** `/master/roles`: weight 1 and no quota or reservations (this master sets none), what each role holds. */
+export function rolesJson(view: MasterView): RolesJson {
+  return { roles: knownRoles(view.state).map((name) => roleJson(view.state, name)) };
 }

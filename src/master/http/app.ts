@@ -1,14 +1,18 @@
 // The HTTP endpoints of one master (express): Mesos's paths under /master/ and, by delegation, at the
 // top level; leader-only ones answered with 307 to the leading master (503 while none is known);
-// JSON or JSONP (`?jsonp=`); the v1 scheduler API is in scheduler.ts; the web UI (ui/master) at `/`; every
-// request passes the request guard first.
+// JSON or JSONP (`?jsonp=`); the v1 scheduler API is in scheduler.ts, the master's log under /files/ in
+// files.ts; the web UI (ui/master) at `/`; every request passes the request guard first.
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { MaintenanceScheduleJson, MaintenanceStatusJson } from '../../api/mesos.js';
+import type { AttachedLog } from '../../common/files-read.js';
 import type { MasterView } from '../core/master.js';
 import type { Call, MasterInfo } from '../core/v1.js';
 import {
   frameworksJson,
   metricsSnapshot,
+  rolesJson,
   slavesJson,
+  standbyMetrics,
   stateJson,
   stateSummaryJson,
   tasksJson,
@@ -16,6 +20,7 @@ import {
   type TasksQuery,
 } from '../core/view.js';
 import type { CallAnswer } from '../leading.js';
+import { filesRouter } from './files.js';
 import { schedulerRoute } from './scheduler.js';
 import type { SchedulerStreams } from './streams.js';
 import { queryParam, sendJson } from '../../common/jsonp.js';
@@ -35,13 +40,19 @@ export interface MasterHttpTarget {
   readonly info: MasterInfo;
   readonly identity: MasterIdentity;
   readonly streams: SchedulerStreams;
+  /** This master's log as text, for `/files/read?path=/master/log`. */
+  readonly log: AttachedLog['log'];
   now(): number;
   /** A scheduler call on the leading master; rejects if it stops leading meanwhile. */
   schedulerCall(streamId: string | null, call: Call): Promise<CallAnswer | null>;
 }
 
-type Json = Record<string, unknown>;
+type Json = object;
 type LeadingHandler = (view: MasterView, req: Request) => Json;
+
+/** Nothing is ever scheduled for maintenance here: Mesos's answers with no windows and no machines. */
+const NO_MAINTENANCE_SCHEDULE: MaintenanceScheduleJson = {};
+const NO_MAINTENANCE_STATUS: MaintenanceStatusJson = {};
 
 export function createMasterApp(target: MasterHttpTarget, guard: RequestGuard): express.Express {
   const app = express();
@@ -52,6 +63,7 @@ export function createMasterApp(target: MasterHttpTarget, guard: RequestGuard): 
   app.use('/master', master);
   app.get('/metrics/snapshot', (req, res) => sendJson(req, res, metrics(target)));
   app.get('/version', (req, res) => sendJson(req, res, versionJson(target.identity)));
+  app.use(filesRouter(target.log));
   app.use('/', uiRouter('master'));
   app.use('/', master);
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
@@ -93,6 +105,18 @@ function masterRoutes(target: MasterHttpTarget): express.Router {
   router.get(
     ['/tasks', '/tasks.json'],
     leading((view, req) => tasksJson(view, tasksQuery(req))),
+  );
+  router.get(
+    ['/roles', '/roles.json'],
+    leading((view) => rolesJson(view)),
+  );
+  router.get(
+    '/maintenance/schedule',
+    leading(() => NO_MAINTENANCE_SCHEDULE),
+  );
+  router.get(
+    '/maintenance/status',
+    leading(() => NO_MAINTENANCE_STATUS),
   );
   router.get('/redirect', (_req, res) => redirectToLeader(target, res));
   router.get('/health', (_req, res) => void res.status(200).end());
@@ -137,12 +161,11 @@ function leaderBase(leader: MasterInfo): string {
 
 function metrics(target: MasterHttpTarget): Record<string, number> {
   const role = target.role();
-  const { startedAt } = target.identity;
-  if (role.kind === 'leading') return metricsSnapshot(role.view, { now: target.now(), startedAt });
-  return { 'master/elected': 0, 'master/uptime_secs': (target.now() - startedAt) / 1000 };
+  const times = { now: target.now(), startedAt: target.identity.startedAt };
+  return role.kind === 'leading' ? metricsSnapshot(role.view, times) : standbyMetrics(times);
 }
 
-function versionJson(identity: MasterIdentity): Json {
+function versionJson(identity: MasterIdentity): Record<string, unknown> {
   const { version, build_date, build_time, build_user } = identity;
   return { version, build_date, build_time, build_user };
 }

@@ -1,8 +1,10 @@
 // The master UI in the browser: every 2 s it asks this master whether it leads (/metrics/snapshot) and
 // reads the leading master's /master/state (JSONP follows a standby's 307), then draws the hash's page.
 import { clock, fill, h, json } from '../common/dom.js';
+import { agentLogPage, agentPage } from './agent.js';
 import { jsonp } from './jsonp.js';
 import type { MasterState } from './mesos.js';
+import { logPage, maintenancePage, rolesPage } from './operator.js';
 import { agentsPage, frameworksPage, leaderAddress, summaryPage, tasksPage } from './pages.js';
 import { parseRoute, type Route } from './route.js';
 import { sandboxPage } from './sandbox.js';
@@ -25,12 +27,22 @@ function content(route: Route, state: MasterState): HTMLElement[] | Promise<HTML
       return summaryPage(state);
     case 'agents':
       return agentsPage(state);
+    case 'agent':
+      return agentPage(state, route.agentId);
+    case 'agentLog':
+      return agentLogPage(state, route.agentId);
     case 'frameworks':
       return frameworksPage(state);
     case 'tasks':
       return tasksPage(state);
     case 'sandbox':
       return sandboxPage(state, route.taskId, route.path);
+    case 'roles':
+      return rolesPage();
+    case 'maintenance':
+      return maintenancePage();
+    case 'log':
+      return logPage(state);
   }
 }
 
@@ -47,9 +59,17 @@ function standbyNotice(state: MasterState): HTMLElement {
   );
 }
 
-/** Highlights the header link of the page shown (a sandbox belongs to Tasks). */
+/** The header link a page belongs to (a sandbox to Tasks, an agent to Agents). */
+const NAV_OF: Partial<Record<Route['page'], string>> = {
+  sandbox: 'tasks',
+  agent: 'agents',
+  agentLog: 'agents',
+  log: 'summary',
+};
+
+/** Highlights the header link of the page shown. */
 function markNav(route: Route): void {
-  const current = route.page === 'sandbox' ? 'tasks' : route.page;
+  const current = NAV_OF[route.page] ?? route.page;
   for (const a of document.querySelectorAll('header nav a'))
     a.classList.toggle('active', a.getAttribute('data-page') === current);
 }

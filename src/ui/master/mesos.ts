@@ -1,5 +1,6 @@
-// The parts of the master's and agents' v0 JSON the page shows (/master/state, /slave(1)/state,
-// /files/*), and what it derives from them: task counts, resource sums, agent URLs, sandbox paths.
+// The parts of the master's and agents' v0 JSON the page shows (/master/state, /master/roles,
+// /master/maintenance/schedule, /slave(1)/state, /slave(1)/monitor/statistics, /files/*), and what it
+// derives from them: task counts, resource sums, CPU rates, agent URLs, sandbox paths.
 
 export interface Resources {
   cpus: number;
@@ -47,6 +48,10 @@ export interface AgentJson {
 
 export interface MasterState {
   version: string;
+  /** Seconds since the epoch. */
+  build_time: number;
+  build_user: string;
+  log_dir?: string;
   start_time: number;
   elected_time: number;
   cluster?: string;
@@ -65,6 +70,40 @@ interface ExecutorJson {
 
 export interface AgentState {
   frameworks: { id: string; executors: ExecutorJson[]; completed_executors: ExecutorJson[] }[];
+}
+
+/** One running executor of an agent's /slave(1)/monitor/statistics. */
+export interface ExecutorStatistics {
+  executor_id: string;
+  executor_name: string;
+  framework_id: string;
+  statistics: {
+    /** Seconds since the epoch. */
+    timestamp: number;
+    cpus_user_time_secs?: number;
+    cpus_system_time_secs?: number;
+    cpus_limit: number;
+    mem_rss_bytes?: number;
+    mem_limit_bytes: number;
+    disk_used_bytes?: number;
+    disk_limit_bytes: number;
+  };
+}
+
+export interface RoleJson {
+  name: string;
+  weight: number;
+  frameworks: string[];
+  allocated: Resources;
+  offered: Resources;
+  reserved: Resources;
+}
+
+export interface MaintenanceSchedule {
+  windows?: {
+    machine_ids: { hostname?: string; ip?: string }[];
+    unavailability: { start: { nanoseconds: number }; duration?: { nanoseconds: number } };
+  }[];
 }
 
 export interface FileInfo {
@@ -139,4 +178,20 @@ export function sandboxOf(state: AgentState, taskId: string): string | null {
   const executors = state.frameworks.flatMap((f) => [...f.executors, ...f.completed_executors]);
   const runs = (e: ExecutorJson): boolean => [...e.tasks, ...e.completed_tasks].some((t) => t.id === taskId);
   return executors.find(runs)?.directory ?? null;
+}
+
+/** CPU seconds an executor has used so far, or null when its agent cannot measure them. */
+function cpuSeconds(s: ExecutorStatistics['statistics']): number | null {
+  const { cpus_user_time_secs: user, cpus_system_time_secs: system } = s;
+  return user === undefined || system === undefined ? null : user + system;
+}
+
+/** CPUs an executor used between two samples (Mesos's UI: its CPU seconds over the seconds in between). */
+export function cpusUsed(
+  before: ExecutorStatistics['statistics'],
+  after: ExecutorStatistics['statistics'],
+): number | null {
+  const [was, is] = [cpuSeconds(before), cpuSeconds(after)];
+  const elapsed = after.timestamp - before.timestamp;
+  return was === null || is === null || elapsed <= 0 ? null : Math.max(0, (is - was) / elapsed);
 }

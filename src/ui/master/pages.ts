@@ -1,5 +1,5 @@
-// The master UI's pages drawn from the leading master's /master/state: the cluster summary, agents,
-// frameworks, and active and completed tasks (each linking to its sandbox).
+// The master UI's pages drawn from the leading master's /master/state: the cluster summary, agents (each
+// linking to its page), frameworks, and active and completed tasks (each linking to its sandbox).
 import { h, type Child } from '../common/dom.js';
 import { cpus, megabytes, when } from './format.js';
 import {
@@ -14,7 +14,7 @@ import {
   type Resources,
   type TaskRow,
 } from './mesos.js';
-import { sandboxHref } from './route.js';
+import { agentHref, sandboxHref } from './route.js';
 import { badge, link, mono, panel, table, usage } from './widgets.js';
 
 const FORMAT: Record<keyof Resources, (n: number) => string> = { cpus, mem: megabytes, disk: megabytes };
@@ -35,9 +35,11 @@ function clusterPanel(state: MasterState): HTMLElement {
     ['Cluster', state.cluster ?? '(unnamed)'],
     ['Leader', link(`//${leaderAddress(state)}/`, leaderAddress(state), { id: 'leader' })],
     ['Version', state.version],
+    ['Built', `${when(state.build_time)} by ${state.build_user}`],
     ['Started', when(state.start_time)],
     ['Elected', when(state.elected_time)],
     ['Agents', h('span', { id: 'agent-count' }, `${active} activated, ${state.slaves.length - active} deactivated`)],
+    ['Log', state.log_dir === undefined ? '–' : link('#/log', 'LOG', { id: 'master-log' })],
   ];
   const rows = facts.map(([name, value]) => h('tr', {}, h('th', {}, name), h('td', {}, value)));
   return panel('Cluster', h('table', { class: 'facts' }, ...rows));
@@ -70,7 +72,7 @@ function resourceCells(used: Resources, total: Resources): HTMLElement[] {
 
 export function agentsPage(state: MasterState): HTMLElement[] {
   const rows = state.slaves.map((a) => [
-    mono(a.id),
+    link(agentHref(a.id), a.id, { class: 'agent-id' }),
     agentAddress(a),
     when(a.registered_time),
     ...resourceCells(a.used_resources, a.resources),

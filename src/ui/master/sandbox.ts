@@ -3,20 +3,10 @@
 import { h, type Child } from '../common/dom.js';
 import { bytes, when } from './format.js';
 import { jsonp } from './jsonp.js';
-import {
-  agentUrl,
-  sandboxOf,
-  taskRows,
-  type AgentState,
-  type FileChunk,
-  type FileInfo,
-  type MasterState,
-} from './mesos.js';
+import { agentUrl, sandboxOf, taskRows, type AgentState, type FileInfo, type MasterState } from './mesos.js';
 import { sandboxHref } from './route.js';
+import { filesUrl, tailPanel } from './tail.js';
 import { link, mono, panel, table } from './widgets.js';
-
-/** What /files/read returns at most per request. */
-const READ_BYTES = 64 * 1024;
 
 interface Sandbox {
   taskId: string;
@@ -29,7 +19,7 @@ export async function sandboxPage(state: MasterState, taskId: string, path: stri
   const found = await locate(state, taskId);
   if (typeof found === 'string') return [panel('Sandbox', h('p', { class: 'error' }, found))];
   const target = path === '' ? found.directory : `${found.directory}/${path}`;
-  const entries = await jsonp<FileInfo[]>(filesUrl(found, 'browse', { path: target }));
+  const entries = await jsonp<FileInfo[]>(filesUrl(found.agent, 'browse', { path: target }));
   const file =
     entries.length === 1 && entries[0]?.path === target && !entries[0].mode.startsWith('d') ? entries[0] : null;
   return [
@@ -38,7 +28,9 @@ export async function sandboxPage(state: MasterState, taskId: string, path: stri
       h('p', {}, 'Task ', mono(taskId), ' on agent ', found.agent, ' in ', mono(found.directory)),
       breadcrumbs(taskId, path),
     ),
-    file === null ? panel('Files', listing(found, entries)) : await fileView(found, file),
+    file === null
+      ? panel('Files', listing(found, entries))
+      : await tailPanel({ base: found.agent, path: file.path, title: file.path.slice(file.path.lastIndexOf('/') + 1) }),
   ];
 }
 
@@ -53,10 +45,6 @@ async function locate(state: MasterState, taskId: string): Promise<Sandbox | str
   return directory === null
     ? `Agent ${agentJson.hostname} has no sandbox for task ${taskId}.`
     : { taskId, agent, directory };
-}
-
-function filesUrl(sandbox: Sandbox, endpoint: 'browse' | 'read' | 'download', params: Record<string, string>): string {
-  return `${sandbox.agent}/files/${endpoint}?${new URLSearchParams(params).toString()}`;
 }
 
 /** sandbox / dir / file, each part a link. */
@@ -79,20 +67,4 @@ function listing(sandbox: Sandbox, entries: readonly FileInfo[]): HTMLElement {
     ];
   });
   return table(['Mode', 'Size', 'Modified', 'Name'], rows, 'The directory is empty.');
-}
-
-/** The end of a file (at most READ_BYTES), with a download link. */
-async function fileView(sandbox: Sandbox, file: FileInfo): Promise<HTMLElement> {
-  const size = (await jsonp<FileChunk>(filesUrl(sandbox, 'read', { path: file.path, offset: '-1' }))).offset;
-  const offset = Math.max(0, size - READ_BYTES);
-  const chunk = await jsonp<FileChunk>(
-    filesUrl(sandbox, 'read', { path: file.path, offset: String(offset), length: String(READ_BYTES) }),
-  );
-  const note = offset > 0 ? `last ${bytes(size - offset)} of ${bytes(size)}` : bytes(size);
-  const name = file.path.slice(file.path.lastIndexOf('/') + 1);
-  return panel(
-    name,
-    h('p', { class: 'muted' }, note, ' · ', link(filesUrl(sandbox, 'download', { path: file.path }), 'download')),
-    h('pre', { class: 'file-content' }, chunk.data === '' ? h('span', { class: 'muted' }, '(empty)') : chunk.data),
-  );
 }

@@ -1,8 +1,16 @@
-// The master's HTTP app against a fake master: redirects and 503s by role, JSONP, and the scheduler
-// API's stream handling (events framed as RecordIO after the 200, closing, client disconnects).
+// The master's HTTP app against a fake master: redirects and 503s by role, JSONP, the scheduler API's
+// stream handling (events framed as RecordIO after the 200, closing, client disconnects), /master/roles,
+// the maintenance endpoints, a standby's metrics, and the master's log through /files/read and /files/download.
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { MesosMasterClient } from '../../../src/api/mesos.js';
+import { BUILD } from '../../../src/common/build-info.js';
+import { formatLogRecord } from '../../../src/common/log-text.js';
+import { ReadableLog } from '../../../src/common/readable-log.js';
 import { MESOS_DIALECT, requestGuard } from '../../../src/common/request-guard.js';
 import type { Call, Event } from '../../../src/master/core/v1.js';
 import { createMasterApp, type HttpRole, type MasterHttpTarget } from '../../../src/master/http/app.js';
@@ -14,16 +22,13 @@ import { Harness } from '../master/harness.js';
 
 type Answerer = (target: FakeMaster, streamId: string | null, call: Call) => Promise<CallAnswer | null>;
 
+const logDir = mkdtempSync(join(tmpdir(), 'minicluster-master-log-'));
+afterAll(() => rmSync(logDir, { recursive: true, force: true }));
+
 class FakeMaster implements MasterHttpTarget {
   readonly info = masterInfo({ id: 'me', ip: '127.0.0.1', port: 5050, hostname: '127.0.0.1' });
-  readonly identity = {
-    version: '1.11.0',
-    build_date: 'd',
-    build_time: 1,
-    build_user: 'u',
-    startedAt: 0,
-    flags: { zk: 'zk://x/mesos' },
-  };
+  readonly identity = { ...BUILD, startedAt: 0, flags: { zk: 'zk://x/mesos', log_dir: logDir } };
+  readonly log = new ReadableLog(join(logDir, 'master-1.log'));
   readonly closed: string[] = [];
   readonly streams = new SchedulerStreams((id) => this.closed.push(id));
   current: HttpRole = { kind: 'standby', leader: null };
@@ -77,9 +82,10 @@ describe('by role', () => {
     target.current = { kind: 'recovering' };
     const recovering = await post(url, subscribeBody);
     expect([recovering.status, await recovering.text()]).toEqual([503, 'Master has not finished recovery']);
-    expect(await (await fetch(`${url}/metrics/snapshot`)).json()).toEqual({
+    expect(await (await fetch(`${url}/metrics/snapshot`)).json()).toMatchObject({
       'master/elected': 0,
       'master/uptime_secs': 10,
+      'master/tasks_running': 0,
     });
   });
 
@@ -157,5 +163,68 @@ describe('the scheduler API', () => {
     const res = await post(url, subscribeBody);
     expect([res.status, await res.text()]).toEqual([503, 'This master is no longer the leading master']);
     expect(target.streams.size).toBe(0);
+  });
+});
+
+describe('the endpoints of the web UI', () => {
+  it('/master/roles and the maintenance endpoints on the leader, as JSON and JSONP; 307 on a standby', async () => {
+    const target = new FakeMaster();
+    target.current = { kind: 'leading', view: new Harness().master.view() };
+    const url = await serve(target);
+    const client = new MesosMasterClient(url);
+    expect((await client.roles()).roles.map((r) => r.name)).toEqual(['*']);
+    expect(await client.maintenanceSchedule()).toEqual({});
+    expect(await client.maintenanceStatus()).toEqual({});
+    const roles = await fetch(`${url}/master/roles?jsonp=angular.callbacks._3`);
+    expect(roles.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(await roles.text()).toMatch(/^angular\.callbacks\._3\(\{"roles":\[\{"name":"\*","weight":1,/);
+    expect(await (await fetch(`${url}/maintenance/schedule?jsonp=cb`)).text()).toBe('cb({});');
+    target.current = {
+      kind: 'standby',
+      leader: masterInfo({ id: 'l', ip: '127.0.0.1', port: 6000, hostname: 'leader.local' }),
+    };
+    for (const path of ['/master/roles', '/master/maintenance/schedule', '/master/maintenance/status'])
+      expect((await fetch(`${url}${path}?jsonp=cb`, { redirect: 'manual' })).headers.get('location')).toBe(
+        `//leader.local:6000${path}?jsonp=cb`,
+      );
+  });
+
+  it('/version reports the build facts of the package', async () => {
+    const url = await serve(new FakeMaster());
+    expect(await new MesosMasterClient(url).version()).toEqual(BUILD);
+  });
+
+  it("pages through the master's log at /master/log as readable lines, as /files/read does", async () => {
+    const target = new FakeMaster();
+    const records = [
+      { level: 30, time: 1_700_000_000_000, component: 'master-1', msg: 'Elected as the leading master!' },
+      { level: 40, time: 1_700_000_001_000, component: 'master-1', msg: 'Agent lost', agent: 'S1' },
+    ];
+    appendFileSync(target.log.file, `${JSON.stringify(records[0])}\n${JSON.stringify(records[1])}\n{"msg":"half`);
+    const url = await serve(target);
+    const text = records.map((r) => `${formatLogRecord(r)}\n`).join('');
+    const read = async (query: string) => (await fetch(`${url}/files/read?path=/master/log${query}`)).json();
+    expect(await read('&offset=-1')).toEqual({ offset: Buffer.byteLength(text), data: '' });
+    expect(await read('&offset=0')).toEqual({ offset: 0, data: text });
+    expect(await read('&offset=5&length=7')).toEqual({ offset: 5, data: text.slice(5, 12) });
+    expect(await read(`&offset=${Buffer.byteLength(text) + 10}`)).toEqual({
+      offset: Buffer.byteLength(text),
+      data: '',
+    });
+    appendFileSync(target.log.file, ' a line"}\n');
+    expect((await read(`&offset=${Buffer.byteLength(text)}`)) as object).toEqual({
+      offset: Buffer.byteLength(text),
+      data: 'half a line\n',
+    });
+    expect(await (await fetch(`${url}/files/read?path=/master/log&offset=0&length=4&jsonp=cb`)).text()).toBe(
+      `cb(${JSON.stringify({ offset: 0, data: text.slice(0, 4) })});`,
+    );
+    const download = await fetch(`${url}/files/download?path=/master/log`);
+    expect(download.headers.get('content-disposition')).toBe('attachment; filename=master-1.log');
+    expect(await download.text()).toBe(`${text}half a line\n`);
+    expect(await (await fetch(`${url}/files/debug`)).json()).toEqual({ '/master/log': target.log.file });
+    expect((await fetch(`${url}/files/read?path=/etc/passwd&offset=0`)).status).toBe(404);
+    expect((await fetch(`${url}/files/read?offset=0`)).status).toBe(400);
+    expect((await fetch(`${url}/files/read?path=/master/log&offset=x`)).status).toBe(400);
   });
 });
