@@ -254,6 +254,11 @@ export class ChronosSim {
     return output.reply;
   }
 
+  /** Runs a command's effects as the shell runs them (the core's effects came from outside, e.g. the API). */
+  runEffects(effects: Effect[]): void {
+    this.apply(effects);
+  }
+
   /** The leading Chronos dies now (after storing the next write, without sending its calls, when `afterPersist`); a new one leads after `downMs`. */
   failover(o: { downMs: number; afterPersist?: boolean }): void {
     if (o.afterPersist === true) {

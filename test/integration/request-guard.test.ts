@@ -1,5 +1,5 @@
 // Every server of the cluster behind its request guard, one table: a master (with its agent link), an agent,
-// the Marathon API, the dashboard (with its WebSocket) and the control API refuse text/plain and form bodies,
+// the Marathon API, the Chronos API, the dashboard (with its WebSocket) and the control API refuse text/plain and form bodies,
 // a foreign Host (logged once) and changes or upgrades from a foreign Origin, and keep serving the CLI, their
 // own pages and the JSONP reads of the Mesos-style UI; the token is never logged; the cluster dir is private.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { Supervisor } from '../../src/cluster/supervisor.js';
 import { createLogger } from '../../src/common/logging.js';
 import { AGENT_LINK_PATH } from '../../src/master/core/protocol.js';
 import { startAgentRig } from '../helpers/agents.js';
+import { ChronosHarness } from '../helpers/chronos-harness.js';
 import { TestEnsemble } from '../helpers/ensemble.js';
 import { MarathonHarness } from '../helpers/marathon-harness.js';
 import { TestMasters } from '../helpers/masters.js';
@@ -22,6 +23,7 @@ import { writeFakeMember } from './fake-members.js';
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 const FOREIGN_ORIGIN = 'http://evil.example';
 const APP = JSON.stringify({ id: '/guarded', cmd: 'sleep 1000', cpus: 0.05, mem: 16 });
+const JOB = JSON.stringify({ name: 'guarded', command: 'true', schedule: 'R/2031-01-01T00:00:00Z/P1D' });
 
 /** One running server as a table row sees it. */
 interface Served {
@@ -103,6 +105,18 @@ async function startMarathon(): Promise<Served> {
   };
 }
 
+async function startChronos(): Promise<Served> {
+  const harness = await ChronosHarness.start();
+  return {
+    url: harness.url,
+    change: { path: '/v1/scheduler/iso8601', method: 'POST', headers: JSON_TYPE, body: JOB },
+    changed: { status: [204], text: /^$/ },
+    read: { path: '/v1/scheduler/jobs', text: /^\[/ },
+    changedState: async () => (await harness.send('GET', '/v1/scheduler/job/guarded')).status === 200,
+    stop: () => harness.close(),
+  };
+}
+
 interface SupervisedCluster {
   paths: ClusterPaths;
   token: string;
@@ -171,6 +185,7 @@ const ROWS: Row[] = [
   { name: 'a master', start: startMaster },
   { name: 'an agent', start: startAgent },
   { name: 'the Marathon API', start: startMarathon },
+  { name: 'the Chronos API', start: startChronos },
   { name: 'the dashboard', start: startDashboard },
   { name: 'the control API', start: startControl },
 ];

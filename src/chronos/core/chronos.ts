@@ -4,7 +4,7 @@ import type { FrameworkInfo } from '../../framework/mesos-types.js';
 import { deleteJob, killJobTasks, markSuccess, putJob, runJob } from './commands.js';
 import { graphCsv, graphDot } from './graph.js';
 import type { Endpoint } from './job-checks.js';
-import type { Job } from './job.js';
+import { type Job, writeJob } from './job.js';
 import type { Json } from './json.js';
 import type { ApiError, ChronosInput, Effect, JobRuns, Ok, Output, StoredState } from './messages.js';
 import { enqueueDue, handleOffers, handleUpdate, nextDueAt, reconcile, retryKills, reviveOrSuppress } from './runs.js';
@@ -123,6 +123,12 @@ export class ChronosCore {
 
   runsOf(name: string): JobRuns | undefined {
     return this.s.runs.get(name);
+  }
+
+  /** The job as GET /job/{name} answers it, or null. */
+  jobJson(name: string): Json | null {
+    const job = this.s.jobs.get(name);
+    return job === undefined ? null : writeJob(job);
   }
 
   listJobs(): Json[] {
