@@ -1,5 +1,6 @@
 // A typed client of the Marathon v2 REST API (ours or a real Marathon): apps, tasks, deployments,
-// groups, queue, info/leader/ping, the /v2/events stream and waiting for a deployment to finish.
+// groups, queue, info/leader (and abdication)/ping, event callback subscriptions, the /v2/events stream
+// and waiting for a deployment to finish.
 import { MAX_SSE_EVENT_BYTES } from '../common/limits.js';
 
 export type Json = Record<string, unknown>;
@@ -59,6 +60,24 @@ export interface DeploymentResult {
 
 export interface MarathonEventJson extends Json {
   eventType: string;
+  timestamp: string;
+}
+
+/** `{message}`: what DELETE /v2/leader answers (`Leadership abdicated`). */
+export interface MessageJson {
+  message: string;
+}
+
+/** GET /v2/eventSubscriptions. */
+export interface CallbackUrlsJson {
+  callbackUrls: string[];
+}
+
+/** What POST and DELETE /v2/eventSubscriptions answer (and put on the event bus). */
+export interface SubscriptionEventJson {
+  clientIp: string;
+  callbackUrl: string;
+  eventType: 'subscribe_event' | 'unsubscribe_event';
   timestamp: string;
 }
 
@@ -259,6 +278,23 @@ export class MarathonClient {
 
   async leader(): Promise<string> {
     return (await this.json<{ leader: string }>({ path: '/v2/leader' })).leader;
+  }
+
+  /** DELETE /v2/leader: the leading scheduler steps down and a new election follows. */
+  async abdicate(): Promise<MessageJson> {
+    return this.json({ method: 'DELETE', path: '/v2/leader' });
+  }
+
+  async callbackUrls(): Promise<string[]> {
+    return (await this.json<CallbackUrlsJson>({ path: '/v2/eventSubscriptions' })).callbackUrls;
+  }
+
+  async subscribe(callbackUrl: string): Promise<SubscriptionEventJson> {
+    return this.json({ method: 'POST', path: '/v2/eventSubscriptions', query: { callbackUrl } });
+  }
+
+  async unsubscribe(callbackUrl: string): Promise<SubscriptionEventJson> {
+    return this.json({ method: 'DELETE', path: '/v2/eventSubscriptions', query: { callbackUrl } });
   }
 
   async ping(): Promise<string> {

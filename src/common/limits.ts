@@ -216,3 +216,9 @@ export const READABLE_LOG_READ_BYTES = 1024 * 1024;
 export const MAX_CONCURRENT_DOCKER_STATS = 8;
 /** How long an agent reuses a sandbox's measured size (Mesos's --container_disk_watch_interval, 15 s). */
 export const DISK_USAGE_INTERVAL_MS = 15_000;
+/** Callback URLs /v2/eventSubscriptions accepts (Marathon sets none); more are refused. */
+export const MAX_EVENT_CALLBACK_SUBSCRIBERS = 64;
+/** Events waiting behind the one being POSTed to one callback URL; beyond, the oldest are dropped. */
+export const MAX_EVENT_CALLBACK_QUEUE = 1_000;
+/** How long one POST to a callback URL may take before it counts as failed (Marathon's --http_event_request_timeout, 10 s). */
+export const EVENT_CALLBACK_TIMEOUT_MS = 10_000;

@@ -1,6 +1,6 @@
 // One scheduler: the v2 API on its port, contending in the leader latch; while it leads, a term that
 // recovers the state from ZooKeeper, subscribes to the leading master and runs the core, the health
-// and readiness probes and the load balancer. It reports its role to its host.
+// and readiness probes, the event callbacks and the load balancer. It reports its role to its host.
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { userInfo } from 'node:os';
@@ -20,6 +20,7 @@ import type { Leadership, MarathonFlags } from './http/context.js';
 import { EffectRunner, LocalEventBus } from '../framework/effects.js';
 import { SchedulerElection, type ElectionState } from '../framework/election.js';
 import { MesosLink } from '../framework/mesos-link.js';
+import { EventCallbacks, ZkSubscriberStore } from './io/event-callbacks.js';
 import { LoadBalancer } from './io/load-balancer.js';
 import { HealthProbes } from './io/probes.js';
 import { ReadinessProbes } from './io/readiness.js';
@@ -125,7 +126,14 @@ export class Marathon {
 
   private leadership(): Leadership {
     const term = this.term;
-    if (term?.ready === true) return { leading: true, core: term.core, run: (output) => term.runCommand(output) };
+    if (term?.ready === true)
+      return {
+        leading: true,
+        core: term.core,
+        run: (output) => term.runCommand(output),
+        abdicate: () => this.abdicate('Abdicating on request (DELETE /v2/leader)'),
+        subscriptions: term.callbacks,
+      };
     const leader = this.election.state.leader;
     return { leading: false, leaderUrl: leader === null || leader === this.hostPort ? null : `http://${leader}` };
   }
@@ -162,23 +170,26 @@ export class Marathon {
     const client = this.election.client;
     try {
       if (client === null) throw new Error('no ZooKeeper session');
-      const store = new StateStore({ client, path: `${parseZkUrl(config.zk).path}/state`, log });
+      const statePath = `${parseZkUrl(config.zk).path}/state`;
+      const store = new StateStore({ client, path: statePath, log });
       const state = await store.load();
-      if (number !== this.terms || !this.election.state.leading) return;
+      const subscribers = new ZkSubscriberStore(client, statePath);
+      const callbacks = await EventCallbacks.start({ store: subscribers, bus: this.bus, log, now: () => Date.now() });
+      if (number !== this.terms || !this.election.state.leading) return callbacks.close();
       this.term = new LeadingTerm({
         config,
         log,
         store,
         state,
         bus: this.bus,
+        callbacks,
         onChange: () => this.reportChange(),
-        onStoreFailure: () => this.abdicate(),
+        onStoreFailure: () => this.abdicate('The state store failed; abdicating'),
       });
       this.term.start();
       this.reportChange();
     } catch (err) {
-      log.error(`Failed to recover the scheduler state: ${errorMessage(err)}`);
-      this.abdicate();
+      this.abdicate(`Failed to recover the scheduler state: ${errorMessage(err)}`);
     }
   }
 
@@ -189,8 +200,9 @@ export class Marathon {
     this.reportChange();
   }
 
-  /** The state in memory can no longer be trusted: give up leadership and rejoin the latch. */
-  private abdicate(): void {
+  /** Gives up leadership and rejoins the latch (the state in memory can no longer be trusted, or a user asked). */
+  private abdicate(why: string): void {
+    this.options.log.error(why);
     void this.endTerm().then(() => this.election.abdicate());
   }
 
@@ -205,6 +217,7 @@ interface TermOptions {
   store: StateStore;
   state: Awaited<ReturnType<StateStore['load']>>;
   bus: LocalEventBus<MarathonEvent>;
+  callbacks: EventCallbacks;
   onChange(): void;
   onStoreFailure(): void;
 }
@@ -212,6 +225,7 @@ interface TermOptions {
 /** One term as the leading scheduler. */
 class LeadingTerm {
   readonly core: SchedulerCore;
+  readonly callbacks: EventCallbacks;
   private readonly link: MesosLink;
   private readonly runner: EffectRunner<StoreWrite, MarathonEvent>;
   private readonly probes: HealthProbes;
@@ -223,6 +237,7 @@ class LeadingTerm {
 
   constructor(private readonly options: TermOptions) {
     const { config, log, store, state, bus } = options;
+    this.callbacks = options.callbacks;
     this.core = new SchedulerCore({
       options: {
         frameworkName: config.frameworkName,
@@ -305,6 +320,7 @@ class LeadingTerm {
     clearInterval(this.ticker);
     this.probes.close();
     this.readiness.close();
+    this.callbacks.close();
     await this.link.stop();
     await this.lb?.close();
   }

@@ -1,5 +1,6 @@
 // The Marathon API over a real HTTP port around a real SchedulerCore, whose Mesos side is the
-// deterministic MesosSim (two agents, offers, STAGING → RUNNING); plus standbys that proxy to it.
+// deterministic MesosSim (two agents, offers, STAGING → RUNNING), with real event callbacks over a store in
+// memory and abdications counted; plus standbys that proxy to it.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
@@ -9,7 +10,23 @@ import type { Output } from '../../src/scheduler/core/messages.js';
 import type { MarathonEvent } from '../../src/scheduler/core/model.js';
 import { createMarathonApp } from '../../src/scheduler/http/app.js';
 import type { EventBus, Leadership, MarathonFlags, MarathonHttpContext } from '../../src/scheduler/http/context.js';
+import { EventCallbacks, type SubscriberStore } from '../../src/scheduler/io/event-callbacks.js';
 import { MesosSim } from './mesos-sim.js';
+
+/** The callback URLs in memory; `failing` makes writes fail as a lost ZooKeeper session would. */
+export class MemorySubscriberStore implements SubscriberStore {
+  urls: string[] = [];
+  failing = false;
+
+  async load(): Promise<string[]> {
+    return [...this.urls];
+  }
+
+  async save(urls: readonly string[]): Promise<void> {
+    if (this.failing) throw new Error('the store is unreachable');
+    this.urls = [...urls];
+  }
+}
 
 export class TestEventBus implements EventBus {
   private readonly listeners = new Set<(event: MarathonEvent) => void>();
@@ -73,12 +90,15 @@ async function close(server: http.Server): Promise<void> {
 export class MarathonHarness {
   readonly sim = new MesosSim({ seed: 7 });
   readonly client: MarathonClient;
+  /** DELETE /v2/leader calls that abdicated. */
+  abdications = 0;
   private published = 0;
   private clock: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly ctx: MarathonHttpContext,
     readonly bus: TestEventBus,
+    readonly callbacks: { store: MemorySubscriberStore; subscriptions: EventCallbacks },
     private readonly served: Served,
   ) {
     this.client = new MarathonClient(served.url);
@@ -87,6 +107,9 @@ export class MarathonHarness {
   static async start(): Promise<MarathonHarness> {
     let harness: MarathonHarness | undefined;
     const bus = new TestEventBus();
+    const store = new MemorySubscriberStore();
+    const log = pino({ level: 'silent' });
+    const subscriptions = await EventCallbacks.start({ store, bus, log, now: () => Date.now() });
     const ctx: MarathonHttpContext = {
       leadership: (): Leadership => {
         if (harness === undefined) throw new Error('not started');
@@ -97,7 +120,7 @@ export class MarathonHarness {
       mesosLeaderUiUrl: () => 'http://127.0.0.1:5050',
       now: () => harness?.sim.now ?? 0,
     };
-    harness = new MarathonHarness(ctx, bus, await serve(ctx));
+    harness = new MarathonHarness(ctx, bus, { store, subscriptions }, await serve(ctx));
     harness.advanceUntil(() => harness?.sim.core.subscribed === true, 1000);
     return harness;
   }
@@ -125,6 +148,8 @@ export class MarathonHarness {
         this.flush();
         return reply;
       },
+      abdicate: () => this.abdications++,
+      subscriptions: this.callbacks.subscriptions,
     };
   }
 
@@ -151,6 +176,7 @@ export class MarathonHarness {
 
   async close(): Promise<void> {
     clearInterval(this.clock);
+    this.callbacks.subscriptions.close();
     await close(this.served.server);
   }
 

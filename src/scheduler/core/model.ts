@@ -216,6 +216,7 @@ export type MarathonEvent = { timestamp: Timestamp } & (
   | { eventType: 'scheduler_registered_event' | 'scheduler_reregistered_event'; frameworkId: string; master: string }
   | { eventType: 'scheduler_disconnected_event'; message: string }
   | { eventType: 'event_stream_attached' | 'event_stream_detached'; remoteAddress: string }
+  | { eventType: 'subscribe_event' | 'unsubscribe_event'; clientIp: string; callbackUrl: string }
 );
 
 export type MarathonEventType = MarathonEvent['eventType'];

@@ -7,6 +7,7 @@ import { appsRouter } from './apps.js';
 import type { MarathonHttpContext } from './context.js';
 import { deploymentsRouter } from './deployments.js';
 import { eventsHandler } from './events.js';
+import { eventSubscriptionsRouter } from './event-subscriptions.js';
 import { groupsRouter } from './groups.js';
 import { standbyProxy } from './proxy.js';
 import { queueRouter } from './queue.js';
@@ -39,6 +40,7 @@ export function createMarathonApp(ctx: MarathonHttpContext, guard: RequestGuard)
     groupsRouter(ctx),
     queueRouter(ctx),
     systemRouter(ctx),
+    eventSubscriptionsRouter(ctx),
   );
   app.use(notFound);
   app.use(errorHandler);

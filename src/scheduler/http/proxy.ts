@@ -1,5 +1,6 @@
 // A standby's side of the API: every request is forwarded to the leader (method, path, query, body,
-// headers, plus X-Marathon-Via) and its answer relayed; /v2/events is redirected (307); 503 with no leader.
+// headers, plus X-Marathon-Via) and its answer relayed; /v2/events is redirected (307); with no leader, 503
+// (404 `There is no leader` for /v2/leader).
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { forwardToLeader } from '../../framework/leader-proxy.js';
 import type { MarathonHttpContext } from './context.js';
@@ -16,6 +17,8 @@ export function standbyProxy(ctx: MarathonHttpContext): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const lead = ctx.leadership();
     if (lead.leading) return next();
+    if (lead.leaderUrl === null && req.path === '/v2/leader')
+      return void res.status(404).json({ message: 'There is no leader' });
     if (lead.leaderUrl === null) return void res.status(503).type('text/plain').send(NO_LEADER_MESSAGE);
     if (req.path === '/v2/events') return void res.redirect(307, `${lead.leaderUrl}${req.originalUrl}`);
     const leaderUrl = lead.leaderUrl;

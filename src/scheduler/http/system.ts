@@ -1,8 +1,9 @@
-// /v2/info (name, version, leader, framework id and the flags by Marathon's names), /v2/leader,
-// /ping and /metrics (Dropwizard-style gauges) of the leading scheduler.
+// /v2/info (name, version, leader, framework id and the flags by Marathon's names), /v2/leader (GET, and
+// DELETE to abdicate), /ping and /metrics (Dropwizard-style gauges) of the leading scheduler.
 import express from 'express';
+import type { MessageJson } from '../../api/marathon.js';
 import type { MarathonHttpContext } from './context.js';
-import { type Leading, leading } from './respond.js';
+import { type Leading, leading, queryString } from './respond.js';
 
 /** The Marathon release whose API (the 1.5+ shapes) this scheduler serves. */
 export const MARATHON_VERSION = '1.5.0';
@@ -21,6 +22,19 @@ export function systemRouter(ctx: MarathonHttpContext): express.Router {
   router.get(
     '/v2/leader',
     leading(ctx, (_lead, _req, res) => void res.json({ leader: hostPort(ctx) })),
+  );
+  router.delete(
+    '/v2/leader',
+    leading(ctx, (lead, req, res) => {
+      if (queryString(req, 'backup') !== undefined || queryString(req, 'restore') !== undefined) {
+        res.status(400).json({ message: 'backup and restore are not supported: the state lives in ZooKeeper only' });
+        return;
+      }
+      // Marathon steps down once the answer is out; the next leader reads the state back from the store.
+      res.on('finish', () => lead.abdicate());
+      const answer: MessageJson = { message: 'Leadership abdicated' };
+      res.json(answer);
+    }),
   );
   router.get('/ping', (req, res) => {
     if (req.accepts('text/plain')) res.type('text/plain').send('pong');
