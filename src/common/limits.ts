@@ -163,6 +163,8 @@ export const LIVE_STATUS_POLL_MS = 1_000;
 export const LIVE_STATUS_MIN_EVENT_ROWS = 5;
 /** Instances the scheduler launches on one offer (Marathon's --max_instances_per_offer): big scale-ups spread over offer cycles. */
 export const MAX_INSTANCES_PER_OFFER = 50;
+/** Unused offers an app in the launch queue keeps (the last of each agent), for `/v2/queue?embed=lastUnusedOffers`. */
+export const MAX_UNUSED_OFFERS_PER_APP = 50;
 /** Containers an agent starts at once; more wait their turn, so the agent keeps answering its master while it starts hundreds. */
 export const MAX_CONCURRENT_LAUNCHES_PER_AGENT = 8;
 /** Mesos refuses a task or executor id longer than NAME_MAX (255 characters): agents name sandbox directories after them. */

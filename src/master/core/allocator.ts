@@ -1,5 +1,6 @@
 // The allocator: DRF across frameworks (dominant share of cpus/mem/disk over the cluster total), one
-// offer per agent holding all its free resources, decline filters, suppress/revive, offer removal.
+// offer per agent holding all its free resources (least loaded agents first), decline filters,
+// suppress/revive, offer removal.
 import { MAX_FILTERS_PER_FRAMEWORK, MAX_OUTSTANDING_OFFERS_PER_FRAMEWORK } from '../../common/limits.js';
 import {
   addResources,
@@ -12,6 +13,7 @@ import {
 } from './resources.js';
 import {
   agentFree,
+  agentUsed,
   clusterTotal,
   frameworkOffered,
   frameworkRoles,
@@ -21,6 +23,7 @@ import {
   type AgentRecord,
   type Ctx,
   type FrameworkRecord,
+  type MasterState,
   type OfferRecord,
 } from './state.js';
 import type { Filters, Offer } from './v1.js';
@@ -173,6 +176,17 @@ function offerJson(ctx: Ctx, offer: OfferRecord): Offer {
   };
 }
 
+/**
+ * Agents by the share of their own resources their tasks hold, smallest first (ties: lowest id). Mesos walks
+ * agents in random order; walking the least loaded first spreads tasks the same way, but deterministically, and
+ * lists the emptiest agent's offer first for a framework that takes the first offer that fits.
+ */
+function leastLoadedFirst(s: MasterState, agents: AgentRecord[]): AgentRecord[] {
+  const load = new Map(agents.map((a) => [a.id, dominantShare(agentUsed(s, a.id), a.total)]));
+  const loadOf = (a: AgentRecord): number => load.get(a.id) ?? 0;
+  return agents.sort((a, b) => loadOf(a) - loadOf(b) || (a.id < b.id ? -1 : 1));
+}
+
 /** One allocation run: every connected agent without an outstanding offer is offered to one framework. */
 export function allocate(ctx: Ctx): void {
   const { s, now } = ctx;
@@ -184,9 +198,10 @@ export function allocate(ctx: Ctx): void {
   const all = candidates(ctx);
   const made = new Map<FrameworkRecord, Offer[]>();
   const busy = new Set([...s.offers.values()].map((o) => o.agentId));
-  const agents = [...s.agents.values()]
-    .filter((a) => a.connection !== null && !busy.has(a.id))
-    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  const agents = leastLoadedFirst(
+    s,
+    [...s.agents.values()].filter((a) => a.connection !== null && !busy.has(a.id)),
+  );
   for (const agent of agents) {
     const free = agentFree(s, agent);
     if (!allocatable(free)) continue;

@@ -1,6 +1,6 @@
 // The scheduler's records, shared by every core module and the shells: app versions, the root group,
 // instances (one Mesos task each), deployment plans, launch-queue entries and the events it emits.
-import type { TaskState } from '../../master/core/v1.js';
+import type { Offer, TaskState } from '../../master/core/v1.js';
 import type { AppDefinition } from './app-types.js';
 
 /** ISO-8601 UTC with milliseconds and `Z`, e.g. `2015-09-25T15:13:48.343Z`; also an app's version key. */
@@ -152,6 +152,13 @@ export type DeclineReason =
   | 'InsufficientPorts'
   | 'DeclinedScarceResources';
 
+/** An offer that did not fit an app waiting to launch: what it held then, and why (`/v2/queue` lastUnusedOffers). */
+export interface UnusedOffer {
+  offer: Offer;
+  at: Timestamp;
+  reason: DeclineReason;
+}
+
 export interface QueueEntry {
   appId: string;
   /** Instances still to launch. */
@@ -161,6 +168,8 @@ export interface QueueEntry {
   offersProcessed: number;
   declines: Partial<Record<DeclineReason, number>>;
   lastDeclineReason?: DeclineReason;
+  /** The last unused offer of each agent, oldest first. */
+  lastUnusedOffers: UnusedOffer[];
 }
 
 /** The Marathon event bus (reference §12); `eventType` and `timestamp` on every event. */

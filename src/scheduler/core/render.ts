@@ -1,9 +1,18 @@
 // The Marathon v2 JSON the API serves, in the 1.5+ output profile: App/AppInfo (counts, deployments,
 // tasks, lastTaskFailure, taskStats), Task, Deployment, Queue, the Group tree and the text task list.
+import type { Attribute, Resource } from '../../master/core/v1.js';
 import type { AppDefinition } from './app-types.js';
 import { instanceHealth } from './health.js';
 import type { SchedulerView } from './messages.js';
-import type { AppVersion, DeploymentPlan, HealthResult, Instance, QueueEntry, TaskFailure } from './model.js';
+import type {
+  AppVersion,
+  DeploymentPlan,
+  HealthResult,
+  Instance,
+  QueueEntry,
+  TaskFailure,
+  UnusedOffer,
+} from './model.js';
 import { safeId } from './model.js';
 import { parentOf } from './path-id.js';
 import { affectedApps } from './plan.js';
@@ -211,6 +220,8 @@ function deploymentJson(plan: DeploymentPlan, instancesOf: (appId: string) => re
 export interface QueueOptions extends RenderOptions {
   /** The framework's role (`*` when none). */
   role: string;
+  /** `embed=lastUnusedOffers`: each entry lists the last unused offer of each agent and why it did not fit. */
+  lastUnusedOffers?: boolean;
 }
 
 /** `GET /v2/queue` (§9.4). */
@@ -240,7 +251,31 @@ function renderQueueEntry(app: AppVersion, entry: QueueEntry, opts: QueueOptions
       })),
     },
     role: opts.role,
+    ...(opts.lastUnusedOffers === true ? { lastUnusedOffers: entry.lastUnusedOffers.map(unusedOfferJson) } : {}),
   };
+}
+
+/** Marathon's UnusedOffer: the offer (resources and attributes flattened), when, and why it was not used. */
+function unusedOfferJson(unused: UnusedOffer): Json {
+  const { offer } = unused;
+  return {
+    offer: {
+      id: offer.id.value,
+      agentId: offer.agent_id.value,
+      hostname: offer.hostname,
+      resources: offer.resources.map((r) => ({ name: r.name, role: r.role ?? '*', ...valueJson(r) })),
+      attributes: offer.attributes.map((a) => ({ name: a.name, ...valueJson(a) })),
+    },
+    timestamp: unused.at,
+    reason: [unused.reason],
+  };
+}
+
+function valueJson(v: Resource | Attribute): Json {
+  if (v.scalar !== undefined) return { scalar: v.scalar.value };
+  if (v.ranges !== undefined) return { ranges: v.ranges.range.map(({ begin, end }) => ({ begin, end })) };
+  if (v.set !== undefined) return { set: v.set.item };
+  return 'text' in v && v.text !== undefined ? { text: v.text.value } : {};
 }
 
 /** Which lists a Group carries (`embed=group.groups`, `group.apps`, `group.pods`, `group.apps.*`). */

@@ -16,6 +16,7 @@ import {
   type RootGroup,
   type TaskFailure,
   type Timestamp,
+  type UnusedOffer,
 } from './model.js';
 
 export interface SchedulerOptions {
@@ -45,6 +46,8 @@ export interface QueueItem {
   offersProcessed: number;
   declines: Partial<Record<DeclineReason, number>>;
   lastDeclineReason?: DeclineReason;
+  /** The last unused offer of each agent by agent id, oldest first. */
+  unusedOffers: Map<string, UnusedOffer>;
 }
 
 export class CoreState {

@@ -1,17 +1,20 @@
-// /v2/queue: apps waiting to launch instances, with their launch delay and offer statistics, and
-// DELETE /v2/queue/{appId}/delay to reset an app's backoff (204).
+// /v2/queue: apps waiting to launch instances, with their launch delay and offer statistics (with
+// `embed=lastUnusedOffers`, each agent's last unused offer and why), and DELETE /v2/queue/{appId}/delay (204).
 import express, { type Request, type Response } from 'express';
 import { resolvePathId } from '../core/path-id.js';
 import { renderQueue } from '../core/render.js';
 import type { MarathonHttpContext } from './context.js';
-import { type Leading, apiError, execute, leading, notFound, sendError } from './respond.js';
+import { type Leading, apiError, execute, leading, notFound, queryList, sendError } from './respond.js';
 
 export function queueRouter(ctx: MarathonHttpContext): express.Router {
   const router = express.Router();
   const role = ctx.flags.mesosRole === '' ? '*' : ctx.flags.mesosRole;
   router.get(
     '/v2/queue',
-    leading(ctx, (lead, _req, res) => void res.json(renderQueue(lead.core, { now: ctx.now(), role }))),
+    leading(ctx, (lead, req, res) => {
+      const lastUnusedOffers = queryList(req, 'embed').includes('lastUnusedOffers');
+      res.json(renderQueue(lead.core, { now: ctx.now(), role, lastUnusedOffers }));
+    }),
   );
   router.delete(
     '/v2/queue/*path',

@@ -1,5 +1,5 @@
-// The allocator: one offer per agent with all its free resources, DRF order between frameworks,
-// decline filters (refuse_seconds, expiry, containment), REVIVE, SUPPRESS and rescinds.
+// The allocator: one offer per agent with all its free resources (least loaded agent first), DRF order between
+// frameworks, decline filters (refuse_seconds, expiry, containment), REVIVE, SUPPRESS and rescinds.
 import { describe, expect, it } from 'vitest';
 import { dominantShare, refuseMs } from '../../../src/master/core/allocator.js';
 import { parseResourceText, resourcesFromV1 } from '../../../src/master/core/resources.js';
@@ -48,6 +48,18 @@ describe('offers', () => {
     expect(scalar(again, 'cpus')).toBe(3);
     expect(scalar(again, 'mem')).toBe(3072);
     expect(again.resources.find((x) => x.name === 'ports')?.ranges?.range).toEqual([{ begin: 31001, end: 31099 }]);
+  });
+
+  it('lists the least loaded agent first, so a framework taking the first offer that fits spreads its tasks', () => {
+    const h = new Harness();
+    const a1 = h.registerAgent('a1').agentId;
+    const a2 = h.registerAgent('a2').agentId;
+    const fw = h.subscribe('web');
+    const [first, second] = offers(fw.out);
+    expect([first?.agent_id.value, second?.agent_id.value]).toEqual([a1, a2]);
+    h.launch(fw, first as Offer, [task('t1', a1, 'cpus:1;mem:128')], 1);
+    h.call(fw, { type: 'DECLINE', decline: { offer_ids: [(second as Offer).id], filters: { refuse_seconds: 1 } } });
+    expect(offers(h.advance(1000)).map((o) => o.agent_id.value)).toEqual([a2, a1]);
   });
 
   it('does not offer an agent with less than the minimum allocatable resources', () => {

@@ -207,6 +207,29 @@ describe('deployments and queue', () => {
     const summary = entry?.['processedOffersSummary'] as { processedOffersCount: number; unusedOffersCount: number };
     expect(summary.processedOffersCount).toBeGreaterThan(0);
     expect(summary.unusedOffersCount).toBe(summary.processedOffersCount);
+    expect(entry).not.toHaveProperty('lastUnusedOffers');
+  });
+
+  it("lists each agent's last unused offer with what it held and why, with embed=lastUnusedOffers", () => {
+    const sim = running();
+    sim.deploy({ upsert: [appDef(sleeper('/big', { instances: 1, cpus: 100 }))] });
+    sim.runFor(1_000);
+    const [entry] = renderQueue(sim.core, { now: sim.now, role: '*', lastUnusedOffers: true })['queue'] as Json[];
+    const unused = entry?.['lastUnusedOffers'] as Json[];
+    expect(unused.length).toBeGreaterThan(0);
+    expect(unused[0]).toEqual({
+      offer: {
+        id: expect.any(String),
+        agentId: expect.any(String),
+        hostname: expect.any(String),
+        resources: expect.arrayContaining([{ name: 'cpus', role: '*', scalar: expect.any(Number) }]),
+        attributes: expect.any(Array),
+      },
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      reason: ['InsufficientCpus'],
+    });
+    const agents = unused.map((u) => (u['offer'] as Json)['agentId']);
+    expect(new Set(agents).size).toBe(agents.length);
   });
 });
 

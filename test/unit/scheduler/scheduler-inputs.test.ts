@@ -1,9 +1,11 @@
-// SchedulerCore fed one input at a time: subscription and reconciliation, offers (persist before ACCEPT,
-// several instances per offer, declines, SUPPRESS/REVIVE), status updates, health, readiness and ticks.
+// SchedulerCore fed one input at a time: subscription and reconciliation, offers (persist before ACCEPT, several
+// instances per offer, spread over a batch of offers, declines with the last unused offers, SUPPRESS/REVIVE), status
+// updates, health, readiness and ticks.
 import { describe, expect, it } from 'vitest';
 import { MAX_APP_ID_LENGTH, MESOS_MAX_ID_LENGTH } from '../../../src/common/limits.js';
 import type { TaskStatus } from '../../../src/master/core/v1.js';
 import type { Effect } from '../../../src/scheduler/core/messages.js';
+import type { UnusedOffer } from '../../../src/scheduler/core/model.js';
 import { SchedulerCore } from '../../../src/scheduler/core/scheduler.js';
 import {
   FRAMEWORK_ID,
@@ -148,6 +150,44 @@ describe('offers', () => {
         declines: { InsufficientCpus: 1 },
         lastDeclineReason: 'InsufficientCpus',
       }),
+    ]);
+  });
+
+  it('spreads the instances of a batch of offers, each on the offer with the most cpus left', () => {
+    const core = subscribedCore();
+    core.deploy(deployRequest(START + 1, { upsert: [appDef({ ...WEB, instances: 3 })] }));
+    const busy = offerOf({ id: 'O1', agentId: 'S0', resources: 'cpus:1;mem:1024;ports:[31000-31099]' });
+    const idle = offerOf({ id: 'O2', agentId: 'S1', resources: 'cpus:1.5;mem:1024;ports:[31000-31099]' });
+    const effects = core.input({ type: 'offers', offers: [busy, idle], now: START + 2 });
+    const launchedOn = (offerId: string): number =>
+      callsOf(effects).flatMap((c) =>
+        c.type === 'ACCEPT' && c.accept.offer_ids[0]?.value === offerId && c.accept.operations?.[0]?.type === 'LAUNCH'
+          ? c.accept.operations[0].launch.task_infos
+          : [],
+      ).length;
+    // 1.5 free takes the first, then 1 against 1 (the master's order), then the one with 1 left.
+    expect([launchedOn('O1'), launchedOn('O2')]).toEqual([1, 2]);
+    expect(core.instances().map((i) => i.agentId)).toEqual(['S1', 'S0', 'S1']);
+  });
+
+  it('keeps the last unused offer of each agent with why it did not fit, for /v2/queue', () => {
+    const core = subscribedCore();
+    core.deploy(deployRequest(START + 1, { upsert: [appDef({ ...WEB, instances: 2, cpus: 1 })] }));
+    const offers = [
+      offerOf({ id: 'O1', agentId: 'S0', resources: 'cpus:0.05;mem:1024;ports:[31000-31099]' }),
+      offerOf({ id: 'O2', agentId: 'S1', resources: 'cpus:1.5;mem:1024;ports:[31000-31099]' }),
+    ];
+    core.input({ type: 'offers', offers, now: START + 2 });
+    expect(core.queue(START + 2)[0]).toMatchObject({ count: 1, offersProcessed: 2, declines: { InsufficientCpus: 1 } });
+    const rest = offerOf({ id: 'O3', agentId: 'S1', resources: 'cpus:0.5;mem:1024;ports:[31001-31099]' });
+    core.input({ type: 'offers', offers: [rest], now: START + 3 });
+    const [entry] = core.queue(START + 3);
+    expect(entry).toMatchObject({ count: 1, offersProcessed: 3, declines: { InsufficientCpus: 2 } });
+    const cpus = (u: UnusedOffer): number | undefined =>
+      u.offer.resources.find((r) => r.name === 'cpus')?.scalar?.value;
+    expect(entry?.lastUnusedOffers.map((u) => [u.offer.agent_id.value, u.reason, u.at, cpus(u)])).toEqual([
+      ['S0', 'InsufficientCpus', new Date(START + 2).toISOString(), 0.05],
+      ['S1', 'InsufficientCpus', new Date(START + 3).toISOString(), 0.5],
     ]);
   });
 
