@@ -143,8 +143,12 @@ export class DockerContainerizer implements Containerizer {
   private closed = false;
   /** Stats calls are answered one container at a time by the engine: a few at once. */
   private readonly stats = pLimit(MAX_CONCURRENT_DOCKER_STATS);
-  /** Aborts the engine calls that follow containers (waits, log streams) when the agent stops. */
-  private readonly following = new AbortController();
+  /**
+   * One per followed container: aborts its engine calls (wait, log stream) once it is gone, or when the agent stops.
+   * Each container has its own, so a log stream the engine never ends is cut with its connection instead of piling
+   * listeners up on one signal shared by every container.
+   */
+  private readonly following = new Set<AbortController>();
 
   private constructor(
     private readonly docker: Docker,
@@ -247,7 +251,7 @@ export class DockerContainerizer implements Containerizer {
 
   close(): void {
     this.closed = true;
-    this.following.abort();
+    for (const following of this.following) following.abort();
   }
 
   private createOptions(task: AgentTask, agentId: string): Docker.ContainerCreateOptions {
@@ -335,28 +339,36 @@ export class DockerContainerizer implements Containerizer {
   /** Copies logs into the sandbox until the container ends, then reports its exit code and removes it. */
   private follow(task: AgentTask, id: string, sinceMs: number): void {
     const container = this.docker.getContainer(id);
-    const logs = this.copyLogs(container, task.sandbox, { follow: true, sinceMs }).catch((err: unknown) => {
-      if (!this.closed)
+    const following = new AbortController();
+    this.following.add(following);
+    const { signal } = following;
+    const logs = this.copyLogs(container, task.sandbox, { follow: true, sinceMs, signal }).catch((err: unknown) => {
+      if (!this.closed && !signal.aborted)
         this.options.logger.warn({ container: id, err: errorMessage(err) }, 'Copying the container log failed');
     });
-    void this.waitForExit(container).then(async (status) => {
-      if (this.closed) return;
-      await withTimeout(logs, { ms: DOCKER_LOG_DRAIN_TIMEOUT_MS, what: 'copying the container log' }).catch(
-        (err: unknown) =>
-          this.options.logger.warn({ container: id, err: errorMessage(err) }, 'Container log copy incomplete'),
-      );
-      await this.destroy({ containerizer: 'docker', id, name: '' }).catch((err: unknown) =>
-        this.options.logger.warn({ container: id, err: errorMessage(err) }, 'Could not remove the container'),
-      );
-      if (!this.closed) this.options.events.exited(task.containerId, status);
-    });
+    void this.waitForExit(container, signal)
+      .then(async (status) => {
+        if (this.closed) return;
+        await withTimeout(logs, { ms: DOCKER_LOG_DRAIN_TIMEOUT_MS, what: 'copying the container log' }).catch(
+          (err: unknown) =>
+            this.options.logger.warn({ container: id, err: errorMessage(err) }, 'Container log copy incomplete'),
+        );
+        await this.destroy({ containerizer: 'docker', id, name: '' }).catch((err: unknown) =>
+          this.options.logger.warn({ container: id, err: errorMessage(err) }, 'Could not remove the container'),
+        );
+        if (!this.closed) this.options.events.exited(task.containerId, status);
+      })
+      .finally(() => {
+        following.abort();
+        this.following.delete(following);
+      });
   }
 
   /** The exit status from `wait`, retried while the engine cannot be reached; null when the container vanished. */
-  private async waitForExit(container: Docker.Container): Promise<ExitStatus | null> {
+  private async waitForExit(container: Docker.Container, signal: AbortSignal): Promise<ExitStatus | null> {
     while (!this.closed) {
       try {
-        const result = (await container.wait({ abortSignal: this.following.signal })) as { StatusCode: number };
+        const result = (await container.wait({ abortSignal: signal })) as { StatusCode: number };
         return exitStatusOf({ exitCode: result.StatusCode });
       } catch (err) {
         if (statusCode(err) === 404 || this.closed) return null;
@@ -385,7 +397,7 @@ export class DockerContainerizer implements Containerizer {
   private async copyLogs(
     container: Docker.Container,
     sandbox: string,
-    o: { follow: boolean; sinceMs: number },
+    o: { follow: boolean; sinceMs: number; signal?: AbortSignal },
   ): Promise<void> {
     const stdout = createWriteStream(join(sandbox, 'stdout'), { flags: 'a' });
     const stderr = createWriteStream(join(sandbox, 'stderr'), { flags: 'a' });
@@ -398,7 +410,7 @@ export class DockerContainerizer implements Containerizer {
           stdout: true,
           stderr: true,
           since,
-          abortSignal: this.following.signal,
+          ...(o.signal === undefined ? {} : { abortSignal: o.signal }),
         });
         this.docker.modem.demuxStream(stream, stdout, stderr);
         await once(stream, 'end');
