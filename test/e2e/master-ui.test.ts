@@ -1,9 +1,12 @@
 // The master's web UI in Chromium against a cluster started with the CLI (3 masters, 2 agents, the
 // scheduler) running one process app: the leading master's summary, agents, frameworks, tasks and a
-// task's sandbox; a standby's page naming and linking the leader; no console errors; a screenshot each.
+// task's sandbox; an agent's page with the CPUs and memory its executors use (numbers, from the agent's
+// /monitor/statistics); roles, maintenance and the master's log; a standby's page naming and linking the
+// leader; no console errors; a screenshot each.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { MesosMasterClient } from '../../src/api/mesos.js';
 import type { ClusterStatus } from '../../src/cluster/status.js';
 import { describeWithBrowser, type WatchedPage } from '../helpers/browser.js';
 import { CliHome } from './cli-helpers.js';
@@ -74,6 +77,35 @@ describeWithBrowser('the master web UI', (browser) => {
     await watched.page.locator('a.file', { hasText: /^stdout$/ }).click();
     await shows(watched, 'pre.file-content', 'hello-sandbox');
     await watched.screenshot('master-ui-sandbox-stdout');
+    expect(watched.errors).toEqual([]);
+  });
+
+  it("shows an agent's used CPUs and memory as numbers, the roles, the maintenance and the master's log", {
+    timeout: 60_000,
+  }, async () => {
+    const leader = masterUrl(status, 'leading');
+    const { tasks } = await new MesosMasterClient(leader).tasks();
+    const agentId = tasks.find((t) => t.name.startsWith('printer'))?.slave_id ?? '';
+    const watched = await browser().open(`${leader}/`);
+    await visit(watched, 'Agents', () => shows(watched, 'a.agent-id', agentId), 'master-ui-agents-links');
+    await watched.page.locator('a.agent-id', { hasText: agentId }).click();
+    await shows(watched, 'a.executor-id', /^printer\./);
+    const cpus = (await watched.page.locator('#agent-cpus-used').textContent()) ?? '';
+    const mem = (await watched.page.locator('#agent-mem-used').textContent()) ?? '';
+    expect(cpus).toMatch(/^\d+(\.\d+)?$/);
+    expect(mem).toMatch(/^\d+(\.\d+)? (MB|GB)$/);
+    await watched.screenshot('master-ui-agent');
+    await visit(watched, 'Roles', () => shows(watched, 'main td code', '*'), 'master-ui-roles');
+    await visit(
+      watched,
+      'Maintenance',
+      () => shows(watched, 'main p', 'No maintenance is scheduled.'),
+      'master-ui-maintenance',
+    );
+    await watched.page.locator('header nav a', { hasText: 'Summary' }).click();
+    await watched.page.locator('#master-log').click();
+    await shows(watched, 'pre.file-content', /Elected as the leading master/);
+    await watched.screenshot('master-ui-log');
     expect(watched.errors).toEqual([]);
   });
 
