@@ -30,6 +30,13 @@ interface Usage {
   cpus: number | null;
 }
 
+/** Keeps this poll's samples of the agent's executors, forgetting those that no longer run. */
+function remember(agentId: string, samples: readonly ExecutorStatistics[]): void {
+  const current = new Set(samples.map((s) => key(agentId, s)));
+  for (const k of previous.keys()) if (k.startsWith(`${agentId}/`) && !current.has(k)) previous.delete(k);
+  for (const s of samples) previous.set(key(agentId, s), s);
+}
+
 async function sample(agent: AgentJson): Promise<ExecutorStatistics[]> {
   return jsonp<ExecutorStatistics[]>(`${agentUrl(agent)}/slave(1)/monitor/statistics`);
 }
@@ -38,7 +45,7 @@ async function sample(agent: AgentJson): Promise<ExecutorStatistics[]> {
 async function measure(agent: AgentJson): Promise<Usage[]> {
   let now = await sample(agent);
   if (now.some((s) => !previous.has(key(agent.id, s)))) {
-    for (const s of now) previous.set(key(agent.id, s), s);
+    remember(agent.id, now);
     await new Promise((resolve) => window.setTimeout(resolve, SECOND_SAMPLE_MS));
     now = await sample(agent);
   }
@@ -46,7 +53,7 @@ async function measure(agent: AgentJson): Promise<Usage[]> {
     const before = previous.get(key(agent.id, stats));
     return { stats, cpus: before === undefined ? null : cpusUsed(before.statistics, stats.statistics) };
   });
-  for (const s of now) previous.set(key(agent.id, s), s);
+  remember(agent.id, now);
   return measured;
 }
 
