@@ -12,14 +12,24 @@ export interface ChronosTiming {
   tickMs: number;
 }
 
-/** `demo`: a failed run is retried after 5 s and reconciliation runs every 30 s; `realistic`: Chronos's defaults. */
-export const CHRONOS_TIMING: Record<'demo' | 'realistic', ChronosTiming> = {
+/**
+ * `demo`: a failed run is retried after 5 s and reconciliation runs every 30 s; `realistic`: Chronos's defaults;
+ * `teach`: between the two, so a retry can be watched coming.
+ */
+export const CHRONOS_TIMING: Record<'demo' | 'realistic' | 'teach', ChronosTiming> = {
   demo: {
     failureRetryMs: 5_000,
     reconciliationIntervalMs: 30_000,
     killRetryMs: 2_000,
     declineRefuseSeconds: 5,
     tickMs: 100,
+  },
+  teach: {
+    failureRetryMs: 15_000,
+    reconciliationIntervalMs: 60_000,
+    killRetryMs: 4_000,
+    declineRefuseSeconds: 5,
+    tickMs: 250,
   },
   realistic: {
     failureRetryMs: 60_000,

@@ -36,6 +36,13 @@ export function formatStatus(status: ClusterStatus): string {
     s.subscribed ? `subscribed as ${s.frameworkId ?? '?'}` : 'not subscribed',
     s.url,
   ]);
+  const chronos = (status.chronosInstances ?? []).map((c) => [
+    c.name,
+    dash(c.role),
+    c.state,
+    c.subscribed ? `subscribed as ${c.frameworkId ?? '?'}` : 'not subscribed',
+    c.url,
+  ]);
   // Narrow enough for 120 columns with Mesos's full agent ids: the address without its scheme, resources apart.
   const agents = status.agents.map((a) => [
     a.name,
@@ -53,6 +60,7 @@ export function formatStatus(status: ClusterStatus): string {
     ...(status.waiting === null ? [] : [`waiting: ${status.waiting}`]),
     `zk: ${status.zk}`,
     ...(status.marathon === null ? [] : [`marathon: ${status.marathon}`]),
+    ...(status.chronos === null || status.chronos === undefined ? [] : [`chronos: ${status.chronos}`]),
     ...(status.dashboard === null ? [] : [`dashboard: ${status.dashboard}`]),
     ...(ensemble.length === 0
       ? []
@@ -63,6 +71,7 @@ export function formatStatus(status: ClusterStatus): string {
       : ['', table(['AGENT', 'STATE', 'MASTER', 'ADDRESS', 'ID', 'CPUS', 'MEM', 'PORTS', 'TASKS'], agents)]),
     ...(schedulers.length === 0 ? [] : ['', table(['SCHEDULER', 'ROLE', 'STATE', 'FRAMEWORK', 'URL'], schedulers)]),
     ...unservedLines(status.schedulers.flatMap((s) => s.unservedPorts)),
+    ...(chronos.length === 0 ? [] : ['', table(['CHRONOS', 'ROLE', 'STATE', 'FRAMEWORK', 'URL'], chronos)]),
   ].join('\n');
 }
 

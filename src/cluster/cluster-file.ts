@@ -40,7 +40,7 @@ export interface AgentLayout {
 
 export interface SchedulerLayout {
   name: string;
-  /** HTTP port of the Marathon v2 API. */
+  /** HTTP port of the Marathon v2 API (of the Chronos REST API, for a Chronos). */
   port: number;
 }
 
@@ -67,6 +67,8 @@ export interface ClusterFile {
   agents: AgentLayout[];
   /** Absent in files written before the scheduler was part of the cluster. */
   schedulers?: SchedulerLayout[];
+  /** Absent in files written before Chronos was part of the cluster. */
+  chronos?: SchedulerLayout[];
   /** The schedulers' service port range (Marathon's --local_port_min/max); absent in files written before it. */
   servicePorts?: PortRange;
   /** The supervisor's dashboard (absent in files written before it existed). */
@@ -159,6 +161,7 @@ export function otherClusters(paths: ClusterPaths): OtherClusters {
       ...(f.masters ?? []).map((m) => m.port),
       ...(f.agents ?? []).map((a) => a.port),
       ...(f.schedulers ?? []).map((s) => s.port),
+      ...(f.chronos ?? []).map((c) => c.port),
       ...(f.dashboard === undefined ? [] : [f.dashboard.port]),
     ]),
     portRanges: files.flatMap((f) => (f.agents ?? []).map((a) => a.portRange)),

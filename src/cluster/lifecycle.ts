@@ -166,7 +166,7 @@ function specArgs(spec: ClusterSpec): string[] {
       '--agents',
       String(spec.mesos.agents),
     ],
-    ...['--schedulers', String(spec.marathon.schedulers)],
+    ...['--schedulers', String(spec.marathon.schedulers), '--chronos', String(spec.chronos.instances)],
   ];
   return ['--profile', spec.profile, ...counts, ...(spec.marathon.loadBalancer ? [] : ['--no-lb']), ...zk];
 }

@@ -1,6 +1,7 @@
 // ClusterSpec: the numbers a cluster runs with. Profiles are presets of the same numbers, never
 // branches in the code that uses them.
 import { AGENT_TIMING, type AgentTiming } from '../agent/config.js';
+import { CHRONOS_TIMING, type ChronosTiming } from '../chronos/config.js';
 import { UserError } from '../common/errors.js';
 import { MAX_AGENTS, MAX_MASTERS, MAX_OBSERVERS, MAX_SCHEDULERS } from '../common/limits.js';
 import { MASTER_TIMING, type MasterTiming } from '../master/config.js';
@@ -51,9 +52,18 @@ export interface ClusterSpec {
     /** Marathon's --failover_timeout: how long the masters keep its tasks while it is away. */
     failoverTimeoutSeconds: number;
   };
+  chronos: {
+    /** Chronos instances: one leads, the others stand by and proxy. */
+    instances: number;
+    /** Chronos's --zk_timeout. */
+    zkSessionTimeoutMs: number;
+    /** Chronos's --failover_timeout. */
+    failoverTimeoutSeconds: number;
+  };
   masterTiming: MasterTiming;
   agentTiming: AgentTiming;
   schedulerTiming: SchedulerTiming;
+  chronosTiming: ChronosTiming;
   /** Session timeout the CLI and other parts ask for when they connect to the ensemble. */
   clientSessionTimeoutMs: number;
   /** How long a member, master or agent may take from launch to serving. */
@@ -82,11 +92,11 @@ function timing(tickMs: number, election = FULL_SPEED): EnsembleTiming {
   };
 }
 
-type Preset = Omit<ClusterSpec, 'ensemble' | 'externalZk' | 'mesos' | 'marathon'> & {
+type Preset = Omit<ClusterSpec, 'ensemble' | 'externalZk' | 'mesos' | 'marathon' | 'chronos' | 'chronosTiming'> & {
   marathonSession: { zkSessionTimeoutMs: number };
 };
 
-/** Marathon's default --failover_timeout (a week). */
+/** Marathon's and Chronos's default --failover_timeout (a week). */
 const FAILOVER_TIMEOUT_SECONDS = 604_800;
 
 const PRESETS: Record<ProfileName, Preset> = {
@@ -140,6 +150,8 @@ export interface SpecOptions {
   agents?: number;
   /** Default 1 (0 without masters). */
   schedulers?: number;
+  /** Chronos instances; default 1 (0 without masters). */
+  chronos?: number;
   /** Default true. */
   loadBalancer?: boolean;
   /** Use this ZooKeeper (`zk://host:port,…/path`) instead of starting the ensemble. */
@@ -155,6 +167,9 @@ export function clusterSpec(options: SpecOptions = {}): ClusterSpec {
   if (agents > 0 && masters === 0) throw new UserError('agents need a master: use --masters 1 or more with --agents');
   if (schedulers > 0 && masters === 0)
     throw new UserError('the scheduler needs a master: use --masters 1 or more, or --schedulers 0');
+  const chronos = count('--chronos', options.chronos ?? (masters > 0 ? 1 : 0), MAX_SCHEDULERS);
+  if (chronos > 0 && masters === 0)
+    throw new UserError('Chronos needs a master: use --masters 1 or more, or --chronos 0');
   const externalZk = options.zk === undefined ? null : parseExternalZk(options.zk);
   const { marathonSession, ...preset } = PRESETS[profile];
   const marathon = {
@@ -169,6 +184,8 @@ export function clusterSpec(options: SpecOptions = {}): ClusterSpec {
     externalZk,
     mesos: { masters, agents },
     marathon,
+    chronos: { instances: chronos, failoverTimeoutSeconds: FAILOVER_TIMEOUT_SECONDS, ...marathonSession },
+    chronosTiming: CHRONOS_TIMING[profile],
   };
 }
 

@@ -39,6 +39,12 @@ export interface ClusterStatus {
   /** `http://host:port` of the Marathon v2 API (the leading scheduler's, else one that proxies to it). */
   marathon: string | null;
   schedulers: SchedulerStatus[];
+  /**
+   * `http://host:port` of the Chronos REST API (the leading Chronos's, else one that proxies to it); this and
+   * `chronosInstances` are absent from a supervisor started before Chronos was part of the cluster.
+   */
+  chronos?: string | null;
+  chronosInstances?: ChronosStatus[];
   /** `http://127.0.0.1:port/?token=…`: the live dashboard, null until it serves. */
   dashboard: string | null;
 }
@@ -66,6 +72,19 @@ export interface SchedulerStatus {
   frameworkId: string | null;
   /** While it leads: service ports its load balancer cannot listen on, and why. */
   unservedPorts: UnservedPort[];
+}
+
+export interface ChronosStatus {
+  name: string;
+  /** `http://host:port` of its REST API. */
+  url: string;
+  role: 'leading' | 'standby' | null;
+  state: ProcessState;
+  /** Chronos instances are worker threads of the supervisor: its pid while they run. */
+  pid: number | null;
+  /** Subscribed with the leading master as a framework. */
+  subscribed: boolean;
+  frameworkId: string | null;
 }
 
 /** Mesos's v0 rendering of an agent's resources. */

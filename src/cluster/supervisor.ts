@@ -1,5 +1,5 @@
 // Runs one cluster: allocates its ports, forks the ensemble members, starts masters and agents (see
-// mesos.ts) and the schedulers (schedulers.ts), follows their roles, serves the control API and the
+// mesos.ts), the schedulers (schedulers.ts) and Chronos (chronos.ts), follows their roles, serves the control API and the
 // dashboard (dashboard/) and stops everything on down. Members and worker threads die with it.
 import { randomBytes } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
@@ -38,6 +38,7 @@ import {
 import { MesosComponents, agentSlices, layoutMesos, type MesosLayout } from './mesos.js';
 import { makeClusterDir, packagePath, type ClusterPaths } from './paths.js';
 import { LEADING_SCHEDULER, SchedulerComponents, layoutSchedulers } from './schedulers.js';
+import { ChronosComponents, LEADING_CHRONOS, layoutChronos } from './chronos.js';
 import type { ClusterSpec } from './spec.js';
 import type { ClusterStatus, EnsembleMemberStatus, KillResult, StartResult } from './status.js';
 import { TimelineStore } from './timeline-store.js';
@@ -69,6 +70,7 @@ export class Supervisor implements ControlTarget {
   private readonly hosts = new Map<string, ForkHost>();
   private readonly mesos: MesosComponents;
   private readonly schedulers: SchedulerComponents;
+  private readonly chronos: ChronosComponents;
   /** `zk://…/mesos`: our ensemble, or the ZooKeeper given with --zk. */
   private readonly zk: string;
   /** The ports of the web servers (masters, agents, schedulers, dashboard): their pages may drive each other. */
@@ -109,22 +111,28 @@ export class Supervisor implements ControlTarget {
     const ports = new PortAllocator([...others.ports, ...portsIn(reserved)]);
     const members = spec.externalZk === null ? await layoutEnsemble(spec, previous?.members ?? [], ports) : [];
     const mesos = await layoutMesos({ paths, spec, previous, ports, slices });
-    const schedulers = { layout: await layoutSchedulers({ spec, previous, ports }), servicePorts };
+    const schedulers = {
+      layout: await layoutSchedulers({ spec, previous, ports }),
+      servicePorts,
+      chronos: await layoutChronos({ spec, previous, ports }),
+    };
     return new Supervisor(options, members, mesos, schedulers, await ports.allocate(previous?.dashboard?.port));
   }
 
   private readonly schedulerLayout: SchedulerLayout[];
+  private readonly chronosLayout: SchedulerLayout[];
   private readonly servicePorts: PortRange;
 
   private constructor(
     private readonly options: SupervisorOptions,
     private readonly layout: readonly MemberLayout[],
     private readonly mesosLayout: MesosLayout,
-    schedulers: { layout: SchedulerLayout[]; servicePorts: PortRange },
+    schedulers: { layout: SchedulerLayout[]; servicePorts: PortRange; chronos: SchedulerLayout[] },
     private readonly dashboardPort: number,
   ) {
     this.schedulerLayout = schedulers.layout;
     this.servicePorts = schedulers.servicePorts;
+    this.chronosLayout = schedulers.chronos;
     this.timeline = new TimelineStore(options.paths.eventsFile);
     this.stoppedTasks = new StoppedTasksFold(takeStoppedTasks(options.paths.stoppedTasksFile));
     this.view = new EnsembleView(
@@ -143,6 +151,7 @@ export class Supervisor implements ControlTarget {
       ...mesosLayout.masters.map((m) => m.port),
       ...mesosLayout.agents.map((a) => a.port),
       ...this.schedulerLayout.map((s) => s.port),
+      ...this.chronosLayout.map((c) => c.port),
       dashboardPort,
     ];
     this.mesos = new MesosComponents({
@@ -164,6 +173,15 @@ export class Supervisor implements ControlTarget {
       zk: this.zk,
       layout: this.schedulerLayout,
       servicePorts: this.servicePorts,
+      sitePorts: this.sitePorts,
+      log: options.log,
+      observe: (entries) => this.note(entries),
+    });
+    this.chronos = new ChronosComponents({
+      paths: options.paths,
+      spec: options.spec,
+      zk: this.zk,
+      layout: this.chronosLayout,
       sitePorts: this.sitePorts,
       log: options.log,
       observe: (entries) => this.note(entries),
@@ -193,8 +211,8 @@ export class Supervisor implements ControlTarget {
       await this.mesos.startAll();
       await this.waitMesosReady(deadline);
       this.waiting = 'the schedulers are starting';
-      await this.schedulers.startAll();
-      await this.waitReady(deadline, () => this.schedulers.notReady());
+      await Promise.all([this.schedulers.startAll(), this.chronos.startAll()]);
+      await this.waitReady(deadline, () => this.schedulers.notReady() ?? this.chronos.notReady());
     } catch (err) {
       const reason = this.stopping === null ? errorMessage(err) : `cluster ${paths.name} was stopped while starting`;
       this.waiting = null;
@@ -222,6 +240,8 @@ export class Supervisor implements ControlTarget {
       agents,
       marathon: this.schedulers.url(),
       schedulers: this.schedulers.status(),
+      chronos: this.chronos.url(),
+      chronosInstances: this.chronos.status(),
       dashboard: this.dashboard?.url ?? null,
     };
   }
@@ -236,6 +256,7 @@ export class Supervisor implements ControlTarget {
   private async killByName(name: string): Promise<KillResult> {
     if (this.mesos.has(name)) return this.mesos.kill(name);
     if (this.schedulers.has(name)) return this.schedulers.kill(name);
+    if (this.chronos.has(name)) return this.chronos.kill(name);
     const host = this.hostOf(name);
     if (host.pid === null) throw new UserError(`${name} is not running`);
     const result: KillResult = { name, pid: host.pid, thread: false, role: roleOf(this.viewOf(name)), at: Date.now() };
@@ -257,6 +278,7 @@ export class Supervisor implements ControlTarget {
   private async startByName(name: string): Promise<StartResult> {
     if (this.mesos.has(name)) return this.mesos.start(name);
     if (this.schedulers.has(name)) return this.schedulers.start(name);
+    if (this.chronos.has(name)) return this.chronos.start(name);
     const host = this.hostOf(name);
     if (host.pid !== null) throw new UserError(`${name} is already running (pid ${host.pid})`);
     const member = this.layout.find((m) => m.name === name);
@@ -282,6 +304,7 @@ export class Supervisor implements ControlTarget {
       },
       { words: ['agent'], noun: 'agent', leader: null, names: agents.map((a) => a.name) },
       { words: [LEADING_SCHEDULER], noun: 'scheduler', leader: 'the leading scheduler', names: this.schedulers.names },
+      { words: [LEADING_CHRONOS], noun: 'Chronos', leader: 'the leading Chronos', names: this.chronos.names },
     ];
     return kinds
       .filter((k) => k.names.length > 0)
@@ -291,6 +314,7 @@ export class Supervisor implements ControlTarget {
   private isUp(name: string): boolean {
     if (this.mesos.has(name)) return this.mesos.isUp(name);
     if (this.schedulers.has(name)) return this.schedulers.isUp(name);
+    if (this.chronos.has(name)) return this.chronos.isUp(name);
     return this.hostOf(name).pid !== null;
   }
 
@@ -342,7 +366,7 @@ export class Supervisor implements ControlTarget {
    */
   private async stopMembers(): Promise<void> {
     this.stopStep = () => 'the schedulers are stopping';
-    await this.schedulers.stopAll();
+    await Promise.all([this.schedulers.stopAll(), this.chronos.stopAll()]);
     writeStoppedTasks(this.options.paths.stoppedTasksFile, await this.mesos.liveTaskIds());
     this.stopStep = () => this.mesos.agentsStopping();
     await this.mesos.stopAgents();
@@ -537,15 +561,28 @@ export class Supervisor implements ControlTarget {
       if (leader === null) throw new UserError('no scheduler is leading right now');
       return leader;
     }
-    if (this.hosts.has(target) || this.mesos.has(target) || this.schedulers.has(target)) return target;
+    if (target === LEADING_CHRONOS && leaderAllowed && this.chronosLayout.length > 0) {
+      const leader = this.chronos.leading();
+      if (leader === null) throw new UserError('no Chronos is leading right now');
+      return leader;
+    }
+    if (this.hosts.has(target) || this.mesos.has(target) || this.schedulers.has(target) || this.chronos.has(target))
+      return target;
     const leaders = leaderAllowed
       ? [
           ...(this.layout.length > 0 ? [ZK_LEADER] : []),
           ...(this.mesosLayout.masters.length > 0 ? [LEADING_MASTER] : []),
           ...(this.schedulerLayout.length > 0 ? [LEADING_SCHEDULER] : []),
+          ...(this.chronosLayout.length > 0 ? [LEADING_CHRONOS] : []),
         ]
       : [];
-    const known = [...this.hosts.keys(), ...this.mesos.names, ...this.schedulers.names, ...leaders].join(', ');
+    const known = [
+      ...this.hosts.keys(),
+      ...this.mesos.names,
+      ...this.schedulers.names,
+      ...this.chronos.names,
+      ...leaders,
+    ].join(', ');
     throw new UserError(`no component named "${target}" (this cluster has ${known})`);
   }
 
@@ -570,6 +607,7 @@ export class Supervisor implements ControlTarget {
       masters: this.mesosLayout.masters,
       agents: this.mesosLayout.agents,
       schedulers: this.schedulerLayout,
+      chronos: this.chronosLayout,
       servicePorts: this.servicePorts,
       dashboard: { port: this.dashboardPort },
       supervisor: {

@@ -7,7 +7,7 @@ import { formatKilled } from '../format.js';
 
 export default class Kill extends ClusterCommand {
   static override description =
-    'crash a component now: the leading master, a master, an agent (its tasks keep running), an ensemble member or a scheduler';
+    'crash a component now: the leading master, a master, an agent (its tasks keep running), an ensemble member, a scheduler or a Chronos';
 
   static override examples = [
     '<%= config.bin %> kill leader',
@@ -15,12 +15,13 @@ export default class Kill extends ClusterCommand {
     '<%= config.bin %> kill zk-leader',
     '<%= config.bin %> kill zk-2',
     '<%= config.bin %> kill scheduler',
+    '<%= config.bin %> kill chronos',
   ];
 
   static override args = {
     component: Args.string({
       description:
-        'leader (the leading master), master-N, agent-N, zk-leader, zk-N, scheduler (the leading scheduler) or scheduler-N',
+        'leader (the leading master), master-N, agent-N, zk-leader, zk-N, scheduler (the leading scheduler), scheduler-N, chronos (the leading Chronos) or chronos-N',
       required: true,
     }),
   };

@@ -19,7 +19,7 @@ export default class Start extends ClusterCommand {
   static override args = {
     component: Args.string({
       description:
-        'master-N, agent-N, zk-N or scheduler-N; or leader, zk-leader, scheduler (the one killed while it led, else the only one down), master, agent, zk',
+        'master-N, agent-N, zk-N, scheduler-N or chronos-N; or leader, zk-leader, scheduler, chronos (the one killed while it led, else the only one down), master, agent, zk',
       required: true,
     }),
   };

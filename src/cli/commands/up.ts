@@ -13,7 +13,7 @@ import type { Supervisor } from '../../cluster/supervisor.js';
 
 export default class Up extends ClusterCommand {
   static override description =
-    'start a cluster: a three-member coordination ensemble, Mesos masters and agents, and a Marathon-style scheduler on loopback ports';
+    'start a cluster: a three-member coordination ensemble, Mesos masters and agents, a Marathon-style scheduler and a Chronos-style job scheduler on loopback ports';
 
   static override examples = [
     '<%= config.bin %> up',
@@ -21,6 +21,7 @@ export default class Up extends ClusterCommand {
     '<%= config.bin %> up --profile realistic --observers 1',
     '<%= config.bin %> up --masters 1 --agents 3',
     '<%= config.bin %> up --schedulers 2',
+    '<%= config.bin %> up --chronos 2',
     '<%= config.bin %> up --zk zk://127.0.0.1:2181/mesos',
   ];
 
@@ -31,6 +32,10 @@ export default class Up extends ClusterCommand {
     agents: Flags.integer({ description: 'Mesos agents (each with its own slice of host ports)', default: 2, min: 0 }),
     schedulers: Flags.integer({
       description: 'Marathon-style schedulers, one leading, the others standing by (default 1; 0 without masters)',
+      min: 0,
+    }),
+    chronos: Flags.integer({
+      description: 'Chronos job schedulers, one leading, the others standing by (default 1; 0 without masters)',
       min: 0,
     }),
     lb: Flags.boolean({
@@ -52,6 +57,7 @@ export default class Up extends ClusterCommand {
       masters: flags.masters,
       agents: flags.agents,
       ...(flags.schedulers === undefined ? {} : { schedulers: flags.schedulers }),
+      ...(flags.chronos === undefined ? {} : { chronos: flags.chronos }),
       loadBalancer: flags.lb,
       ...(flags.zk === undefined ? {} : { zk: flags.zk }),
     });
