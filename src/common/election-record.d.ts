@@ -34,7 +34,8 @@ export type WinReason = 'epoch' | 'zxid' | 'sid' | 'alone' | 'established';
 
 /** One step of the ensemble's consensus as a member reports it: election, Zab discovery and sync, commits. */
 export type EnsembleStep =
-  | { step: 'looking'; round: number; zxid: string; epoch: number }
+  /** `voter`: a participant, which may win (an observer only learns the leader). */
+  | { step: 'looking'; round: number; zxid: string; epoch: number; voter: boolean }
   | { step: 'vote-sent'; to: number; vote: VoteReport }
   | { step: 'vote-received'; from: number; vote: VoteReport }
   | {
@@ -116,6 +117,17 @@ export interface ElectionSummary {
 
 export interface ElectionRecord extends Omit<ElectionSummary, 'steps'> {
   steps: RecordedStep[];
+}
+
+/** A master's place in the contest for leading master, as the picture draws it. */
+export interface MasterContest {
+  master: string;
+  /** Its `json.info_` znode; null before it entered the contest. */
+  znode: string | null;
+  /** The znode it watches while it stands by. */
+  watching: string | null;
+  /** The member its ZooKeeper session is connected to. */
+  member: string | null;
 }
 
 /** What the dashboard animates: the newest messages between components (votes, Zab rounds), numbered. */

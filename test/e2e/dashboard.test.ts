@@ -44,6 +44,7 @@ describeWithBrowser('the live dashboard', (browser) => {
     await screenshot('dashboard-start');
 
     const lost = await withRole(page, 'master-', 'leading');
+    await page.locator('#tables summary').click();
     await page.locator(`tr[data-component="${lost}"] button[data-action="kill"]`).click();
     const winner = page.locator(`tr[data-component^="master-"][data-role="leading"]:not([data-component="${lost}"])`);
     await winner.waitFor({ timeout: WAIT_MS });

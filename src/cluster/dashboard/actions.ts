@@ -1,12 +1,14 @@
-// The dashboard's actions (POST, JSON, bearer token; GET /token only checks it): kill and start a
-// component through the supervisor; deploy, scale and destroy apps through the Marathon API as the
-// CLI does, Marathon's error answers passed back with their status (the page lists them by path).
+// The dashboard's actions (POST, JSON, bearer token; GET /token only checks it, GET /elections/N reads a
+// recorded election): kill and start a component through the supervisor; deploy, scale and destroy apps
+// through the Marathon API as the CLI does, Marathon's error answers passed back with their status.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { DeployError, startDeployment } from '../../api/deploy.js';
 import { MarathonClient, MarathonHttpError } from '../../api/marathon.js';
 import { UserError, errorMessage } from '../../common/errors.js';
 import { MAX_MARATHON_BODY_BYTES } from '../../common/limits.js';
 import type { Logger } from '../../common/logging.js';
+import { electionOf } from '../control.js';
+import type { ElectionHistory } from '../elections/log.js';
 import type { KillResult, StartResult } from '../status.js';
 
 export interface ActionTarget {
@@ -14,12 +16,14 @@ export interface ActionTarget {
   start(name: string): Promise<StartResult>;
   /** `http://host:port` of the Marathon API, null when the cluster runs no scheduler. */
   marathon(): string | null;
+  readonly elections: ElectionHistory;
 }
 
 export function actionsRouter(target: ActionTarget, log: Logger): Router {
   const router = express.Router();
   router.use(express.json({ limit: MAX_MARATHON_BODY_BYTES, strict: false }));
   router.get('/token', (_req, res) => void res.json({ ok: true }));
+  router.get('/elections/:id', (req, res) => void res.json(electionOf(target.elections, req.params['id'] ?? '')));
   router.post('/components/:name/kill', async (req, res) => void res.json(await target.kill(req.params['name'] ?? '')));
   router.post(
     '/components/:name/start',

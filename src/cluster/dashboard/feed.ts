@@ -6,6 +6,7 @@ import { MAX_DASHBOARD_CLIENTS, MAX_DASHBOARD_CLIENT_QUEUE_BYTES } from '../../c
 import { errorMessage } from '../../common/errors.js';
 import type { Logger } from '../../common/logging.js';
 import type { ChartPoint, DashboardSnapshot } from '../../ui/dashboard/model.js';
+import type { ElectionHistory } from '../elections/log.js';
 import type { TimelineStore } from '../timeline-store.js';
 import type { ClusterStatus } from '../status.js';
 import { addPoint, gapPoints, runningTasks } from './series.js';
@@ -20,6 +21,7 @@ const SETTLE_MS = 100;
 export interface FeedOptions {
   status(): Promise<ClusterStatus>;
   timeline: TimelineStore;
+  elections: ElectionHistory;
   log: Logger;
 }
 
@@ -89,11 +91,13 @@ export class SnapshotFeed {
     if (sources.masterState !== null)
       this.running = addPoint(this.running, { at: now, value: runningTasks(sources.masterState) });
     const events = this.options.timeline.since(0);
+    const { elections } = this.options;
     return buildSnapshot({
       status,
       ...sources,
       events,
       chart: { running: this.running, gaps: gapPoints(events) },
+      elections: { list: elections.summaries(), contest: elections.contest(), traffic: elections.recentTraffic() },
       now,
     });
   }

@@ -56,7 +56,12 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   app.use('/api', requireToken(token), actionsRouter(target, log));
   app.use('/', uiRouter('dashboard'));
   const server = await listen(app, options.port);
-  const feed = new SnapshotFeed({ status: () => target.status(), timeline: target.timeline, log });
+  const feed = new SnapshotFeed({
+    status: () => target.status(),
+    timeline: target.timeline,
+    elections: target.elections,
+    log,
+  });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_INBOUND_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => upgrade({ req, socket, head, token, feed, sockets, guard }));
   const onChange = (): void => feed.changed();

@@ -9,6 +9,7 @@ import type {
   AppCard,
   AppTask,
   ChartSeries,
+  DashboardElections,
   DashboardSnapshot,
   MemberCard,
   ResourceAmounts,
@@ -28,6 +29,7 @@ export interface SnapshotInput {
   /** The timeline, oldest first (only the newest MAX_DASHBOARD_EVENTS are kept). */
   events: readonly TimelineEvent[];
   chart: ChartSeries;
+  elections: DashboardElections;
   now: number;
 }
 
@@ -50,6 +52,7 @@ export function buildSnapshot(input: SnapshotInput): DashboardSnapshot {
     events: timelineLines(input.events),
     apps: input.apps === null ? null : input.apps.map((a) => appCard(a, status)),
     chart: input.chart,
+    elections: input.elections,
   };
 }
 

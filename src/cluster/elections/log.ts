@@ -2,11 +2,13 @@
 // election (ensemble or masters), each with its winner and why, bounded in steps and in records; and
 // the newest messages between members, for the dashboard to animate. Pure: times come with the steps.
 import type {
+  CandidateReport,
   ElectionKind,
   ElectionRecord,
   ElectionSummary,
   EnsembleStep,
   LostStep,
+  MasterContest,
   MasterStep,
   RecordedStep,
   TrafficItem,
@@ -21,13 +23,14 @@ import {
   joinedVerdict,
   mastersVerdict,
   memberName,
+  memberSid,
   type Naming,
 } from './text.js';
 import { trafficOf } from './traffic.js';
 import type { TimelineEntry } from '../core/timeline.js';
 
 /** What readers of the log (the control API, the dashboard) use. */
-export type ElectionHistory = Pick<ElectionLog, 'summaries' | 'record' | 'recentTraffic'>;
+export type ElectionHistory = Pick<ElectionLog, 'summaries' | 'record' | 'recentTraffic' | 'contest'>;
 
 export interface ElectionLogOptions {
   /** Ensemble members and masters by name: the lanes of their diagrams. */
@@ -51,9 +54,12 @@ export class ElectionLog {
   private nextId = 1;
   private traffic: TrafficItem[] = [];
   private nextSeq = 1;
-  /** ZooKeeper session → master, master → its znode, from the masters' reports. */
+  /** ZooKeeper session → master, from the masters' reports. */
   private readonly sessions = new Map<string, string>();
-  private readonly znodes = new Map<string, string>();
+  /** Each master's place in the contest, from its reports. */
+  private readonly places = new Map<string, MasterContest>();
+  /** The leading master that was lost last, with its znode, for the verdict on its successor. */
+  private lostLeader: { master: string; znode: string } | null = null;
   /** The master that led last (still named after it is lost, for the verdict on its successor). */
   private leadingMaster: string | null = null;
   private readonly naming: Naming;
@@ -76,8 +82,7 @@ export class ElectionLog {
 
   /** A step a master reported. */
   master(name: string, step: MasterStep, at: number): void {
-    if (step.step === 'session' || step.step === 'candidate') this.sessions.set(step.sessionId, name);
-    if (step.step === 'candidate') this.znodes.set(name, step.znode);
+    this.place(name, step);
     const opens = this.latest('masters') === undefined || (step.step === 'session-lost' && name === this.leadingMaster);
     const kept = this.current('masters', at, opens);
     if (kept === undefined) return;
@@ -93,6 +98,8 @@ export class ElectionLog {
       if (e.type === 'leader-lost') this.lost('ensemble', e.member, howLost(entries, e.member), e.at);
       if (e.type === 'master-killed' && e.leading) this.lost('masters', e.master, 'killed', e.at);
       if (e.type === 'master-deposed') this.lost('masters', e.master, 'stopped leading', e.at);
+      if (e.type === 'master-killed' || e.type === 'component-exited')
+        this.disconnect(e.type === 'master-killed' ? e.master : e.component);
     }
   }
 
@@ -106,9 +113,31 @@ export class ElectionLog {
     return found === undefined ? undefined : { ...found, steps: [...found.steps] };
   }
 
+  /** Where each master stands: its znode, the one it watches, the member its session is on. */
+  contest(): MasterContest[] {
+    return this.options.masters.map((master) => ({ ...(this.places.get(master) ?? unplaced(master)) }));
+  }
+
   /** The newest messages between members, oldest first. */
   recentTraffic(): TrafficItem[] {
     return [...this.traffic];
+  }
+
+  private place(master: string, step: MasterStep): void {
+    const at = this.places.get(master) ?? unplaced(master);
+    if (step.step === 'session' || step.step === 'candidate') this.sessions.set(step.sessionId, master);
+    if (step.step === 'session') at.member = step.server === null ? null : this.options.memberAt(step.server);
+    if (step.step === 'candidate') Object.assign(at, { znode: step.znode, watching: null });
+    if (step.step === 'watching') at.watching = step.watched;
+    if (step.step === 'elected' && step.leading) at.watching = null;
+    if (step.step === 'session-lost') Object.assign(at, unplaced(master));
+    this.places.set(master, at);
+  }
+
+  /** A master that died has no connection; its znode stays until ZooKeeper expires its session. */
+  private disconnect(master: string): void {
+    const at = this.places.get(master);
+    if (at !== undefined) at.member = null;
   }
 
   private describe(name: string, step: EnsembleStep): string {
@@ -116,6 +145,8 @@ export class ElectionLog {
   }
 
   private lost(kind: ElectionKind, lane: string, how: LostStep['how'], at: number): void {
+    const znode = kind === 'masters' ? this.places.get(lane)?.znode : null;
+    if (znode !== null && znode !== undefined) this.lostLeader = { master: lane, znode };
     const kept = this.current(kind, at, true);
     if (kept === undefined) return;
     const detail: LostStep = { step: 'lost', how };
@@ -123,7 +154,9 @@ export class ElectionLog {
   }
 
   private sessionExpired(name: string, step: Extract<EnsembleStep, { step: 'session-expired' }>, at: number): void {
-    if (this.sessions.get(step.sessionId) === undefined) return;
+    const master = this.sessions.get(step.sessionId);
+    if (master === undefined) return;
+    if (this.places.has(master)) this.places.set(master, unplaced(master));
     const kept = this.latest('masters');
     if (kept === undefined) return;
     this.append(kept, { at, from: ZOOKEEPER_LANE, to: null, text: this.describe(name, step), detail: step });
@@ -133,7 +166,7 @@ export class ElectionLog {
   private settleEnsemble(kept: Kept, name: string, step: EnsembleStep, at: number): void {
     const { record } = kept;
     if (step.step === 'decided' && step.state === 'LEADING') {
-      this.decide(record, { winner: name, verdict: ensembleVerdict(name, step), at });
+      this.decide(record, { winner: name, verdict: ensembleVerdict(name, step, lookers(record)), at });
     } else if (step.step === 'decided' && step.by === 'established' && record.winner === null) {
       this.decide(record, { winner: memberName(step.leader), verdict: joinedVerdict(name, step), at });
     }
@@ -142,9 +175,7 @@ export class ElectionLog {
   }
 
   private mastersDecided(kept: Kept, name: string, znode: string, at: number): void {
-    const previous = this.leadingMaster;
-    const gone =
-      previous === null || previous === name ? null : { master: previous, znode: this.znodes.get(previous) ?? '?' };
+    const gone = this.lostLeader?.master === name ? null : this.lostLeader;
     this.leadingMaster = name;
     this.decide(kept.record, { winner: name, verdict: mastersVerdict(name, znode, gone), at });
   }
@@ -194,6 +225,20 @@ export class ElectionLog {
     const numbered = items.map((item) => ({ ...item, seq: this.nextSeq++ }));
     this.traffic = [...this.traffic, ...numbered].slice(-(this.options.maxTraffic ?? MAX_DASHBOARD_TRAFFIC));
   }
+}
+
+function unplaced(master: string): MasterContest {
+  return { master, znode: null, watching: null, member: null };
+}
+
+/** The voters that reported LOOKING in an election, with the zxid and epoch they started from. */
+function lookers(record: ElectionRecord): CandidateReport[] {
+  return record.steps.flatMap(({ from, detail }) => {
+    const sid = memberSid(from);
+    return detail.step === 'looking' && detail.voter && sid !== null
+      ? [{ sid, zxid: detail.zxid, epoch: detail.epoch }]
+      : [];
+  });
 }
 
 /** Decided, and (in the ensemble) every member that took part serves again. */

@@ -1,9 +1,16 @@
 // The words of an election record: each reported step as one line in ZooKeeper's and Mesos's words, and
 // the one sentence that says why the winner won. Pure.
+import { whyWon } from '../../ensemble/core/election.js';
 import type { CandidateReport, EnsembleStep, LostStep, MasterStep, VoteReport } from '../../common/election-record.js';
 
 /** An ensemble member's name from its sid, as the supervisor lays members out. */
 export const memberName = (sid: number): string => `zk-${sid}`;
+
+/** The sid of a member named by memberName; null for any other name. */
+export function memberSid(name: string): number | null {
+  const sid = /^zk-(\d+)$/.exec(name)?.[1];
+  return sid === undefined ? null : Number(sid);
+}
 
 /** The lane of the ensemble itself in a masters' contest (where sessions expire and znodes go). */
 export const ZOOKEEPER_LANE = 'ZooKeeper';
@@ -91,15 +98,29 @@ export function describeLost(lane: string, step: LostStep, kind: 'ensemble' | 'm
   return step.how === 'stopped leading' ? `${lane} stopped leading` : `${lane}, ${who}, ${step.how}`;
 }
 
-/** Why a member's decision made `winner` lead, from the candidates it heard (the winner's own decision). */
-export function ensembleVerdict(winner: string, decided: Extract<EnsembleStep, { step: 'decided' }>): string {
+/**
+ * Why `winner` leads, from its own decision: against every candidate it heard propose itself and every
+ * voter that reported LOOKING in this election (a vote can be overtaken before it reaches the winner).
+ */
+export function ensembleVerdict(
+  winner: string,
+  decided: Extract<EnsembleStep, { step: 'decided' }>,
+  lookers: readonly CandidateReport[],
+): string {
   if (decided.by === 'established')
     return `${winner} kept leading: a quorum already followed it in epoch ${decided.epoch}`;
-  const others = decided.candidates.filter((c) => c.sid !== decided.leader);
-  if (decided.by === 'alone' || others.length === 0) return `${winner} won: no other member proposed itself`;
+  const heard = new Map([...decided.candidates, ...lookers].map((c) => [c.sid, c]));
+  const others = [...heard.values()].filter((c) => c.sid !== decided.leader).sort((a, b) => a.sid - b.sid);
+  const by = whyWon(
+    { leader: decided.leader, zxid: BigInt(decided.zxid), peerEpoch: BigInt(decided.epoch) },
+    others.map((c) => ({ sid: c.sid, zxid: BigInt(c.zxid), peerEpoch: BigInt(c.epoch) })),
+  );
   const had = (show: (c: CandidateReport) => string): string =>
     others.map((c) => `${memberName(c.sid)} had ${show(c)}`).join(', ');
-  switch (decided.by) {
+  switch (by) {
+    case 'alone':
+    case 'established':
+      return `${winner} won: no other member proposed itself`;
     case 'epoch':
       return `${winner} won: highest epoch ${decided.epoch}; ${had((c) => String(c.epoch))}`;
     case 'zxid':

@@ -243,7 +243,9 @@ export class Member {
     const { currentEpoch } = this.epochs;
     const lastZxid = this.log.lastLoggedZxid;
     const actions = this.election.lookForLeader({ lastZxid, currentEpoch: BigInt(currentEpoch), now: this.now });
-    this.step({ step: 'looking', round: Number(this.election.round), zxid: hexZxid(lastZxid), epoch: currentEpoch });
+    const voter = this.opts.servers.some((s) => s.sid === this.opts.sid && s.role === 'participant');
+    const round = Number(this.election.round);
+    this.step({ step: 'looking', round, zxid: hexZxid(lastZxid), epoch: currentEpoch, voter });
     this.onElection(actions);
   }
 

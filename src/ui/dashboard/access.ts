@@ -1,5 +1,5 @@
 // The dashboard's token (from `?token=` in the URL the CLI prints, kept for this tab) and the
-// requests that carry it: actions with a bearer header, the WebSocket with the token in its URL.
+// requests that carry it: actions and reads with a bearer header, the WebSocket with the token in its URL.
 import { json } from '../common/dom.js';
 
 const STORAGE_KEY = 'minicluster-dashboard-token';
@@ -26,6 +26,11 @@ export class Access {
       body: JSON.stringify(body),
       headers: { Authorization: `Bearer ${this.token}` },
     });
+  }
+
+  /** GET `api/<path>` as JSON; a non-2xx answer throws HttpError. */
+  get<T>(path: string): Promise<T> {
+    return json<T>(new URL(`api/${path}`, location.href).href, { headers: { Authorization: `Bearer ${this.token}` } });
   }
 
   /** Resolves when the token is the cluster's; throws HttpError 401 when it is not. */

@@ -1,19 +1,12 @@
 // The live chart: running tasks as a step line over the last minutes, and below it one bar per
 // election of a leading master, as tall as the time the masters were without a leader.
+import { svg } from '../common/svg.js';
 import type { ChartSeries } from './model.js';
 import { bars, niceMax, stepPath, timeSpan, type Box } from './chart-geometry.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 600;
 const RUNNING_BOX: Box = { x: 40, y: 16, width: 550, height: 100 };
 const GAPS_BOX: Box = { x: 40, y: 140, width: 550, height: 50 };
-
-function svg(tag: string, attrs: Record<string, string | number>, text?: string): SVGElement {
-  const el = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, String(value));
-  if (text !== undefined) el.textContent = text;
-  return el;
-}
 
 export function chart(series: ChartSeries, now: number): SVGElement {
   const span = timeSpan([...series.running, ...series.gaps], now);

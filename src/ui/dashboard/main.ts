@@ -1,11 +1,14 @@
-// The dashboard page: takes the token, follows the snapshot stream and redraws each panel from it;
-// Kill, Start, Scale, Destroy and Deploy go through the dashboard's actions.
+// The dashboard page: takes the token, follows the snapshot stream and redraws each panel from it (the
+// cluster picture, the elections to replay, the tables); Kill, Start, Scale, Destroy and Deploy go through
+// the dashboard's actions.
 import { fill } from '../common/dom.js';
 import { AppsPanel, messageOf, wireDeployForm } from './apps.js';
 import { chart } from './chart.js';
 import { follow, type LinkState } from './live.js';
 import type { DashboardSnapshot } from './model.js';
 import { Access, takeToken } from './access.js';
+import { Picture } from './picture.js';
+import { Replays } from './replay.js';
 import { timelineItems } from './timeline.js';
 import { topology } from './topology.js';
 
@@ -49,6 +52,8 @@ function start(): void {
   if (token === null) return notice(NO_TOKEN);
   const access = new Access(token);
   const apps = new AppsPanel(access, notice);
+  const picture = new Picture();
+  const replays = new Replays(access, byId('elections'), byId('replay'), notice);
   let latest: DashboardSnapshot | null = null;
   const act = (action: 'kill' | 'start', name: string): void => {
     access.post(`components/${encodeURIComponent(name)}/${action}`).then(
@@ -60,6 +65,9 @@ function start(): void {
     latest = snapshot;
     byId('cluster').textContent =
       `cluster ${snapshot.cluster.name} · ${snapshot.cluster.profile} · ${snapshot.cluster.phase}`;
+    if (picture.root.parentElement === null) fill(byId('picture'), picture.root);
+    picture.draw(snapshot);
+    replays.render(snapshot.elections.list);
     fill(byId('topology'), topology(snapshot, act));
     fill(byId('apps'), apps.render(snapshot.apps));
     fill(byId('timeline'), ...timelineItems(snapshot.events));

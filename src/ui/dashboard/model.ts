@@ -1,5 +1,6 @@
 // What the dashboard's WebSocket sends: one snapshot of the whole cluster. Types only, shared by the
 // supervisor that builds it (src/cluster/dashboard/) and the page that draws it.
+import type { ElectionSummary, MasterContest, TrafficItem } from '../../common/election-record.js';
 
 export type ComponentState = 'starting' | 'running' | 'killed' | 'exited';
 
@@ -95,6 +96,15 @@ export interface ChartSeries {
   gaps: ChartPoint[];
 }
 
+export interface DashboardElections {
+  /** The recorded elections, newest first (the steps of one come from `api/elections/N`). */
+  list: ElectionSummary[];
+  /** Each master's znode, the znode it watches and the member its session is on. */
+  contest: MasterContest[];
+  /** The newest messages between members, oldest first, numbered: the page animates those it has not seen. */
+  traffic: TrafficItem[];
+}
+
 export interface DashboardSnapshot {
   cluster: { name: string; profile: string; phase: string };
   /** When the snapshot was taken, ms since the epoch. */
@@ -109,4 +119,5 @@ export interface DashboardSnapshot {
   /** Null while the scheduler does not answer. */
   apps: AppCard[] | null;
   chart: ChartSeries;
+  elections: DashboardElections;
 }

@@ -174,6 +174,7 @@ function input(over: Partial<SnapshotInput> = {}): SnapshotInput {
     connections: new Map([['zk-1', 4]]),
     events: [],
     chart: { running: [], gaps: [] },
+    elections: { list: [], contest: [], traffic: [] },
     now: 5,
     ...over,
   };

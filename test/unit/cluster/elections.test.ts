@@ -17,7 +17,7 @@ function log(limits: { maxSteps?: number; maxElections?: number } = {}): Electio
   });
 }
 
-const looking = (zxid: string, epoch = 2): EnsembleStep => ({ step: 'looking', round: 4, zxid, epoch });
+const looking = (zxid: string, epoch = 2): EnsembleStep => ({ step: 'looking', round: 4, zxid, epoch, voter: true });
 const decided = (state: 'LEADING' | 'FOLLOWING', by: 'zxid' | 'established' = 'zxid'): EnsembleStep => ({
   step: 'decided',
   state,
@@ -105,7 +105,7 @@ describe('the election log', () => {
     ]);
   });
 
-  it('tells the masters’ contest: znodes, who watches whom, the expired session of the lost leader, the winner', () => {
+  it("tells the masters' contest: znodes, who watches whom, the expired session of the lost leader, the winner", () => {
     const l = log();
     l.master('master-1', { step: 'session', sessionId: '0x100', server: '127.0.0.1:40001' }, T0);
     l.master('master-1', { step: 'candidate', znode: 'json.info_0000000001', sessionId: '0x100' }, T0 + 1);
@@ -113,10 +113,19 @@ describe('the election log', () => {
     const elected = (znode: string): MasterStep => ({ step: 'elected', znode, leader: znode, leading: true });
     l.master('master-1', elected('json.info_0000000001'), T0 + 3);
     l.master('master-2', { step: 'watching', znode: 'json.info_0000000002', watched: 'json.info_0000000001' }, T0 + 4);
+    expect(l.contest()).toEqual([
+      { master: 'master-1', znode: 'json.info_0000000001', watching: null, member: 'zk-1' },
+      { master: 'master-2', znode: 'json.info_0000000002', watching: 'json.info_0000000001', member: null },
+    ]);
     l.timeline([{ type: 'master-killed', at: T0 + 10, master: 'master-1', leading: true }]);
+    expect(l.contest()[0]).toEqual({ master: 'master-1', znode: 'json.info_0000000001', watching: null, member: null });
     l.member('zk-1', { step: 'session-expired', sessionId: '0x100', timeoutMs: 1000 }, T0 + 1010);
     l.member('zk-1', { step: 'session-expired', sessionId: '0x999', timeoutMs: 1000 }, T0 + 1011);
     l.master('master-2', elected('json.info_0000000002'), T0 + 1020);
+    expect(l.contest()).toEqual([
+      { master: 'master-1', znode: null, watching: null, member: null },
+      { master: 'master-2', znode: 'json.info_0000000002', watching: null, member: null },
+    ]);
     const [contest, first] = l.summaries();
     expect(first).toMatchObject({ kind: 'masters', winner: 'master-1', lanes: ['master-1', 'master-2', 'ZooKeeper'] });
     expect(contest).toMatchObject({
