@@ -73,6 +73,8 @@ export interface ClusterFile {
   servicePorts?: PortRange;
   /** The supervisor's dashboard (absent in files written before it existed). */
   dashboard?: { port: number };
+  /** The cluster's one Marathon address, which forwards to the leading scheduler (absent in older files). */
+  marathonAddress?: { port: number };
   supervisor: SupervisorInfo;
 }
 
@@ -163,6 +165,7 @@ export function otherClusters(paths: ClusterPaths): OtherClusters {
       ...(f.schedulers ?? []).map((s) => s.port),
       ...(f.chronos ?? []).map((c) => c.port),
       ...(f.dashboard === undefined ? [] : [f.dashboard.port]),
+      ...(f.marathonAddress === undefined ? [] : [f.marathonAddress.port]),
     ]),
     portRanges: files.flatMap((f) => (f.agents ?? []).map((a) => a.portRange)),
     servicePortRanges: files.flatMap((f) => (f.servicePorts === undefined ? [] : [f.servicePorts])),

@@ -96,6 +96,20 @@ export class SchedulerComponents {
     return [...this.views.entries()].find(([, v]) => v.role === 'leading' && v.process === 'running')?.[0] ?? null;
   }
 
+  /** `http://host:port` of the leading scheduler, or null while none leads. */
+  leadingUrl(): string | null {
+    const layout = this.options.layout.find((s) => s.name === this.leading());
+    return layout === undefined ? null : urlOf(layout.port);
+  }
+
+  /** What a user can do while no scheduler leads. */
+  noLeaderHint(): string {
+    const down = this.options.layout.filter((s) => this.views.get(s.name)?.process !== 'running');
+    const first = down[0] ?? this.options.layout[0];
+    if (first === undefined) return 'this cluster runs no scheduler (up --schedulers 1)';
+    return down.length > 0 ? `start one with \`minicluster start ${first.name}\`` : 'one is being elected; try again';
+  }
+
   /** `http://host:port` of the leading scheduler, else of the first one (which proxies to the leader). */
   url(): string | null {
     const name = this.leading() ?? this.options.layout[0]?.name;

@@ -26,6 +26,7 @@ import { servicePortRange, type PortRange } from './core/layout.js';
 import { describeEvent, type TimelineEntry, type TimelineEventBody } from './core/timeline.js';
 import { chooseToStart, type ComponentKind, type StartChoice } from './core/start-choice.js';
 import { startDashboard, type Dashboard } from './dashboard/server.js';
+import { startMarathonAddress, type MarathonAddress } from './marathon-address.js';
 import { StoppedTasksFold, takeStoppedTasks, writeStoppedTasks } from './stopped-tasks.js';
 import { ForkHost } from './host.js';
 import {
@@ -83,6 +84,7 @@ export class Supervisor implements ControlTarget {
   private waiting: string | null = 'the ensemble members are starting';
   private control: ControlServer | null = null;
   private dashboard: Dashboard | null = null;
+  private marathonAddress: MarathonAddress | null = null;
   private stopping: Promise<void> | null = null;
   /** Components killed while they led, oldest first: `start leader` brings back the last of them still down. */
   private killedLeading: string[] = [];
@@ -116,7 +118,11 @@ export class Supervisor implements ControlTarget {
       servicePorts,
       chronos: await layoutChronos({ spec, previous, ports }),
     };
-    return new Supervisor(options, members, mesos, schedulers, await ports.allocate(previous?.dashboard?.port));
+    const webPorts = {
+      dashboard: await ports.allocate(previous?.dashboard?.port),
+      marathonAddress: await ports.allocate(previous?.marathonAddress?.port),
+    };
+    return new Supervisor(options, members, mesos, schedulers, webPorts);
   }
 
   private readonly schedulerLayout: SchedulerLayout[];
@@ -128,7 +134,7 @@ export class Supervisor implements ControlTarget {
     private readonly layout: readonly MemberLayout[],
     private readonly mesosLayout: MesosLayout,
     schedulers: { layout: SchedulerLayout[]; servicePorts: PortRange; chronos: SchedulerLayout[] },
-    private readonly dashboardPort: number,
+    private readonly webPorts: { dashboard: number; marathonAddress: number },
   ) {
     this.schedulerLayout = schedulers.layout;
     this.servicePorts = schedulers.servicePorts;
@@ -152,7 +158,8 @@ export class Supervisor implements ControlTarget {
       ...mesosLayout.agents.map((a) => a.port),
       ...this.schedulerLayout.map((s) => s.port),
       ...this.chronosLayout.map((c) => c.port),
-      dashboardPort,
+      webPorts.dashboard,
+      webPorts.marathonAddress,
     ];
     this.mesos = new MesosComponents({
       paths: options.paths,
@@ -197,8 +204,15 @@ export class Supervisor implements ControlTarget {
     this.dashboard = await startDashboard({
       target: this,
       changes: this.changes,
-      port: this.dashboardPort,
+      port: this.webPorts.dashboard,
       token: this.token,
+      log: this.options.log,
+      site,
+    });
+    this.marathonAddress = await startMarathonAddress({
+      port: this.webPorts.marathonAddress,
+      leader: () => this.schedulers.leadingUrl(),
+      noLeaderHint: () => this.schedulers.noLeaderHint(),
       log: this.options.log,
       site,
     });
@@ -238,7 +252,7 @@ export class Supervisor implements ControlTarget {
       ensemble: this.layout.map((m) => memberStatus(m, this.viewOf(m.name))),
       masters,
       agents,
-      marathon: this.schedulers.url(),
+      marathon: this.schedulerLayout.length === 0 ? null : (this.marathonAddress?.url ?? this.schedulers.url()),
       schedulers: this.schedulers.status(),
       chronos: this.chronos.url(),
       chronosInstances: this.chronos.status(),
@@ -335,9 +349,10 @@ export class Supervisor implements ControlTarget {
 
   /** Closes the control API and the dashboard; `closed` resolves. */
   async close(): Promise<void> {
-    await Promise.all([this.control?.close(), this.dashboard?.close()]);
+    await Promise.all([this.control?.close(), this.dashboard?.close(), this.marathonAddress?.close()]);
     this.control = null;
     this.dashboard = null;
+    this.marathonAddress = null;
     this.markClosed();
   }
 
@@ -609,7 +624,8 @@ export class Supervisor implements ControlTarget {
       schedulers: this.schedulerLayout,
       chronos: this.chronosLayout,
       servicePorts: this.servicePorts,
-      dashboard: { port: this.dashboardPort },
+      dashboard: { port: this.webPorts.dashboard },
+      marathonAddress: { port: this.webPorts.marathonAddress },
       supervisor: {
         pid: process.pid,
         controlUrl: this.control?.url ?? '',
