@@ -93,12 +93,15 @@ export interface MachineIdJson {
   ip?: string;
 }
 
-/** `/master/maintenance/schedule`: Mesos leaves out an empty list, so nothing scheduled is `{}`. */
+/** Machines that go down together, from `start` for `duration` (nanoseconds since the epoch, and long). */
+export interface MaintenanceWindowJson {
+  machine_ids: MachineIdJson[];
+  unavailability: { start: { nanoseconds: number }; duration?: { nanoseconds: number } };
+}
+
+/** `/master/maintenance/schedule` (GET, and POST to replace it): Mesos leaves out an empty list, so nothing is `{}`. */
 export interface MaintenanceScheduleJson {
-  windows?: {
-    machine_ids: MachineIdJson[];
-    unavailability: { start: { nanoseconds: number }; duration?: { nanoseconds: number } };
-  }[];
+  windows?: MaintenanceWindowJson[];
 }
 
 /** `/master/maintenance/status`: `{}` when no machine is draining or down. */

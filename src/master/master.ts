@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { dirname } from 'node:path';
+import type { MaintenanceScheduleJson } from '../api/mesos.js';
 import { BUILD } from '../common/build-info.js';
 import { ChangeReporter } from '../common/change-reporter.js';
 import type { MasterStep } from '../common/election-record.js';
@@ -122,10 +123,19 @@ export class Master implements MasterHttpTarget {
   }
 
   schedulerCall(streamId: string | null, call: Call): Promise<CallAnswer | null> {
+    return this.leadingCall({ kind: 'schedulerCall', streamId, call });
+  }
+
+  updateMaintenance(schedule: MaintenanceScheduleJson): Promise<CallAnswer | null> {
+    return this.leadingCall({ kind: 'updateMaintenance', schedule });
+  }
+
+  /** An input with an answer for the leading master of this term; rejects when this master does not lead. */
+  private leadingCall(input: LeadingInput): Promise<CallAnswer | null> {
     const role = this.current;
     if (role.kind !== 'leading')
       return Promise.reject(new NotLeadingError('This master is no longer the leading master'));
-    return role.leading.submit({ kind: 'schedulerCall', streamId, call });
+    return role.leading.submit(input);
   }
 
   /** Leaves the group, ends every connection and stops serving. */

@@ -1,4 +1,4 @@
-// The registry (admitted and unreachable agents) in one versioned znode, `<group>/registry`, as JSON.
+// The registry (admitted and unreachable agents, the maintenance schedule) in one versioned znode, `<group>/registry`, as JSON.
 // A new leading master reads it; every write names the version last read or written, so a write that
 // meets another version means another master has taken over.
 import { MAX_REGISTRY_BYTES } from '../common/limits.js';
@@ -86,8 +86,10 @@ export function encodeRegistry(registry: Registry, log: Logger): Buffer {
 function decodeRegistry(data: Buffer | null, log: Logger): Registry {
   try {
     const value = JSON.parse(data?.toString('utf8') ?? '') as Partial<Registry> | null;
-    if (Array.isArray(value?.admitted) && Array.isArray(value.unreachable))
-      return { admitted: value.admitted, unreachable: value.unreachable };
+    if (Array.isArray(value?.admitted) && Array.isArray(value.unreachable)) {
+      const { admitted, unreachable, schedule } = value;
+      return { admitted, unreachable, ...(Array.isArray(schedule) ? { schedule } : {}) };
+    }
   } catch {
     // reported below
   }

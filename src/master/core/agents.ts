@@ -34,6 +34,7 @@ export function recoverRegistry(ctx: Ctx, registry: Registry): void {
   const { s } = ctx;
   for (const info of registry.admitted) if (info.id !== undefined) s.recovered.set(info.id.value, info);
   for (const u of registry.unreachable) s.unreachable.set(u.id.value, u.timestamp.nanoseconds / 1e6);
+  s.maintenance = registry.schedule ?? [];
   if (s.recovered.size > 0) s.recoveryDeadline = ctx.now + ctx.options.agentReregisterTimeoutMs;
   const allowing = formatDuration(ctx.options.agentReregisterTimeoutMs);
   log(ctx, `Recovered ${s.recovered.size} agents from the registry; allowing ${allowing} for agents to reregister`);

@@ -13,6 +13,7 @@ import { allocate, expireFilters } from './allocator.js';
 import { schedulerCall } from './calls.js';
 import { checkFrameworks, streamClosed } from './frameworks.js';
 import { MasterIds } from './ids.js';
+import { updateMaintenance } from './maintenance.js';
 import type { MasterCoreOptions, MasterInput, MasterOutput } from './protocol.js';
 import { newState, type Ctx, type MasterState } from './state.js';
 
@@ -75,6 +76,9 @@ function dispatch(ctx: Ctx, input: MasterInput): void {
       return;
     case 'streamClosed':
       streamClosed(ctx, input.streamId);
+      return;
+    case 'updateMaintenance':
+      updateMaintenance(ctx, input.schedule);
       return;
     case 'tick':
       expireFilters(ctx);

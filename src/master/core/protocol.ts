@@ -1,11 +1,12 @@
 // The seam between the leading master's pure core and its shells: inputs (agent link, scheduler API,
-// time), outputs (persist the registry, messages to agents, events to framework streams, replies, logs).
+// operator endpoints, time), outputs (persist the registry, messages to agents, events to framework streams, replies, logs).
 //
 // The agent link is a WebSocket at `ws://<master address>:<port>/agent` (AGENT_LINK_PATH), one JSON
 // text message per AgentToMaster / MasterToAgent. A master that is not the leading master closes new
 // links with NOT_LEADER_CLOSE_CODE and the leading master's pid (`master@ip:port`, empty while none is
 // known) as the reason; one still reading its registry after election closes them with 1013 (try again
 // later). A leading master that loses leadership closes every link with NOT_LEADER_CLOSE_CODE.
+import type { MaintenanceScheduleJson, MaintenanceWindowJson } from '../../api/mesos.js';
 import type {
   AgentID,
   AgentInfo,
@@ -34,6 +35,8 @@ export const RECOVERING_CLOSE_CODE = 1013;
 export interface Registry {
   admitted: AgentInfo[];
   unreachable: { id: AgentID; timestamp: TimeInfo }[];
+  /** The maintenance schedule operators set (absent: none). */
+  schedule?: MaintenanceWindowJson[];
 }
 
 export const EMPTY_REGISTRY: Registry = { admitted: [], unreachable: [] };
@@ -95,6 +98,8 @@ export type MasterInput =
   /** `streamId`: for SUBSCRIBE the new stream's id; otherwise the call's Mesos-Stream-Id header (null if absent). */
   | (At & { kind: 'schedulerCall'; streamId: string | null; call: Call })
   | (At & { kind: 'streamClosed'; streamId: string })
+  /** POST /master/maintenance/schedule: replaces the schedule (answered 200, or 400 saying why not). */
+  | (At & { kind: 'updateMaintenance'; schedule: MaintenanceScheduleJson })
   | (At & { kind: 'tick' });
 
 /** HTTP status of a scheduler call: 200 opens the SUBSCRIBE stream, 202 accepted, 400 invalid, 403 not subscribed. */

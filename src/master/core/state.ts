@@ -1,5 +1,6 @@
 // The leading master's in-memory state (agents, frameworks, tasks, offers, filters, counters) and the
 // per-input context handlers write effects into; derived quantities (used, offered, free) are computed.
+import type { MaintenanceWindowJson } from '../../api/mesos.js';
 import type { MasterIds } from './ids.js';
 import type { CallStatus, MasterCoreOptions, MasterOutput, MasterToAgent, Registry } from './protocol.js';
 import { addResources, resourcesFromV1, subtractResources, sumResources, type Resources } from './resources.js';
@@ -95,6 +96,8 @@ export interface MasterState {
   frameworks: Map<string, FrameworkRecord>;
   completedFrameworks: FrameworkRecord[];
   offers: Map<string, OfferRecord>;
+  /** The maintenance schedule, as operators set it (kept in the registry). */
+  maintenance: MaintenanceWindowJson[];
   nextAllocationAt: number;
   allocationPending: boolean;
   counters: Record<Counter, number>;
@@ -139,6 +142,7 @@ function registryOf(s: MasterState): Registry {
   return {
     admitted: [...[...s.agents.values()].map((a) => a.info), ...s.recovered.values()],
     unreachable: [...s.unreachable].map(([id, at]) => ({ id: { value: id }, timestamp: { nanoseconds: at * 1e6 } })),
+    ...(s.maintenance.length === 0 ? {} : { schedule: s.maintenance }),
   };
 }
 
@@ -248,6 +252,7 @@ export function newState(now: number): MasterState {
     frameworks: new Map(),
     completedFrameworks: [],
     offers: new Map(),
+    maintenance: [],
     nextAllocationAt: now,
     allocationPending: false,
     counters: Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<Counter, number>,

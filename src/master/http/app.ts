@@ -3,8 +3,9 @@
 // JSON or JSONP (`?jsonp=`); the v1 scheduler API is in scheduler.ts, the master's log under /files/ in
 // files.ts; the web UI (ui/master) at `/`; every request passes the request guard first.
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { MaintenanceScheduleJson, MaintenanceStatusJson } from '../../api/mesos.js';
+import type { MaintenanceScheduleJson } from '../../api/mesos.js';
 import type { AttachedLog } from '../../common/files-read.js';
+import { maintenanceSchedule, maintenanceStatus } from '../core/maintenance.js';
 import type { MasterView } from '../core/master.js';
 import type { Call, MasterInfo } from '../core/v1.js';
 import {
@@ -21,6 +22,7 @@ import {
 } from '../core/view.js';
 import type { CallAnswer } from '../leading.js';
 import { filesRouter } from './files.js';
+import { updateScheduleRoute } from './maintenance.js';
 import { schedulerRoute } from './scheduler.js';
 import type { SchedulerStreams } from './streams.js';
 import { queryParam, sendJson } from '../../common/jsonp.js';
@@ -45,14 +47,12 @@ export interface MasterHttpTarget {
   now(): number;
   /** A scheduler call on the leading master; rejects if it stops leading meanwhile. */
   schedulerCall(streamId: string | null, call: Call): Promise<CallAnswer | null>;
+  /** A new maintenance schedule for the leading master; rejects if it stops leading meanwhile. */
+  updateMaintenance(schedule: MaintenanceScheduleJson): Promise<CallAnswer | null>;
 }
 
 type Json = object;
 type LeadingHandler = (view: MasterView, req: Request) => Json;
-
-/** Nothing is ever scheduled for maintenance here: Mesos's answers with no windows and no machines. */
-const NO_MAINTENANCE_SCHEDULE: MaintenanceScheduleJson = {};
-const NO_MAINTENANCE_STATUS: MaintenanceStatusJson = {};
 
 export function createMasterApp(target: MasterHttpTarget, guard: RequestGuard): express.Express {
   const app = express();
@@ -112,11 +112,16 @@ function masterRoutes(target: MasterHttpTarget): express.Router {
   );
   router.get(
     '/maintenance/schedule',
-    leading(() => NO_MAINTENANCE_SCHEDULE),
+    leading((view) => maintenanceSchedule(view.state)),
   );
+  router.post('/maintenance/schedule', (req, res, next) => {
+    const role = target.role();
+    if (role.kind !== 'leading') notLeading(role, req, res);
+    else updateScheduleRoute(req, res, (schedule) => target.updateMaintenance(schedule)).catch(next);
+  });
   router.get(
     '/maintenance/status',
-    leading(() => NO_MAINTENANCE_STATUS),
+    leading((view) => maintenanceStatus(view.state)),
   );
   router.get('/redirect', (_req, res) => redirectToLeader(target, res));
   router.get('/health', (_req, res) => void res.status(200).end());

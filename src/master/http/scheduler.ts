@@ -6,8 +6,8 @@ import express, { type Request, type Response } from 'express';
 import { MAX_SCHEDULER_CALL_BYTES } from '../../common/limits.js';
 import { MESOS_DIALECT } from '../../common/request-guard.js';
 import type { Call } from '../core/v1.js';
-import { NotLeadingError, type CallAnswer } from '../leading.js';
 import type { MasterHttpTarget } from './app.js';
+import { answerOf, plain } from './answer.js';
 import { parseCall } from './call-shape.js';
 
 const JSON_TYPE = 'application/json';
@@ -45,21 +45,4 @@ async function subscribe(target: MasterHttpTarget, req: Request, res: Response, 
   }
   target.streams.discard(streamId);
   plain(res, answer.status, answer.message ?? '');
-}
-
-/** The core's answer; 503 when this master stopped leading before answering. */
-async function answerOf(pending: Promise<CallAnswer | null>): Promise<{ status: number; message?: string }> {
-  try {
-    return (await pending) ?? { status: 500, message: 'The master did not answer the call' };
-  } catch (err) {
-    if (err instanceof NotLeadingError) return { status: 503, message: err.message };
-    throw err;
-  }
-}
-
-function plain(res: Response, status: number, message: string): void {
-  if (res.headersSent) return;
-  res.status(status);
-  if (message === '') res.end();
-  else res.type('text/plain').send(message);
 }

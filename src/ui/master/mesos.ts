@@ -99,11 +99,26 @@ export interface RoleJson {
   reserved: Resources;
 }
 
+export interface MachineId {
+  hostname?: string;
+  ip?: string;
+}
+
 export interface MaintenanceSchedule {
   windows?: {
-    machine_ids: { hostname?: string; ip?: string }[];
+    machine_ids: MachineId[];
     unavailability: { start: { nanoseconds: number }; duration?: { nanoseconds: number } };
   }[];
+}
+
+export interface MaintenanceStatus {
+  draining_machines?: { id: MachineId }[];
+  down_machines?: MachineId[];
+}
+
+/** One machine as one string, to compare the schedule's with the status's. */
+export function machineKey(id: MachineId): string {
+  return `${id.hostname ?? ''}/${id.ip ?? ''}`;
 }
 
 export interface FileInfo {

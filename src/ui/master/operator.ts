@@ -1,8 +1,14 @@
 // The pages Mesos's UI reads beside /master/state, from the leading master (JSONP follows a standby's 307):
-// roles (/master/roles), maintenance (/master/maintenance/schedule) and its log (/files/read of /master/log).
+// roles (/master/roles), maintenance (/master/maintenance/schedule and status) and its log (/master/log).
 import { cpus, megabytes } from './format.js';
 import { jsonp } from './jsonp.js';
-import type { MaintenanceSchedule, MasterState, RoleJson } from './mesos.js';
+import {
+  machineKey,
+  type MaintenanceSchedule,
+  type MaintenanceStatus,
+  type MasterState,
+  type RoleJson,
+} from './mesos.js';
 import { leaderAddress } from './pages.js';
 import { tailPanel } from './tail.js';
 import { mono, panel, table } from './widgets.js';
@@ -26,18 +32,22 @@ export async function rolesPage(): Promise<HTMLElement[]> {
 const NS_PER_MS = 1e6;
 
 export async function maintenancePage(): Promise<HTMLElement[]> {
-  const schedule = await jsonp<MaintenanceSchedule>('master/maintenance/schedule');
+  const [schedule, status] = await Promise.all([
+    jsonp<MaintenanceSchedule>('master/maintenance/schedule'),
+    jsonp<MaintenanceStatus>('master/maintenance/status'),
+  ]);
+  const draining = new Set((status.draining_machines ?? []).map((m) => machineKey(m.id)));
   const rows = (schedule.windows ?? []).flatMap((w) =>
     w.machine_ids.map((m) => [
       m.hostname ?? '–',
       m.ip ?? '–',
       new Date(w.unavailability.start.nanoseconds / NS_PER_MS).toLocaleString(),
       w.unavailability.duration === undefined ? '–' : `${w.unavailability.duration.nanoseconds / NS_PER_MS / 1000} s`,
+      draining.has(machineKey(m)) ? 'draining' : 'up',
     ]),
   );
-  return [
-    panel('Maintenance', table(['Hostname', 'IP', 'Unavailable from', 'For'], rows, 'No maintenance is scheduled.')),
-  ];
+  const headers = ['Hostname', 'IP', 'Unavailable from', 'For', 'Mode'];
+  return [panel('Maintenance', table(headers, rows, 'No maintenance is scheduled.'))];
 }
 
 export async function logPage(state: MasterState): Promise<HTMLElement[]> {

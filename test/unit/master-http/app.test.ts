@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { MesosMasterClient } from '../../../src/api/mesos.js';
+import { MesosMasterClient, type MaintenanceScheduleJson } from '../../../src/api/mesos.js';
 import { BUILD } from '../../../src/common/build-info.js';
 import { formatLogRecord } from '../../../src/common/log-text.js';
 import { ReadableLog } from '../../../src/common/readable-log.js';
@@ -33,6 +33,15 @@ class FakeMaster implements MasterHttpTarget {
   readonly streams = new SchedulerStreams((id) => this.closed.push(id));
   current: HttpRole = { kind: 'standby', leader: null };
   answer: Answerer = () => Promise.resolve({ kind: 'callAnswer', status: 202 });
+  /** The leading master's core, when this master leads. */
+  harness: Harness | null = null;
+
+  /** Leads with a fresh core. */
+  lead(): Harness {
+    this.harness = new Harness();
+    this.current = { kind: 'leading', view: this.harness.master.view() };
+    return this.harness;
+  }
 
   role(): HttpRole {
     return this.current;
@@ -44,6 +53,11 @@ class FakeMaster implements MasterHttpTarget {
 
   schedulerCall(streamId: string | null, call: Call): Promise<CallAnswer | null> {
     return this.answer(this, streamId, call);
+  }
+
+  async updateMaintenance(schedule: MaintenanceScheduleJson): Promise<CallAnswer | null> {
+    const out = this.harness?.send({ kind: 'updateMaintenance', schedule }) ?? [];
+    return out.find((o): o is CallAnswer => o.kind === 'callAnswer') ?? null;
   }
 }
 
@@ -167,9 +181,47 @@ describe('the scheduler API', () => {
 });
 
 describe('the endpoints of the web UI', () => {
+  it('takes a POSTed maintenance schedule and shows its machines draining; 400 for what Mesos refuses', async () => {
+    const target = new FakeMaster();
+    const core = target.lead();
+    const url = await serve(target);
+    const post = (body: string, headers: Record<string, string> = { 'Content-Type': 'application/json' }) =>
+      fetch(`${url}/master/maintenance/schedule`, { method: 'POST', headers, body });
+    const window = {
+      machine_ids: [{ hostname: 'Agent-1.Local', ip: '127.0.0.1' }],
+      unavailability: { start: { nanoseconds: 1.7e18 }, duration: { nanoseconds: 3.6e12 } },
+    };
+    const ok = await post(JSON.stringify({ windows: [window] }));
+    expect([ok.status, await ok.text()]).toEqual([200, '']);
+    const stored = { ...window, machine_ids: [{ hostname: 'agent-1.local', ip: '127.0.0.1' }] };
+    const client = new MesosMasterClient(url);
+    expect(await client.maintenanceSchedule()).toEqual({ windows: [stored] });
+    expect(await client.maintenanceStatus()).toEqual({ draining_machines: [{ id: stored.machine_ids[0] }] });
+    expect(await (await fetch(`${url}/maintenance/status?jsonp=cb`)).text()).toBe(
+      `cb(${JSON.stringify({ draining_machines: [{ id: stored.machine_ids[0] }] })});`,
+    );
+    expect(core.master.view().state.maintenance).toEqual([stored]);
+    const refused = async (body: string): Promise<[number, string]> => {
+      const res = await post(body);
+      return [res.status, await res.text()];
+    };
+    expect(await refused('{')).toEqual([400, expect.stringMatching(/^Failed to parse JSON/)]);
+    expect(await refused('{"windows":[{}]}')).toEqual([
+      400,
+      'Failed to convert JSON into Schedule protobuf: Missing required fields: windows[0].unavailability',
+    ]);
+    expect(await refused(JSON.stringify({ windows: [window, window] }))).toEqual([
+      400,
+      `Machine '{"hostname":"agent-1.local","ip":"127.0.0.1"}' appears more than once in the schedule`,
+    ]);
+    expect((await post('{}', { 'Content-Type': 'text/plain' })).status).toBe(415);
+    expect(await (await post('{}')).text()).toBe('');
+    expect(await client.maintenanceSchedule()).toEqual({});
+  });
+
   it('/master/roles and the maintenance endpoints on the leader, as JSON and JSONP; 307 on a standby', async () => {
     const target = new FakeMaster();
-    target.current = { kind: 'leading', view: new Harness().master.view() };
+    target.lead();
     const url = await serve(target);
     const client = new MesosMasterClient(url);
     expect((await client.roles()).roles.map((r) => r.name)).toEqual(['*']);
@@ -187,6 +239,16 @@ describe('the endpoints of the web UI', () => {
       expect((await fetch(`${url}${path}?jsonp=cb`, { redirect: 'manual' })).headers.get('location')).toBe(
         `//leader.local:6000${path}?jsonp=cb`,
       );
+    const posted = await fetch(`${url}/master/maintenance/schedule`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+      redirect: 'manual',
+    });
+    expect([posted.status, posted.headers.get('location')]).toEqual([
+      307,
+      '//leader.local:6000/master/maintenance/schedule',
+    ]);
   });
 
   it('/version reports the build facts of the package', async () => {

@@ -23,6 +23,7 @@ const standby: MasterHttpTarget = {
   log: new ReadableLog(join(tmpdir(), 'minicluster-no-such-master.log')),
   now: () => 0,
   schedulerCall: () => Promise.resolve(null),
+  updateMaintenance: () => Promise.resolve(null),
 };
 
 describe('the master serving its UI', () => {
