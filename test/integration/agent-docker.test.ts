@@ -100,6 +100,12 @@ await describeWithDocker('agent with the Docker containerizer', () => {
     );
   });
 
+  it('runs a task whose id holds colons, as Chronos task ids do, with its sandbox mounted', async () => {
+    const id = 'ct:1700000000000:0:nightly:';
+    master.runTask(dockerTask(id, 'echo "in $MESOS_SANDBOX" > $MESOS_SANDBOX/out'));
+    expect((await master.waitForState(id, 'TASK_FINISHED')).status.message).toBe('Container exited with status 0');
+  });
+
   it('fails a task whose forced pull fails', async () => {
     master.runTask(dockerTask('pull', 'true', { forcePull: true }));
     const failed = await master.waitForState('pull', 'TASK_FAILED', 60_000);

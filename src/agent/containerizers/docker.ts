@@ -295,7 +295,9 @@ export class DockerContainerizer implements Containerizer {
       HostConfig: {
         NetworkMode: networkMode(task),
         PortBindings: portBindings,
-        Binds: [`${task.sandbox}:${CONTAINER_SANDBOX}`, ...volumes],
+        // The sandbox as a mount, not a bind string: its path holds the task id, and Chronos's task ids hold colons.
+        Mounts: [{ Type: 'bind', Source: task.sandbox, Target: CONTAINER_SANDBOX }],
+        Binds: volumes,
         Privileged: docker?.privileged === true,
         CpuShares: Math.max(MIN_CPU_SHARES, Math.round(CPU_SHARES_PER_CPU * scalar(task, 'cpus'))),
         ...(scalar(task, 'mem') > 0 ? { Memory: Math.max(MIN_MEMORY_MB, scalar(task, 'mem')) * 1024 * 1024 } : {}),
