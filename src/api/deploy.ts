@@ -1,7 +1,8 @@
 // Deploying through the Marathon API as `minicluster deploy` does: an app (PUT, full replace, created
 // when missing) or a group (PUT /v2/groups), then following the deployment until it is gone, reporting
-// steps, task state changes and, while it does not progress, why (queue, health checks, last failure).
+// steps, task state changes and, again and again while it does not progress, why (see wait-reasons.ts).
 import { setTimeout as delay } from 'node:timers/promises';
+import { DEPLOY_REASON_REPEAT_MS } from '../common/limits.js';
 import {
   type MarathonClient,
   MarathonHttpError,
@@ -11,23 +12,34 @@ import {
   type Json,
   type TaskJson,
 } from './marathon.js';
+import { waitReason, type WaitReason } from './wait-reasons.js';
 
 export type DeployProgress =
   | { type: 'warning'; message: string }
   | { type: 'started'; deploymentId: string; apps: string[] }
   | { type: 'step'; step: number; total: number; actions: { action: string; app: string }[] }
   | { type: 'task'; task: TaskJson }
-  | { type: 'waiting'; app: string; reason: string };
+  | ({ type: 'waiting' } & WaitReason);
 
 export interface DeployOptions {
   force: boolean;
   timeoutMs: number;
   pollMs?: number;
+  /** How often a reason that has not changed is reported again; default DEPLOY_REASON_REPEAT_MS. */
+  repeatMs?: number;
   onProgress(progress: DeployProgress): void;
 }
 
 export class DeployError extends Error {
   override readonly name = 'DeployError';
+
+  /** `waiting`: why the apps of a deployment that did not finish in time wait (they stay deployed). */
+  constructor(
+    message: string,
+    readonly waiting: readonly WaitReason[] = [],
+  ) {
+    super(message);
+  }
 }
 
 const POLL_MS = 250;
@@ -66,7 +78,7 @@ export async function follow(
   o: Omit<DeployOptions, 'force'>,
 ): Promise<AppInfoJson[]> {
   const deadline = Date.now() + o.timeoutMs;
-  const watch = new DeploymentWatch(client, o.onProgress);
+  const watch = new DeploymentWatch(client, o.onProgress, o.repeatMs ?? DEPLOY_REASON_REPEAT_MS);
   let apps: string[] | null = null;
   for (;;) {
     const running = (await client.deployments()).find((d) => d.id === deploymentId);
@@ -77,10 +89,7 @@ export async function follow(
     if (running !== undefined) watch.step(running);
     await watch.tasks(apps ?? []);
     if (running === undefined) return remaining(client, apps ?? []);
-    if (Date.now() >= deadline)
-      throw new DeployError(
-        `deployment ${deploymentId} did not finish within ${o.timeoutMs / 1000} s${await watch.why(apps ?? [])}`,
-      );
+    if (Date.now() >= deadline) throw await timedOut(watch, { deploymentId, apps: apps ?? [], timeoutMs: o.timeoutMs });
     await watch.explain(apps ?? []);
     await delay(o.pollMs ?? POLL_MS);
   }
@@ -98,15 +107,28 @@ async function remaining(client: MarathonClient, apps: readonly string[]): Promi
   return found.filter((a): a is AppInfoJson => a !== null);
 }
 
-/** What changed since the last poll, reported once per change. */
+/** The deployment runs on (Marathon keeps it) but `follow` gives up waiting: why each app waits, and that it stays. */
+async function timedOut(
+  watch: DeploymentWatch,
+  o: { deploymentId: string; apps: readonly string[]; timeoutMs: number },
+): Promise<DeployError> {
+  const waiting = await watch.reasons(o.apps);
+  const why = waiting.map((w) => `${w.app}: ${w.reason}`).join('; ');
+  const stays = o.apps.length === 1 ? `${o.apps[0]} stays deployed and waits` : 'the apps stay deployed and wait';
+  const late = `deployment ${o.deploymentId} did not finish within ${o.timeoutMs / 1000} s`;
+  return new DeployError(`${late}${why === '' ? '' : ` (${why})`}; ${stays}`, waiting);
+}
+
+/** What changed since the last poll, reported once per change; a reason that stays is said again every `repeatMs`. */
 class DeploymentWatch {
   private lastStep = 0;
   private readonly states = new Map<string, string>();
-  private readonly reasons = new Map<string, string>();
+  private readonly reported = new Map<string, { kind: string; at: number }>();
 
   constructor(
     private readonly client: MarathonClient,
     private readonly report: (progress: DeployProgress) => void,
+    private readonly repeatMs: number,
   ) {}
 
   /** Reports every step begun since the last poll, those that began and ended between two polls too. */
@@ -128,61 +150,36 @@ class DeploymentWatch {
     }
   }
 
-  /** Reports a new reason an app is not progressing, once per change (not again when only its counts change). */
+  /** Reports why each app does not progress when the reason changed (not its counts) or was last said repeatMs ago. */
   async explain(apps: readonly string[]): Promise<void> {
-    for (const app of apps) {
-      const reason = await this.reasonFor(app);
-      if (reason === null) continue;
-      const kind = reason.replace(/\d+/g, 'N');
-      if (this.reasons.get(app) === kind) continue;
-      this.reasons.set(app, kind);
-      this.report({ type: 'waiting', app, reason });
+    const now = Date.now();
+    for (const waiting of await this.reasons(apps)) {
+      const kind = waiting.reason.replace(/\d+(\.\d+)?/g, 'N');
+      const last = this.reported.get(waiting.app);
+      if (last?.kind === kind && now - last.at < this.repeatMs) continue;
+      this.reported.set(waiting.app, { kind, at: now });
+      this.report({ type: 'waiting', ...waiting });
     }
   }
 
-  async why(apps: readonly string[]): Promise<string> {
-    const reasons = await Promise.all(apps.map(async (app) => ({ app, reason: await this.reasonFor(app) })));
-    const text = reasons.filter((r) => r.reason !== null).map((r) => `${r.app}: ${r.reason ?? ''}`);
-    return text.length === 0 ? '' : ` (${text.join('; ')})`;
-  }
-
-  private async reasonFor(appId: string): Promise<string | null> {
-    const queued = (await this.client.queue().catch(() => [])).find(
-      (q) => (q['app'] as Json | undefined)?.['id'] === appId,
+  /** Why each of the apps waits (apps that do not are left out). */
+  async reasons(apps: readonly string[]): Promise<WaitReason[]> {
+    if (apps.length === 0) return [];
+    const queue = await this.client.queue(['lastUnusedOffers']).catch(() => []);
+    const reasons = await Promise.all(
+      apps.map(async (app) => {
+        const info = await this.client
+          .app(app, ['app.lastTaskFailure'])
+          .catch((err: unknown) => (err instanceof MarathonHttpError ? null : Promise.reject(err)));
+        return waitReason(
+          app,
+          queue.find((q) => (q['app'] as Json | undefined)?.['id'] === app),
+          info,
+        );
+      }),
     );
-    const app = await this.client
-      .app(appId, ['app.lastTaskFailure'])
-      .catch((err: unknown) => (err instanceof MarathonHttpError ? null : Promise.reject(err)));
-    const reasons = [queueReason(queued), healthReason(app), failureReason(app)].filter((r): r is string => r !== null);
-    return reasons.length === 0 ? null : reasons.join('; ');
+    return reasons.filter((r): r is WaitReason => r !== null);
   }
-}
-
-function queueReason(entry: Json | undefined): string | null {
-  if (entry === undefined) return null;
-  const delayJson = entry['delay'] as { timeLeftSeconds?: number; overdue?: boolean } | undefined;
-  if (delayJson !== undefined && delayJson.overdue === false && (delayJson.timeLeftSeconds ?? 0) > 0)
-    return 'launches delayed by backoff after task failures';
-  const summary = entry['processedOffersSummary'] as
-    | { rejectSummaryLaunchAttempt?: { reason: string; declined: number; processed: number }[] }
-    | undefined;
-  const declined = (summary?.rejectSummaryLaunchAttempt ?? [])
-    .filter((r) => r.declined > 0)
-    .map((r) => `${r.reason} (${r.declined}/${r.processed} offers)`);
-  return declined.length === 0
-    ? `${String(entry['count'] ?? '?')} instance(s) waiting for offers`
-    : `offers declined: ${declined.join(', ')}`;
-}
-
-function healthReason(app: AppInfoJson | null): string | null {
-  const unhealthy = app?.tasksUnhealthy ?? 0;
-  return unhealthy > 0 ? `${unhealthy} task(s) failing health checks` : null;
-}
-
-function failureReason(app: AppInfoJson | null): string | null {
-  const failure = app?.['lastTaskFailure'] as { state?: string; message?: string; taskId?: string } | undefined;
-  if (failure === undefined) return null;
-  return `last task failure: ${failure.taskId ?? '?'} ${failure.state ?? ''}${failure.message === undefined || failure.message === '' ? '' : ` (${failure.message})`}`;
 }
 
 function asObject(value: unknown): Json {

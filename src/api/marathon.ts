@@ -2,6 +2,7 @@
 // groups, queue, info/leader (and abdication)/ping, event callback subscriptions, the /v2/events stream
 // and waiting for a deployment to finish.
 import { MAX_SSE_EVENT_BYTES } from '../common/limits.js';
+import { readableError } from '../ui/common/marathon-errors.js';
 
 export type Json = Record<string, unknown>;
 
@@ -14,6 +15,13 @@ export class MarathonHttpError extends Error {
   ) {
     super(`Marathon answered ${status}: ${messageOf(body)}`);
   }
+}
+
+/** Marathon's answer as one line in words (see ui/common/marathon-errors.ts); `force` says how to override a lock. */
+export function describeMarathonError(err: MarathonHttpError, o: { force: string }): string {
+  if (typeof err.body === 'string') return `Marathon answered ${err.status}: ${err.body}`;
+  const { message, details } = readableError(err.body, o);
+  return `${message}${details.length === 0 ? '' : ` (${details.map((d) => d.text).join('; ')})`}`;
 }
 
 function messageOf(body: unknown): string {
@@ -238,8 +246,9 @@ export class MarathonClient {
     return typeof answer.body === 'object' ? answer.body : null;
   }
 
-  async queue(): Promise<Json[]> {
-    return (await this.json<{ queue: Json[] }>({ path: '/v2/queue' })).queue;
+  /** GET /v2/queue; `embed: ['lastUnusedOffers']` adds each agent's last unused offer and why. */
+  async queue(embed: string[] = []): Promise<Json[]> {
+    return (await this.json<{ queue: Json[] }>({ path: '/v2/queue', query: { embed } })).queue;
   }
 
   async resetDelay(appId: string): Promise<void> {

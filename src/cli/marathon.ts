@@ -4,7 +4,13 @@
 import { Flags } from '@oclif/core';
 import { ControlClient } from '../api/control.js';
 import { DeployError, type DeployProgress, follow } from '../api/deploy.js';
-import { MarathonClient, MarathonHttpError, type AppInfoJson, type DeploymentResult } from '../api/marathon.js';
+import {
+  MarathonClient,
+  MarathonHttpError,
+  describeMarathonError,
+  type AppInfoJson,
+  type DeploymentResult,
+} from '../api/marathon.js';
 import { UserError, errorMessage } from '../common/errors.js';
 import { ClusterCommand } from './base.js';
 import { table, unservedLines } from './format.js';
@@ -52,7 +58,11 @@ export abstract class MarathonCommand extends ClusterCommand {
 
   /** Runs a wait whose progress goes to stderr, each line with the time since it began (ticking on a terminal). */
   protected withProgress<T>(title: string, wait: (onProgress: (p: DeployProgress) => void) => Promise<T>): Promise<T> {
-    return ProgressLine.around({ out: process.stderr, title }, (line) => wait((p) => line.note(describeProgress(p))));
+    return ProgressLine.around({ out: process.stderr, title }, (line) =>
+      wait((p) => {
+        for (const text of describeProgress(p).split('\n')) line.note(text);
+      }),
+    );
   }
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
@@ -63,26 +73,27 @@ export abstract class MarathonCommand extends ClusterCommand {
   }
 }
 
-export const timeoutFlag = Flags.integer({ description: 'seconds to wait for the deployment', default: 300, min: 1 });
+export const timeoutFlag = Flags.integer({
+  description: 'seconds to wait for the deployment (it goes on after, as in Marathon)',
+  default: 60,
+  min: 1,
+});
 export const forceFlag = Flags.boolean({ description: 'cancel deployments that lock the app (Marathon ?force=true)' });
 
-/** Marathon's answer as one line: its message and the validation details. */
+/** Marathon's answer in words; a deployment not finished in time, with what to do about the apps left waiting. */
 function userFacing(err: MarathonHttpError | DeployError): UserError {
-  if (err instanceof MarathonHttpError) {
-    const body = err.body as { message?: string; details?: unknown } | string;
-    if (typeof body === 'string') return new UserError(`Marathon answered ${err.status}: ${body}`);
-    const details = Array.isArray(body.details)
-      ? (body.details as { path: string; errors: string[] }[])
-          .map((d) => `${d.path}: ${d.errors.join(', ')}`)
-          .join('; ')
-      : typeof body.details === 'string'
-        ? body.details
-        : '';
-    return new UserError(
-      `${body.message ?? `Marathon answered ${err.status}`}${details === '' ? '' : ` (${details})`}`,
-    );
-  }
-  return new UserError(err.message);
+  if (err instanceof MarathonHttpError) return new UserError(describeMarathonError(err, { force: '--force' }));
+  const unplaced = err.waiting.filter((w) => w.unplaced).map((w) => w.app);
+  return new UserError(unplaced.length === 0 ? err.message : `${err.message}; ${whatToDo(unplaced)}`);
+}
+
+/** What a user can do about apps whose instances no offer fits. */
+function whatToDo(apps: readonly string[]): string {
+  const app = apps.length === 1 ? (apps[0] ?? 'APP') : 'APP';
+  return [
+    `to go on, ask for fewer instances (minicluster scale ${app} N --force),`,
+    'free what other apps hold (minicluster apps remove OTHER) or deploy a changed definition with --force',
+  ].join(' ');
 }
 
 export function describeProgress(p: DeployProgress): string {
@@ -96,7 +107,7 @@ export function describeProgress(p: DeployProgress): string {
     case 'task':
       return `  ${p.task.id} ${p.task.state}${p.task.ports.length === 0 ? '' : ` on ${p.task.host}:${p.task.ports.join(',')}`}`;
     case 'waiting':
-      return `  waiting on ${p.app}: ${p.reason}`;
+      return `  waiting on ${p.app}: ${p.reason}${p.unplaced ? `\n  ${whatToDo([p.app])}` : ''}`;
   }
 }
 

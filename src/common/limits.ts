@@ -157,6 +157,8 @@ export const MAX_DASHBOARD_TRAFFIC = 60;
 export const MAX_TIMELINE_TASK_EVENTS_PER_SECOND = 20;
 /** Shortest time between two redraws of a progress line or of `up`'s live status on a terminal (at most four a second). */
 export const TERMINAL_REDRAW_MS = 250;
+/** A deployment that cannot progress has its reason printed again this often while `deploy` waits. */
+export const DEPLOY_REASON_REPEAT_MS = 10_000;
 /** How often `up` in the foreground refreshes its live status when nothing happens (app counts and health). */
 export const LIVE_STATUS_POLL_MS = 1_000;
 /** Rows `up`'s live status leaves for the events below it on a small terminal. */

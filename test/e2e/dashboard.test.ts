@@ -1,10 +1,14 @@
 // The live dashboard in Chromium against a cluster started with the CLI (process apps, so no Docker):
 // three members with one leader, a leading-master kill whose failover and gap appear without reload,
-// an app deployed from the form with its tasks running, Marathon's validation errors by path, and
-// no console errors; without the token, 401s and a page that says which URL to open. Screenshots go
-// to test-artifacts/screenshots/.
+// an app deployed from the form with its tasks running and its service port, which another process
+// holds, flagged with why; Marathon's validation errors in words by path, a JSON mistake by line and
+// column, and no console errors; without the token, 401s and a page that says which URL to open.
+// Screenshots go to test-artifacts/screenshots/.
+import { createServer, type Server } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readClusterFile } from '../../src/cluster/cluster-file.js';
+import { LOOPBACK } from '../../src/common/ports.js';
 import { describeWithBrowser } from '../helpers/browser.js';
 import { CliHome } from './cli-helpers.js';
 
@@ -14,8 +18,13 @@ const INVALID = '{"id":"/broken","cmd":"sleep 1000","instances":1,"cpus":-1,"mem
 const WAIT_MS = 20_000;
 
 const home = new CliHome();
+/** Holds the first service port of the cluster, which /hello gets, so the load balancer cannot serve it. */
+const holder: Server = createServer();
 
-afterAll(() => home.cleanup(), 60_000);
+afterAll(async () => {
+  holder.close();
+  await home.cleanup();
+}, 60_000);
 
 /** The name of the component row that has `role`, among rows whose name starts with `prefix`. */
 async function withRole(page: Page, prefix: string, role: string): Promise<string | null> {
@@ -28,9 +37,13 @@ async function withRole(page: Page, prefix: string, role: string): Promise<strin
 describeWithBrowser('the live dashboard', (browser) => {
   let url: string;
 
+  let servicePort = 0;
+
   beforeAll(async () => {
     await home.up(CLUSTER);
     url = (await home.status(CLUSTER)).dashboard ?? '';
+    servicePort = readClusterFile(home.paths(CLUSTER))?.servicePorts?.begin ?? 0;
+    await new Promise<void>((resolve) => holder.listen(servicePort, LOOPBACK, resolve));
   }, 90_000);
 
   it('shows the cluster, follows a failover, deploys from the form and lists validation errors', async () => {
@@ -67,8 +80,19 @@ describeWithBrowser('the live dashboard', (browser) => {
     await expect
       .poll(() => hello.locator('a', { hasText: /^127\.0\.0\.1:\d+$/ }).count(), { timeout: WAIT_MS })
       .toBe(2);
+    const unserved = hello.locator(`[data-unserved-port="${servicePort}"]`);
+    await unserved.waitFor({ timeout: WAIT_MS });
+    expect(await unserved.textContent()).toMatch(
+      new RegExp(`^service port ${servicePort} not served: listen EADDRINUSE`),
+    );
     await screenshot('dashboard-deployed');
     expect(errors).toEqual([]);
+
+    await page.fill('#app-json', '{\n  "id": "/broken",\n  "cpus": 0.1\n  "mem": 16\n}');
+    await page.click('#deploy-button');
+    await page
+      .locator('#deploy-result', { hasText: `not valid JSON: line 4, column 3: expected ',' or '}', found '"'` })
+      .waitFor({ timeout: WAIT_MS });
 
     await page.fill('#app-json', INVALID);
     await page.click('#deploy-button');
@@ -76,7 +100,7 @@ describeWithBrowser('the live dashboard', (browser) => {
       .poll(async () => (await page.locator('#deploy-errors li[data-path="/cpus"]').allTextContents()).join(), {
         timeout: WAIT_MS,
       })
-      .toContain('error.min');
+      .toBe('cpus must be at least 0.001');
     await screenshot('dashboard-invalid');
 
     // Chromium logs the refused request itself; the page adds nothing.

@@ -1,5 +1,7 @@
-// Every example in examples/ deployed with `minicluster deploy examples/<file>` into one cluster and checked for
-// what it shows; then the tasks, apps and lb commands on what runs, and a `down` that leaves no container behind.
+// Every example in examples/ deployed with `minicluster deploy examples/<file>` (the default --timeout) into one
+// cluster, in the order the README lists them, and checked for what it shows: all of them run together on the two
+// agents that share this machine; then a scale constraints forbid (why, what to do, the lock naming --force), a
+// rolling restart, the tasks, apps and lb commands on what runs, and a `down` that leaves no container behind.
 import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -68,20 +70,76 @@ async function recordEvents(
   return { events, stop };
 }
 
+/** The apps of the examples in the order the README lists the examples, with the instances each asks for. */
+const README_ORDER: [app: string, instances: number][] = [
+  ['/nginx', 1],
+  ['/ubuntu', 1],
+  ['/web/frontend', 3],
+  ['/hello-http', 2],
+  ['/spread', 4],
+  ['/shop/db', 1],
+  ['/shop/api', 2],
+];
+
 await describeWithDocker('the examples, deployed with the CLI', () => {
   let status: ClusterStatus;
   let marathon: MarathonClient;
+  let nginxPage: string | null;
 
   beforeAll(async () => {
-    await Promise.all([ensureNginxImage(), ensureUbuntuImage()]);
+    [nginxPage] = await Promise.all([ensureNginxImage().then((i) => i.page), ensureUbuntuImage()]);
     status = await home.up(CLUSTER);
     marathon = new MarathonClient(status.marathon ?? '');
   }, 120_000);
 
+  it("nginx.json: the first tutorial's nginx, reached on its host port and on its service port", {
+    timeout: 60_000,
+  }, async () => {
+    const deployed = await cli('deploy', example('nginx.json'));
+    const [task] = running(await marathon.appTasks('/nginx'));
+    const servicePort = (task?.['servicePorts'] as number[] | undefined)?.[0] ?? 0;
+    expect(deployed).toMatch(new RegExp(`\\s${task?.host}:${task?.ports[0]}\\s+127\\.0\\.0\\.1:${servicePort}$`, 'm'));
+    for (const url of [`http://${task?.host}:${task?.ports[0]}/`, `http://127.0.0.1:${servicePort}/`]) {
+      const answer = await get(url);
+      expect(answer.status).toBe(200);
+      if (nginxPage !== null) expect(answer.body).toBe(nginxPage);
+    }
+  });
+
+  it('ubuntu.json: the 0.6 payload is converted with warnings and its task greets from the -e option', {
+    timeout: 60_000,
+  }, async () => {
+    const deployed = await attempt('deploy', example('ubuntu.json'));
+    expect(deployed.exitCode, deployed.stderr).toBe(0);
+    expect(deployed.stderr).toContain(
+      'warning: /container: 0.6 form with image "docker:///libmesos/ubuntu" read as container.docker.image "libmesos/ubuntu"',
+    );
+    expect(deployed.stderr).toMatch(/^warning: \/container\/options: translated to env/m);
+    const app = await marathon.app('/ubuntu');
+    expect(app).toMatchObject({
+      instances: 1,
+      cpus: 0.3,
+      mem: 128,
+      env: { GREETING: 'hello' },
+      container: { type: 'DOCKER', docker: { image: 'libmesos/ubuntu' } },
+    });
+    const [task] = running(await marathon.appTasks('/ubuntu'));
+    await waitUntil(
+      'the greeting in the task stdout',
+      async () => /^hello from \S+ at \d\d:\d\d:\d\d$/m.test((await attempt('logs', task?.id ?? '')).stdout),
+      20_000,
+    );
+  });
+
+  it('web-rolling.json: three nginx instances, healthy', { timeout: 60_000 }, async () => {
+    await cli('deploy', example('web-rolling.json'));
+    expect((await marathon.app('/web/frontend')).tasksHealthy).toBe(3);
+  });
+
   it('process-app.json: two python3 http.server tasks, healthy, answering on their host ports and the service port', {
     timeout: 60_000,
   }, async () => {
-    await cli('deploy', example('process-app.json'), '--timeout', '40');
+    await cli('deploy', example('process-app.json'));
     const app = await waitUntil(
       '2 healthy tasks',
       async () => {
@@ -111,32 +169,8 @@ await describeWithDocker('the examples, deployed with the CLI', () => {
     return status.agents.map((a) => agents.filter((id) => id === a.id).length);
   }
 
-  it('constrained.json: 2 tasks per rack; scaling to 6 fails with UnfulfilledConstraint, 2 left in the queue', {
-    timeout: 60_000,
-  }, async () => {
-    await cli('deploy', example('constrained.json'), '--timeout', '30');
-    expect(await spreadPerAgent()).toEqual([2, 2]);
-
-    const six = await attempt('scale', 'spread', '6', '--timeout', '8');
-    expect(six.exitCode).toBe(1);
-    const errors = six.stderr.split('\n').filter((l) => l.startsWith('error:'));
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(
-      /^error: deployment \S+ did not finish within 8 s \(\/spread: offers declined: UnfulfilledConstraint \(\d+\/\d+ offers\)\)$/,
-    );
-    const queued = (await marathon.queue()).find((q) => (q['app'] as Json)['id'] === '/spread');
-    expect(queued?.['count']).toBe(2);
-    expect(await spreadPerAgent()).toEqual([2, 2]);
-  });
-
-  it('constrained.json: the scale to 6 locks the app; scaling back to 4 with --force settles it', {
-    timeout: 60_000,
-  }, async () => {
-    expect((await attempt('scale', 'spread', '4', '--timeout', '10')).stderr).toMatch(
-      /^error: App is locked by one or more deployments/,
-    );
-    await cli('scale', 'spread', '4', '--force', '--timeout', '10');
-    expect((await marathon.queue()).map((q) => (q['app'] as Json)['id'])).not.toContain('/spread');
+  it('constrained.json: 2 tasks per rack, beside everything deployed before it', { timeout: 60_000 }, async () => {
+    await cli('deploy', example('constrained.json'));
     expect(await spreadPerAgent()).toEqual([2, 2]);
   });
 
@@ -144,7 +178,7 @@ await describeWithDocker('the examples, deployed with the CLI', () => {
     timeout: 60_000,
   }, async () => {
     const recorder = await recordEvents(marathon, ['deployment_step_success', 'deployment_success']);
-    const deployed = await attempt('deploy', example('group.json'), '--timeout', '40');
+    const deployed = await attempt('deploy', example('group.json'));
     expect(deployed.exitCode, deployed.stderr).toBe(0);
     const deploymentId =
       /^deployment (\S+) for \/shop\/api, \/shop\/db {2}\[\d+\.\d s\]$/m.exec(deployed.stderr)?.[1] ?? '';
@@ -170,37 +204,52 @@ await describeWithDocker('the examples, deployed with the CLI', () => {
     const [db, api] = [running(await marathon.appTasks('/shop/db')), running(await marathon.appTasks('/shop/api'))];
     expect([db.length, api.length]).toEqual([1, 2]);
     for (const t of api)
-      expect(Date.parse(String(t['stagedAt']))).toBeGreaterThanOrEqual(Date.parse(String(db[0]?.['startedAt'])));
+      expect(Date.parse(String(t['startedAt']))).toBeGreaterThanOrEqual(Date.parse(String(db[0]?.['startedAt'])));
   });
 
-  it('ubuntu.json: the 0.6 payload is converted with warnings and its task greets from the -e option', {
+  it("every example, deployed in the README's order, reached its instances together on the two agents", async () => {
+    const apps = await marathon.apps({ embed: ['apps.tasks'] });
+    const counts = README_ORDER.map(([id]) => {
+      const app = apps.find((a) => a.id === id);
+      return [id, app?.instances, running(app?.tasks ?? []).length];
+    });
+    expect(counts).toEqual(README_ORDER.map(([id, instances]) => [id, instances, instances]));
+    const spreadOver = new Set(apps.flatMap((a) => running(a.tasks ?? []).map((t) => t['slaveId'])));
+    expect(spreadOver.size).toBe(2);
+  });
+
+  it('constrained.json: scaling to 6 stops waiting after --timeout, says why and what to do, and stays deployed', {
     timeout: 60_000,
   }, async () => {
-    const deployed = await attempt('deploy', example('ubuntu.json'), '--timeout', '40');
-    expect(deployed.exitCode, deployed.stderr).toBe(0);
-    expect(deployed.stderr).toContain(
-      'warning: /container: 0.6 form with image "docker:///libmesos/ubuntu" read as container.docker.image "libmesos/ubuntu"',
+    const six = await attempt('scale', 'spread', '6', '--timeout', '8');
+    expect(six.exitCode).toBe(1);
+    expect(six.stderr).toMatch(
+      /^ {2}waiting on \/spread: 2 instance\(s\) not placed: offers declined: UnfulfilledConstraint \(\d+\/\d+ offers\); its constraints \(rack GROUP_BY, rack MAX_PER 2\) rule out the agents offered {2}\[\d+\.\d s\]$/m,
     );
-    expect(deployed.stderr).toMatch(/^warning: \/container\/options: translated to env/m);
-    const app = await marathon.app('/ubuntu');
-    expect(app).toMatchObject({
-      instances: 1,
-      cpus: 0.3,
-      mem: 128,
-      env: { GREETING: 'hello' },
-      container: { type: 'DOCKER', docker: { image: 'libmesos/ubuntu' } },
-    });
-    const [task] = running(await marathon.appTasks('/ubuntu'));
-    await waitUntil(
-      'the greeting in the task stdout',
-      async () => /^hello from \S+ at \d\d:\d\d:\d\d$/m.test((await attempt('logs', task?.id ?? '')).stdout),
-      20_000,
+    const errors = six.stderr.split('\n').filter((l) => l.startsWith('error:'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      /^error: deployment \S+ did not finish within 8 s \(\/spread: 2 instance\(s\) not placed: .*\); \/spread stays deployed and waits; to go on, ask for fewer instances \(minicluster scale \/spread N --force\), free what other apps hold \(minicluster apps remove OTHER\) or deploy a changed definition with --force$/,
     );
+    const queued = (await marathon.queue()).find((q) => (q['app'] as Json)['id'] === '/spread');
+    expect(queued?.['count']).toBe(2);
+    expect((await marathon.app('/spread')).instances).toBe(6);
+    expect(await spreadPerAgent()).toEqual([2, 2]);
+  });
+
+  it('constrained.json: the scale to 6 locks the app, naming its deployment; scaling back to 4 with --force settles it', {
+    timeout: 60_000,
+  }, async () => {
+    const [locking] = (await marathon.deployments()).filter((d) => d.affectedApps.includes('/spread'));
+    expect((await attempt('scale', 'spread', '4', '--timeout', '10')).stderr.trim()).toBe(
+      `error: App is locked by one or more deployments. Override with --force. View details at '/v2/deployments/${locking?.id}'.`,
+    );
+    await cli('scale', 'spread', '4', '--force', '--timeout', '10');
+    expect((await marathon.queue()).map((q) => (q['app'] as Json)['id'])).not.toContain('/spread');
+    expect(await spreadPerAgent()).toEqual([2, 2]);
   });
 
   it('web-rolling.json: a new RELEASE rolls the 3 tasks over, never below 2 healthy', { timeout: 90_000 }, async () => {
-    await cli('deploy', example('web-rolling.json'), '--timeout', '40');
-    expect((await marathon.app('/web/frontend')).tasksHealthy).toBe(3);
     const old = running(await marathon.appTasks('/web/frontend')).map((t) => t.id);
     const release2 = join(home.dir, 'web-rolling-release-2.json');
     writeFileSync(
@@ -208,7 +257,7 @@ await describeWithDocker('the examples, deployed with the CLI', () => {
       JSON.stringify({ ...JSON.parse(await readFile(example('web-rolling.json'), 'utf8')), env: { RELEASE: '2' } }),
     );
 
-    const deploying = attempt('deploy', release2, '--timeout', '60');
+    const deploying = attempt('deploy', release2);
     let finished = false;
     void deploying.finally(() => (finished = true));
     let lowest = 3;
@@ -271,6 +320,7 @@ await describeWithDocker('the examples, deployed with the CLI', () => {
       .map((l) => l.split(/\s+/).slice(0, 3));
     expect(rows.sort()).toEqual([
       ['/hello-http', '2', '2'],
+      ['/nginx', '1', '1'],
       ['/shop/api', '1', '1'],
       ['/shop/db', '1', '1'],
       ['/spread', '4', '4'],
@@ -296,7 +346,7 @@ await describeWithDocker('the examples, deployed with the CLI', () => {
   it('stops the cluster on down and leaves no container of it', { timeout: 60_000 }, async () => {
     const workDirs = readClusterFile(home.paths(CLUSTER))?.agents.map((a) => a.workDir) ?? [];
     expect(workDirs).toHaveLength(2);
-    expect(await agentContainers(workDirs)).toHaveLength(1 + 3); // ubuntu.json's task and web-rolling.json's three
+    expect(await agentContainers(workDirs)).toHaveLength(1 + 1 + 3); // nginx.json's, ubuntu.json's, web-rolling.json's
     expect(await cli('down')).toBe(`cluster ${CLUSTER} stopped`);
     expect(await agentContainers(workDirs)).toEqual([]);
   });

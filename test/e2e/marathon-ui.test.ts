@@ -1,7 +1,8 @@
 // The Marathon-style UI at /ui/ in Chromium, against a real SchedulerCore behind the real API with a
-// simulated Mesos: create through the form, the app's tasks and health, scale, validation errors, restart
-// with the lock message and force, the deployments page with rollback and force stop, the Waiting and
-// Suspended statuses, destroy, a standby serving the page; no console errors.
+// simulated Mesos: create through the form, the app's tasks and health, scale, validation errors in words and
+// JSON mistakes by line and column, restart with the lock message (naming its deployment) and force, the
+// deployments page with rollback and force stop, the Waiting and Suspended statuses, destroy, a standby serving
+// the page; no console errors.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithBrowser, type WatchedPage } from '../helpers/browser.js';
@@ -95,12 +96,15 @@ describeWithBrowser('the Marathon-style UI', (browser) => {
     const started = page.locator('[data-role=action-result] a[data-deployment]');
     await started.waitFor(WAIT);
     await page.locator('[data-role=app-deployments]').waitFor(WAIT);
+    const locking = await started.getAttribute('data-deployment');
     await page.click('button[data-action=restart]');
-    await page
-      .locator('[data-role=action-result] [data-role=action-error]', {
-        hasText: 'App is locked by one or more deployments',
-      })
-      .waitFor(WAIT);
+    const lock = page.locator('[data-role=action-result] [data-role=action-error]', {
+      hasText: 'App is locked by one or more deployments',
+    });
+    await lock.waitFor(WAIT);
+    expect(await lock.textContent()).toBe(
+      `Restart failed: App is locked by one or more deployments. Override with the Force button. View details at '/v2/deployments/${locking}'.`,
+    );
     await page.click('[data-role=action-result] button[data-action=force]');
     await started.waitFor(WAIT);
     const forced = await started.getAttribute('data-deployment');
@@ -151,7 +155,16 @@ describeWithBrowser('the Marathon-style UI', (browser) => {
     expect(await errors.textContent()).toContain(
       "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'.",
     );
+    await page.fill('[data-role=create] textarea', JSON.stringify({ id: '/ui-bad', cmd: 'sleep 1', cpus: -1 }));
+    await page.click('[data-role=create] button[type=submit]');
+    await errors.locator('li[data-path="/cpus"]', { hasText: 'cpus must be at least 0.001' }).waitFor(WAIT);
+    expect(await errors.locator('li').allTextContents()).toEqual(['cpus must be at least 0.001']);
     await ui.screenshot('marathon-ui-create-invalid');
+    await page.fill('[data-role=create] textarea', '{ "id": "/ui-bad",\n  "cmd": }');
+    await page.click('[data-role=create] button[type=submit]');
+    await errors
+      .locator('.error', { hasText: "Invalid JSON: line 2, column 10: expected a value, found '}'" })
+      .waitFor(WAIT);
   });
 
   it('is served by a standby too, which proxies its API calls to the leader', async () => {

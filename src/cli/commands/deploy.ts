@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { Args, Flags } from '@oclif/core';
 import { deploy, startDeployment } from '../../api/deploy.js';
 import { UserError, errorMessage } from '../../common/errors.js';
+import { jsonSyntaxError } from '../../ui/common/marathon-errors.js';
 import { MarathonCommand, describeProgress, forceFlag, timeoutFlag } from '../marathon.js';
 
 export default class Deploy extends MarathonCommand {
@@ -12,7 +13,7 @@ export default class Deploy extends MarathonCommand {
   static override examples = [
     '<%= config.bin %> deploy examples/nginx.json',
     'cat app.json | <%= config.bin %> deploy -',
-    '<%= config.bin %> deploy examples/group.json --timeout 60',
+    '<%= config.bin %> deploy examples/group.json --timeout 120',
   ];
 
   static override args = {
@@ -55,9 +56,7 @@ async function readInput(file: string): Promise<string> {
 }
 
 function parseJson(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new UserError(`${file} is not JSON: ${errorMessage(err)}`);
-  }
+  const mistake = jsonSyntaxError(text);
+  if (mistake !== null) throw new UserError(`${file} is not JSON: ${mistake}`);
+  return JSON.parse(text) as unknown;
 }

@@ -1,5 +1,6 @@
 // Small DOM helpers the browser pages share: building elements, fetching JSON with errors shown as
-// text, and formatting times the way the CLI does.
+// text (Marathon's in words), and formatting times the way the CLI does.
+import { readableError } from './marathon-errors.js';
 
 export type Child = Node | string | null | undefined | false;
 
@@ -31,6 +32,15 @@ export class HttpError extends Error {
         : `HTTP ${status}`,
     );
   }
+}
+
+/** What failed, in words: a Marathon answer read by readableError (`force`: how this page overrides a lock). */
+export function errorText(err: unknown, force: string): string {
+  if (!(err instanceof HttpError) || typeof err.body !== 'object' || err.body === null)
+    return err instanceof Error ? err.message : String(err);
+  const { message, details } = readableError(err.body, { force });
+  const parser = details.find((d) => d.path === '');
+  return parser === undefined ? message : `${message}: ${parser.text}`;
 }
 
 /** fetch + JSON; a non-2xx answer throws HttpError with the parsed body. */

@@ -1,6 +1,7 @@
 // The apps panel (instances, running/healthy, tasks as host:port links, Scale and Destroy) and the
-// Deploy form, whose Marathon validation errors are listed by path next to the JSON.
-import { HttpError, fill, h, type Child } from '../common/dom.js';
+// Deploy form, whose Marathon validation errors are listed in words by path next to the JSON.
+import { HttpError, errorText, fill, h, type Child } from '../common/dom.js';
+import { jsonSyntaxError, readableError } from '../common/marathon-errors.js';
 import type { AppCard } from './model.js';
 import type { Access } from './access.js';
 
@@ -36,7 +37,7 @@ export class AppsPanel {
         {},
         h('code', {}, app.id),
         app.deploying ? h('span', { class: 'badge warn' }, 'deploying') : null,
-        ...app.unservedPorts.map(unservedBadge),
+        ...app.unservedPorts.map(unservedNote),
       ),
       h('td', { class: 'instances' }, String(app.instances)),
       h('td', { class: 'running' }, counts),
@@ -73,10 +74,10 @@ export class AppsPanel {
 }
 
 /** A service port the load balancer cannot listen on: flagged, with why. */
-function unservedBadge(u: AppCard['unservedPorts'][number]): HTMLElement {
+function unservedNote(u: AppCard['unservedPorts'][number]): HTMLElement {
   return h(
-    'span',
-    { class: 'badge unhealthy', 'data-unserved-port': String(u.servicePort), title: u.reason },
+    'div',
+    { class: 'error', 'data-unserved-port': String(u.servicePort) },
     `service port ${u.servicePort} not served: ${u.reason}`,
   );
 }
@@ -120,32 +121,24 @@ export function wireDeployForm(access: Access): void {
   });
 }
 
-/** The parsed JSON, or why it is not JSON. */
+/** The form deploys without force; a lock is overridden from the CLI. */
+const FORCE = 'minicluster deploy --force';
+
+/** The parsed JSON, or where it stops being JSON. */
 function parseApp(text: string): { app: unknown } | { error: string } {
-  try {
-    return { app: JSON.parse(text) as unknown };
-  } catch (err) {
-    return { error: `not valid JSON: ${(err as Error).message}` };
-  }
+  const mistake = jsonSyntaxError(text);
+  return mistake === null ? { app: JSON.parse(text) as unknown } : { error: `not valid JSON: ${mistake}` };
 }
 
-/** Marathon's `details: [{path, errors}]`, one item per error. */
+/** Marathon's `details: [{path, errors}]` in words, one item per error. */
 function detailItems(err: unknown): HTMLElement[] {
-  if (!(err instanceof HttpError) || typeof err.body !== 'object' || err.body === null) return [];
-  const details = (err.body as { details?: unknown }).details;
-  if (!Array.isArray(details)) return [];
-  return details.flatMap((d: { path?: unknown; errors?: unknown }) =>
-    (Array.isArray(d.errors) ? d.errors : []).map((e: unknown) =>
-      h('li', { 'data-path': String(d.path ?? '') }, h('code', {}, String(d.path ?? '/')), ` ${String(e)}`),
-    ),
-  );
+  if (!(err instanceof HttpError)) return [];
+  return readableError(err.body, { force: FORCE })
+    .details.filter((d) => d.path !== '')
+    .map((d) => h('li', { 'data-path': d.path }, d.text));
 }
 
+/** What failed, in words. */
 export function messageOf(err: unknown): string {
-  if (err instanceof HttpError) {
-    const details =
-      typeof err.body === 'object' && err.body !== null ? (err.body as { details?: unknown }).details : undefined;
-    return typeof details === 'string' ? `${err.message}: ${details}` : err.message;
-  }
-  return err instanceof Error ? err.message : String(err);
+  return errorText(err, FORCE);
 }

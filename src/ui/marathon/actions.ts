@@ -1,7 +1,10 @@
-// Running a state-changing call from a button: what it started (its deployment), its error, or
-// Marathon's 409 lock message with a button that repeats the call with force=true.
-import { fill, h, HttpError, type Child } from '../common/dom.js';
+// Running a state-changing call from a button: what it started (its deployment), its error in words, or
+// Marathon's 409 lock message (naming its deployments) with a button that repeats the call with force=true.
+import { errorText, fill, h, HttpError, type Child } from '../common/dom.js';
 import type { DeploymentResult } from './api.js';
+
+/** How the page overrides a deployment lock, in Marathon's lock message. */
+export const FORCE = 'the Force button';
 
 /** A call that may be repeated with `force`. */
 export type ForceableCall = (force: boolean) => Promise<DeploymentResult | null>;
@@ -38,7 +41,7 @@ function failure(o: ActionOptions, err: unknown): Child[] {
   const message = h(
     'span',
     { class: 'error', 'data-role': 'action-error' },
-    `${o.label} failed: ${err instanceof Error ? err.message : String(err)}`,
+    `${o.label} failed: ${errorText(err, FORCE)}`,
   );
   if (!(err instanceof HttpError) || err.status !== 409 || !lockedBy(err.body)) return [message];
   const retry = h('button', { class: 'danger', 'data-action': 'force' }, 'Force');

@@ -70,12 +70,6 @@ export interface DeploymentResult {
   version: string;
 }
 
-/** A validation error entry: `path` is where (`/id`, `/healthChecks(0)`), `errors` what. */
-export interface ErrorDetail {
-  path: string;
-  errors: string[];
-}
-
 export interface Info {
   frameworkId?: string;
   leader?: string;

@@ -1,7 +1,9 @@
-// The create form: app JSON in a textarea, POST /v2/apps, and Marathon's validation errors listed by
-// their `details[].path` beside the textarea.
-import { fill, h, HttpError } from '../common/dom.js';
-import { api, type ErrorDetail } from './api.js';
+// The create form: app JSON in a textarea (where it stops being JSON said by line and column), POST /v2/apps,
+// and Marathon's validation errors listed in words by their `details[].path` beside the textarea.
+import { errorText, fill, h, HttpError, type Child } from '../common/dom.js';
+import { jsonSyntaxError, readableError, type ReadableDetail } from '../common/marathon-errors.js';
+import { api } from './api.js';
+import { FORCE } from './actions.js';
 import { appLink, panel } from './view.js';
 
 const EXAMPLE =
@@ -21,6 +23,11 @@ export function createForm(created: () => void): HTMLElement {
 }
 
 async function send(body: string, errors: HTMLElement): Promise<boolean> {
+  const mistake = jsonSyntaxError(body);
+  if (mistake !== null) {
+    fill(errors, h('div', { class: 'error' }, `Invalid JSON: ${mistake}`));
+    return false;
+  }
   fill(errors, h('span', { class: 'muted' }, 'Sending…'));
   try {
     const app = await api.create(body);
@@ -41,16 +48,14 @@ async function send(body: string, errors: HTMLElement): Promise<boolean> {
   }
 }
 
-/** The error message, then one line per `details[]` entry (path: errors), or the details text. */
-function describe(err: unknown): Node[] {
-  const message = h('div', { class: 'error' }, err instanceof Error ? err.message : String(err));
+/** The error in words, then one line per violation with its path. */
+function describe(err: unknown): Child[] {
+  const message = h('div', { class: 'error' }, errorText(err, FORCE));
   if (!(err instanceof HttpError)) return [message];
-  const details = (err.body as { details?: unknown } | null)?.details;
-  if (typeof details === 'string') return [message, h('div', { class: 'mono muted' }, details)];
-  if (!Array.isArray(details)) return [message];
-  return [message, h('ul', { class: 'details' }, ...(details as ErrorDetail[]).map(detailItem))];
+  const fields = readableError(err.body, { force: FORCE }).details.filter((d) => d.path !== '');
+  return [message, fields.length === 0 ? null : h('ul', { class: 'details' }, ...fields.map(detailItem))];
 }
 
-function detailItem(detail: ErrorDetail): HTMLElement {
-  return h('li', { 'data-path': detail.path }, h('code', {}, detail.path), ' ', detail.errors.join('; '));
+function detailItem(detail: ReadableDetail): HTMLElement {
+  return h('li', { 'data-path': detail.path }, detail.text);
 }
