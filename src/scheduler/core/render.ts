@@ -1,6 +1,5 @@
 // The Marathon v2 JSON the API serves, in the 1.5+ output profile: App/AppInfo (counts, deployments,
 // tasks, lastTaskFailure, taskStats), Task, Deployment, Queue, the Group tree and the text task list.
-import type { Attribute, Resource } from '../../master/core/v1.js';
 import type { AppDefinition } from './app-types.js';
 import { instanceHealth } from './health.js';
 import type { SchedulerView } from './messages.js';
@@ -13,7 +12,7 @@ import type {
   TaskFailure,
   UnusedOffer,
 } from './model.js';
-import { safeId } from './model.js';
+import { safeId } from '../../common/marathon-ids.js';
 import { parentOf } from './path-id.js';
 import { affectedApps } from './plan.js';
 import { networkMode, servicePortsOf } from './service-ports.js';
@@ -271,7 +270,9 @@ function unusedOfferJson(unused: UnusedOffer): Json {
   };
 }
 
-function valueJson(v: Resource | Attribute): Json {
+type OfferValue = UnusedOffer['offer']['resources'][number] | UnusedOffer['offer']['attributes'][number];
+
+function valueJson(v: OfferValue): Json {
   if (v.scalar !== undefined) return { scalar: v.scalar.value };
   if (v.ranges !== undefined) return { ranges: v.ranges.range.map(({ begin, end }) => ({ begin, end })) };
   if (v.set !== undefined) return { set: v.set.item };
