@@ -3,8 +3,7 @@
 // follow them as they grow, and label each task's lines when there are several.
 import { setTimeout as delay } from 'node:timers/promises';
 import { isTerminalState, type TaskState } from '../master/core/v1.js';
-import { safeId } from '../scheduler/core/model.js';
-import { toHostname } from '../scheduler/core/placement.js';
+import { safeId, toHostname } from '../common/marathon-ids.js';
 import { AgentClient, sandboxPath, type AgentExecutorJson, type AgentStateJson, type SandboxFile } from './agent.js';
 
 export interface TaskLocation {

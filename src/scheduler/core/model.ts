@@ -236,6 +236,3 @@ export interface PlanSummary {
   version: Timestamp;
   steps: DeploymentStep[];
 }
-
-/** Marathon's safe id of an app: no leading `/`, the other `/` as `_` (task ids, ZK node names). */
-export const safeId = (appId: string): string => appId.replace(/^\//, '').replaceAll('/', '_');

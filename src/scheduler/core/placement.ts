@@ -1,5 +1,6 @@
 // One instance on one offer: roles, constraints, cpus/mem/disk/gpus and host ports checked in Marathon's
 // order, and the Mesos TaskInfo that launches it with what it takes out of the offer.
+import { toHostname } from '../../common/marathon-ids.js';
 import { normalizeRanges, subtractRanges } from '../../master/core/resources.js';
 import type {
   CommandInfo,
@@ -58,15 +59,6 @@ const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 
 function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-/** Marathon's PathId.toHostname: segments reversed and joined with `.` (`/group/app` → `app.group`). */
-export function toHostname(appId: string): string {
-  return appId
-    .split('/')
-    .filter((s) => s !== '')
-    .reverse()
-    .join('.');
 }
 
 // ---- taking resources out of an offer ----

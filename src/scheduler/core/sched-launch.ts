@@ -5,14 +5,8 @@ import { MAX_INSTANCES_PER_OFFER, MAX_UNUSED_OFFERS_PER_APP } from '../../common
 import type { Offer, Resource, TaskInfo } from '../../master/core/v1.js';
 import { launchWaitMs } from './backoff.js';
 import { agentAttributes } from './constraints.js';
-import {
-  safeId,
-  type AppVersion,
-  type DeclineReason,
-  type Instance,
-  type QueueEntry,
-  type UnusedOffer,
-} from './model.js';
+import { safeId } from '../../common/marathon-ids.js';
+import type { AppVersion, DeclineReason, Instance, QueueEntry, UnusedOffer } from './model.js';
 import { placeInstance, type PlaceRequest, type PlaceResult } from './placement.js';
 import { activeInstances, emitInstanceEvents, placedOf, storeInstance } from './sched-instances.js';
 import type { CoreState, Out, QueueItem } from './sched-state.js';

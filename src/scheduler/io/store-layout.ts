@@ -6,7 +6,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { MARATHON_MAX_VERSIONS, MARATHON_ZK_COMPRESSION_THRESHOLD_BYTES } from '../../common/limits.js';
 import type { Op } from '../../ensemble/client/ops.js';
 import type { StoreWrite } from '../core/messages.js';
-import { safeId, type DeploymentPlan, type GroupMeta, type RootGroup, type Timestamp } from '../core/model.js';
+import { safeId } from '../../common/marathon-ids.js';
+import type { DeploymentPlan, GroupMeta, RootGroup, Timestamp } from '../core/model.js';
 
 /** Categories (child nodes of the state path), named as Marathon names them. */
 export const CATEGORY = {

@@ -7,7 +7,8 @@ import type { Attribute, Offer, TaskInfo } from '../../../src/master/core/v1.js'
 import { normalizeApp } from '../../../src/scheduler/core/app.js';
 import { agentAttributes } from '../../../src/scheduler/core/constraints.js';
 import type { AppVersion } from '../../../src/scheduler/core/model.js';
-import { type PlaceResult, placeInstance, toHostname } from '../../../src/scheduler/core/placement.js';
+import { toHostname } from '../../../src/common/marathon-ids.js';
+import { type PlaceResult, placeInstance } from '../../../src/scheduler/core/placement.js';
 import { assignServicePorts } from '../../../src/scheduler/core/service-ports.js';
 import { taskEnvironment } from '../../../src/scheduler/core/task-env.js';
 
