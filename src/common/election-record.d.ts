@@ -1,6 +1,5 @@
-// The election record: the steps members and masters report as an election happens, and the record the
-// supervisor keeps of each election, shared by the supervisor, the control API's clients, the CLI and the UI.
-// Types only (a declaration file, so the browser code may import it too). Zxids are `0x` + hex.
+// The election record, types only: the steps members and masters report, and what the supervisor keeps of
+// each election (a declaration file, so the browser code imports it too). Zxids are `0x` + hex.
 
 export type ZkPeerState = 'LOOKING' | 'FOLLOWING' | 'LEADING' | 'OBSERVING';
 export type SyncMode = 'DIFF' | 'TRUNC' | 'SNAP';

@@ -1,6 +1,5 @@
-// The elections the supervisor keeps: members' and masters' reported steps grouped into one record per
-// election (ensemble or masters), each with its winner and why, bounded in steps and in records; and
-// the newest messages between members, for the dashboard to animate. Pure: times come with the steps.
+// The elections the supervisor keeps: reported steps grouped into one bounded record per election with its
+// winner and why, where each master stands in its contest, and the newest messages to animate. Pure.
 import type {
   CandidateReport,
   ElectionKind,
@@ -32,6 +31,9 @@ import type { TimelineEntry } from '../core/timeline.js';
 /** What readers of the log (the control API, the dashboard) use. */
 export type ElectionHistory = Pick<ElectionLog, 'summaries' | 'record' | 'recentTraffic' | 'contest'>;
 
+/** Sessions remembered per master: its current one and the one before, which may still be expiring. */
+const SESSIONS_PER_MASTER = 2;
+
 export interface ElectionLogOptions {
   /** Ensemble members and masters by name: the lanes of their diagrams. */
   members: readonly string[];
@@ -54,7 +56,7 @@ export class ElectionLog {
   private nextId = 1;
   private traffic: TrafficItem[] = [];
   private nextSeq = 1;
-  /** ZooKeeper session → master, from the masters' reports. */
+  /** ZooKeeper session → master, from the masters' reports: the newest SESSIONS_PER_MASTER of each. */
   private readonly sessions = new Map<string, string>();
   /** Each master's place in the contest, from its reports. */
   private readonly places = new Map<string, MasterContest>();
@@ -125,13 +127,21 @@ export class ElectionLog {
 
   private place(master: string, step: MasterStep): void {
     const at = this.places.get(master) ?? unplaced(master);
-    if (step.step === 'session' || step.step === 'candidate') this.sessions.set(step.sessionId, master);
+    if (step.step === 'session' || step.step === 'candidate') this.noteSession(step.sessionId, master);
     if (step.step === 'session') at.member = step.server === null ? null : this.options.memberAt(step.server);
     if (step.step === 'candidate') Object.assign(at, { znode: step.znode, watching: null });
     if (step.step === 'watching') at.watching = step.watched;
     if (step.step === 'elected' && step.leading) at.watching = null;
     if (step.step === 'session-lost') Object.assign(at, unplaced(master));
     this.places.set(master, at);
+  }
+
+  /** Its older sessions can still expire after it started a new one; older than that, they are forgotten. */
+  private noteSession(sessionId: string, master: string): void {
+    this.sessions.delete(sessionId);
+    this.sessions.set(sessionId, master);
+    const mine = [...this.sessions].filter(([, owner]) => owner === master);
+    for (const [id] of mine.slice(0, -SESSIONS_PER_MASTER)) this.sessions.delete(id);
   }
 
   /** A master that died has no connection; its znode stays until ZooKeeper expires its session. */

@@ -1,6 +1,5 @@
-// Where the cluster picture puts things: the ensemble in a row at the top (observers after the voting
-// members), the masters below it, agents and schedulers at the bottom; the paths of the links between
-// them; and when each message of a batch sets off. Pure numbers, no DOM, so it is unit-tested.
+// Where the cluster picture puts its nodes and links, and when each message of a batch sets off. Pure
+// numbers, no DOM, so it is unit-tested.
 import type { TrafficItem } from '../../common/election-record.js';
 
 export const PICTURE_WIDTH = 760;

@@ -1,7 +1,5 @@
-// The cluster drawn live as SVG: the members with their ZooKeeper state and last zxid, the masters with
-// the leading master marked and each standby's watch on the znode before its own, agents linked to their
-// master, schedulers linked as frameworks, masters' sessions to members. Elements persist across
-// snapshots, so a link that moves (an agent re-registering) glides; votes and Zab packets travel.
+// The cluster drawn live as SVG: members, masters, agents, schedulers and their links, kept across snapshots
+// so that a moving link glides; votes and Zab packets travel between members.
 import type { MasterContest, TrafficItem } from '../../common/election-record.js';
 import { svg } from '../common/svg.js';
 import type { AgentCard, DashboardSnapshot, MasterCard, MemberCard, SchedulerCard } from './model.js';

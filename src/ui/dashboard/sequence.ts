@@ -1,6 +1,5 @@
-// An election record as a sequence diagram: one row per step, each with the lanes (members or masters)
-// as vertical lines and the step drawn on them (an arrow for a message, a dot for what happens on one
-// lane), its time since the election began and its words.
+// An election record as a sequence diagram: one row per step, an arrow between lanes for a message or a dot
+// on one lane, with its time since the election began and its words.
 import type { ElectionRecord, RecordedStep } from '../../common/election-record.js';
 import { h } from '../common/dom.js';
 import { svg } from '../common/svg.js';

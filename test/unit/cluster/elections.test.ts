@@ -150,6 +150,18 @@ describe('the election log', () => {
     ]);
   });
 
+  it("remembers a master's current and previous session, not older ones", () => {
+    const l = log();
+    for (let i = 1; i <= 3; i++) l.master('master-1', { step: 'session', sessionId: `0x${i}`, server: null }, T0 + i);
+    l.timeline([{ type: 'master-killed', at: T0 + 10, master: 'master-1', leading: true }]);
+    l.member('zk-1', { step: 'session-expired', sessionId: '0x1', timeoutMs: 1000 }, T0 + 20);
+    l.member('zk-1', { step: 'session-expired', sessionId: '0x2', timeoutMs: 1000 }, T0 + 30);
+    const [contest] = l.summaries();
+    expect(l.record(contest?.id ?? 0)?.steps.flatMap((s) => (s.text.includes('expired') ? [s.text] : []))).toEqual([
+      'zk-1 expired session 0x2 of master-1 after 1000 ms; its ephemeral znodes are deleted',
+    ]);
+  });
+
   it('keeps at most maxSteps steps per election (counting the rest) and the newest maxElections records', () => {
     const l = log({ maxSteps: 3, maxElections: 2 });
     failover(l);
