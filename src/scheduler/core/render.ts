@@ -12,7 +12,7 @@ import type {
   TaskFailure,
   UnusedOffer,
 } from './model.js';
-import { safeId } from './model.js';
+import { safeId } from '../../common/marathon-ids.js';
 import { parentOf } from './path-id.js';
 import { affectedApps } from './plan.js';
 import { networkMode, servicePortsOf } from './service-ports.js';
