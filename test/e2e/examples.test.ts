@@ -169,7 +169,8 @@ await describeWithDocker('the examples, deployed with the CLI', () => {
     return status.agents.map((a) => agents.filter((id) => id === a.id).length);
   }
 
-  it('constrained.json: 2 tasks per rack, beside everything deployed before it', { timeout: 60_000 }, async () => {
+  // Longer than deploy's default --timeout, so that a deployment that cannot progress fails with deploy's words.
+  it('constrained.json: 2 tasks per rack, beside everything deployed before it', { timeout: 90_000 }, async () => {
     await cli('deploy', example('constrained.json'));
     expect(await spreadPerAgent()).toEqual([2, 2]);
   });
