@@ -2,6 +2,7 @@
 // browser gets one at once; everyone gets a new one shortly after a supervisor change or a timeline
 // event, and after each one-second poll that found something different (Marathon apps and tasks).
 import type { WebSocket } from 'ws';
+import type { MasterStateJson } from '../../api/mesos.js';
 import { MAX_DASHBOARD_CLIENTS, MAX_DASHBOARD_CLIENT_QUEUE_BYTES } from '../../common/limits.js';
 import { errorMessage } from '../../common/errors.js';
 import type { Logger } from '../../common/logging.js';
@@ -11,7 +12,7 @@ import type { TimelineStore } from '../timeline-store.js';
 import type { ClusterStatus } from '../status.js';
 import { addPoint, gapPoints, runningTasks } from './series.js';
 import { buildSnapshot } from './snapshot.js';
-import { readSources } from './sources.js';
+import { leadingMasterState, readSources } from './sources.js';
 
 /** How often the feed looks again while browsers are connected. */
 const POLL_MS = 1_000;
@@ -31,13 +32,15 @@ export class SnapshotFeed {
   private readonly fresh = new Set<WebSocket>();
   private readonly poll: NodeJS.Timeout;
   private running: ChartPoint[] = [];
+  /** The last state a leading master answered: the agents' figures while none does. */
+  private lastMasterState: MasterStateJson | null = null;
   private lastSent = '';
   private settle: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
   private again = false;
 
   constructor(private readonly options: FeedOptions) {
-    this.poll = setInterval(() => this.changed(), POLL_MS);
+    this.poll = setInterval(() => (this.clients.size === 0 ? void this.sample() : this.changed()), POLL_MS);
   }
 
   get full(): boolean {
@@ -84,17 +87,28 @@ export class SnapshotFeed {
     }
   }
 
+  /** With no page open the chart's history still grows, from the leading master alone. */
+  private async sample(): Promise<void> {
+    this.remember(await leadingMasterState(await this.options.status()), Date.now());
+  }
+
+  private remember(state: MasterStateJson | null, now: number): void {
+    if (state === null) return;
+    this.lastMasterState = state;
+    this.running = addPoint(this.running, { at: now, value: runningTasks(state) });
+  }
+
   private async build(): Promise<DashboardSnapshot> {
     const status = await this.options.status();
     const sources = await readSources(status);
     const now = Date.now();
-    if (sources.masterState !== null)
-      this.running = addPoint(this.running, { at: now, value: runningTasks(sources.masterState) });
+    this.remember(sources.masterState, now);
     const events = this.options.timeline.since(0);
     const { elections } = this.options;
     return buildSnapshot({
       status,
       ...sources,
+      lastMasterState: this.lastMasterState,
       events,
       chart: { running: this.running, gaps: gapPoints(events) },
       elections: { list: elections.summaries(), contest: elections.contest(), traffic: elections.recentTraffic() },

@@ -2,7 +2,8 @@
 // the leading master's state (used resources, tasks per agent), the Marathon apps with their tasks,
 // the members' connection counts and the timeline, with each event's `minicluster events` line. Pure.
 import type { AgentJson, MasterStateJson, ResourcesJson } from '../../api/mesos.js';
-import type { AppInfoJson, TaskJson as MarathonTaskJson } from '../../api/marathon.js';
+import type { AppInfoJson, Json, TaskJson as MarathonTaskJson } from '../../api/marathon.js';
+import { waitReason } from '../../api/wait-reasons.js';
 import { MAX_DASHBOARD_EVENTS } from '../../common/limits.js';
 import type {
   AgentCard,
@@ -22,6 +23,10 @@ export interface SnapshotInput {
   status: ClusterStatus;
   /** The leading master's `/master/state`; null while no master leads or it does not answer. */
   masterState: MasterStateJson | null;
+  /** The last state a leading master answered, for the agents while none does. */
+  lastMasterState: MasterStateJson | null;
+  /** `/v2/queue?embed=lastUnusedOffers`; null while the scheduler does not answer. */
+  queue: Json[] | null;
   /** `/v2/apps?embed=apps.tasks`; null while the scheduler does not answer. */
   apps: AppInfoJson[] | null;
   /** Client connections per member name, from `srvr`. */
@@ -40,7 +45,11 @@ export function buildSnapshot(input: SnapshotInput): DashboardSnapshot {
     at: input.now,
     members: status.ensemble.map((m) => memberCard(m, input.connections)),
     masters: status.masters.map(({ name, url, role, state }) => ({ name, url, role, state })),
-    agents: status.agents.map((a) => agentCard(a, input.masterState)),
+    agents: status.agents.map((a) =>
+      input.masterState === null
+        ? { ...agentCard(a, input.lastMasterState), stale: true }
+        : agentCard(a, input.masterState),
+    ),
     schedulers: status.schedulers.map(({ name, url, role, state, subscribed }) => ({
       name,
       url,
@@ -50,7 +59,7 @@ export function buildSnapshot(input: SnapshotInput): DashboardSnapshot {
     })),
     marathon: status.marathon,
     events: timelineLines(input.events),
-    apps: input.apps === null ? null : input.apps.map((a) => appCard(a, status)),
+    apps: input.apps === null ? null : input.apps.map((a) => appCard(a, status, input.queue)),
     chart: input.chart,
     elections: input.elections,
   };
@@ -86,6 +95,7 @@ function agentCard(a: AgentStatus, state: MasterStateJson | null): AgentCard {
     used: registered === undefined ? null : amounts(registered.used_resources),
     total: registered === undefined ? null : amounts(registered.resources),
     tasks: registered === undefined || state === null ? [] : agentTasks(state, registered),
+    stale: false,
   };
 }
 
@@ -123,15 +133,18 @@ export function portsIn(text: number | string | undefined): number[] {
   );
 }
 
-function appCard(app: AppInfoJson, status: ClusterStatus): AppCard {
+function appCard(app: AppInfoJson, status: ClusterStatus, queue: Json[] | null): AppCard {
   const unserved = status.schedulers.flatMap((s) => s.unservedPorts).filter((u) => u.appId === app.id);
+  const queued = queue?.find((q) => (q['app'] as { id?: unknown } | undefined)?.id === app.id);
   return {
     id: app.id,
     instances: app.instances,
     running: app.tasksRunning ?? 0,
     healthy: app.tasksHealthy ?? 0,
     staged: app.tasksStaged ?? 0,
+    healthChecks: Array.isArray(app['healthChecks']) ? app['healthChecks'].length : 0,
     deploying: (app.deployments ?? []).length > 0,
+    waiting: queued === undefined ? null : (waitReason(app.id, queued, app)?.reason ?? null),
     tasks: (app.tasks ?? []).map(appTask),
     unservedPorts: unserved.map(({ servicePort, reason }) => ({ servicePort, reason })),
   };

@@ -1,8 +1,8 @@
 // What the dashboard reads besides the supervisor's status, each answer bounded in time so one
 // component that hangs cannot stall the page: the leading master's state, the Marathon apps with
-// their tasks, and each running member's connection count from `srvr`.
+// their tasks and the launch queue, and each running member's connection count from `srvr`.
 import { fourLetterWord } from '../../api/fourletter.js';
-import { MarathonClient, type AppInfoJson } from '../../api/marathon.js';
+import { MarathonClient, type AppInfoJson, type Json } from '../../api/marathon.js';
 import { MesosMasterClient, type MasterStateJson } from '../../api/mesos.js';
 import { LOOPBACK } from '../../common/ports.js';
 import type { ClusterStatus } from '../status.js';
@@ -13,19 +13,27 @@ const SOURCE_TIMEOUT_MS = 800;
 export interface Sources {
   masterState: MasterStateJson | null;
   apps: AppInfoJson[] | null;
+  queue: Json[] | null;
   connections: Map<string, number>;
 }
 
 export async function readSources(status: ClusterStatus): Promise<Sources> {
-  const [masterState, apps, connections] = await Promise.all([
+  const [masterState, apps, queue, connections] = await Promise.all([
     leadingMasterState(status),
     marathonApps(status),
+    marathonQueue(status),
     memberConnections(status),
   ]);
-  return { masterState, apps, connections };
+  return { masterState, apps, queue, connections };
 }
 
-function leadingMasterState(status: ClusterStatus): Promise<MasterStateJson | null> {
+function marathonQueue(status: ClusterStatus): Promise<Json[] | null> {
+  return status.marathon === null
+    ? Promise.resolve(null)
+    : orNull(new MarathonClient(status.marathon).queue(['lastUnusedOffers']));
+}
+
+export function leadingMasterState(status: ClusterStatus): Promise<MasterStateJson | null> {
   const leading = status.masters.find((m) => m.role === 'leading' && m.state === 'running');
   return leading === undefined ? Promise.resolve(null) : orNull(new MesosMasterClient(leading.url).state());
 }

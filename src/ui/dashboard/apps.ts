@@ -28,7 +28,8 @@ export class AppsPanel {
   private row(app: AppCard): HTMLElement {
     const destroy = h('button', { type: 'button', class: 'danger', 'data-action': 'destroy' }, 'Destroy');
     destroy.addEventListener('click', () => this.act('destroy', { id: app.id }));
-    const counts = `${app.running} / ${app.healthy}${app.staged > 0 ? ` (${app.staged} staged)` : ''}`;
+    const healthy = app.healthChecks === 0 ? '—' : String(app.healthy);
+    const counts = `${app.running} / ${healthy}${app.staged > 0 ? ` (${app.staged} staged)` : ''}`;
     return h(
       'tr',
       { 'data-app': app.id },
@@ -37,6 +38,7 @@ export class AppsPanel {
         {},
         h('code', {}, app.id),
         app.deploying ? h('span', { class: 'badge warn' }, 'deploying') : null,
+        app.waiting === null ? null : h('div', { class: 'waiting muted' }, `waiting: ${app.waiting}`),
         ...app.unservedPorts.map(unservedNote),
       ),
       h('td', { class: 'instances' }, String(app.instances)),

@@ -65,6 +65,7 @@ function start(): void {
     latest = snapshot;
     byId('cluster').textContent =
       `cluster ${snapshot.cluster.name} · ${snapshot.cluster.profile} · ${snapshot.cluster.phase}`;
+    showLeadership(snapshot);
     if (picture.root.parentElement === null) fill(byId('picture'), picture.root);
     picture.draw(snapshot);
     replays.render(snapshot.elections.list);
@@ -78,6 +79,17 @@ function start(): void {
   setInterval(() => {
     if (latest !== null) fill(byId('chart'), chart(latest.chart, Date.now()));
   }, CHART_TICK_MS);
+}
+
+/** The header says when no master leads, and links the Marathon UI through the cluster's Marathon address. */
+function showLeadership(snapshot: DashboardSnapshot): void {
+  const leading = snapshot.masters.find((m) => m.role === 'leading' && m.state === 'running');
+  const note = byId('leadership');
+  note.textContent = leading === undefined ? 'no leading master' : '';
+  note.hidden = leading !== undefined;
+  const link = byId('marathon-ui') as HTMLAnchorElement;
+  link.hidden = snapshot.marathon === null;
+  if (snapshot.marathon !== null) link.href = `${snapshot.marathon}/ui/`;
 }
 
 start();

@@ -42,10 +42,15 @@ export interface AgentCard {
   state: ComponentState;
   registered: boolean;
   master: string | null;
-  /** From the leading master's state; null while no master leads or it has not registered. */
+  /** From the leading master's state; null until a leading master has known the agent. */
   used: ResourceAmounts | null;
   total: ResourceAmounts | null;
   tasks: AgentTask[];
+  /**
+   * No leading master answers now: `used`, `total` and `tasks` are what the last one said (the agent is
+   * re-registering with the next), shown greyed rather than emptied.
+   */
+  stale: boolean;
 }
 
 export interface SchedulerCard {
@@ -78,7 +83,11 @@ export interface AppCard {
   running: number;
   healthy: number;
   staged: number;
+  /** Health checks of the app: with none, "healthy" means nothing. */
+  healthChecks: number;
   deploying: boolean;
+  /** Why its instances wait (from /v2/queue), in words; null while nothing waits. */
+  waiting: string | null;
   tasks: AppTask[];
   /** Its service ports the load balancer cannot listen on, and why. */
   unservedPorts: { servicePort: number; reason: string }[];

@@ -100,18 +100,27 @@ function masterRow(m: MasterCard, act: ComponentAction): HTMLElement {
 }
 
 function agentRow(a: AgentCard, act: ComponentAction): HTMLElement {
-  const registration = a.registered ? `registered with ${a.master ?? '?'}` : 'not registered';
+  const registration = a.stale
+    ? 'no leading master answers: the last known figures, while the agent re-registers'
+    : a.registered
+      ? `registered with ${a.master ?? '?'}`
+      : 'not registered';
   const tasks = h(
     'ul',
     { class: 'tasks' },
     ...a.tasks.map((t) => h('li', { title: t.id }, `${t.name} `, badge(t.state), ` ${t.endpoints.join(', ')}`)),
   );
-  return row(
+  const tr = row(
     a.name,
     null,
     a.state,
     [
-      h('span', { title: registration }, badge(a.state)),
+      h(
+        'span',
+        { title: registration },
+        badge(a.state),
+        a.stale ? h('span', { class: 'muted' }, ' re-registering') : null,
+      ),
       usage(a, 'cpus'),
       usage(a, 'mem'),
       usage(a, 'ports'),
@@ -119,6 +128,8 @@ function agentRow(a: AgentCard, act: ComponentAction): HTMLElement {
     ],
     act,
   );
+  if (a.stale) tr.classList.add('stale');
+  return tr;
 }
 
 /** `used / total` of one resource, from the leading master's view of the agent. */

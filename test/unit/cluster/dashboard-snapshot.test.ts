@@ -170,6 +170,8 @@ function input(over: Partial<SnapshotInput> = {}): SnapshotInput {
   return {
     status: STATUS,
     masterState: MASTER_STATE,
+    lastMasterState: MASTER_STATE,
+    queue: [],
     apps: [APP],
     connections: new Map([['zk-1', 4]]),
     events: [],
@@ -205,9 +207,24 @@ describe('buildSnapshot', () => {
     expect(two).toMatchObject({ name: 'agent-2', state: 'killed', used: null, total: null, tasks: [] });
   });
 
-  it('leaves resources unknown while no master leads', () => {
-    const [one] = buildSnapshot(input({ masterState: null })).agents;
+  it('leaves resources unknown while no master has ever led', () => {
+    const [one] = buildSnapshot(input({ masterState: null, lastMasterState: null })).agents;
     expect(one).toMatchObject({ used: null, total: null, tasks: [], registered: true, master: 'master-1' });
+  });
+
+  it("keeps the last leading master's figures, marked stale, while none leads", () => {
+    const [now] = buildSnapshot(input()).agents;
+    const [during] = buildSnapshot(input({ masterState: null })).agents;
+    expect(now?.stale).toBe(false);
+    expect(now?.tasks.length).toBeGreaterThan(0);
+    expect(during).toEqual({ ...now, stale: true });
+  });
+
+  it('says why an app waits, from its queue entry, and counts its health checks', () => {
+    const queued = { app: { id: '/web' }, count: 1, processedOffersSummary: { rejectSummaryLaunchAttempt: [] } };
+    const [web] = buildSnapshot(input({ queue: [queued] })).apps ?? [];
+    expect(web?.waiting).toBe('1 instance(s) not placed, waiting for offers');
+    expect(buildSnapshot(input()).apps?.[0]?.waiting).toBeNull();
   });
 
   it('shows apps with instances, running, healthy and task endpoints, and null while the scheduler does not answer', () => {
@@ -218,7 +235,9 @@ describe('buildSnapshot', () => {
         running: 1,
         healthy: 1,
         staged: 1,
+        healthChecks: 0,
         deploying: true,
+        waiting: null,
         tasks: [
           { id: 'web.1', state: 'TASK_RUNNING', endpoints: ['127.0.0.1:31000'], healthy: true },
           { id: 'web.2', state: 'TASK_STAGING', endpoints: ['127.0.0.1:31001'], healthy: null },
