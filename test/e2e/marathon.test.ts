@@ -135,16 +135,17 @@ await describeWithDocker('the Marathon-style scheduler end to end', () => {
       15_000,
     );
     await home.ok('start', killed, '--name', CLUSTER);
+    const viaRestarted = new MarathonClient(after.schedulers.find((s) => s.name === killed)?.url ?? '');
     await waitUntil(
-      `${killed} back as a standby`,
+      `${killed} back as a standby that knows the leader`,
       async () => {
         const s = await home.control(CLUSTER).status();
-        return s.schedulers.some((x) => x.name === killed && x.state === 'running' && x.role === 'standby');
+        const back = s.schedulers.some((x) => x.name === killed && x.state === 'running' && x.role === 'standby');
+        return back && (await viaRestarted.leader().catch(() => null)) !== null;
       },
       30_000,
     );
     expect(running(await standby.appTasks('/nginx'))).toEqual(before);
-    const viaRestarted = new MarathonClient(after.schedulers.find((s) => s.name === killed)?.url ?? '');
     expect(running(await viaRestarted.appTasks('/nginx'))).toEqual(before);
     marathon = standby;
   });
