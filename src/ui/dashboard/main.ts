@@ -1,7 +1,7 @@
 // The dashboard page: takes the token, follows the snapshot stream and redraws each panel from it (the
 // cluster picture, the elections to replay, the tables); Kill, Start, Scale, Destroy and Deploy go through
 // the dashboard's actions.
-import { fill } from '../common/dom.js';
+import { fill, h } from '../common/dom.js';
 import { AppsPanel, messageOf, wireDeployForm } from './apps.js';
 import { chart } from './chart.js';
 import { follow, type LinkState } from './live.js';
@@ -87,9 +87,12 @@ function showLeadership(snapshot: DashboardSnapshot): void {
   const note = byId('leadership');
   note.textContent = leading === undefined ? 'no leading master' : '';
   note.hidden = leading !== undefined;
-  const link = byId('marathon-ui') as HTMLAnchorElement;
-  link.hidden = snapshot.marathon === null;
-  if (snapshot.marathon !== null) link.href = `${snapshot.marathon}/ui/`;
+  const ui = snapshot.marathon === null ? null : `${snapshot.marathon}/ui/`;
+  const place = byId('marathon-ui');
+  if (place.dataset['href'] === (ui ?? '')) return;
+  place.dataset['href'] = ui ?? '';
+  if (ui === null) fill(place);
+  else fill(place, h('a', { href: ui, target: '_blank' }, 'Marathon UI'));
 }
 
 start();
