@@ -46,11 +46,17 @@ function golden(name: string, port: number): { banner: string; body: string } {
   return splitBanner(text);
 }
 
+/** The lines zkCli prints about its connection, from its event thread: they may land among the command's own. */
+const CONNECTION_LINES = [/^Connecting to /, /^WATCHER::$/, /^WatchedEvent state:SyncConnected type:None path:null$/];
+
+/** zkCli's output split into its connection lines (the banner) and the command's own lines (the body). */
 function splitBanner(stdout: string): { banner: string; body: string } {
-  const marker = 'WatchedEvent state:SyncConnected type:None path:null\n';
-  const end = stdout.indexOf(marker);
-  if (end < 0) return { banner: stdout, body: '' };
-  return { banner: stdout.slice(0, end + marker.length), body: stdout.slice(end + marker.length) };
+  const lines = stdout.split('\n').filter((line) => line !== '');
+  const isConnection = (line: string): boolean => CONNECTION_LINES.some((pattern) => pattern.test(line));
+  return {
+    banner: lines.filter(isConnection).join('\n'),
+    body: lines.filter((line) => !isConnection(line)).join('\n'),
+  };
 }
 
 // ---- node-zookeeper-client, typed as far as these tests use it ----
@@ -152,10 +158,10 @@ describe('real clients against the ensemble', () => {
       expect(splitBanner(created.stdout).banner).toBe(golden('create-e-s', port).banner);
 
       const got = await zkCli(port, 'get', '/a');
-      expect(splitBanner(got.stdout)).toEqual({ banner: golden('get-golden', port).banner, body: 'x\n' });
+      expect(splitBanner(got.stdout)).toEqual({ banner: golden('get-golden', port).banner, body: 'x' });
 
       const listed = await zkCli(port, 'ls', '/');
-      expect(splitBanner(listed.stdout)).toEqual({ banner: golden('ls-root', port).banner, body: '[a, zookeeper]\n' });
+      expect(splitBanner(listed.stdout)).toEqual({ banner: golden('ls-root', port).banner, body: '[a, zookeeper]' });
     }, 60_000);
 
     it('creates ephemeral sequential nodes and shows ACLs like a real server', async () => {
