@@ -1,6 +1,7 @@
 // Benchmark entry: `npm run bench -- <suite> [--seconds N] [--warmup N] [--runs N] [--no-zookeeper] [--json]`.
 // Progress goes to stderr; the tables (or the JSON figures) go to stdout.
 import { parseArgs } from 'node:util';
+import { renderChronosReport, runChronosSuite } from './chronos.js';
 import { runEnsembleSuite } from './ensemble.js';
 import { renderMarathonReport, runMarathonSuite } from './marathon.js';
 import { renderMesosReport, runMesosSuite } from './mesos.js';
@@ -57,6 +58,13 @@ const SUITES: Record<string, Suite> = {
     async run() {
       const figures = await runMarathonSuite({ log: (line) => process.stderr.write(`${line}\n`) });
       return { figures, report: renderMarathonReport(figures) };
+    },
+    defaultRuns: 1,
+  },
+  chronos: {
+    async run() {
+      const figures = await runChronosSuite({ log: (line) => process.stderr.write(`${line}\n`) });
+      return { figures, report: renderChronosReport(figures) };
     },
     defaultRuns: 1,
   },

@@ -1,6 +1,5 @@
-// A typed client of the Chronos REST API (ours or a real Chronos 3, under /v1/scheduler) and what the `jobs`
-// commands show from it: the jobs with their schedule, next run, last outcomes and counts, a job's history,
-// and the dependency graph as text.
+// A typed client of the Chronos REST API (ours or a real Chronos 3), and what the `jobs` commands show from it: jobs
+// with schedule, next run, outcomes and counts, a job's history, the dependency graph as text.
 export type Json = Record<string, unknown>;
 
 /** A non-2xx answer: its status and Chronos's `{message, status}` body, or its text. */

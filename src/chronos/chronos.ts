@@ -1,6 +1,5 @@
-// One Chronos: the REST API on its port, contending in the leader latch under <zk_path>/candidate; while it leads,
-// a term that reads the jobs and their runs back from ZooKeeper, subscribes to the leading master with the stored
-// framework id (reconciling what is in flight) and runs the core on ticks and at the next due start.
+// One Chronos: the REST API on its port and the leader latch under <zk_path>/candidate; while it leads, a term that
+// reads the jobs and runs back from ZooKeeper, subscribes with the stored framework id and runs the core.
 import { createServer, type Server } from 'node:http';
 import { userInfo } from 'node:os';
 import { ChangeReporter } from '../common/change-reporter.js';
@@ -127,7 +126,8 @@ export class Chronos {
       this.server.listen(config.port, config.host ?? LOOPBACK, () => {
         this.server.off('error', reject);
         log.info(
-          `Started the Chronos API on ${this.hostPort} (--master ${config.master}, --zk_hosts ${config.zkHosts}, --zk_path ${config.zkPath})`,
+          `Started the Chronos API on ${this.hostPort} ` +
+            `(--master ${config.master}, --zk_hosts ${config.zkHosts}, --zk_path ${config.zkPath})`,
         );
         resolve();
       });
@@ -240,6 +240,7 @@ class LeadingTerm {
       publish: (event) => options.onEvent(event),
       log,
       onStoreFailure: () => options.onStoreFailure(),
+      detached: (call) => call.type === 'ACKNOWLEDGE',
     });
   }
 

@@ -1,16 +1,11 @@
-// Entry of a Chronos hosted in a worker thread: workerData is its ChronosWorkerConfig; it posts {type:'ready'}
-// once it serves the API, {type:'state', …report} on every change and {type:'task', …} for each task state
-// change, and on {type:'stop'} closes its event stream (its tasks keep running), leaves the latch and ends.
+// Entry of a Chronos in a worker thread: workerData is its ChronosWorkerConfig; it posts ready and its state on every
+// change, and on {type:'stop'} leaves the latch (its tasks keep running) and ends.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '../common/logging.js';
 import { Chronos, type ChronosReport } from './chronos.js';
-import type { ChronosEvent } from './core/messages.js';
 import type { ChronosWorkerConfig } from './worker-config.js';
 
-export type ChronosWorkerMessage =
-  | { type: 'ready'; url: string }
-  | ({ type: 'state' } & ChronosReport)
-  | Extract<ChronosEvent, { type: 'task' }>;
+export type ChronosWorkerMessage = { type: 'ready'; url: string } | ({ type: 'state' } & ChronosReport);
 
 function post(message: ChronosWorkerMessage): void {
   parentPort?.postMessage(message);
@@ -22,9 +17,6 @@ async function main(config: ChronosWorkerConfig): Promise<void> {
     config,
     log,
     onReport: (report) => post({ type: 'state', ...report }),
-    onEvent: (event) => {
-      if (event.type === 'task') post(event);
-    },
   });
   post({ type: 'ready', url: chronos.url });
   post({ type: 'state', ...chronos.report });

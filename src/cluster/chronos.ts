@@ -1,6 +1,5 @@
-// The Chronos part of a cluster: Chronos instances as worker threads of the supervisor (ports kept across
-// restarts, state under /chronos/state of the cluster's ZooKeeper), their roles as they report them, their
-// elections and subscriptions on the timeline, start, kill and stop.
+// The Chronos part of a cluster: Chronos instances as worker threads of the supervisor (ports kept across restarts,
+// state under /chronos/state), their roles as they report them and on the timeline, start, kill and stop.
 import type { ChronosReport } from '../chronos/chronos.js';
 import type { ChronosWorkerConfig } from '../chronos/worker-config.js';
 import { UserError, errorMessage } from '../common/errors.js';

@@ -204,8 +204,8 @@ export const CHRONOS_MAX_JOBS = 10_000;
 export const CHRONOS_MAX_JOB_BYTES = 1_000_000;
 /** Largest Chronos API request body read. */
 export const MAX_CHRONOS_BODY_BYTES = 2 * 1024 * 1024;
-/** Finished tasks kept per job for `/job/stat` and `jobs history` (Chronos's --job_history_limit is 5). */
-export const CHRONOS_JOB_HISTORY_LIMIT = 20;
+/** Finished tasks kept per job for `/job/stat` and `jobs history`: Chronos's --job_history_limit. */
+export const CHRONOS_JOB_HISTORY_LIMIT = 5;
 /** Times one run is launched again after Mesos never saw its launch, before it counts as a failure. */
 export const CHRONOS_MAX_RELAUNCHES = 10;
 /** Tasks of one concurrent job in flight at once; more runs wait in the queue. */
@@ -226,3 +226,5 @@ export const MAX_EVENT_CALLBACK_SUBSCRIBERS = 64;
 export const MAX_EVENT_CALLBACK_QUEUE = 1_000;
 /** How long one POST to a callback URL may take before it counts as failed (Marathon's --http_event_request_timeout, 10 s). */
 export const EVENT_CALLBACK_TIMEOUT_MS = 10_000;
+/** Tasks Chronos launches on one offer (Marathon's --max_instances_per_offer, 50, is the same idea): a burst of due jobs spreads over offer cycles, each input's writes stay within a multi. */
+export const CHRONOS_MAX_TASKS_PER_OFFER = 100;

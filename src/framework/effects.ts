@@ -23,6 +23,11 @@ export interface EffectTargets<W, E> {
   log: Logger;
   /** The store refused a write; the scheduler must stop leading. */
   onStoreFailure(err: unknown): void;
+  /**
+   * Calls later groups need not wait for: they go out after their group's write like the others, but their answers
+   * hold nothing up (acknowledgements, whose order nothing depends on). None unless given.
+   */
+  detached?(call: CallWithoutFramework): boolean;
 }
 
 interface Batch<W, E> {
@@ -83,7 +88,7 @@ export class EffectRunner<W, E> {
     }
   }
 
-  /** Calls, events and log lines of a stored group, in order; resolves once the calls are answered. */
+  /** Calls, events and log lines of a stored group, in order; resolves once its calls (not detached) are answered. */
   private async dispatch(group: readonly Batch<W, E>[]): Promise<void> {
     const { call, publish, log } = this.targets;
     const calls: Promise<void>[] = [];
@@ -91,9 +96,11 @@ export class EffectRunner<W, E> {
       switch (effect.type) {
         case 'persist':
           break;
-        case 'call':
-          calls.push(call(effect.call));
+        case 'call': {
+          const sent = call(effect.call);
+          if (this.targets.detached?.(effect.call) !== true) calls.push(sent);
           break;
+        }
         case 'event':
           publish(effect.event);
           break;

@@ -1,6 +1,5 @@
-// How frameworks store their state in ZooKeeper: each batch of writes (one request's, one input's) commits in
-// one multi or not at all, packed with the batches around it while they fit a byte budget and split only when
-// one batch alone is too big; reads of many nodes go out in parallel on one connection.
+// How frameworks store their state in ZooKeeper: each batch of writes in one multi, packed with its neighbours within a
+// byte budget and split only when it alone is too big; reads of many nodes in parallel on one connection.
 import type { ZkClient } from '../ensemble/client/index.js';
 import type { Op } from '../ensemble/client/ops.js';
 

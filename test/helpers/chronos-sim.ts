@@ -5,7 +5,7 @@
 import { CHRONOS_TIMING } from '../../src/chronos/config.js';
 import { ChronosCore, type ChronosOptions } from '../../src/chronos/core/chronos.js';
 import type { Job } from '../../src/chronos/core/job.js';
-import type { Effect, JobRuns, Output, StoredState, StoreWrite } from '../../src/chronos/core/messages.js';
+import type { Effect, JobRuns, Output, RunRecord, StoredState, StoreWrite } from '../../src/chronos/core/messages.js';
 import { parseTaskId } from '../../src/chronos/core/task.js';
 import type { CallWithoutFramework, Offer, TaskInfo, TaskState, TaskStatus } from '../../src/framework/mesos-types.js';
 import { Rng } from '../sim/prng.js';
@@ -79,6 +79,7 @@ export class ChronosStore {
   frameworkId: string | null = null;
   readonly jobs = new Map<string, Job>();
   readonly runs = new Map<string, JobRuns>();
+  readonly histories = new Map<string, RunRecord[]>();
 
   apply(w: StoreWrite): void {
     switch (w.kind) {
@@ -91,9 +92,13 @@ export class ChronosStore {
       case 'runs':
         this.runs.set(w.runs.name, structuredClone(w.runs));
         return;
+      case 'history':
+        this.histories.set(w.history.name, structuredClone(w.history.runs));
+        return;
       case 'delete-job':
         this.jobs.delete(w.name);
         this.runs.delete(w.name);
+        this.histories.delete(w.name);
         return;
     }
   }
@@ -103,6 +108,7 @@ export class ChronosStore {
       frameworkId: this.frameworkId,
       jobs: [...this.jobs.values()],
       runs: [...this.runs.values()],
+      histories: [...this.histories].map(([name, runs]) => ({ name, runs })),
     });
   }
 }

@@ -40,7 +40,10 @@ export function putJob(s: ChronosState, out: Out, o: { body: unknown; endpoint: 
   return { ok: true };
 }
 
-/** A replaced job keeps its tasks, and the counters of the parents it still has; a queued scheduled run of a job that is no longer scheduled goes. */
+/**
+ * A replaced job keeps its tasks and the counters of the parents it still has; a queued scheduled run of a job that
+ * is no longer scheduled goes.
+ */
 function keepRuns(s: ChronosState, out: Out, job: Job, old: Job | undefined): void {
   const runs = s.runs.get(job.name);
   if (old === undefined || runs === undefined) return;
@@ -76,9 +79,8 @@ export function deleteJob(s: ChronosState, out: Out, name: string): Ok | ApiErro
       runs.parentSuccesses = rest;
     }
     out.persistRuns(child.name);
-    out.info(
-      `Job ${child.name} lost its parent ${name}: ${job.kind === 'scheduled' ? `scheduled on ${job.schedule}` : 're-attached to its parents'}`,
-    );
+    const now = job.kind === 'scheduled' ? `now on ${job.schedule}` : 're-attached';
+    out.info(`Job ${child.name} lost its parent ${name}: ${now}`);
   }
   const killed = killTasks(s, out, name);
   s.forget(name);

@@ -1,6 +1,5 @@
-// ISO 8601 text as Chronos reads and writes it: repeating intervals `R[n]/[start]/P…` (Chronos's regex), starts
-// as Joda-Time's date-time parser takes them (calendar, ordinal and week dates, time-only, fractions, offsets),
-// periods as `PnYnMnWnDTnHnMnS` with fractional seconds, and instants printed `yyyy-MM-ddTHH:mm:ss.SSS±hh:mm`.
+// ISO 8601 text as Chronos reads and writes it: repeating intervals `R[n]/[start]/P…`, starts as Joda-Time parses
+// them, periods `PnYnMnWnDTnHnMnS` with fractional seconds, instants printed `yyyy-MM-ddTHH:mm:ss.SSS±hh:mm`.
 import { localFromWall, offsetAt, wallOf, type Zone } from './zone.js';
 
 export interface Period {
@@ -89,7 +88,8 @@ export function formatInstant(instant: number, zone: Zone): string {
   const p = (n: number, width = 2): string => String(n).padStart(width, '0');
   const abs = Math.abs(offset) / 60_000;
   const zoneText = offset === 0 ? 'Z' : `${offset < 0 ? '-' : '+'}${p(Math.floor(abs / 60))}:${p(abs % 60)}`;
-  return `${p(w.year, 4)}-${p(w.month)}-${p(w.day)}T${p(w.hour)}:${p(w.minute)}:${p(w.second)}.${p(w.ms, 3)}${zoneText}`;
+  const date = `${p(w.year, 4)}-${p(w.month)}-${p(w.day)}`;
+  return `${date}T${p(w.hour)}:${p(w.minute)}:${p(w.second)}.${p(w.ms, 3)}${zoneText}`;
 }
 
 export function formatInterval(o: { repeat: number | null; start: string; periodText: string }): string {

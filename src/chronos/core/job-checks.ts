@@ -1,6 +1,5 @@
-// What makes a job body unacceptable, in Chronos's words where Chronos has them: a bad name or schedule, a start
-// before 1970, both uris and fetch, and (checked here, not by Chronos 3) schedule with parents, the wrong
-// endpoint, missing parents, dependency cycles, and what could not be stored or launched.
+// What makes a job body unacceptable, in Chronos's words where it has them, and (beyond Chronos 3) schedule with
+// parents, the wrong endpoint, missing parents, cycles, and what could not be stored or launched.
 import {
   CHRONOS_MAX_JOB_BYTES,
   CHRONOS_MAX_JOB_NAME_LENGTH,
@@ -25,7 +24,10 @@ export function bodyProblem(body: unknown, endpoint: Endpoint): string | null {
   if (!isObject(body)) return 'The request body must be a JSON object describing a job';
   const name = typeof body.name === 'string' ? body.name : '';
   if (present(body.schedule) && present(body.parents))
-    return `Job '${name}': schedule and parents are mutually exclusive (a scheduled job goes to /scheduler/iso8601, a dependent one to /scheduler/dependency)`;
+    return (
+      `Job '${name}': schedule and parents are mutually exclusive ` +
+      '(a scheduled job goes to /scheduler/iso8601, a dependent one to /scheduler/dependency)'
+    );
   if (endpoint === 'iso8601' && present(body.parents))
     return `Job '${name}' has parents: dependent jobs go to /scheduler/dependency`;
   if (endpoint === 'dependency' && !present(body.parents))
@@ -93,6 +95,6 @@ function sizeProblem(job: Job, jobs: ReadonlyMap<string, Job>): string | null {
 export function taskIdProblem(name: string, args: string): string | null {
   const longest = taskIdOf({ due: 9_999_999_999_999, attempt: 99, job: name, arguments: args });
   return longest.length > MESOS_MAX_ID_LENGTH
-    ? `Job '${name}': its task ids would be longer than ${MESOS_MAX_ID_LENGTH} characters (shorten its name or arguments)`
+    ? `Job '${name}': its task ids would be longer than ${MESOS_MAX_ID_LENGTH} characters (shorten name or arguments)`
     : null;
 }

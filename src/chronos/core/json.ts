@@ -1,6 +1,5 @@
-// Reading untrusted job JSON as Chronos's Jackson-based deserializer reads it (null is absent, numbers and
-// booleans may come as strings, numbers are truncated where an int is read), refusing shapes it cannot use
-// with a JobError that names the field.
+// Untrusted job JSON read as Chronos's Jackson deserializer reads it (null is absent, numbers and booleans may be
+// strings, ints truncated), shapes it cannot use refused with a JobError naming the field.
 import { CHRONOS_MAX_STRING_LENGTH } from '../../common/limits.js';
 
 export type Json = Record<string, unknown>;

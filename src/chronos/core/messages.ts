@@ -35,7 +35,11 @@ export interface RunningTask {
   trigger: RunTrigger;
   relaunches: number;
   launchedAt: number;
-  /** When TASK_RUNNING was seen (and stored); null before. A task that then vanishes ran: it failed. */
+  /**
+   * When TASK_RUNNING was seen; null before. A task that then vanishes ran: it failed. Stored with the job's next
+   * write, not on its own (one write fewer per run): a task that vanishes after a failover before then is launched
+   * again instead.
+   */
   startedAt: number | null;
   state: TaskState;
 }
@@ -55,7 +59,7 @@ export interface RunRecord {
 
 /**
  * What Chronos keeps in memory only and loses on failover, kept here in the store: the parents' success
- * counters, the queued run (unless it is a scheduled one the schedule implies), the tasks in flight, history.
+ * counters, the queued run (unless it is a scheduled one the schedule implies) and the tasks in flight.
  */
 export interface JobRuns {
   name: string;
@@ -63,8 +67,12 @@ export interface JobRuns {
   parentSuccesses: Record<string, number>;
   queued: QueuedRun | null;
   tasks: RunningTask[];
-  /** The newest last, at most CHRONOS_JOB_HISTORY_LIMIT. */
-  history: RunRecord[];
+}
+
+/** A job's finished tasks, the newest last, at most CHRONOS_JOB_HISTORY_LIMIT (stored apart, written as tasks end). */
+export interface JobHistory {
+  name: string;
+  runs: RunRecord[];
 }
 
 /** One record to write to (or remove from) the store under /chronos/state. */
@@ -72,7 +80,8 @@ export type StoreWrite =
   | { kind: 'framework-id'; frameworkId: string }
   | { kind: 'job'; job: Job }
   | { kind: 'runs'; runs: JobRuns }
-  /** The job and its runs. */
+  | { kind: 'history'; history: JobHistory }
+  /** The job, its runs and its history. */
   | { kind: 'delete-job'; name: string };
 
 /** Everything the store holds; read when this scheduler becomes the leader. */
@@ -80,6 +89,7 @@ export interface StoredState {
   frameworkId: string | null;
   jobs: Job[];
   runs: JobRuns[];
+  histories: JobHistory[];
 }
 
 /** What the timeline and the event bus hear: a job's task changed state, or a job changed. */

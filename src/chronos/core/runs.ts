@@ -1,7 +1,11 @@
-// A job's runs from queue to outcome: scheduled jobs queued when due, runs placed on offers (the schedule
-// advanced and the parents' counters reset in the same write as the launch, before the ACCEPT), status
-// updates turned into successes, retries, failures and children fired, and launches Mesos never saw repeated.
-import { CHRONOS_JOB_HISTORY_LIMIT, CHRONOS_MAX_RELAUNCHES, CHRONOS_MAX_TASKS_PER_JOB } from '../../common/limits.js';
+// A job's runs from queue to outcome: due jobs queued, runs launched on offers (schedule advanced and counters reset in
+// the launch's own write), status updates turned into successes, retries, failures, children and repeated launches.
+import {
+  CHRONOS_JOB_HISTORY_LIMIT,
+  CHRONOS_MAX_RELAUNCHES,
+  CHRONOS_MAX_TASKS_PER_JOB,
+  CHRONOS_MAX_TASKS_PER_OFFER,
+} from '../../common/limits.js';
 import type { Offer, TaskInfo, TaskStatus } from '../../framework/mesos-types.js';
 import { formatInstant } from './iso8601.js';
 import type { Job } from './job.js';
@@ -121,22 +125,37 @@ function launchable(s: ChronosState, out: Out, name: string, run: QueuedRun): Jo
   return canLaunch(s, job, run, out.now) ? job : null;
 }
 
+/**
+ * Places the queued runs that may launch on the offers (at most CHRONOS_MAX_TASKS_PER_OFFER each, so one input's
+ * writes stay small); what an offer has left comes back at once while launchable runs wait, else after the
+ * decline filter.
+ */
 export function handleOffers(s: ChronosState, out: Out, offers: readonly Offer[]): void {
   const pools: Pool[] = offers.map((offer) => ({ offer, left: offeredScalars(offer, s.options.role), tasks: [] }));
+  let waiting = false;
   for (const [name, run] of queueOrder(s)) {
     const job = launchable(s, out, name, run);
-    const pool = job === null ? undefined : pools.find((p) => fits(job, p.offer, p.left));
-    if (job === null || pool === undefined) continue;
+    if (job === null) continue;
+    const pool = pools.find((p) => p.tasks.length < CHRONOS_MAX_TASKS_PER_OFFER && fits(job, p.offer, p.left));
+    if (pool === undefined) {
+      waiting = true;
+      continue;
+    }
     pool.left = takeScalars(pool.left, job);
     pool.tasks.push(launch(s, out, job, run, pool.offer));
   }
   const filters = { refuse_seconds: s.options.timing.declineRefuseSeconds };
   for (const { offer, tasks } of pools) {
+    const rest = waiting ? { refuse_seconds: 0 } : filters;
     if (tasks.length === 0) out.call({ type: 'DECLINE', decline: { offer_ids: [offer.id], filters } });
     else
       out.call({
         type: 'ACCEPT',
-        accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: tasks } }], filters },
+        accept: {
+          offer_ids: [offer.id],
+          operations: [{ type: 'LAUNCH', launch: { task_infos: tasks } }],
+          filters: rest,
+        },
       });
   }
 }
@@ -231,7 +250,6 @@ function progressed(out: Out, job: Job, task: RunningTask, status: TaskStatus): 
   task.state = status.state;
   const started = task.startedAt === null && (status.state === 'TASK_RUNNING' || status.state === 'TASK_STARTING');
   if (started) task.startedAt = out.now;
-  if (started) out.persistRuns(job.name);
   if (changed) taskEvent(out, job, task, status);
 }
 
@@ -251,7 +269,8 @@ function ended(s: ChronosState, out: Out, job: Job, task: RunningTask, status: T
   const runs = s.runsOf(job.name);
   runs.tasks = runs.tasks.filter((t) => t !== task);
   s.taskIndex.delete(task.taskId);
-  runs.history.push({
+  const history = s.histories.get(job.name) ?? [];
+  history.push({
     taskId: task.taskId,
     agentId: task.agentId,
     attempt: task.attempt,
@@ -262,8 +281,9 @@ function ended(s: ChronosState, out: Out, job: Job, task: RunningTask, status: T
     state: status.state,
     ...(status.message === undefined ? {} : { message: status.message }),
   });
-  runs.history = runs.history.slice(-CHRONOS_JOB_HISTORY_LIMIT);
+  s.histories.set(job.name, history.slice(-CHRONOS_JOB_HISTORY_LIMIT));
   out.persistRuns(job.name);
+  out.persistHistory(job.name);
   taskEvent(out, job, task, status);
 }
 
@@ -336,13 +356,12 @@ function failed(s: ChronosState, out: Out, job: Job, task: RunningTask, status: 
     disabled: job.disabled || disable,
   });
   if (disable) out.event({ type: 'job', job: job.name, change: 'disabled' });
-  out.warn(
-    `Job ${job.name} failed${disable ? ` ${errors} times in a row and is now disabled` : ''}: ${status.message ?? status.state}`,
-  );
+  const why = status.message ?? status.state;
+  out.warn(`Job ${job.name} failed${disable ? ` ${errors} times in a row, now disabled` : ''}: ${why}`);
   if (job.softError) childrenOf(s, out, job.name);
 }
 
-/** A launch Mesos never saw (stored, then the leader died before the ACCEPT, or the offer was gone): queued again as is. */
+/** A launch Mesos never saw (the leader died before the ACCEPT, or the offer was gone): queued again as it was. */
 function relaunch(s: ChronosState, out: Out, job: Job, task: RunningTask, status: TaskStatus): void {
   if (task.relaunches >= CHRONOS_MAX_RELAUNCHES) return failed(s, out, job, task, status);
   const runs = s.runsOf(job.name);
@@ -424,7 +443,7 @@ export function retryKills(s: ChronosState, out: Out): void {
   }
 }
 
-/** Explicit reconciliation of every task in flight (known from the store even right after a failover), then implicit. */
+/** Explicit reconciliation of every task in flight (known from the store even after a failover), then implicit. */
 export function reconcile(s: ChronosState, out: Out): void {
   const tasks = [...s.runs.values()].flatMap((r) =>
     r.tasks.map((t) => ({

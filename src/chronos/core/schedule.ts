@@ -1,6 +1,5 @@
-// A scheduled job's time arithmetic: where its start lies (the zone replaced by `scheduleTimeZone`, the wall
-// clock kept), periods added as Joda-Time adds them (years, months, weeks and days on the wall clock, so P1D
-// keeps the local time across DST; hours and less exactly, so PT24H is 24 h), and the skip forward at launch.
+// A scheduled job's time arithmetic: its start with `scheduleTimeZone` (wall clock kept, zone replaced), periods
+// added as Joda-Time adds them (P1D on the wall clock, PT24H exactly), and the skip forward past now at launch.
 import {
   daysInMonth,
   formatInstant,

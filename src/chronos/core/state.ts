@@ -3,7 +3,7 @@
 import type { CallWithoutFramework } from '../../framework/mesos-types.js';
 import type { ChronosTiming } from '../config.js';
 import type { Job, JobDefaults } from './job.js';
-import type { ChronosEvent, Effect, JobRuns, QueuedRun, StoredState, StoreWrite } from './messages.js';
+import type { ChronosEvent, Effect, JobRuns, QueuedRun, RunRecord, StoredState, StoreWrite } from './messages.js';
 import { readSchedule } from './schedule.js';
 
 /** The start instant of a schedule with runs left (0 for an empty start, due at any time), else null. */
@@ -34,6 +34,8 @@ export class ChronosState {
   frameworkId: string | null;
   readonly jobs = new Map<string, Job>();
   readonly runs = new Map<string, JobRuns>();
+  /** Each job's finished tasks, the newest last. */
+  readonly histories = new Map<string, RunRecord[]>();
   /** The queued runs in the order they were queued (high-priority ones are served first). */
   readonly queue = new Map<string, QueuedRun>();
   /** Task id → job name, for every task in flight. */
@@ -63,6 +65,7 @@ export class ChronosState {
       if (r.queued !== null) this.queue.set(r.name, r.queued);
       for (const t of r.tasks) this.taskIndex.set(t.taskId, r.name);
     }
+    for (const h of stored?.histories ?? []) if (this.jobs.has(h.name)) this.histories.set(h.name, h.runs);
   }
 
   /** Keeps a job and where its schedule stands. */
@@ -77,7 +80,7 @@ export class ChronosState {
   runsOf(name: string): JobRuns {
     const known = this.runs.get(name);
     if (known !== undefined) return known;
-    const fresh: JobRuns = { name, parentSuccesses: {}, queued: null, tasks: [], history: [] };
+    const fresh: JobRuns = { name, parentSuccesses: {}, queued: null, tasks: [] };
     this.runs.set(name, fresh);
     return fresh;
   }
@@ -91,6 +94,7 @@ export class ChronosState {
     const runs = this.runs.get(name);
     for (const t of runs?.tasks ?? []) this.taskIndex.delete(t.taskId);
     this.runs.delete(name);
+    this.histories.delete(name);
     this.queue.delete(name);
     this.jobs.delete(name);
     this.starts.delete(name);
@@ -105,6 +109,8 @@ function writeKey(w: StoreWrite): string {
       return `job:${w.job.name}`;
     case 'runs':
       return `runs:${w.runs.name}`;
+    case 'history':
+      return `history:${w.history.name}`;
     case 'delete-job':
       return `job:${w.name}`;
   }
@@ -129,8 +135,9 @@ export class Out {
 
   persist(write: StoreWrite): void {
     const key = writeKey(write);
-    if (write.kind === 'delete-job') this.runWrites.delete(`runs:${write.name}`);
-    const map = write.kind === 'runs' ? this.runWrites : this.writes;
+    if (write.kind === 'delete-job')
+      for (const k of [`runs:${write.name}`, `history:${write.name}`]) this.runWrites.delete(k);
+    const map = write.kind === 'runs' || write.kind === 'history' ? this.runWrites : this.writes;
     map.delete(key);
     map.set(key, write);
   }
@@ -138,6 +145,10 @@ export class Out {
   /** Stores the job's runs record as it is now (once per Out, whatever else changes it later). */
   persistRuns(name: string): void {
     this.persist({ kind: 'runs', runs: this.s.runsOf(name) });
+  }
+
+  persistHistory(name: string): void {
+    this.persist({ kind: 'history', history: { name, runs: this.s.histories.get(name) ?? [] } });
   }
 
   call(call: CallWithoutFramework): void {

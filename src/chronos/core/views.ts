@@ -110,11 +110,12 @@ function quantile(sorted: readonly number[], q: number): number {
 /** GET /job/stat/{name}; `mean` is the median, as Chronos computes it. */
 export function statOf(s: ChronosState, job: Job): Json {
   const runs = s.runs.get(job.name);
-  const times = runTimes(runs?.history ?? []);
+  const history = s.histories.get(job.name) ?? [];
+  const times = runTimes(history);
   const histogram = Object.fromEntries(
     Object.entries(PERCENTILES).map(([name, q]) => [name, quantile(times, q)] as const),
   );
-  const ended = [...(runs?.history ?? [])].reverse().map((r) => historyEntry(job.name, r));
+  const ended = [...history].reverse().map((r) => historyEntry(job.name, r));
   const running = (runs?.tasks ?? []).map((t) => runningEntry(job.name, t));
   return { histogram: { ...histogram, count: times.length }, taskStatHistory: [...running, ...ended] };
 }
@@ -124,7 +125,7 @@ export function statsOf(s: ChronosState, percentile: PercentileName): { jobNameL
   return sortedJobs(s)
     .map((job) => ({
       jobNameLabel: job.name,
-      time: quantile(runTimes(s.runs.get(job.name)?.history ?? []), PERCENTILES[percentile]) / 1000,
+      time: quantile(runTimes(s.histories.get(job.name) ?? []), PERCENTILES[percentile]) / 1000,
     }))
     .sort((a, b) => b.time - a.time);
 }

@@ -1,6 +1,5 @@
-// The Chronos REST API of one scheduler (express): the request guard, /ping, /metrics and the leader's id
-// answered by any node, a standby's requests proxied to the leader (as Chronos's RedirectFilter does), bounded
-// bodies, the scheduler resources under /v1/scheduler and /scheduler, and errors as `{message, status}`.
+// The Chronos REST API of one scheduler (express): the request guard, /ping, /metrics and the leader's id on any
+// node, a standby's requests proxied to the leader, /v1/scheduler and /scheduler, `{message, status}` errors.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { MAX_CHRONOS_BODY_BYTES } from '../../common/limits.js';
 import type { Dialect, RequestGuard } from '../../common/request-guard.js';

@@ -1,6 +1,5 @@
-// Chronos's scheduler resources (mounted under /v1/scheduler and /scheduler): jobs, search, summary, a job's
-// definition, run, delete, success and stat, the two job endpoints (POST or PUT), task kill and progress, the
-// graph, the stats. Mutations answer 204; bad input 400 with `{message, status}`.
+// Chronos's scheduler resources (under /v1/scheduler and /scheduler): jobs, search, summary, a job's definition, run,
+// delete, success and stat, the two job endpoints, task kill and progress, the graph, the stats.
 import { Router, type Request, type Response } from 'express';
 import type { ChronosCore } from '../core/chronos.js';
 import type { Endpoint } from '../core/job-checks.js';

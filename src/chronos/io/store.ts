@@ -1,7 +1,5 @@
-// The Chronos state in ZooKeeper under --zk_path (`/chronos/state`), on the election's session: as Chronos keeps
-// it, each job a `state/J_<name>` Entry holding its JSON and the framework id in `state/frameworkId`; and what
-// Chronos keeps in memory only (parents' counters, the queued run, tasks in flight, history) as `runs/<name>`.
-// Each batch (one request's writes, one input's) commits in one multi or not at all.
+// The Chronos state under --zk_path (/chronos/state): jobs and framework id as Chronos keeps them in `state/`, what it
+// keeps in memory only in `runs/`, each job's last tasks in `history/`; each batch commits in one multi or not at all.
 import { CHRONOS_MULTI_BUDGET_BYTES } from '../../common/limits.js';
 import { errorMessage } from '../../common/errors.js';
 import type { Logger } from '../../common/logging.js';
@@ -9,7 +7,7 @@ import { Err, isZkError, type ZkClient } from '../../ensemble/client/index.js';
 import type { Op } from '../../ensemble/client/ops.js';
 import { bytesOf, chunks, CommitPack, inParallel, multiWithin, StoreWriteError } from '../../framework/zk-commit.js';
 import { type JobDefaults, type Job, readJob, writeJob } from '../core/job.js';
-import type { JobRuns, StoredState, StoreWrite } from '../core/messages.js';
+import type { JobHistory, JobRuns, StoredState, StoreWrite } from '../core/messages.js';
 import { decodeEntry, decodeFrameworkId, encodeEntry, encodeFrameworkId } from './entry.js';
 
 const JOB_PREFIX = 'J_';
@@ -18,6 +16,7 @@ const FRAMEWORK_ID = 'frameworkId';
 export class ChronosStateStore {
   private readonly state: string;
   private readonly runs: string;
+  private readonly history: string;
   /** Nodes known to exist, so each write is a create or a setData. */
   private readonly existing = new Set<string>();
 
@@ -33,27 +32,26 @@ export class ChronosStateStore {
   ) {
     this.state = `${o.path}/state`;
     this.runs = `${o.path}/runs`;
+    this.history = `${o.path}/history`;
   }
 
   /** Reads everything (creating the parent nodes of a new store). */
   async load(): Promise<StoredState> {
     const { client, log } = this.o;
-    for (const path of [this.state, this.runs]) await client.mkdirp(path);
+    for (const path of [this.state, this.runs, this.history]) await client.mkdirp(path);
     const names = await client.getChildren(this.state);
     const frameworkId = names.includes(FRAMEWORK_ID) ? await this.readFrameworkId() : null;
     const jobNodes = names.filter((n) => n.startsWith(JOB_PREFIX));
     const jobs = (await inParallel(jobNodes, (n) => this.readJob(`${this.state}/${n}`))).filter(
       (job): job is Job => job !== null,
     );
-    const runNames = await client.getChildren(this.runs);
-    const runs = (await inParallel(runNames, (n) => this.readRuns(`${this.runs}/${n}`))).filter(
-      (r): r is JobRuns => r !== null,
-    );
+    const runs = await this.readAll<JobRuns>(this.runs);
+    const histories = await this.readAll<JobHistory>(this.history);
     log.info(
       `Recovered state from ${client.connectedTo ?? 'ZooKeeper'}: ${jobs.length} jobs, ` +
         `${runs.reduce((n, r) => n + r.tasks.length, 0)} tasks in flight, framework id ${frameworkId ?? 'none'}`,
     );
-    return { frameworkId, jobs, runs };
+    return { frameworkId, jobs, runs, histories };
   }
 
   /**
@@ -94,9 +92,11 @@ export class ChronosStateStore {
       }
       case 'runs':
         return [this.put(`${this.runs}/${w.runs.name}`, Buffer.from(JSON.stringify(w.runs)))];
+      case 'history':
+        return [this.put(`${this.history}/${w.history.name}`, Buffer.from(JSON.stringify(w.history)))];
       case 'delete-job':
-        return [`${this.state}/${JOB_PREFIX}${w.name}`, `${this.runs}/${w.name}`].flatMap((path) =>
-          this.existing.delete(path) ? [{ op: 'delete' as const, path }] : [],
+        return [`${this.state}/${JOB_PREFIX}${w.name}`, `${this.runs}/${w.name}`, `${this.history}/${w.name}`].flatMap(
+          (path) => (this.existing.delete(path) ? [{ op: 'delete' as const, path }] : []),
         );
     }
   }
@@ -125,15 +125,19 @@ export class ChronosStateStore {
     }
   }
 
-  private async readRuns(path: string): Promise<JobRuns | null> {
-    const data = await this.read(path);
-    if (data === null) return null;
-    try {
-      return JSON.parse(data.toString('utf8')) as JobRuns;
-    } catch (err) {
-      this.o.log.error(`Skipping the runs stored at ${path}: ${errorMessage(err)}`);
-      return null;
-    }
+  /** The JSON records under a parent node (one that does not read back is skipped, and logged). */
+  private async readAll<T>(parent: string): Promise<T[]> {
+    const names = await this.o.client.getChildren(parent);
+    const values = await inParallel(names, async (name) => {
+      const data = await this.read(`${parent}/${name}`);
+      try {
+        return data === null ? null : (JSON.parse(data.toString('utf8')) as T);
+      } catch (err) {
+        this.o.log.error(`Skipping the record stored at ${parent}/${name}: ${errorMessage(err)}`);
+        return null;
+      }
+    });
+    return values.filter((v): v is Awaited<T> => v !== null) as T[];
   }
 
   private async read(path: string): Promise<Buffer | null> {

@@ -1,9 +1,19 @@
 // What happens to a job's runs against the simulated master: retries after --failure_retry, softError and
 // children, concurrency, run now with arguments, kill, delete with children, dependency counters across a
-// failover, runs missed while no Chronos led, launches Mesos never saw, disabled and exhausted jobs.
+// failover, runs missed while no Chronos led, launches Mesos never saw, disabled and exhausted jobs, and
+// bursts spread over offers.
 import { describe, expect, it } from 'vitest';
 import { CHRONOS_TIMING } from '../../../src/chronos/config.js';
-import { ChronosSim, type TaskBehaviour } from '../../helpers/chronos-sim.js';
+import { ChronosCore } from '../../../src/chronos/core/chronos.js';
+import { CHRONOS_MAX_TASKS_PER_OFFER } from '../../../src/common/limits.js';
+import {
+  ChronosSim,
+  callsOf,
+  chronosOptions,
+  launchesOf,
+  offerOf,
+  type TaskBehaviour,
+} from '../../helpers/chronos-sim.js';
 
 const START = Date.parse('2030-03-01T12:00:00.000Z');
 const RETRY_MS = CHRONOS_TIMING.demo.failureRetryMs;
@@ -142,7 +152,7 @@ describe('running', () => {
     sim.runFor(RETRY_MS * 2);
     expect(launched(sim, 'long')).toHaveLength(1);
     expect(sim.store.jobs.get('long')).toMatchObject({ errorCount: 0, successCount: 0 });
-    expect(sim.store.runs.get('long')?.history.map((r) => r.state)).toEqual(['TASK_KILLED']);
+    expect(sim.store.histories.get('long')?.map((r) => r.state)).toEqual(['TASK_KILLED']);
   });
 
   it('never queues a disabled job, and disables a finite one after its last success', () => {
@@ -189,5 +199,23 @@ describe('failover', () => {
     sim.runFor(30_000);
     expect(launched(sim, 'once')).toHaveLength(1);
     expect(sim.store.jobs.get('once')).toMatchObject({ schedule: 'R/2030-03-01T13:00:10.000Z/PT1H', successCount: 1 });
+  });
+});
+
+describe('offers', () => {
+  it('take at most CHRONOS_MAX_TASKS_PER_OFFER tasks each; the rest of the offer comes back at once', () => {
+    const core = new ChronosCore({ options: chronosOptions() });
+    core.input({ type: 'subscribed', frameworkId: 'fw', master: 'http://m', now: START });
+    for (let i = 0; i < CHRONOS_MAX_TASKS_PER_OFFER + 20; i++) {
+      const body = { name: `burst-${i}`, command: 'true', schedule: 'R1//PT1M', cpus: 0.001, mem: 1, disk: 1 };
+      expect(core.putJob({ body, endpoint: 'iso8601', now: START }).reply).toEqual({ ok: true });
+    }
+    core.input({ type: 'tick', now: START + 10 });
+    const effects = core.input({ type: 'offers', offers: [offerOf({ id: 'o1', agentId: 'a1' })], now: START + 20 });
+    expect(launchesOf(effects)).toHaveLength(CHRONOS_MAX_TASKS_PER_OFFER);
+    const accept = callsOf(effects).find((c) => c.type === 'ACCEPT');
+    expect(accept?.type === 'ACCEPT' && accept.accept.filters).toEqual({ refuse_seconds: 0 });
+    const next = core.input({ type: 'offers', offers: [offerOf({ id: 'o2', agentId: 'a1' })], now: START + 120 });
+    expect(launchesOf(next)).toHaveLength(20);
   });
 });

@@ -1,6 +1,6 @@
-// The scheduler's effect runner: persist before the calls of every batch, batches that queued during a
-// write committed together (each one whole), calls in order, and a failed write failing the batches it
-// did not store and every later one.
+// The frameworks' effect runner: persist before the calls of every batch, batches that queued during a
+// write committed together (each one whole), calls in order (detached ones holding nothing up), and a failed
+// write failing the batches it did not store and every later one.
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Effect, StoreWrite } from '../../../src/scheduler/core/messages.js';
@@ -70,6 +70,28 @@ describe('EffectRunner', () => {
     expect(r.log.filter((l) => l.startsWith('call'))).toEqual(['call 1', 'call 2', 'call 3']);
     expect(r.log.indexOf('persist 1')).toBeLessThan(r.log.indexOf('call 1'));
     expect(r.log.indexOf('persist 2,3')).toBeLessThan(r.log.indexOf('call 2'));
+  });
+
+  it('lets a later group go out while a detached call of an earlier one is still unanswered', async () => {
+    const sent: string[] = [];
+    const runner = new EffectRunner<StoreWrite, MarathonEvent>({
+      persist: async () => undefined,
+      call: (c) => {
+        sent.push(c.type);
+        return c.type === 'ACKNOWLEDGE' ? new Promise(() => undefined) : Promise.resolve();
+      },
+      publish: () => undefined,
+      log: pino({ level: 'silent' }),
+      onStoreFailure: () => undefined,
+      detached: (c) => c.type === 'ACKNOWLEDGE',
+    });
+    const ack: Effect = {
+      type: 'call',
+      call: { type: 'ACKNOWLEDGE', acknowledge: { agent_id: { value: 'a' }, task_id: { value: 't' }, uuid: 'u' } },
+    };
+    expect(await runner.run([write('1'), ack])).toBe(true);
+    expect(await runner.run([write('2'), kill('2')])).toBe(true);
+    expect(sent).toEqual(['ACKNOWLEDGE', 'KILL']);
   });
 
   it('fails the batch whose write failed and every later one, and says so once', async () => {
