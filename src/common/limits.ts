@@ -192,6 +192,20 @@ export const MAX_APP_STRING_LENGTH = 16 * 1024;
 export const MAX_LOGGED_REFUSALS = 100;
 /** Characters of a refused Host or Origin header quoted in a log line or an answer. */
 export const MAX_LOGGED_HEADER_CHARS = 200;
+/** Text of a component's log a master or agent keeps for `/files/read` of `/master/log` or `/slave/log` (the newest). */
+export const MAX_READABLE_LOG_BYTES = 4 * 1024 * 1024;
+/** Bytes of a component's JSON log read at once while turning it into text. */
+export const READABLE_LOG_READ_BYTES = 1024 * 1024;
+/** Docker stats calls one agent has in flight at once for /monitor/statistics; more wait their turn. */
+export const MAX_CONCURRENT_DOCKER_STATS = 8;
+/** How long an agent reuses a sandbox's measured size (Mesos's --container_disk_watch_interval, 15 s). */
+export const DISK_USAGE_INTERVAL_MS = 15_000;
+/** Callback URLs /v2/eventSubscriptions accepts (Marathon sets none); more are refused. */
+export const MAX_EVENT_CALLBACK_SUBSCRIBERS = 64;
+/** Events waiting behind the one being POSTed to one callback URL; beyond, the oldest are dropped. */
+export const MAX_EVENT_CALLBACK_QUEUE = 1_000;
+/** How long one POST to a callback URL may take before it counts as failed (Marathon's --http_event_request_timeout, 10 s). */
+export const EVENT_CALLBACK_TIMEOUT_MS = 10_000;
 /** Time zones of schedules whose Intl formatter is kept; the cache starts over beyond (zone ids are user input). */
 export const CHRONOS_MAX_CACHED_ZONES = 64;
 /** Longest string field of a Chronos job (a command, a description, an environment value). */
@@ -212,19 +226,5 @@ export const CHRONOS_MAX_RELAUNCHES = 10;
 export const CHRONOS_MAX_TASKS_PER_JOB = 100;
 /** Bytes of ops the Chronos store sends in one multi request, below MAX_FRAME_BYTES with room for the record. */
 export const CHRONOS_MULTI_BUDGET_BYTES = 1_020_000;
-/** Text of a component's log a master or agent keeps for `/files/read` of `/master/log` or `/slave/log` (the newest). */
-export const MAX_READABLE_LOG_BYTES = 4 * 1024 * 1024;
-/** Bytes of a component's JSON log read at once while turning it into text. */
-export const READABLE_LOG_READ_BYTES = 1024 * 1024;
-/** Docker stats calls one agent has in flight at once for /monitor/statistics; more wait their turn. */
-export const MAX_CONCURRENT_DOCKER_STATS = 8;
-/** How long an agent reuses a sandbox's measured size (Mesos's --container_disk_watch_interval, 15 s). */
-export const DISK_USAGE_INTERVAL_MS = 15_000;
-/** Callback URLs /v2/eventSubscriptions accepts (Marathon sets none); more are refused. */
-export const MAX_EVENT_CALLBACK_SUBSCRIBERS = 64;
-/** Events waiting behind the one being POSTed to one callback URL; beyond, the oldest are dropped. */
-export const MAX_EVENT_CALLBACK_QUEUE = 1_000;
-/** How long one POST to a callback URL may take before it counts as failed (Marathon's --http_event_request_timeout, 10 s). */
-export const EVENT_CALLBACK_TIMEOUT_MS = 10_000;
 /** Tasks Chronos launches on one offer (Marathon's --max_instances_per_offer, 50, is the same idea): a burst of due jobs spreads over offer cycles, each input's writes stay within a multi. */
 export const CHRONOS_MAX_TASKS_PER_OFFER = 100;
