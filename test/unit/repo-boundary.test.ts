@@ -1,5 +1,5 @@
 // The repository stands alone: no source, test or benchmark file reads a path beside it (such as a
-// reference folder next to the clone). The checker itself is tried on planted reads first.
+// folder of notes next to the clone). The checker itself is tried on planted reads first.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,12 +27,12 @@ function escapesOf(source: string): string[] {
 describe('the repository boundary', () => {
   it('finds reads beside the repository however the path is built', () => {
     const planted = [
-      "readFileSync(join(REPO_ROOT, '..', 'shared', 'reference', 'mesos.md'));",
-      "const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');\nconst dir = path.resolve(root, '../shared/reference/zk-golden');",
-      "readdirSync('../shared/reference');",
-      "const file = new URL('../../../../shared/reference/chronos.md', import.meta.url);",
-      "existsSync(path.join(import.meta.dirname, '..', '..', '..', '..', 'shared'));",
-      "const up = join(FIXTURES, '../../..');\nreadFileSync(join(up, 'shared', 'x.json'));",
+      "readFileSync(join(REPO_ROOT, '..', 'notes', 'mesos.md'));",
+      "const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');\nconst dir = path.resolve(root, '../notes/captures');",
+      "readdirSync('../notes');",
+      "const file = new URL('../../../../notes/chronos.md', import.meta.url);",
+      "existsSync(path.join(import.meta.dirname, '..', '..', '..', '..', 'notes'));",
+      "const up = join(FIXTURES, '../../..');\nreadFileSync(join(up, 'notes', 'x.json'));",
     ];
     for (const source of planted) {
       expect(escapesOf(source), source).toContainEqual(expect.stringMatching(/^\.\.\//));
